@@ -1,0 +1,129 @@
+"""Key findings: the facts behind the executive summary's sentences.
+
+A finding is emitted only when its difference is significant (after
+Benjamini-Hochberg where several tests are run) and material (thresholds in
+``findings:`` of the config). Each carries the numbers its sentence needs;
+templates write the sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import Findings
+from .kpis import Kpi
+from .sla import HourBreach, SlaSummary
+from .stats import benjamini_hochberg, two_proportion_p
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str            # coverage_gap, priority_breach, open_breached, kpi_change
+    page: str            # the page whose evidence backs it
+    chart: str | None    # the chart id that shows it
+    facts: dict = field(default_factory=dict)
+
+
+def coverage_gap(hours: list[HourBreach], thresholds: Findings) -> Finding | None:
+    """Hours whose first-response breach rate is significantly and materially above the rest."""
+    events = np.array([h.first_response.events for h in hours])
+    totals = np.array([h.first_response.n for h in hours])
+    p_values, ratios = [], []
+    for i in range(len(hours)):
+        rest_events, rest_n = events.sum() - events[i], totals.sum() - totals[i]
+        p_values.append(two_proportion_p(int(events[i]), int(totals[i]), int(rest_events), int(rest_n)))
+        rate = events[i] / totals[i] if totals[i] else 0.0
+        rest = rest_events / rest_n if rest_n else 0.0
+        ratios.append(rate / rest if rest > 0 else (np.inf if rate > 0 else 1.0))
+    adjusted = benjamini_hochberg(p_values)
+    flagged = [h.hour for h, q, r in zip(hours, adjusted, ratios)
+               if q is not None and q < thresholds.alpha and r >= thresholds.material_ratio]
+    if not flagged:
+        return None
+    mask = np.isin(np.arange(24), flagged)
+    inside = events[mask].sum() / max(1, totals[mask].sum())
+    outside = events[~mask].sum() / max(1, totals[~mask].sum())
+    return Finding("coverage_gap", "sla", "first_response_by_hour", {
+        "hours": flagged,
+        "hour_ranges": _ranges(flagged),
+        "breach_rate_in_hours": float(inside),
+        "breach_rate_other_hours": float(outside),
+        "ratio": float(inside / outside) if outside > 0 else None,
+        "tickets_in_hours": int(totals[mask].sum()),
+        "max_adjusted_p": float(max(q for h, q in zip(hours, adjusted) if h.hour in flagged)),
+    })
+
+
+def _ranges(hours: list[int]) -> list[str]:
+    """[18, 19, 20, 21] -> ['18:00–22:00']"""
+    ranges, start = [], None
+    for hour in sorted(hours) + [None]:
+        if start is None:
+            start = prev = hour
+        elif hour is not None and hour == prev + 1:
+            prev = hour
+        else:
+            ranges.append(f"{start:02d}:00–{(prev + 1) % 24:02d}:00")
+            start = prev = hour
+    return ranges
+
+
+def priority_breach(sla: SlaSummary, thresholds: Findings) -> Finding | None:
+    rated = [b for b in sla.by_priority if b.resolution.n > 0 and b.resolution.value is not None]
+    if len(rated) < 2 or sla.resolution_priority_p is None or sla.resolution_priority_p >= thresholds.alpha:
+        return None
+    worst = max(rated, key=lambda b: b.resolution.value)
+    best = min(rated, key=lambda b: b.resolution.value)
+    if best.resolution.value == 0:
+        ratio = None
+    else:
+        ratio = worst.resolution.value / best.resolution.value
+        if ratio < thresholds.material_ratio:
+            return None
+    return Finding("priority_breach", "sla", "breach_by_priority", {
+        "worst": worst.priority, "worst_rate": worst.resolution.value,
+        "worst_ci": [worst.resolution.ci_low, worst.resolution.ci_high],
+        "best": best.priority, "best_rate": best.resolution.value, "ratio": ratio,
+        "p_value": sla.resolution_priority_p, "cramers_v": sla.resolution_priority_cramers_v,
+    })
+
+
+def open_breached(clocks: pd.DataFrame) -> Finding | None:
+    breached = clocks[clocks["resolution_state"] == "active_breached"]
+    if breached.empty:
+        return None
+    overdue_hours = (breached["open_minutes"] - breached["resolution_target_minutes"]) / 60
+    by_priority = breached["priority"].value_counts()
+    return Finding("open_breached", "sla", "open_breached_by_priority", {
+        "tickets": len(breached),
+        "open_tickets": int(clocks["open_minutes"].notna().sum()),
+        "median_overdue_hours": float(overdue_hours.median()),
+        "critical_or_high": int(by_priority.get("critical", 0) + by_priority.get("high", 0)),
+    })
+
+
+def kpi_change(kpis: list[Kpi], thresholds: Findings) -> Finding | None:
+    """The KPI that moved most (relative) among those that changed significantly and materially."""
+    candidates = [k for k in kpis if k.better != "neutral" and k.relative_change is not None and k.p_value is not None]
+    adjusted = benjamini_hochberg([k.p_value for k in candidates])
+    moved = [(k, q) for k, q in zip(candidates, adjusted)
+             if q is not None and q < thresholds.alpha and abs(k.relative_change) >= thresholds.material_change]
+    if not moved:
+        return None
+    kpi, q = max(moved, key=lambda item: abs(item[0].relative_change))
+    improved = (kpi.change < 0) == (kpi.better == "lower")
+    return Finding("kpi_change", "index", None, {
+        "kpi": kpi.id, "label": kpi.label, "unit": kpi.unit, "value": kpi.value, "previous": kpi.previous,
+        "relative_change": kpi.relative_change, "adjusted_p": q, "improved": improved,
+    })
+
+
+def key_findings(clocks: pd.DataFrame, sla: SlaSummary, hours: list[HourBreach], kpis: list[Kpi],
+                 thresholds: Findings) -> list[Finding]:
+    """All findings that pass their thresholds, most actionable first."""
+    found = [coverage_gap(hours, thresholds), priority_breach(sla, thresholds), open_breached(clocks),
+             kpi_change(kpis, thresholds)]
+    return [f for f in found if f is not None]

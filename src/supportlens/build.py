@@ -1,0 +1,85 @@
+"""``supportlens build``: ingest → analyse → context → pages → site → pdf.
+
+Each step is a named function; the build writes the site into a staging
+folder and swaps it into place only when every step has succeeded, so a
+failed build leaves the previous ``_site/`` whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import analyse
+from .charts import build_charts
+from .config import Config
+from .context import build_context, write_context
+from .ingest import load_dataset
+from .render.pages import render_pages, write_pages
+from .render.pdf import export_svgs, print_html, write_pdf
+from .render.site import add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    engine: str
+    context_path: Path
+    pdf_path: Path | None
+    tickets: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Reporter = Callable[[str], None]
+
+
+def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
+          report: Reporter = lambda message: None) -> BuildResult:
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(name: str, message: str):
+        report(message)
+        started = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - started, 3)
+
+    report_dir = root / config.render.report_dir
+    site_dir = root / config.render.site_dir
+    engine = choose_engine(engine or config.render.engine)
+    with_pdf = config.render.pdf if pdf is None else pdf
+
+    with step("ingest", "Reading exports"):
+        dataset = load_dataset(config, root)
+    with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
+        analysis = analyse(dataset, config)
+    with step("context", "Writing report/context.json"):
+        context = build_context(dataset, analysis, config)
+        write_context(context, report_dir / "context.json")
+    with step("pages", "Rendering pages to report/*.qmd"):
+        charts = build_charts(context)
+        write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
+    stage = staging_dir(site_dir)
+    try:
+        with step("site", f"Building the site ({engine} engine)"):
+            if engine == "quarto":
+                render_quarto(report_dir, stage, root)
+            else:
+                render_builtin(context, report_dir, stage, root)
+            add_assets(context, charts, stage, root)
+        if with_pdf:
+            with step("charts", "Exporting static charts (SVG)"):
+                export_svgs(charts, report_dir / "figures")
+            with step("pdf", "Writing the PDF"):
+                html = print_html(context, render_pages(context, charts, root, flavour="print"), root)
+                write_pdf(html, report_dir, stage / "report.pdf")
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    publish(stage, site_dir)
+    return BuildResult(site_dir, engine, report_dir / "context.json", site_dir / "report.pdf" if with_pdf else None,
+                       len(dataset.tickets), timings)

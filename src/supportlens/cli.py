@@ -1,0 +1,124 @@
+"""The ``supportlens`` command: build, sample, check, serve."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .config import load_config
+from .errors import SupportlensError
+
+app = typer.Typer(help="Support-operations reporting: a static site and an executive PDF from help-desk exports.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True, highlight=False)
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The analysis config.")]
+
+
+def _fail(error: SupportlensError) -> None:
+    console.print(f"[bold red]error:[/] {error.problem}")
+    if error.fix:
+        console.print(f"[yellow]fix:[/] {error.fix}")
+    raise typer.Exit(2)
+
+
+def _config(path: Path):
+    return load_config(path if path.exists() or path != Path("supportlens.yml") else None)
+
+
+@app.command()
+def build(
+    config: ConfigOption = Path("supportlens.yml"),
+    engine: Annotated[Optional[str], typer.Option(help="auto | builtin | quarto (default: render.engine)")] = None,
+    pdf: Annotated[Optional[bool], typer.Option("--pdf/--no-pdf", help="Write _site/report.pdf")] = None,
+) -> None:
+    """Build the site and the PDF: ingest → analyse → context → pages → site → pdf."""
+    from .build import build as run_build
+
+    started = time.perf_counter()
+    try:
+        settings = _config(config)
+        if engine not in (None, "auto", "builtin", "quarto"):
+            raise SupportlensError(f"unknown engine {engine!r}", "use auto, builtin or quarto")
+        result = run_build(settings, Path("."), engine=engine, pdf=pdf,
+                           report=lambda message: console.print(f"[cyan]•[/] {message} …"))
+    except SupportlensError as error:
+        _fail(error)
+    console.print(f"[green]✓[/] Built {result.site_dir}/index.html"
+                  + (f" and {result.pdf_path}" if result.pdf_path else "")
+                  + f" from {result.tickets:,} tickets in {time.perf_counter() - started:.1f} s ({result.engine} engine)")
+
+
+@app.command()
+def sample(
+    tickets: Annotated[Optional[int], typer.Option(help="Tickets to simulate (default: sample.tickets)")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed (default: sample.seed)")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: sample.out)")] = None,
+    format: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    config: ConfigOption = Path("supportlens.yml"),
+) -> None:
+    """Write the simulated sample organisation (tickets, events, accounts, agents, truth.json)."""
+    from .sample import SimulationSpec, simulate, write_sample
+
+    try:
+        settings = _config(config).sample
+    except SupportlensError as error:
+        _fail(error)
+    if format not in ("csv", "parquet"):
+        _fail(SupportlensError(f"unknown format {format!r}", "use csv or parquet"))
+    spec = SimulationSpec(tickets=tickets or settings.tickets, seed=settings.seed if seed is None else seed)
+    folder = out or settings.out
+    started = time.perf_counter()
+    with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}) …"):
+        data = simulate(spec)
+        paths = write_sample(data, folder, fmt=format)
+    console.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
+                  + ", ".join(p.name for p in paths))
+
+
+@app.command()
+def check(config: ConfigOption = Path("supportlens.yml")) -> None:
+    """Validate the config and the exports, and list the data-quality issues found."""
+    from .ingest import load_dataset
+
+    try:
+        settings = _config(config)
+        dataset = load_dataset(settings)
+    except SupportlensError as error:
+        _fail(error)
+    for source in dataset.sources:
+        console.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows)")
+    if not dataset.quality:
+        console.print("[green]✓[/] no data-quality issues")
+    for issue in dataset.quality:
+        console.print(f"[yellow]![/] {issue.table}.{issue.column or '*'} {issue.check}: {issue.rows:,} rows — {issue.action}"
+                      + (f" (e.g. {issue.example})" if issue.example else ""))
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on localhost")] = 8000,
+    config: ConfigOption = Path("supportlens.yml"),
+) -> None:
+    """Serve the built site on http://localhost:PORT/ (Ctrl-C to stop)."""
+    import functools
+    import http.server
+
+    try:
+        site_dir = _config(config).render.site_dir
+    except SupportlensError as error:
+        _fail(error)
+    if not (site_dir / "index.html").exists():
+        _fail(SupportlensError(f"{site_dir}/index.html does not exist", "run `make report` first"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        console.print(f"Serving {site_dir}/ on http://127.0.0.1:{port}/")
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    app()

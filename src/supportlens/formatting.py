@@ -1,0 +1,93 @@
+"""Formatting filters, registered in one place for the templates and the chart texts.
+
+They format; they never compute a result. ``None`` becomes an em dash.
+"""
+
+from __future__ import annotations
+
+import re
+
+DASH = "—"
+
+
+def fmt_int(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f}"
+
+
+def fmt_num(value: float | None, digits: int = 1) -> str:
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """0.1234 -> '12.3%'"""
+    return DASH if value is None else f"{value * 100:.{digits}f}%"
+
+
+def fmt_minutes(value: float | None) -> str:
+    """A duration in minutes, in the unit a reader would use."""
+    if value is None:
+        return DASH
+    if value < 90:
+        return f"{value:.0f} min"
+    return fmt_hours(value / 60)
+
+
+def fmt_hours(value: float | None) -> str:
+    if value is None:
+        return DASH
+    if value < 48:
+        return f"{value:.1f} h"
+    return f"{value / 24:.1f} days"
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A KPI value in its unit."""
+    return {"share": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours, "tickets": fmt_int,
+            "score": lambda v: fmt_num(v, 2)}[unit](value)
+
+
+def fmt_change(change: float | None, unit: str) -> str:
+    """Signed change of a KPI: '+2.1 pp', '−15 min', '+3.0%'."""
+    if change is None:
+        return DASH
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    size = abs(change)
+    if unit == "share":
+        return f"{sign}{size * 100:.1f} pp"
+    if unit == "score":
+        return f"{sign}{size:.2f}"
+    return sign + fmt_value(size, unit)
+
+
+def fmt_p(value: float | None) -> str:
+    if value is None:
+        return DASH
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def md_escape(value: object) -> str:
+    """Escape a user-supplied string for Markdown (table cells, inline text)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> str:
+    """An inline SVG polyline of a KPI's monthly values (formatting, not analysis)."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    low = min(v for _, v in points)
+    high = max(v for _, v in points)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    coords = " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in points)
+    return (f'<svg class="sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true">'
+            f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{coords}"/></svg>')
+
+
+FILTERS = {
+    "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
+    "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
+}

@@ -1,0 +1,174 @@
+"""Turn a raw export frame into a canonical table, logging every fix.
+
+Mapping renames export columns to canonical names; then each column is coerced
+to its kind (timestamp, category, integer, ...). Problems that can be repaired
+are repaired and logged as QualityIssue; problems that make the table unusable
+raise SupportlensError naming the file, the column, an example row and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..canonical import PRIORITIES, STATUSES, TABLES
+from ..dataset import QualityIssue
+from ..errors import SupportlensError
+
+PRIORITY_WORDS = {
+    "critical": "critical", "urgent": "critical", "p1": "critical", "1": "critical", "highest": "critical",
+    "1 - critical": "critical", "blocker": "critical", "emergency": "critical",
+    "high": "high", "p2": "high", "2": "high", "2 - high": "high", "major": "high",
+    "normal": "normal", "medium": "normal", "p3": "normal", "3": "normal", "3 - moderate": "normal",
+    "moderate": "normal",
+    "low": "low", "p4": "low", "4": "low", "4 - low": "low", "lowest": "low", "minor": "low",
+    "5 - planning": "low", "planning": "low", "trivial": "low",
+}
+STATUS_WORDS = {
+    "new": "new", "open": "open", "in progress": "open", "in_progress": "open", "active": "open",
+    "assigned": "open", "pending": "pending", "waiting on customer": "pending",
+    "awaiting user info": "pending", "on_hold": "on_hold", "on hold": "on_hold", "hold": "on_hold",
+    "awaiting vendor": "on_hold", "solved": "solved", "resolved": "solved", "closed": "closed",
+    "done": "solved", "cancelled": "closed", "canceled": "closed",
+}
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
+    """Rename export columns to canonical names and check the required ones are there."""
+    missing_sources = {canon: src for canon, src in mapping.items() if src not in frame.columns}
+    if missing_sources:
+        canon, src = next(iter(missing_sources.items()))
+        raise SupportlensError(
+            f"{path}: column '{src}' (mapped to {table}.{canon} in supportlens.yml) is not in the file; "
+            f"its columns are: {', '.join(map(str, frame.columns[:15]))}",
+            f"fix data.mapping.{table}.{canon} in supportlens.yml to name one of the file's columns",
+        )
+    renamed = frame.rename(columns={src: canon for canon, src in mapping.items()})
+    required = [c for c, (_, req, _) in TABLES[table].items() if req]
+    absent = [c for c in required if c not in renamed.columns]
+    if absent:
+        column = absent[0]
+        raise SupportlensError(
+            f"{path}: required column '{column}' is missing from the {table} file; "
+            f"its columns are: {', '.join(map(str, frame.columns[:15]))}",
+            f"add data.mapping.{table}.{column}: <your column name> to supportlens.yml, "
+            f"or rename the column in the export to '{column}'",
+        )
+    known = [c for c in TABLES[table] if c in renamed.columns]
+    return renamed[known].copy()
+
+
+def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, timezone: str,
+                     dayfirst: bool, quality: list[QualityIssue]) -> pd.Series:
+    """Parse a column to tz-aware UTC; a column that is mostly garbage is an error."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        return series.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.tz_localize(timezone).dt.tz_convert("UTC")
+    text = series.astype("string").str.strip().replace({"": pd.NA, "?": pd.NA, "nan": pd.NA, "NaT": pd.NA})
+    present = text.notna()
+    if not present.any():
+        return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    sample = text[present].iloc[0]
+    has_offset = bool(_OFFSET.search(sample))
+    parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
+    if not has_offset:
+        parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
+    failed = present & parsed.isna()
+    n_failed = int(failed.sum())
+    if n_failed:
+        row = int(np.flatnonzero(failed.to_numpy())[0])
+        example = str(text[failed].iloc[0])
+        if n_failed > 0.5 * int(present.sum()):
+            raise SupportlensError(
+                f"{path}: column '{column}' of the {table} file holds values that are not timestamps "
+                f"({n_failed:,} of {int(present.sum()):,}); first at data row {row + 1}: {example!r}",
+                "map the column that holds the date and time (data.mapping in supportlens.yml), "
+                "or export timestamps as ISO 8601, e.g. 2025-03-01T09:30:00Z",
+            )
+        quality.append(QualityIssue(table, "UNPARSEABLE_TIMESTAMP", column, n_failed,
+                                    "kept as missing", example))
+    return parsed
+
+
+def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
+    try:  # fast path: one ISO 8601 layout for the whole column
+        return pd.to_datetime(text, format="ISO8601", utc=utc)
+    except (ValueError, TypeError):
+        return pd.to_datetime(text, format="mixed", dayfirst=dayfirst, utc=utc, errors="coerce")
+
+
+def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str],
+                         allowed: tuple[str, ...], fallback: str | None,
+                         quality: list[QualityIssue]) -> pd.Series:
+    """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
+    raw = series.astype("string").str.strip().str.lower()
+    mapped = raw.map(lambda v: v if v in allowed else words.get(v) if isinstance(v, str) else None)
+    unknown = raw.notna() & mapped.isna()
+    if unknown.any():
+        values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
+        quality.append(QualityIssue(table, "UNKNOWN_VALUE", column, int(unknown.sum()),
+                                    f"mapped to {fallback}" if fallback else "kept as missing", values))
+    missing = raw.isna()
+    if missing.any() and fallback:
+        quality.append(QualityIssue(table, "MISSING_VALUES", column, int(missing.sum()),
+                                    f"set to {fallback}", None))
+    if fallback:
+        mapped = mapped.fillna(fallback)
+    return mapped.astype("string")
+
+
+def normalise_label(series: pd.Series) -> pd.Series:
+    """Lower-case, trimmed, words joined by underscores: 'Login Access ' -> 'login_access'."""
+    text = series.astype("string").str.strip().str.lower()
+    return text.str.replace(r"[\s\-/]+", "_", regex=True).replace({"": pd.NA})
+
+
+def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool,
+                    quality: list[QualityIssue]) -> pd.DataFrame:
+    """Coerce every canonical column of ``table`` to its kind."""
+    out = pd.DataFrame(index=frame.index)
+    for column, (kind, _required, _meaning) in TABLES[table].items():
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if kind == "timestamp":
+            out[column] = parse_timestamps(values, table=table, column=column, path=path,
+                                           timezone=timezone, dayfirst=dayfirst, quality=quality)
+        elif kind == "string":
+            out[column] = values.astype("string").str.strip()
+        elif kind in ("integer", "number"):
+            numeric = pd.to_numeric(values, errors="coerce")
+            bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
+            if bad.any():
+                quality.append(QualityIssue(table, "NOT_A_NUMBER", column, int(bad.sum()), "kept as missing",
+                                            str(values[bad].iloc[0])))
+            out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
+        elif kind == "boolean":
+            out[column] = values.map(_to_bool).astype("boolean")
+        elif column == "priority":
+            out[column] = normalise_vocabulary(values, table=table, column=column, words=PRIORITY_WORDS,
+                                               allowed=PRIORITIES, fallback="normal", quality=quality)
+        elif column == "status":
+            out[column] = normalise_vocabulary(values, table=table, column=column, words=STATUS_WORDS,
+                                               allowed=STATUSES, fallback=None, quality=quality)
+        else:
+            out[column] = normalise_label(values)
+    return out
+
+
+def _to_bool(value: object) -> bool | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "y", "t"):
+        return True
+    if text in ("false", "0", "no", "n", "f"):
+        return False
+    return None

@@ -1,0 +1,136 @@
+"""The builtin engine's Markdown: the subset of Quarto Markdown the templates use.
+
+markdown-it-py (CommonMark + pipe tables) with small plugins for:
+- YAML front matter (``title:``),
+- fenced divs ``::: {.callout-note title="..."}`` -> ``<div class="callout callout-note">``,
+- raw blocks ```` ```{=html} ```` passed through untouched,
+- heading attributes ``## Title {#id .class}``, and ids for every other heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_KEYVAL = re.compile(r'([\w-]+)="([^"]*)"')
+CALLOUT_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "caution": "Caution"}
+
+
+@dataclass
+class RenderedPage:
+    title: str
+    html: str
+    toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+    meta: dict = field(default_factory=dict)
+
+
+def parse_attributes(text: str) -> tuple[str | None, list[str], dict[str, str]]:
+    """'{#id .a .b key="v"}' -> ('id', ['a', 'b'], {'key': 'v'})"""
+    body = text.strip().strip("{}")
+    keyvals = dict(_KEYVAL.findall(body))
+    rest = _KEYVAL.sub("", body).split()
+    ident = next((w[1:] for w in rest if w.startswith("#")), None)
+    classes = [w[1:] for w in rest if w.startswith(".")]
+    return ident, classes, keyvals
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^\w\s-]", "", text.lower()).strip()
+    return re.sub(r"[\s_]+", "-", slug) or "section"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _render_div(self, tokens, idx, _options, env):
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</div></div>\n" if token.meta.get("callout") else "</div>\n"
+    ident, classes, keyvals = parse_attributes(token.info.strip())
+    callout = next((c.removeprefix("callout-") for c in classes if c.startswith("callout-")), None)
+    id_attr = f' id="{_escape(ident)}"' if ident else ""
+    if callout:
+        # the closing token needs to know it closes a callout
+        depth = 0
+        for later in tokens[idx + 1:]:
+            if later.type == "container_div_open":
+                depth += 1
+            elif later.type == "container_div_close":
+                if depth == 0:
+                    later.meta["callout"] = True
+                    break
+                depth -= 1
+        title = keyvals.get("title", CALLOUT_TITLES.get(callout, callout.title()))
+        return (f'<div class="callout callout-{_escape(callout)}"{id_attr}>'
+                f'<div class="callout-title">{_escape(title)}</div><div class="callout-body">\n')
+    return f'<div class="{_escape(" ".join(classes))}"{id_attr}>\n'
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Take ``{#id .class}`` off headings and give every heading an id (unique in the page)."""
+    seen: set[str] = set(state.env.setdefault("heading_ids", []))
+    prefix = state.env.get("id_prefix", "")
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        match = _ATTRS.search(inline.content)
+        ident, classes = None, []
+        if match:
+            ident, classes, _ = parse_attributes(match.group(1))
+            inline.content = inline.content[: match.start()]
+        text = inline.content.strip()
+        ident = ident or slugify(text)
+        base, n = ident, 1
+        while ident in seen:
+            n += 1
+            ident = f"{base}-{n}"
+        seen.add(ident)
+        token.attrSet("id", prefix + ident)
+        if classes:
+            token.attrSet("class", " ".join(classes))
+        state.env.setdefault("toc", []).append((int(token.tag[1]), prefix + ident, text))
+    state.env["heading_ids"] = list(seen)
+
+
+def markdown_engine() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name="div", marker=":", validate=lambda params, *_: params.strip().startswith("{"),
+           render=_render_div)
+    md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    default_fence = md.renderer.rules["fence"]
+
+    def fence(self, tokens, idx, options, env):
+        if tokens[idx].info.strip() == "{=html}":
+            return tokens[idx].content
+        return default_fence(tokens, idx, options, env)
+
+    md.add_render_rule("fence", fence)
+    md.add_render_rule("front_matter", lambda *_: "")
+    return md
+
+
+_ENGINE = markdown_engine()
+
+
+def render_markdown(text: str, id_prefix: str = "") -> RenderedPage:
+    """Quarto Markdown text -> HTML body, title, table of contents and front-matter metadata."""
+    env: dict = {"id_prefix": id_prefix}
+    tokens = _ENGINE.parse(text, env)
+    meta: dict = {}
+    for token in tokens:
+        if token.type == "front_matter":
+            meta = yaml.safe_load(token.content) or {}
+            break
+    html = _ENGINE.renderer.render(tokens, _ENGINE.options, env)
+    return RenderedPage(title=str(meta.get("title", "")), html=html, toc=env.get("toc", []), meta=meta)

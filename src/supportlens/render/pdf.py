@@ -1,0 +1,53 @@
+"""The PDF: the print flavour of the same pages, static SVG charts, WeasyPrint."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..charts import Chart
+from .markdown import render_markdown
+from .pages import PAGES, environment, template_dir
+
+STATIC_WIDTH = 900  # px of the SVG; the PDF scales it to the text width
+
+
+def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
+    """Write every chart as SVG with one Kaleido browser process for the whole build."""
+    import kaleido
+
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        for chart in charts.values():
+            figure = chart.figure
+            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": STATIC_WIDTH,
+                                                      "height": figure.layout.height or 380})
+            (figures_dir / f"{chart.id}.svg").write_bytes(svg)
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
+    """The whole report as one HTML document for WeasyPrint."""
+    env = environment(root)
+    summary = render_markdown(print_pages["index"], id_prefix="index-")
+    sections = []
+    for page in PAGES:
+        if page.id == "index":
+            continue
+        rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
+        sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
+                         "html": rendered.html, "toc": rendered.toc})
+    css = (template_dir(root) / "print" / "print.css").read_text(encoding="utf-8")
+    return env.get_template("print/report.html.j2").render(
+        report=context["report"], period=context["report"]["period"], data=context["data"],
+        summary=summary, sections=sections, css=css)
+
+
+def write_pdf(html: str, base_dir: Path, out_path: Path) -> None:
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf(out_path)

@@ -1,0 +1,116 @@
+"""Site engines (builtin | quarto) and the shared assets every site gets.
+
+Both engines read the same ``report/*.qmd`` and write HTML pages into a
+staging folder; ``add_assets`` then adds ``plotly.min.js`` (no CDN), the
+stylesheet and the downloads; ``publish`` swaps the staging folder into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from plotly.offline import get_plotlyjs
+
+from .. import __version__
+from ..charts import Chart
+from ..errors import SupportlensError
+from .markdown import render_markdown
+from .pages import PAGES, environment, template_dir
+
+
+def choose_engine(requested: str) -> str:
+    """auto -> quarto when it is on PATH, else builtin."""
+    if requested == "auto":
+        return "quarto" if shutil.which("quarto") else "builtin"
+    if requested == "quarto" and not shutil.which("quarto"):
+        raise SupportlensError("ENGINE=quarto was asked for but `quarto` is not on PATH",
+                               "install Quarto 1.4+ (https://quarto.org) or use ENGINE=builtin")
+    return requested
+
+
+def render_builtin(context: dict, report_dir: Path, out_dir: Path, root: Path) -> None:
+    env = environment(root)
+    shell = env.get_template("site/page.html.j2")
+    site = {
+        "title": context["report"]["title"],
+        "organisation": context["report"]["organisation"],
+        "as_of": context["report"]["as_of"][:10],
+        "pages": [{"id": p.id, "nav": p.nav} for p in PAGES],
+    }
+    for page in PAGES:
+        rendered = render_markdown((report_dir / f"{page.id}.qmd").read_text(encoding="utf-8"))
+        html = shell.render(site=site, version=__version__, page={
+            "id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
+            "html": rendered.html, "toc": rendered.toc,
+        })
+        (out_dir / f"{page.id}.html").write_text(html, encoding="utf-8")
+
+
+def render_quarto(report_dir: Path, out_dir: Path, root: Path) -> None:
+    """Stage ``_quarto.yml`` with the pages and let ``quarto render`` write the site."""
+    stage = out_dir.parent / (out_dir.name + ".quarto")
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    shutil.copy(root / "_quarto.yml", stage / "_quarto.yml")
+    for page in PAGES:
+        shutil.copy(report_dir / f"{page.id}.qmd", stage / f"{page.id}.qmd")
+    result = subprocess.run(["quarto", "render", str(stage), "--output-dir", str(out_dir.resolve())],
+                            capture_output=True, text=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    if result.returncode != 0:
+        raise SupportlensError(f"quarto render failed:\n{result.stderr[-2000:]}",
+                               "run with ENGINE=builtin, or fix the Quarto installation")
+
+
+def safe_cell(value: object) -> object:
+    """No CSV cell may start a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def chart_csv(chart: Chart) -> str:
+    buffer = io.StringIO()
+    if chart.table:
+        writer = csv.DictWriter(buffer, fieldnames=list(chart.table[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in chart.table:
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Path) -> None:
+    assets = out_dir / "assets"
+    assets.mkdir(exist_ok=True)
+    shutil.copy(template_dir(root) / "site" / "site.css", assets / "site.css")
+    (out_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    downloads = out_dir / "downloads"
+    downloads.mkdir(exist_ok=True)
+    (downloads / "context.json").write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False),
+                                            encoding="utf-8")
+    for chart in charts.values():
+        (downloads / f"{chart.id}.csv").write_text(chart_csv(chart), encoding="utf-8")
+    (out_dir / ".nojekyll").write_text("")
+
+
+def staging_dir(site_dir: Path) -> Path:
+    stage = site_dir.parent / f".{site_dir.name}.building"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    return stage
+
+
+def publish(stage: Path, site_dir: Path) -> None:
+    """Move the finished staging folder into place; the old site is removed only after."""
+    old = site_dir.parent / f".{site_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    stage.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+

@@ -1,0 +1,84 @@
+"""Each headline KPI against values worked out by hand on the six tickets of conftest.TINY_TICKETS.
+
+Hand working (targets: critical 1h/4h, high 4h/8h, normal 8h/24h, low 24h/72h):
+- first response minutes: T1 30, T2 600, T3 20, T4 60, T6 10 (T5 none yet) -> median 30;
+  T2 600 > 480 breached; 1 of 5 completed -> 0.2.
+- resolution: T1 480 <= 1440, T2 exactly 1440 (achieved: solved at its target), T3 360 > 240 (critical)
+  breached, T6 exactly 1440 achieved -> 1 of 4 = 0.25. T4 (high, open 49 days) is open and breached; T5 active.
+- escalation T3, T6 of 6 -> 1/3; reopen T3 of 4 solved -> 0.25; one-touch T1, T6 of 4 solved -> 0.5.
+- CSAT 5, 3, 4 -> mean 4.0, rated 3 of 4 solved -> 0.75 (T3 has no rating).
+- Kaplan-Meier resolution hours: T3 6 (event) ties with T5 6 (censored): events first, S = 5/6;
+  T1 8: S = 5/6 * 3/4 = 0.625; T2, T6 24: S = 0.625 * 1/3 = 0.208 -> median 24 h.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from supportlens.analysis import analyse
+from supportlens.ingest import load_dataset
+
+
+@pytest.fixture
+def kpis(tiny_config):
+    analysis = analyse(load_dataset(tiny_config), tiny_config)
+    return {k.id: k for k in analysis.kpis}, analysis
+
+
+def test_counts_and_period(kpis):
+    by_id, analysis = kpis
+    assert by_id["tickets"].value == 6
+    # the last full quarter (Q4 2025) precedes the data, so the period is the whole span
+    assert analysis.period.kind == "all" and analysis.period.partial
+
+
+def test_first_response(kpis):
+    by_id, analysis = kpis
+    assert by_id["first_response_median_minutes"].value == pytest.approx(30)
+    assert by_id["first_response_breach_rate"].value == pytest.approx(0.2)
+    assert analysis.sla_period.first_response.events == 1 and analysis.sla_period.first_response.n == 5
+
+
+def test_resolution_breach_counts_solved_at_target_as_achieved(kpis):
+    by_id, analysis = kpis
+    assert by_id["resolution_breach_rate"].value == pytest.approx(0.25)
+    assert analysis.sla_period.states == {"achieved": 3, "breached": 1, "active": 1, "active_breached": 1}
+    critical = next(b for b in analysis.sla_period.by_priority if b.priority == "critical")
+    assert critical.resolution.events == 1 and critical.resolution.n == 1
+    high = next(b for b in analysis.sla_period.by_priority if b.priority == "high")
+    assert high.open_breached == 1
+
+
+def test_rates(kpis):
+    by_id, _ = kpis
+    assert by_id["escalation_rate"].value == pytest.approx(1 / 3)
+    assert by_id["reopen_rate"].value == pytest.approx(0.25)
+    assert by_id["one_touch_rate"].value == pytest.approx(0.5)
+
+
+def test_csat_ignores_missing_ratings(kpis):
+    by_id, _ = kpis
+    assert by_id["csat_mean"].value == pytest.approx(4.0)
+    assert by_id["csat_mean"].n == 3
+    assert by_id["csat_response_rate"].value == pytest.approx(0.75)
+
+
+def test_resolution_median_censors_open_tickets(kpis):
+    by_id, _ = kpis
+    assert by_id["resolution_median_hours"].value == pytest.approx(24)
+    assert by_id["resolution_median_hours"].n == 6
+
+
+def test_backlog_at_as_of(kpis):
+    _, analysis = kpis
+    assert analysis.backlog.at_as_of == 2
+    assert analysis.backlog.open_tickets[-1] == 2
+    # T4 is 49 days old, T5 6 hours
+    bands = {b["band"]: b["tickets"] for b in analysis.backlog.age_bands}
+    assert bands["under 1 day"] == 1 and bands["over 30 days"] == 1
+
+
+def test_priority_spellings_are_normalised(kpis):
+    _, analysis = kpis
+    counts = {b.priority: b.tickets for b in analysis.sla_period.by_priority}
+    assert counts == {"critical": 1, "high": 1, "normal": 3, "low": 1}
