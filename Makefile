@@ -1,0 +1,63 @@
+# supportlens: `make report` builds _site/ (site + PDF); `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ENGINE ?= auto
+CONFIG ?= supportlens.yml
+PYTEST_ARGS ?=
+
+INSTALLED := $(VENV)/.installed
+SYSDEPS := $(VENV)/.sysdeps
+SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
+SAMPLE := data/sample/tickets.csv
+# Your exports anywhere in data/ (outside data/sample/); with none, the simulated sample is used.
+USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md ! -name .gitkeep 2>/dev/null)
+DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
+
+.DEFAULT_GOAL := report
+.PHONY: report site pdf test bench sample serve check clean install sysdeps
+
+report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
+
+_site/report.pdf: $(INSTALLED) $(SYSDEPS) $(SOURCES) $(CONFIG) _quarto.yml $(DATA_INPUTS)
+	$(BIN)/supportlens build --config $(CONFIG) --engine $(ENGINE)
+
+site: $(INSTALLED) $(DATA_INPUTS)  ## the site only (no PDF, no Chromium needed)
+	$(BIN)/supportlens build --config $(CONFIG) --engine $(ENGINE) --no-pdf
+
+pdf: report
+
+$(SAMPLE): | $(INSTALLED)
+	$(BIN)/supportlens sample --config $(CONFIG)
+
+sample: $(INSTALLED)  ## (re)write the simulated sample data
+	$(BIN)/supportlens sample --config $(CONFIG)
+
+check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-quality issues
+	$(BIN)/supportlens check --config $(CONFIG)
+
+test: $(INSTALLED) $(SYSDEPS)  ## the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED) $(SYSDEPS)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
+	$(BIN)/python bench/run.py
+
+serve: report  ## serve _site on http://127.0.0.1:8000/
+	$(BIN)/supportlens serve
+
+install: $(INSTALLED)
+sysdeps: $(SYSDEPS)
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(SYSDEPS): scripts/install-system-deps.sh | $(INSTALLED)
+	bash scripts/install-system-deps.sh
+	@touch $@
+
+clean:  ## remove generated outputs (keeps .venv)
+	rm -rf _site report data/sample ._site.building ._site.old test-artifacts

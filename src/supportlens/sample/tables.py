@@ -1,0 +1,144 @@
+"""From simulated codes to the canonical tables.
+
+The ticket table is derived from the events cut at the end of the window, so
+first_response_at is the first public reply, solved_at the last solve, and so
+on, by construction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .arrivals import Tickets
+from .lifecycle import R, S, T, Events, Timeline
+from .population import Accounts, Roster
+from .spec import (CATEGORIES, CHANNELS, EVENT_TYPES, HOUR, PRIORITIES, ROLES, STATUSES,
+                   SimulationSpec)
+
+NA = -1
+
+
+def censor(ev: Events, end: int) -> Events:
+    keep = ev.t < end
+    return Events(*(getattr(ev, f)[keep] for f in ("ticket", "t", "etype", "actor", "role", "tier",
+                                                   "status")))
+
+
+def _first(ev: Events, mask: np.ndarray, n: int, values: np.ndarray, last: bool = False) -> np.ndarray:
+    """Per ticket, ``values`` at the first (or last) event matching ``mask``; NA if none."""
+    out = np.full(n, NA, dtype=np.int64)
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return out
+    tick = ev.ticket[rows]
+    if last:  # events are sorted by ticket then time: the last row of each run
+        pos = np.flatnonzero(np.append(tick[1:] != tick[:-1], True))
+    else:
+        pos = np.flatnonzero(np.insert(tick[1:] != tick[:-1], 0, True))
+    out[tick[pos]] = values[rows[pos]]
+    return out
+
+
+def ticket_fields(ev: Events, n: int) -> dict[str, np.ndarray]:
+    """Ticket columns as codes / seconds (NA = -1) from censored, sorted events."""
+    starts = np.searchsorted(ev.ticket, np.arange(n))
+    ends = np.append(starts[1:], ev.ticket.size)
+    status = ev.status[ends - 1].astype(np.int64)
+    solved_now = (status == S["solved"]) | (status == S["closed"])
+    is_solve = ev.etype == T["solved"]
+    last_solve = _first(ev, is_solve, n, ev.t, last=True)
+    return {
+        "status": status,
+        "first_response": _first(ev, ev.etype == T["public_reply"], n, ev.t),
+        "first_solved": _first(ev, is_solve, n, ev.t),
+        "solved": np.where(solved_now, last_solve, NA),
+        "closed": _first(ev, ev.etype == T["closed"], n, ev.t),
+        "agent": _first(ev, ev.actor >= 0, n, ev.actor, last=True),
+        "tier_max": np.maximum.reduceat(ev.tier, starts).astype(np.int64),
+        "reopens": np.bincount(ev.ticket[ev.etype == T["reopened"]], minlength=n),
+        "replies": np.bincount(ev.ticket[ev.etype == T["public_reply"]], minlength=n),
+    }
+
+
+def csat_scores(fields: dict, tl: Timeline, rng: np.random.Generator, response_rate: float) -> np.ndarray:
+    """1-5 for rated solved tickets, NaN otherwise; worse with waiting, reopens and silence."""
+    n = tl.created.size
+    u, z = rng.random(n), rng.standard_normal(n)
+    solved = fields["solved"] >= 0
+    frt_h = np.where(fields["first_response"] >= 0, fields["first_response"] - tl.created, 0) / HOUR
+    ttr_h = np.where(solved, fields["solved"] - tl.created, 0) / HOUR
+    latent = (4.9 - 0.25 * np.log1p(frt_h) - 0.35 * np.log1p(ttr_h / 4.0) - 0.9 * fields["reopens"]
+              - 0.35 * np.log1p(tl.silence_hours / 6.0) + 0.8 * z)
+    score = np.clip(np.round(latent), 1, 5)
+    return np.where(solved & (u < response_rate), score, np.nan)
+
+
+def _timestamps(spec: SimulationSpec, seconds: np.ndarray) -> pd.DatetimeIndex:
+    ns = spec.start_ts.value + np.asarray(seconds, dtype=np.int64) * 1_000_000_000
+    values = ns.view("M8[ns]").copy()
+    values[np.asarray(seconds) < 0] = np.datetime64("NaT")
+    return pd.DatetimeIndex(values).tz_localize("UTC")
+
+
+def ticket_ids(n: int) -> np.ndarray:
+    width = max(6, len(str(n)))
+    return np.array([f"TKT-{k + 1:0{width}d}" for k in range(n)], dtype=object)
+
+
+def requester_ids(total: int) -> np.ndarray:
+    width = max(6, len(str(total)))
+    return np.array([f"REQ-{k + 1:0{width}d}" for k in range(total)], dtype=object)
+
+
+def tickets_frame(spec: SimulationSpec, tk: Tickets, fields: dict, csat: np.ndarray,
+                  accounts: Accounts, roster: Roster, ids: np.ndarray, req_ids: np.ndarray) -> pd.DataFrame:
+    agent = fields["agent"]
+    has_agent = agent >= 0
+    agent_ids = roster.table["agent_id"].to_numpy(dtype=object)
+    groups = roster.table["group"].to_numpy(dtype=object)
+    frame = pd.DataFrame({
+        "ticket_id": ids,
+        "created_at": _timestamps(spec, tk.created),
+        "first_response_at": _timestamps(spec, fields["first_response"]),
+        "first_solved_at": _timestamps(spec, fields["first_solved"]),
+        "solved_at": _timestamps(spec, fields["solved"]),
+        "closed_at": _timestamps(spec, fields["closed"]),
+        "status": np.asarray(STATUSES, dtype=object)[fields["status"]],
+        "priority": np.asarray(PRIORITIES, dtype=object)[tk.priority],
+        "channel": np.asarray(CHANNELS, dtype=object)[tk.channel],
+        "category": np.asarray(CATEGORIES, dtype=object)[tk.category],
+        "account_id": accounts.table["account_id"].to_numpy(dtype=object)[tk.account],
+        "requester_id": req_ids[tk.requester],
+        "agent_id": np.where(has_agent, agent_ids[np.maximum(agent, 0)], None),
+        "group": np.where(has_agent, groups[np.maximum(agent, 0)], None),
+        "tier_max": fields["tier_max"],
+        "escalated": fields["tier_max"] > 1,
+        "reopens": fields["reopens"].astype(np.int64),
+        "replies": fields["replies"].astype(np.int64),
+        "csat": csat.astype(float),
+    })
+    return frame
+
+
+def events_frame(spec: SimulationSpec, ev: Events, tk: Tickets, roster: Roster, ids: np.ndarray,
+                 req_ids: np.ndarray) -> pd.DataFrame:
+    agent_ids = roster.table["agent_id"].to_numpy(dtype=object)
+    # One label per actor code: agents first, then 'system'; requesters are looked up per row.
+    labels = np.append(agent_ids, "system")
+    actor = np.where(ev.actor >= 0, ev.actor, agent_ids.size)
+    actor_id = labels[actor]
+    customer = ev.actor == -1
+    actor_id[customer] = req_ids[tk.requester[ev.ticket[customer]]]
+    return pd.DataFrame({
+        "ticket_id": ids[ev.ticket],
+        "event_at": _timestamps(spec, ev.t),
+        "event_type": np.asarray(EVENT_TYPES, dtype=object)[ev.etype],
+        "actor_id": actor_id,
+        "actor_role": np.asarray(ROLES, dtype=object)[ev.role],
+        "tier": ev.tier.astype(np.int64),
+        "status": np.asarray(STATUSES, dtype=object)[ev.status],
+    })
+
+
+__all__ = ["censor", "ticket_fields", "csat_scores", "tickets_frame", "events_frame", "R"]
