@@ -107,7 +107,7 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
                          quality: list[QualityIssue]) -> pd.Series:
     """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
     raw = series.astype("string").str.strip().str.lower()
-    mapped = raw.map(lambda v: v if v in allowed else words.get(v) if isinstance(v, str) else None)
+    mapped = raw.map({**words, **{value: value for value in allowed}})
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
