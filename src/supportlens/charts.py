@@ -117,19 +117,23 @@ def first_response_by_hour(context: dict) -> Chart:
     flagged = set(gap["facts"]["hours"]) if gap else set()
     colours = [PALETTE["vermillion"] if h["hour"] in flagged else PALETTE["blue"] for h in hours]
     fig = go.Figure()
+    # the rate is drawn on the overlaying axis so that it sits above the volume bars
     fig.add_bar(name="Tickets created", x=[h["hour"] for h in hours], y=[h["tickets"] for h in hours],
-                marker_color="#cbd2d9", yaxis="y2", hovertemplate="%{x}:00 UTC<br>%{y:,} tickets<extra></extra>")
+                marker_color="#d9dee4", hovertemplate="%{x}:00 UTC<br>%{y:,} tickets<extra></extra>")
     fig.add_scatter(name="First-response breach rate", x=[h["hour"] for h in hours],
-                    y=[h["first_response"]["value"] for h in hours], mode="lines+markers",
-                    marker=dict(color=colours, size=9), line=dict(color=PALETTE["blue"]),
-                    error_y=dict(type="data", symmetric=False, color="#7b8794",
+                    y=[h["first_response"]["value"] for h in hours], mode="lines+markers", yaxis="y2",
+                    marker=dict(color=colours, size=9), line=dict(color=PALETTE["blue"], width=2),
+                    error_y=dict(type="data", symmetric=False, color="#7b8794", thickness=1,
                                  array=[(h["first_response"]["ci_high"] or 0) - (h["first_response"]["value"] or 0) for h in hours],
                                  arrayminus=[(h["first_response"]["value"] or 0) - (h["first_response"]["ci_low"] or 0) for h in hours]),
                     hovertemplate="%{x}:00 UTC<br>breach rate %{y:.1%}<extra></extra>")
-    _layout(fig, x_title="Hour the ticket was created (UTC)", y_title="First-response breach rate", y_format=".0%")
-    fig.update_layout(yaxis2=dict(overlaying="y", side="right", title="Tickets created", showgrid=False, rangemode="tozero"),
-                      margin=dict(r=72))
-    fig.update_xaxes(tickmode="linear", dtick=2)
+    _layout(fig, x_title="Hour the ticket was created (UTC)", y_title="Tickets created")
+    fig.update_layout(
+        yaxis=dict(side="right", showgrid=False, nticks=5),
+        yaxis2=dict(overlaying="y", side="left", title="First-response breach rate", tickformat=".0%",
+                    rangemode="tozero", gridcolor="#e4e7eb"),
+        margin=dict(l=72, r=72))
+    fig.update_xaxes(tickmode="linear", dtick=2, range=[-0.6, 23.6])
     if gap:
         facts = gap["facts"]
         takeaway = (f"Tickets created {', '.join(facts['hour_ranges'])} UTC breach the first-response target "

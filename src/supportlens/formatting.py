@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup, escape
+
 DASH = "—"
 
 
@@ -65,12 +67,12 @@ def fmt_p(value: float | None) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()+!|])")
 
 
-def md_escape(value: object) -> str:
-    """Escape a user-supplied string for Markdown (table cells, inline text)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+def md_escape(value: object) -> Markup:
+    """Escape a user-supplied string for HTML, then for Markdown (table cells, inline text)."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
 
 
 def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> str:

@@ -18,14 +18,15 @@ from .spec import (CHANNELS, EVENT_TYPES, HOUR, INDUSTRIES, ROLES, STATUSES,
 
 # Planted world, by category (order of CATEGORIES):
 #   billing, login_access, bug, how_to, integration, performance, feature_request, account_change
-_WORK_HOURS = np.array([2.0, 1.0, 5.0, 1.0, 6.0, 5.0, 2.5, 1.5])     # tier-1 work, median
+_WORK_HOURS = np.array([2.0, 1.0, 4.0, 1.0, 5.0, 4.0, 2.5, 1.5])     # tier-1 work, median
 _ESCALATE = np.array([0.12, 0.15, 0.50, 0.05, 0.45, 0.45, 0.35, 0.10])
-_ONE_TOUCH = np.array([0.45, 0.60, 0.12, 0.65, 0.10, 0.12, 0.35, 0.50])
+_ONE_TOUCH = np.array([0.55, 0.70, 0.12, 0.75, 0.10, 0.12, 0.40, 0.60])
 _ON_HOLD = np.array([0.06, 0.04, 0.12, 0.02, 0.20, 0.12, 0.05, 0.06])
 # by priority (critical, high, normal, low): high is worked like normal yet has an 8 h target
-_WORK_PRIORITY = np.array([0.30, 0.85, 1.00, 1.20])
+_WORK_PRIORITY = np.array([0.20, 0.85, 1.00, 1.20])
 _HANDOFF_PRIORITY = np.array([0.25, 0.70, 1.00, 1.30])
 _ESCALATE_PRIORITY = np.array([1.40, 1.15, 1.00, 0.80])
+_PENDING_PRIORITY = np.array([0.25, 0.60, 1.00, 1.30])   # customers answer urgent questions sooner
 
 # Null world: one value for everyone.
 _NULL = {"work": 2.5, "escalate": 0.25, "one_touch": 0.40, "on_hold": 0.08}
@@ -33,8 +34,8 @@ _NULL = {"work": 2.5, "escalate": 0.25, "one_touch": 0.40, "on_hold": 0.08}
 _ESCALATE_TIER3 = 0.27
 _PENDING = 0.22
 _REOPEN = 0.085
-_TIER2_WORK_HOURS = 5.0
-_TIER3_WORK_HOURS = 12.0
+_TIER2_WORK_HOURS = 4.0
+_TIER3_WORK_HOURS = 8.0
 _HANDOFF12_HOURS = 1.2
 _HANDOFF23_HOURS = 8.0   # planted bottleneck, on top of engineering's office hours
 
@@ -106,7 +107,8 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     pr, ch, cat = tickets.priority, tickets.channel, tickets.category
     # Draw everything unconditionally and in a fixed order: what-if runs then share them.
     u = {k: rng.random(n) for k in ("esc2", "esc3", "pend", "one_touch", "hold", "reopen",
-                                    "split2", "split3", "reopen_work", "agent2", "agent3")}
+                                    "split2", "split3", "reopen_work", "agent2", "agent3",
+                                    "long_hold")}
     z = {k: rng.standard_normal(n) for k in ("w1", "w2", "w3", "h12", "h23", "pend", "hold",
                                              "wrap", "reopen_delay", "reopen_pick", "reopen_work")}
     if spec.planted_effects:
@@ -131,9 +133,10 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     reopen = ~one_touch & (u["reopen"] < _REOPEN)
 
     sec = lambda x: np.round(x).astype(np.int64)  # noqa: E731
-    d_pend = np.where(pend, sec(np.minimum(10.0 * HOUR * np.exp(1.2 * z["pend"]), 30 * 24 * HOUR)), 0)
+    pend_med = 5.0 * (_PENDING_PRIORITY[pr] if spec.planted_effects else 1.0)
+    d_pend = np.where(pend, sec(np.minimum(pend_med * HOUR * np.exp(1.1 * z["pend"]), 30 * 24 * HOUR)), 0)
     s1 = fr + d_pend
-    w1 = sec(w1_med * HOUR * np.exp(1.1 * z["w1"]))
+    w1 = sec(w1_med * HOUR * np.exp(0.9 * z["w1"]))
     e2 = np.where(esc2, s1 + sec(w1 * (0.2 + 0.6 * u["split2"])), -1)
 
     tier2_mask = roster.coverage(2) > 0
@@ -152,10 +155,12 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
 
     ws = np.where(esc3, p3, np.where(esc2, p2, s1))              # final phase: work starts
     we = np.where(one_touch, fr, np.where(esc3, p3 + w3, np.where(esc2, p2 + w2, s1 + w1)))
-    d_hold = sec(20.0 * HOUR * np.exp(1.0 * z["hold"]))
+    # Most holds wait a day on a third party; one in seven waits on a vendor fix for weeks.
+    hold_med = np.where(u["long_hold"] < 0.15, 10 * 24.0, 12.0)
+    d_hold = sec(hold_med * HOUR * np.exp(1.0 * z["hold"]))
     he = np.where(hold, we + d_hold, -1)
     solve1 = np.where(hold, he + sec(0.5 * HOUR * np.exp(0.8 * z["wrap"])), we)
-    r = np.where(reopen, solve1 + sec(np.minimum(18.0 * HOUR * np.exp(0.9 * z["reopen_delay"]),
+    r = np.where(reopen, solve1 + sec(np.minimum(10.0 * HOUR * np.exp(0.9 * z["reopen_delay"]),
                                                  0.9 * spec.close_after_hours * HOUR)), -1)
     rp = np.where(reopen, r + sec(1.5 * HOUR * np.exp(1.0 * z["reopen_pick"])), -1)
     extra = np.where(u["reopen_work"] < 0.5, 0, sec(2.0 * HOUR * np.exp(z["reopen_work"])))

@@ -19,9 +19,9 @@ from .spec import CHANNELS, HOUR, SimulationSpec
 BIN = 900  # seconds
 
 # Planted: minutes to write the first reply once picked up, by priority, times a channel factor.
-_LAG_MINUTES = np.array([6.0, 20.0, 35.0, 60.0])   # critical, high, normal, low
+_LAG_MINUTES = np.array([15.0, 45.0, 90.0, 180.0])   # critical, high, normal, low
 _LAG_CHANNEL = {"email": 1.3, "web": 1.0, "chat": 0.2, "phone": 0.15}
-_NULL_LAG_MINUTES = 30.0
+_NULL_LAG_MINUTES = 60.0
 # Planted: within a priority, live channels are answered first and email last.
 _CHANNEL_RANK = {"chat": 0, "phone": 0, "web": 1, "email": 2}
 
@@ -95,7 +95,7 @@ def first_responses(spec: SimulationSpec, tickets: Tickets, roster: Roster,
         median = _LAG_MINUTES[tickets.priority] * factor[tickets.channel]
     else:
         median = np.full(tickets.created.size, _NULL_LAG_MINUTES)
-    lag = median * 60.0 * np.exp(0.8 * z)
+    lag = median * 60.0 * np.exp(1.0 * z)
     never = ~np.isfinite(pick)
     first = np.where(never, np.iinfo(np.int64).max // 4, 0)
     first[~never] = np.ceil(pick[~never] + lag[~never]).astype(np.int64)

@@ -64,7 +64,7 @@ class SimulationSpec:
     # Planted effects (used only when planted_effects is True).
     gap_hours: tuple[int, ...] = (18, 19, 20, 21)
     gap_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
-    gap_staffing: float = 0.55          # evening tier-1 capacity / arrival rate in the gap
+    gap_staffing: float = 0.30          # evening tier-1 capacity / arrival rate in the gap
     slow_industry: str = "Healthcare"
     slow_industry_factor: float = 1.6   # work-time multiplier
     slow_channel: str = "email"

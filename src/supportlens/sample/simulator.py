@@ -1,0 +1,97 @@
+"""A seeded year of a support organisation: the sample data and its ground truth.
+
+    accounts, roster  ->  arrivals  ->  first-response queue  ->  work and escalation
+    ->  events (cut at the end of the window)  ->  ticket table  ->  truth
+
+Same spec, same bytes: only numpy generators seeded from ``spec.seed`` are used,
+no wall clock, and every table is sorted deterministically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .arrivals import draw_tickets, hourly_intensity, per_hour_of_week
+from .lifecycle import build_events, build_timeline
+from .population import make_accounts, make_roster
+from .queue import first_responses
+from .spec import DAY, SampleData, SimulationSpec, stream
+from .tables import (censor, csat_scores, events_frame, requester_ids, ticket_fields, ticket_ids,
+                     tickets_frame)
+from .truth import compute_truth
+
+TABLE_NAMES = ("tickets", "events", "accounts", "agents")
+_CHUNK = 250_000
+
+
+def simulate(spec: SimulationSpec) -> SampleData:
+    """Simulate ``spec.days`` days from ``spec.start``; see SimulationSpec for the knobs."""
+    accounts = make_accounts(spec, stream(spec, "accounts"))
+    intensity = hourly_intensity(spec)
+    roster = make_roster(spec, stream(spec, "agents"), per_hour_of_week(spec, intensity))
+    tk = draw_tickets(spec, intensity, accounts, stream(spec, "arrivals"), stream(spec, "attributes"))
+    fr, fr_agent = first_responses(spec, tk, roster, stream(spec, "queue"))
+    timeline, parts = build_timeline(spec, tk, accounts.industry[tk.account], roster, fr,
+                                     stream(spec, "work"))
+    events = censor(build_events(spec, timeline, parts, fr_agent, roster, stream(spec, "events")),
+                    spec.days * DAY)
+    n = tk.created.size
+    fields = ticket_fields(events, n)
+    csat = csat_scores(fields, timeline, stream(spec, "csat"), spec.csat_response_rate)
+
+    ids = ticket_ids(n)
+    req_ids = requester_ids(int(accounts.requesters.sum()))
+    tickets = tickets_frame(spec, tk, fields, csat, accounts, roster, ids, req_ids)
+    events_df = events_frame(spec, events, tk, roster, ids, req_ids)
+    truth = compute_truth(spec, tickets, events_df, accounts, roster)
+    return SampleData(tickets=tickets, events=events_df, accounts=accounts.table.copy(),
+                      agents=roster.table.copy(), truth=truth)
+
+
+def _iso(values: pd.Series) -> np.ndarray:
+    """ISO 8601 with offset, whole seconds: 2025-10-01T08:13:00+00:00; empty when missing."""
+    naive = values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("M8[s]")
+    text = np.datetime_as_string(naive, unit="s").astype(object) + "+00:00"
+    text[np.isnat(naive)] = ""
+    return text
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for name, col in frame.items():
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[name] = _iso(col)
+        elif name == "csat":
+            out[name] = col.astype("Int64")
+        else:
+            out[name] = col
+    return pd.DataFrame(out)
+
+
+def write_sample(data: SampleData, out_dir: Path, fmt: str = "csv") -> list[Path]:
+    """Write the four tables (csv or parquet) and truth.json; return the paths written."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in TABLE_NAMES:
+        frame: pd.DataFrame = getattr(data, name)
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "csv":
+            # In chunks: formatted timestamps are strings, a whole events table at once is heavy.
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                for at in range(0, max(len(frame), 1), _CHUNK):
+                    _csv_ready(frame.iloc[at:at + _CHUNK]).to_csv(
+                        handle, index=False, header=at == 0, lineterminator="\n")
+        else:
+            frame.to_parquet(path, index=False)
+        paths.append(path)
+    truth_path = out_dir / "truth.json"
+    truth_path.write_text(json.dumps(data.truth, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    paths.append(truth_path)
+    return paths

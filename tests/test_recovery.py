@@ -1,0 +1,56 @@
+"""The analysis finds the effects the simulator planted (truth.json), and none on a null simulation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportlens.analysis import analyse
+from supportlens.config import Config
+from supportlens.ingest import load_dataset
+from supportlens.sample import SimulationSpec, simulate, write_sample
+
+
+def analysed(folder: Path, spec: SimulationSpec):
+    data = simulate(spec)
+    write_sample(data, folder)
+    config = Config.model_validate({
+        "data": {table: str(folder / f"{table}.csv") for table in ("tickets", "events", "accounts", "agents")},
+        "period": {"length": "all"},
+    })
+    return analyse(load_dataset(config), config), data.truth
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    return analysed(tmp_path_factory.mktemp("planted"), SimulationSpec(tickets=20_000, seed=11))
+
+
+@pytest.fixture(scope="module")
+def null(tmp_path_factory):
+    return analysed(tmp_path_factory.mktemp("null"), SimulationSpec(tickets=20_000, seed=11, planted_effects=False))
+
+
+def test_coverage_gap_hours_are_found(planted):
+    analysis, truth = planted
+    gap = next(f for f in analysis.findings if f.kind == "coverage_gap")
+    planted_hours = set(truth["coverage_gap"]["hours"])
+    found = set(gap.facts["hours"])
+    # every flagged hour is a planted gap hour, and most planted hours are flagged
+    assert found <= planted_hours, (found, planted_hours)
+    assert len(found & planted_hours) >= len(planted_hours) // 2
+    assert gap.facts["breach_rate_in_hours"] > gap.facts["breach_rate_other_hours"]
+
+
+def test_worst_breach_priority_is_found(planted):
+    analysis, truth = planted
+    finding = next(f for f in analysis.findings if f.kind == "priority_breach")
+    assert finding.facts["worst"] == truth["worst_breach_priority"]
+    assert finding.facts["p_value"] < 0.05
+
+
+def test_null_simulation_flags_no_coverage_gap(null):
+    analysis, truth = null
+    assert truth["coverage_gap"] is None
+    assert not [f for f in analysis.findings if f.kind == "coverage_gap"]
