@@ -81,10 +81,11 @@ def _hours_until_cover(mask: np.ndarray) -> np.ndarray:
     return wait
 
 
-def _next_cover(t: np.ndarray, mask: np.ndarray, start_weekday: int) -> np.ndarray:
+def _next_cover(t: np.ndarray, mask: np.ndarray, start_weekday: int, u: np.ndarray) -> np.ndarray:
+    """``t`` if the hour is covered, else a few minutes (u * 30) into the next covered hour."""
     hour = t // HOUR
     wait = _hours_until_cover(mask)[(start_weekday * 24 + hour) % 168]
-    return np.where(wait == 0, t, (hour + wait) * HOUR)
+    return np.where(wait == 0, t, (hour + wait) * HOUR + np.floor(u * 1800).astype(np.int64))
 
 
 def _pick_agent(t: np.ndarray, lists: list[np.ndarray], pool: np.ndarray, u: np.ndarray,
@@ -108,7 +109,7 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     # Draw everything unconditionally and in a fixed order: what-if runs then share them.
     u = {k: rng.random(n) for k in ("esc2", "esc3", "pend", "one_touch", "hold", "reopen",
                                     "split2", "split3", "reopen_work", "agent2", "agent3",
-                                    "long_hold")}
+                                    "long_hold", "jitter")}
     z = {k: rng.standard_normal(n) for k in ("w1", "w2", "w3", "h12", "h23", "pend", "hold",
                                              "wrap", "reopen_delay", "reopen_pick", "reopen_work")}
     if spec.planted_effects:
@@ -143,14 +144,15 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     tier3_mask = roster.coverage(3) > 0
     on_call = spec.planted_effects & (pr == 0)  # critical escalations page someone
     h12 = sec(_HANDOFF12_HOURS * h_prio * HOUR * np.exp(0.9 * z["h12"]))
-    p2 = np.where(esc2, np.where(on_call, e2, _next_cover(np.maximum(e2, 0), tier2_mask,
-                                                           spec.start_weekday)) + h12, -1)
+    # The receiving tier picks up within its own shift hours (critical escalations page on-call).
+    p2 = np.where(esc2, np.where(on_call, e2 + h12, _next_cover(np.maximum(e2, 0) + h12, tier2_mask,
+                                                                 spec.start_weekday, u["jitter"])), -1)
     w2 = sec(_TIER2_WORK_HOURS * w_tier * HOUR * np.exp(1.0 * z["w2"]))
     e3 = np.where(esc3, p2 + sec(w2 * (0.3 + 0.6 * u["split3"])), -1)
     h23_med = _HANDOFF23_HOURS if spec.planted_effects else _HANDOFF12_HOURS
     h23 = sec(h23_med * h_prio * HOUR * np.exp((1.0 if spec.planted_effects else 0.9) * z["h23"]))
-    p3 = np.where(esc3, np.where(on_call, e3, _next_cover(np.maximum(e3, 0), tier3_mask,
-                                                           spec.start_weekday)) + h23, -1)
+    p3 = np.where(esc3, np.where(on_call, e3 + h23, _next_cover(np.maximum(e3, 0) + h23, tier3_mask,
+                                                                 spec.start_weekday, u["jitter"])), -1)
     w3 = sec(_TIER3_WORK_HOURS * w_tier * HOUR * np.exp(1.0 * z["w3"]))
 
     ws = np.where(esc3, p3, np.where(esc2, p2, s1))              # final phase: work starts
