@@ -14,7 +14,7 @@ from .errors import SupportlensError
 
 app = typer.Typer(help="Support-operations reporting: a static site and an executive PDF from help-desk exports.",
                   no_args_is_help=True, add_completion=False)
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The analysis config.")]
 

@@ -35,7 +35,7 @@ def hourly_intensity(spec: SimulationSpec) -> np.ndarray:
     hours = np.arange(spec.days * 24)
     day = hours // 24
     weekday = (spec.start_weekday + day) % 7
-    doy = pd.date_range(spec.start_ts, periods=spec.days, freq="D").dayofyear.to_numpy()[day]
+    doy = pd.date_range(spec.start_ts, periods=spec.days, freq="D").day_of_year.to_numpy()[day]
 
     def bump(centre: float, width: float) -> np.ndarray:
         d = np.abs(doy - centre)

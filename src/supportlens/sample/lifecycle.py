@@ -23,9 +23,10 @@ _ESCALATE = np.array([0.12, 0.15, 0.50, 0.05, 0.45, 0.45, 0.35, 0.10])
 _ONE_TOUCH = np.array([0.55, 0.70, 0.12, 0.75, 0.10, 0.12, 0.40, 0.60])
 _ON_HOLD = np.array([0.06, 0.04, 0.12, 0.02, 0.20, 0.12, 0.05, 0.06])
 # by priority (critical, high, normal, low): high is worked like normal yet has an 8 h target
-_WORK_PRIORITY = np.array([0.20, 0.85, 1.00, 1.20])
+_WORK_PRIORITY = np.array([0.20, 0.95, 1.00, 1.20])
 _HANDOFF_PRIORITY = np.array([0.25, 0.70, 1.00, 1.30])
-_ESCALATE_PRIORITY = np.array([1.40, 1.15, 1.00, 0.80])
+_ESCALATE_PRIORITY = np.array([1.20, 1.15, 1.00, 0.80])
+_HOLD_PRIORITY = np.array([0.30, 1.00, 1.00, 1.00])    # vendors rush outages
 _PENDING_PRIORITY = np.array([0.25, 0.60, 1.00, 1.30])   # customers answer urgent questions sooner
 
 # Null world: one value for everyone.
@@ -68,6 +69,11 @@ class Events:
     role: np.ndarray
     tier: np.ndarray
     status: np.ndarray
+
+
+def sec(seconds) -> np.ndarray:
+    """Durations in seconds, rounded to whole seconds."""
+    return np.round(seconds).astype(np.int64)
 
 
 def _hours_until_cover(mask: np.ndarray) -> np.ndarray:
@@ -113,11 +119,13 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     z = {k: rng.standard_normal(n) for k in ("w1", "w2", "w3", "h12", "h23", "pend", "hold",
                                              "wrap", "reopen_delay", "reopen_pick", "reopen_work")}
     if spec.planted_effects:
-        slow = (industry == INDUSTRIES.index(spec.slow_industry)) * (spec.slow_industry_factor - 1) + 1
+        in_slow = industry == INDUSTRIES.index(spec.slow_industry)
+        slow = in_slow * (spec.slow_industry_factor - 1) + 1
         slow = slow * np.where(ch == CHANNELS.index(spec.slow_channel), spec.slow_channel_factor, 1.0)
         w1_med = _WORK_HOURS[cat] * _WORK_PRIORITY[pr] * slow
         p_esc = np.minimum(0.95, _ESCALATE[cat] * _ESCALATE_PRIORITY[pr])
-        p_ot, p_hold = _ONE_TOUCH[cat], _ON_HOLD[cat]
+        # The slow industry's requests need checks (compliance, identity): rarely one touch.
+        p_ot, p_hold = _ONE_TOUCH[cat] * np.where(in_slow, 0.5, 1.0), _ON_HOLD[cat]
         w_tier = _WORK_PRIORITY[pr] * slow
         h_prio = _HANDOFF_PRIORITY[pr]
     else:
@@ -133,7 +141,6 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     hold = ~one_touch & (u["hold"] < p_hold)
     reopen = ~one_touch & (u["reopen"] < _REOPEN)
 
-    sec = lambda x: np.round(x).astype(np.int64)  # noqa: E731
     pend_med = 5.0 * (_PENDING_PRIORITY[pr] if spec.planted_effects else 1.0)
     d_pend = np.where(pend, sec(np.minimum(pend_med * HOUR * np.exp(1.1 * z["pend"]), 30 * 24 * HOUR)), 0)
     s1 = fr + d_pend
@@ -142,9 +149,11 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
 
     tier2_mask = roster.coverage(2) > 0
     tier3_mask = roster.coverage(3) > 0
-    on_call = spec.planted_effects & (pr == 0)  # critical escalations page someone
+    # The receiving tier picks up within its own shift hours, except critical escalations,
+    # which page someone on call. In the null world nobody waits for a shift, so both
+    # handoffs have the same distribution.
+    on_call = (pr == 0) if spec.planted_effects else np.ones(n, dtype=bool)
     h12 = sec(_HANDOFF12_HOURS * h_prio * HOUR * np.exp(0.9 * z["h12"]))
-    # The receiving tier picks up within its own shift hours (critical escalations page on-call).
     p2 = np.where(esc2, np.where(on_call, e2 + h12, _next_cover(np.maximum(e2, 0) + h12, tier2_mask,
                                                                  spec.start_weekday, u["jitter"])), -1)
     w2 = sec(_TIER2_WORK_HOURS * w_tier * HOUR * np.exp(1.0 * z["w2"]))
@@ -155,10 +164,11 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
                                                                  spec.start_weekday, u["jitter"])), -1)
     w3 = sec(_TIER3_WORK_HOURS * w_tier * HOUR * np.exp(1.0 * z["w3"]))
 
-    ws = np.where(esc3, p3, np.where(esc2, p2, s1))              # final phase: work starts
     we = np.where(one_touch, fr, np.where(esc3, p3 + w3, np.where(esc2, p2 + w2, s1 + w1)))
     # Most holds wait a day on a third party; one in seven waits on a vendor fix for weeks.
     hold_med = np.where(u["long_hold"] < 0.15, 10 * 24.0, 12.0)
+    if spec.planted_effects:
+        hold_med = hold_med * _HOLD_PRIORITY[pr]
     d_hold = sec(hold_med * HOUR * np.exp(1.0 * z["hold"]))
     he = np.where(hold, we + d_hold, -1)
     solve1 = np.where(hold, he + sec(0.5 * HOUR * np.exp(0.8 * z["wrap"])), we)
@@ -178,7 +188,7 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     timeline = Timeline(tickets.created, fr, esc2, esc3, e2, e3, solve1, final,
                         np.zeros(n))
     parts = dict(pend=pend, one_touch=one_touch, hold=hold, reopen=reopen, s1=s1, p2=p2, p3=p3,
-                 ws=ws, we=we, he=he, r=r, rp=rp, solve2=solve2, a2=a2, a3=a3,
+                 we=we, he=he, r=r, rp=rp, solve2=solve2, a2=a2, a3=a3,
                  end1=np.where(esc2, e2, we), end2=np.where(esc3, e3, we))
     return timeline, parts
 

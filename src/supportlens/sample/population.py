@@ -187,7 +187,7 @@ def make_roster(spec: SimulationSpec, rng: np.random.Generator, arrivals_per_how
     for k in range(n2):
         group, s, e = TIER2_SHIFTS[k % 3]
         rows.append((group, 2, s, e, k < max(3, int(round(0.3 * n2)))))
-    n3 = max(2, int(round(0.12 * n1)))
+    n3 = max(2 if spec.planted_effects else 3, int(round(0.12 * n1)))
     for k in range(n3):
         if spec.planted_effects:  # engineering works office hours only: the slow handoff
             rows.append((TIER3_GROUP, 3, 9, 17, False))

@@ -4,7 +4,28 @@
     ->  events (cut at the end of the window)  ->  ticket table  ->  truth
 
 Same spec, same bytes: only numpy generators seeded from ``spec.seed`` are used,
-no wall clock, and every table is sorted deterministically.
+no wall clock, and every table is sorted deterministically. Each model part has
+its own stream, so a what-if re-run (``extra_coverage``, ``proactive_update_hours``)
+changes only what the change causes.
+
+What is planted (``planted_effects=True``), all recorded in ``truth.json``:
+
+- coverage gap: weekdays 18-21 UTC the tier-1 late shift is thin, so first
+  responses created then wait into the night (weekend evenings are thin too,
+  because weekend workers are a subset of the same late team);
+- slowest industry (Healthcare): 2x work time and half the one-touch chance;
+- high-breach channel (email): queued after other channels within a priority,
+  slower reply lag and 1.25x work time;
+- worst resolution-SLA priority: high (worked like normal against an 8 h target),
+  measured on the output and recorded;
+- one dominant account (~5% of tickets) among heavy-tailed account volumes;
+- bottleneck handoff tier 2 -> tier 3 (engineering works 9-17 weekdays);
+- no tenure effect (``tenure_effect`` is null).
+
+With ``planted_effects=False`` no ticket attribute changes any duration or
+probability, staffing follows arrivals and both handoffs behave alike; the
+planted keys of the truth are null. Timestamps in ``truth["measured"]`` rates
+use the default SLA targets in calendar hours.
 """
 
 from __future__ import annotations

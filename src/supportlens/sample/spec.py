@@ -66,7 +66,7 @@ class SimulationSpec:
     gap_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     gap_staffing: float = 0.30          # evening tier-1 capacity / arrival rate in the gap
     slow_industry: str = "Healthcare"
-    slow_industry_factor: float = 1.6   # work-time multiplier
+    slow_industry_factor: float = 2.0   # work-time multiplier
     slow_channel: str = "email"
     slow_channel_factor: float = 1.25   # work-time multiplier, and queued last for first response
     concentrated_share: float = 0.05    # expected ticket share of the one dominant account

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .arrivals import Tickets
-from .lifecycle import R, S, T, Events, Timeline
+from .lifecycle import S, T, Events, Timeline
 from .population import Accounts, Roster
 from .spec import (CATEGORIES, CHANNELS, EVENT_TYPES, HOUR, PRIORITIES, ROLES, STATUSES,
                    SimulationSpec)
@@ -141,4 +141,4 @@ def events_frame(spec: SimulationSpec, ev: Events, tk: Tickets, roster: Roster, 
     })
 
 
-__all__ = ["censor", "ticket_fields", "csat_scores", "tickets_frame", "events_frame", "R"]
+__all__ = ["censor", "ticket_fields", "csat_scores", "tickets_frame", "events_frame"]

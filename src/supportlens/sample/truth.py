@@ -56,7 +56,7 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
     planted = spec.planted_effects
     res_breach, fr_breach = breaches(tickets)
     created = tickets["created_at"]
-    weekday, hour = created.dt.dayofweek, created.dt.hour
+    weekday, hour = created.dt.day_of_week, created.dt.hour
     is_weekday = weekday < 5
     in_gap = weekday.isin(spec.gap_weekdays) & hour.isin(spec.gap_hours)
     by_priority = _rates(res_breach, tickets["priority"])
@@ -70,15 +70,14 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
     top = share.sort_values(ascending=False)
     n_top = max(1, int(np.ceil(0.2 * len(accounts.table))))
     rated = tickets["csat"].notna()
-    lam_gap = None
     cov = roster.coverage(1).reshape(7, 24).astype(float)
     counts = pd.crosstab(weekday, hour).reindex(index=range(7), columns=range(24), fill_value=0)
     weeks = spec.days / 7.0
     arrivals = counts.to_numpy() / weeks
     gap_cells = np.ix_(list(spec.gap_weekdays), list(spec.gap_hours))
     day_cells = np.ix_(range(5), range(9, 17))
-    lam_gap = (cov[gap_cells].sum() * roster.mu) / max(arrivals[gap_cells].sum(), 1e-9)
-    lam_day = (cov[day_cells].sum() * roster.mu) / max(arrivals[day_cells].sum(), 1e-9)
+    cap_gap = (cov[gap_cells].sum() * roster.mu) / max(arrivals[gap_cells].sum(), 1e-9)
+    cap_day = (cov[day_cells].sum() * roster.mu) / max(arrivals[day_cells].sum(), 1e-9)
 
     measured = {
         "tickets_open_at_end": int((~tickets["status"].isin(["solved", "closed"])).sum()),
@@ -97,8 +96,13 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
         "median_first_response_minutes": _r(fr_minutes.median(), 2),
         "median_first_response_minutes_weekday_gap_hours": _r(fr_minutes[in_gap].median(), 2),
         "median_first_response_minutes_weekday_other_hours": _r(fr_minutes[is_weekday & ~in_gap].median(), 2),
-        "tier1_capacity_to_arrivals_gap_hours": _r(lam_gap),
-        "tier1_capacity_to_arrivals_weekday_9_17": _r(lam_day),
+        "tier1_capacity_to_arrivals_gap_hours": _r(cap_gap),
+        "tier1_capacity_to_arrivals_weekday_9_17": _r(cap_day),
+        "tier1_first_responses_per_agent_hour": _r(roster.mu),
+        "tier1_on_shift_weekday_by_hour": [int(x) for x in cov[0]],
+        "tier1_on_shift_weekend_by_hour": [int(x) for x in cov[5]],
+        "arrivals_per_hour_weekday_mean": [_r(x, 3) for x in arrivals[:5].mean(axis=0)],
+        "arrivals_per_hour_weekend_mean": [_r(x, 3) for x in arrivals[5:].mean(axis=0)],
         "median_resolution_hours": _r(res_hours.median(), 3),
         "median_resolution_hours_by_industry": {str(k): _r(v, 3) for k, v in
                                                 res_hours.groupby(industry).median().items()},
