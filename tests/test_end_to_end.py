@@ -128,7 +128,7 @@ def test_bad_input_fails_clearly_and_keeps_the_previous_site(project, tmp_path, 
         lines = tickets.read_text().splitlines()
         header = lines[0].split(",")
         col = header.index("created_at")
-        tickets.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != col) for l in lines) + "\n")
+        tickets.write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != col) for line in lines) + "\n")
     elif breakage == "garbage_timestamps":
         text = tickets.read_text()
         tickets.write_text(re.sub(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", "soon", text))

@@ -75,7 +75,7 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
     spec = dict(tickets=2000, seed=3)
     first = write_sample(simulate(SimulationSpec(**spec)), tmp_path / "a")
     second = write_sample(simulate(SimulationSpec(**spec)), tmp_path / "b")
-    other = write_sample(simulate(SimulationSpec(tickets=2000, seed=4)), tmp_path / "c")
+    write_sample(simulate(SimulationSpec(tickets=2000, seed=4)), tmp_path / "c")
     assert [p.name for p in first] == ["tickets.csv", "events.csv", "accounts.csv", "agents.csv",
                                        "truth.json"]
     for a, b in zip(first, second):

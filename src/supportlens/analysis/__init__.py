@@ -1,8 +1,15 @@
-"""Analysis: one module per question, pure functions from the Dataset to plain results."""
+"""Analysis: one module per question, pure functions from the Dataset to plain results.
+
+An analysis that needs data the export lacks raises ``MissingData`` with a
+reason a reader understands; ``optional`` turns that into a ``skipped`` entry
+shown in the report, and the result is ``None``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -13,6 +20,21 @@ from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
 from .volume import Backlog, MonthVolume, backlog, monthly_volume
+
+T = TypeVar("T")
+
+
+class MissingData(Exception):
+    """The data lacks what an analysis needs; the message says what it would need."""
+
+
+def optional(name: str, skipped: list[dict], func: Callable[..., T], *args, **kwargs) -> T | None:
+    """Run an analysis that may lack its data; record why it was skipped."""
+    try:
+        return func(*args, **kwargs)
+    except MissingData as reason:
+        skipped.append({"analysis": name, "reason": str(reason)})
+        return None
 
 
 @dataclass

@@ -39,7 +39,8 @@ DEFINITIONS = {
     "first_response_median_minutes": ("Median first response", "minutes", "lower",
                                       "Median of first public reply − created, calendar minutes, over responded tickets."),
     "resolution_median_hours": ("Median time to resolution", "hours", "lower",
-                                "Kaplan–Meier median of solved − created, calendar hours; open tickets count as censored at the as-of time."),
+                                "Kaplan–Meier median of solved − created, calendar hours; "
+                                "open tickets count as censored at the as-of time."),
     "first_response_breach_rate": ("First-response SLA breaches", "share", "lower",
                                    "Breached ÷ completed first-response SLAs of tickets created in the period."),
     "resolution_breach_rate": ("Resolution SLA breaches", "share", "lower",

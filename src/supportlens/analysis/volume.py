@@ -38,8 +38,8 @@ def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolum
     first_day = clocks["created_at"].min()
     out = []
     for month in months:
-        partial = (month == months[0] and first_day.day > 1) or (month == months[-1] and
-                                                                  as_of < (month + 1).start_time.tz_localize("UTC") - pd.Timedelta(seconds=1))
+        month_end = (month + 1).start_time.tz_localize("UTC") - pd.Timedelta(seconds=1)
+        partial = (month == months[0] and first_day.day > 1) or (month == months[-1] and as_of < month_end)
         out.append(MonthVolume(str(month), int(created_counts.get(month, 0)), int(solved_counts.get(month, 0)),
                                bool(partial)))
     return out

@@ -24,7 +24,7 @@ What is planted (``planted_effects=True``), all recorded in ``truth.json``:
 
 With ``planted_effects=False`` no ticket attribute changes any duration or
 probability, staffing follows arrivals and both handoffs behave alike; the
-planted keys of the truth are null. Timestamps in ``truth["measured"]`` rates
+planted keys of the truth are null. The rates in ``truth["measured"]``
 use the default SLA targets in calendar hours.
 """
 

@@ -1,0 +1,23 @@
+"""The one place charts are made: chart id -> function(context) -> Chart.
+
+Each page's charts live in a module of this package with a ``CHARTS`` dict;
+``REGISTRY`` joins them. Every chart has a title, axis titles with units, a
+one-line takeaway, alt text and the data table behind it (for the downloads).
+The site embeds the figure interactively; the PDF gets a static SVG of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import sla, summary
+from .base import PALETTE, Chart
+
+REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS}
+
+
+def build_charts(context: dict) -> dict[str, Chart]:
+    return {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+
+
+__all__ = ["PALETTE", "REGISTRY", "Chart", "build_charts"]

@@ -1,0 +1,45 @@
+"""Shared pieces of every chart: the Chart record, the palette and the house layout.
+
+Each chart has a title, axis titles with units, a one-line takeaway, alt text
+and the data table behind it (for the downloads). The site embeds the figure
+interactively; the PDF gets a static SVG of the same figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies
+PALETTE = {
+    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+    "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "grey": "#7f7f7f",
+}
+PRIORITY_COLOURS = {"critical": "#D55E00", "high": "#E69F00", "normal": "#0072B2", "low": "#56B4E9"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    page: str
+    title: str
+    takeaway: str
+    alt: str
+    figure: go.Figure
+    table: list[dict]     # the data behind the chart, one dict per row
+
+
+def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | None = None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white", height=height, margin=dict(l=64, r=24, t=24, b=56),
+        font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=13, color="#1f2933"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        hoverlabel=dict(font_size=12), colorway=list(PALETTE.values()),
+    )
+    fig.update_xaxes(title_text=x_title, showline=True, linecolor="#9aa5b1")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="#e4e7eb")
+    if y_format:
+        fig.update_yaxes(tickformat=y_format)
+    return fig
