@@ -22,7 +22,7 @@ def breach_by_priority(context: dict) -> Chart:
             customdata=[[r[key]["events"], r[key]["n"]] for r in rows],
             hovertemplate="%{x}: %{y:.1%}<br>%{customdata[0]:,} of %{customdata[1]:,} breached<extra>" + name + "</extra>",
         )
-    fig.updatehouse_layout(barmode="group")
+    fig.update_layout(barmode="group")
     rated = [r for r in rows if r["resolution"]["value"] is not None]
     worst = max(rated, key=lambda r: r["resolution"]["value"])
     takeaway = (f"{worst['priority'].title()} tickets breach their resolution target most often: "
@@ -53,7 +53,7 @@ def first_response_by_hour(context: dict) -> Chart:
                                  arrayminus=[(h["first_response"]["value"] or 0) - (h["first_response"]["ci_low"] or 0) for h in hours]),
                     hovertemplate="%{x}:00 UTC<br>breach rate %{y:.1%}<extra></extra>")
     house_layout(fig, x_title="Hour the ticket was created (UTC)", y_title="Tickets created")
-    fig.updatehouse_layout(
+    fig.update_layout(
         yaxis=dict(side="right", showgrid=False, nticks=5),
         yaxis2=dict(overlaying="y", side="left", title="First-response breach rate", tickformat=".0%",
                     rangemode="tozero", gridcolor="#e4e7eb"),

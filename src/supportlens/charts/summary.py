@@ -17,7 +17,7 @@ def monthly_volume(context: dict) -> Chart:
         go.Bar(name="Solved", x=labels, y=[m["solved"] for m in months], marker_color=PALETTE["orange"],
                hovertemplate="%{x}<br>Solved: %{y:,}<extra></extra>"),
     ])
-    fig.updatehouse_layout(barmode="group")
+    fig.update_layout(barmode="group")
     full = [m for m in months if not m["partial"]] or months
     peak = max(full, key=lambda m: m["created"])
     low = min(full, key=lambda m: m["created"])
