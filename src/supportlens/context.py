@@ -98,6 +98,7 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         },
         "volume": {"monthly": analysis.monthly_volume, "backlog": analysis.backlog},
         "findings": analysis.findings,
+        "explorer": analysis.explorer,
         "skipped": analysis.skipped,
     }
     plain = to_plain(context)

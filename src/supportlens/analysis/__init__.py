@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
+from .cube import Cube, explorer_cube
 from .findings import Finding, key_findings
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
@@ -50,6 +51,7 @@ class Analysis:
     monthly_breach: list[dict]
     backlog: Backlog
     findings: list[Finding]
+    explorer: Cube
     skipped: list[dict] = field(default_factory=list)
 
 
@@ -77,6 +79,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         monthly_breach=_monthly_breach(clocks),
         backlog=backlog(clocks, period.as_of),
         findings=key_findings(clocks, sla_period, hours, kpis, config.findings),
+        explorer=explorer_cube(clocks),
         skipped=skipped,
     )
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import sla, summary
+from . import explorer, sla, summary
 from .base import PALETTE, Chart
 
-REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS}
+REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS, **explorer.CHARTS}
 
 
 def build_charts(context: dict) -> dict[str, Chart]:

@@ -26,12 +26,15 @@ class Page:
     id: str
     nav: str      # navbar label
     template: str
+    in_pdf: bool = True  # a section of the PDF (the downloads page is not)
 
 
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
+    Page("explorer", "Explorer", "pages/explorer.qmd.j2", in_pdf=False),
+    Page("downloads", "Downloads", "pages/downloads.qmd.j2", in_pdf=False),
 )
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -98,6 +101,9 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     """page id -> Quarto Markdown text."""
     env = environment(root)
     env.globals["chart"] = lambda chart_id: chart_block(charts[chart_id], flavour)
+    titles = {page.id: page.nav for page in PAGES}
+    env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
+                                  for c in charts.values()]
     findings_config = context["provenance"]["config"]["findings"]
     variables = dict(context, period=context["report"]["period"],
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],

@@ -34,7 +34,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
     summary = render_markdown(print_pages["index"], id_prefix="index-")
     sections = []
     for page in PAGES:
-        if page.id == "index":
+        if page.id == "index" or not page.in_pdf:
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),

@@ -33,15 +33,18 @@ def choose_engine(requested: str) -> str:
     return requested
 
 
-def render_builtin(context: dict, report_dir: Path, out_dir: Path, root: Path) -> None:
-    env = environment(root)
-    shell = env.get_template("site/page.html.j2")
-    site = {
+def _site_info(context: dict) -> dict:
+    return {
         "title": context["report"]["title"],
         "organisation": context["report"]["organisation"],
         "as_of": context["report"]["as_of"][:10],
         "pages": [{"id": p.id, "nav": p.nav} for p in PAGES],
     }
+
+
+def render_builtin(context: dict, report_dir: Path, out_dir: Path, root: Path) -> None:
+    shell = environment(root).get_template("site/page.html.j2")
+    site = _site_info(context)
     for page in PAGES:
         rendered = render_markdown((report_dir / f"{page.id}.qmd").read_text(encoding="utf-8"))
         html = shell.render(site=site, version=__version__, page={
@@ -74,20 +77,25 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def chart_csv(chart: Chart) -> str:
+def table_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
-    if chart.table:
-        writer = csv.DictWriter(buffer, fieldnames=list(chart.table[0]), lineterminator="\n")
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        for row in chart.table:
+        for row in rows:
             writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def chart_csv(chart: Chart) -> str:
+    return table_csv(chart.table)
 
 
 def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Path) -> None:
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
-    shutil.copy(template_dir(root) / "site" / "site.css", assets / "site.css")
+    for asset in ("site.css", "explorer.js"):
+        shutil.copy(template_dir(root) / "site" / asset, assets / asset)
     (out_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
@@ -95,6 +103,10 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
                                             encoding="utf-8")
     for chart in charts.values():
         (downloads / f"{chart.id}.csv").write_text(chart_csv(chart), encoding="utf-8")
+    (downloads / "kpis.csv").write_text(table_csv(
+        [{k: v for k, v in kpi.items() if k != "monthly"} for kpi in context["kpis"]]), encoding="utf-8")
+    not_found = environment(root).get_template("site/404.html.j2")
+    (out_dir / "404.html").write_text(not_found.render(site=_site_info(context), version=__version__), encoding="utf-8")
     (out_dir / ".nojekyll").write_text("")
 
 
