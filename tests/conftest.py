@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from supportlens.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Six tickets worked out by hand in test_kpis.py; as-of 2026-03-31 12:00 UTC.
 TINY_TICKETS = textwrap.dedent("""\
@@ -27,3 +32,21 @@ def tiny_config(tmp_path: Path) -> Config:
         "data": {"tickets": str(path), "events": None, "accounts": None, "agents": None},
         "period": {"as_of": "2026-03-31T12:00:00Z"},
     })
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "supportlens.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A project folder like a fresh clone: templates, _quarto.yml, a config, sample data; built once."""
+    folder = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copy(ROOT / "_quarto.yml", folder / "_quarto.yml")
+    shutil.copy(ROOT / "supportlens.yml", folder / "supportlens.yml")
+    sampled = run_cli("sample", "--tickets", "4000", "--seed", "3", cwd=folder)
+    assert sampled.returncode == 0, sampled.stderr
+    built = run_cli("build", "--engine", "builtin", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    return folder

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,9 @@ from pypdf import PdfReader
 from supportlens.formatting import fmt_value
 from supportlens.render.pages import PAGES
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import run_cli
+
 pytestmark = pytest.mark.e2e
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "supportlens.cli", *args], cwd=cwd, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A project folder like a fresh clone: templates, _quarto.yml, a config, sample data; built once."""
-    folder = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    shutil.copy(ROOT / "_quarto.yml", folder / "_quarto.yml")
-    shutil.copy(ROOT / "supportlens.yml", folder / "supportlens.yml")
-    sampled = run_cli("sample", "--tickets", "4000", "--seed", "3", cwd=folder)
-    assert sampled.returncode == 0, sampled.stderr
-    built = run_cli("build", "--engine", "builtin", cwd=folder)
-    assert built.returncode == 0, built.stderr
-    return folder
 
 
 def context_of(project: Path) -> dict:
@@ -103,9 +85,11 @@ def test_pdf_pages_are_not_blank(project, tmp_path):
 
 def test_same_inputs_give_identical_context(project, tmp_path):
     first = (project / "report" / "context.json").read_bytes()
-    again = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=project)
+    copy = tmp_path / "again"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("report", "_site"))
+    again = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=copy)
     assert again.returncode == 0, again.stderr
-    assert (project / "report" / "context.json").read_bytes() == first
+    assert (copy / "report" / "context.json").read_bytes() == first
 
 
 @pytest.mark.parametrize("breakage, message", [

@@ -1,0 +1,123 @@
+"""The built site in a real browser (Playwright driving the system Chromium, no browser download).
+
+The site is served from a sub-path (/repo/), as GitHub Pages serves a project site.
+Screenshots of every page are written to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from supportlens.render.pages import PAGES
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(project, tmp_path_factory):
+    """Serve <tmp>/repo -> the built _site on localhost; yield http://127.0.0.1:PORT/repo/"""
+    served = tmp_path_factory.mktemp("served")
+    shutil.copytree(project / "_site", served / "repo")
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
+           if response.status >= 400 else None)
+    tab.problems = problems
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("page_id", [p.id for p in PAGES])
+def test_page_loads_cleanly_and_every_chart_draws(page, base_url, page_id):
+    page.goto(urljoin(base_url, f"{page_id}.html"), wait_until="load")
+    charts = page.locator(".plotly-chart")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
+        assert charts.nth(i).locator(".main-svg").count() > 0, f"chart {i} on {page_id} did not draw"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{page_id}.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_every_link_resolves(page, base_url):
+    checked: set[str] = set()
+    for page_id in [p.id for p in PAGES] + ["404"]:
+        url = urljoin(base_url, f"{page_id}.html")
+        page.goto(url)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            assert not href.startswith("/"), f"{page_id}: absolute link {href} breaks under a sub-path"
+            target = urljoin(url, href)
+            if urlparse(target).netloc != urlparse(base_url).netloc or target in checked:
+                continue
+            checked.add(target)
+            path, _, fragment = target.partition("#")
+            response = page.request.get(path)
+            assert response.status == 200, f"{page_id}: {href} -> {response.status}"
+            if fragment and path.endswith(".html"):
+                assert f'id="{fragment}"' in response.text(), f"{page_id}: {href} has no #{fragment}"
+    assert len(checked) > 10
+
+
+def test_explorer_filters_change_the_numbers(page, base_url):
+    page.goto(urljoin(base_url, "explorer.html"))
+    tickets = page.locator('#explorer-kpis [data-measure="tickets"]')
+    everything = int(tickets.inner_text().replace(",", ""))
+    bars_before = page.evaluate("document.getElementById('chart-explorer_volume').data[0].y.reduce((a, b) => a + b, 0)")
+    assert bars_before == everything
+
+    page.select_option("#filter-priority", label="critical")
+    critical = int(tickets.inner_text().replace(",", ""))
+    assert 0 < critical < everything
+    bars_after = page.evaluate("document.getElementById('chart-explorer_volume').data[0].y.reduce((a, b) => a + b, 0)")
+    assert bars_after == critical
+
+    page.select_option("#filter-from", index=10)
+    narrower = int(tickets.inner_text().replace(",", ""))
+    assert 0 < narrower < critical
+    assert page.problems == []
+
+
+def test_not_found_page_is_served_for_missing_paths(page, base_url):
+    page.goto(urljoin(base_url, "404.html"))
+    assert "Page not found" in page.inner_text("h1")
