@@ -90,3 +90,10 @@ def test_templates_use_only_supported_constructs():
             assert fence in ("", "{=html}"), (template.name, fence)
         for div in re.findall(r"^:::[ \t]*(\{[^}]*\})?", text, flags=re.M):
             assert div == "" or div.startswith("{.callout-"), (template.name, div)
+
+
+def test_short_tables_are_marked_to_stay_on_one_printed_page():
+    short = "| a |\n|---|\n" + "| 1 |\n" * 20
+    long = "| a |\n|---|\n" + "| 1 |\n" * 21
+    assert '<table class="table-short">' in render_markdown(short).html
+    assert '<table>' in render_markdown(long).html

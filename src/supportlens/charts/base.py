@@ -29,6 +29,7 @@ class Chart:
     alt: str
     figure: go.Figure
     table: list[dict]     # the data behind the chart, one dict per row
+    wide: bool = False    # printed on a landscape page (heatmaps, long axes)
 
 
 def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | None = None, height: int = 380) -> go.Figure:

@@ -102,12 +102,31 @@ def _heading_ids(state: StateCore) -> None:
     state.env["heading_ids"] = list(seen)
 
 
+SHORT_TABLE_ROWS = 20
+
+
+def _mark_short_tables(state: StateCore) -> None:
+    """Tables of at most 20 body rows get class 'table-short': print keeps them on one page."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "table_open":
+            continue
+        rows = 0
+        for later in tokens[i + 1:]:
+            if later.type == "table_close":
+                break
+            rows += later.type == "tr_open"
+        if rows - 1 <= SHORT_TABLE_ROWS:
+            token.attrSet("class", "table-short")
+
+
 def markdown_engine() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.use(front_matter_plugin)
     md.use(container_plugin, name="div", marker=":", validate=lambda params, *_: params.strip().startswith("{"),
            render=_render_div)
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    md.core.ruler.push("short_tables", _mark_short_tables)
     default_fence = md.renderer.rules["fence"]
 
     def fence(self, tokens, idx, options, env):

@@ -88,9 +88,10 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
                 f'<div class="chart-data"><a href="downloads/{chart.id}.csv">Data behind this chart (CSV)</a></div>')
     else:
         body = f'<img src="figures/{chart.id}.svg" alt="{escape(chart.alt)}">'
+    classes = "chart chart-wide" if chart.wide else "chart"
     return Markup(
         "```{=html}\n"
-        f'<figure class="chart" id="fig-{chart.id}" data-chart-id="{chart.id}">\n'
+        f'<figure class="{classes}" id="fig-{chart.id}" data-chart-id="{chart.id}">\n'
         f'<div class="chart-title">{escape(chart.title)}</div>\n{body}\n'
         f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n'
         "</figure>\n```"
@@ -105,7 +106,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
                                   for c in charts.values()]
     findings_config = context["provenance"]["config"]["findings"]
-    variables = dict(context, period=context["report"]["period"],
+    variables = dict(context, period=context["report"]["period"], flavour=flavour,
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],
                      findings_change=findings_config["material_change"],
                      config_period_length=context["provenance"]["config"]["period"]["length"])

@@ -10,6 +10,7 @@ from .markdown import render_markdown
 from .pages import PAGES, environment, template_dir
 
 STATIC_WIDTH = 900  # px of the SVG; the PDF scales it to the text width
+WIDE_WIDTH = 1300   # px of a wide chart, printed on a landscape page
 
 
 def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
@@ -21,7 +22,8 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
     try:
         for chart in charts.values():
             figure = chart.figure
-            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": STATIC_WIDTH,
+            width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
+            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width,
                                                       "height": figure.layout.height or 380})
             (figures_dir / f"{chart.id}.svg").write_bytes(svg)
     finally:
@@ -41,7 +43,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
                          "html": rendered.html, "toc": rendered.toc})
     css = (template_dir(root) / "print" / "print.css").read_text(encoding="utf-8")
     return env.get_template("print/report.html.j2").render(
-        report=context["report"], period=context["report"]["period"], data=context["data"],
+        report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
         summary=summary, sections=sections, css=css)
 
 
