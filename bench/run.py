@@ -48,6 +48,55 @@ def bench_build(tickets: int) -> dict:
     return {"tickets": tickets, **figures}
 
 
+FIRST_CHART_SCRIPT = """
+window.__firstChart = null;
+new MutationObserver((_, observer) => {
+  if (document.querySelector('.main-svg')) { window.__firstChart = performance.now(); observer.disconnect(); }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def bench_pages(site: Path) -> list[dict]:
+    """Size of each page (without the shared plotly.min.js) and when its first chart is drawn in headless
+    Chromium, in ms after navigation start; the median of 5 loads from a local server."""
+    import functools
+    import http.server
+    import shutil
+    import statistics
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    results = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for html in sorted(site.glob("*.html")):
+            draws, loads = [], []
+            for _ in range(5):
+                page = browser.new_page()
+                page.add_init_script(FIRST_CHART_SCRIPT)
+                page.goto(base + html.name, wait_until="load")
+                draws.append(page.evaluate("window.__firstChart"))
+                loads.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+                page.close()
+            drawn = [d for d in draws if d is not None]
+            results.append({"page": html.name, "kilobytes": round(html.stat().st_size / 1024, 1),
+                            "first_chart_ms": round(statistics.median(drawn)) if drawn else None,
+                            "load_event_ms": round(statistics.median(loads))})
+        browser.close()
+    server.shutdown()
+    return results
+
+
 def bench_noop_make() -> dict:
     """`make report` with nothing changed: Make's dependency check only."""
     subprocess.run(["make", "report"], cwd=ROOT, check=True, capture_output=True)
@@ -64,8 +113,10 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                     "platform": platform.platform()},
         "builds": [bench_build(int(n)) for n in args.sizes.split(",")],
-        "make_report_nothing_changed": bench_noop_make(),
     }
+    smallest = min(int(n) for n in args.sizes.split(","))
+    results["pages"] = bench_pages(BENCH / "out" / f"{smallest}" / "_site")
+    results["make_report_nothing_changed"] = bench_noop_make()
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

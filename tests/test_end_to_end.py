@@ -29,7 +29,7 @@ def test_every_page_is_built_with_navbar_and_shared_plotly(project):
         html = (site / f"{page.id}.html").read_text()
         for other in PAGES:
             assert f'href="{other.id}.html"' in html
-        assert '<script src="plotly.min.js"></script>' in html
+        assert '<script src="plotly.min.js" defer></script>' in html
         assert "cdn" not in html.lower()
     assert (site / "plotly.min.js").stat().st_size > 1_000_000
     assert (site / "report.pdf").exists() and (site / "downloads" / "context.json").exists()

@@ -1,5 +1,6 @@
 // supportlens explorer: filter the pre-aggregated cube in the browser and redraw.
-(function () {
+// Loaded with `defer`: it runs after plotly.min.js, and waits for the charts drawn on DOMContentLoaded.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var cube = JSON.parse(document.getElementById("explorer-cube").textContent);
   var m = {};
@@ -58,4 +59,4 @@
   form.addEventListener("change", update);
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   update();
-})();
+});

@@ -84,7 +84,8 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
         payload = json.dumps({"data": figure["data"], "layout": figure["layout"], "config": PLOTLY_CONFIG},
                              separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
         body = (f'<div id="chart-{chart.id}" class="plotly-chart" role="img" aria-label="{escape(chart.alt)}"></div>\n'
-                f'<script>(function(){{var s={payload};Plotly.newPlot("chart-{chart.id}",s.data,s.layout,s.config);}})();</script>\n'
+                f'<script>document.addEventListener("DOMContentLoaded",function(){{var s={payload};'
+                f'Plotly.newPlot("chart-{chart.id}",s.data,s.layout,s.config);}});</script>\n'
                 f'<div class="chart-data"><a href="downloads/{chart.id}.csv">Data behind this chart (CSV)</a></div>')
     else:
         body = f'<img src="figures/{chart.id}.svg" alt="{escape(chart.alt)}">'
