@@ -9,6 +9,7 @@ import pandas as pd
 from ..config import Period as PeriodConfig
 from ..errors import SupportlensError
 
+COMPLETE_WITHIN = pd.Timedelta(hours=1)
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at")
 
 
@@ -57,7 +58,8 @@ def reporting_period(tickets: pd.DataFrame, config: PeriodConfig) -> ReportingPe
         return whole
     freq = "QS" if config.length == "quarter" else "MS"
     offset = pd.DateOffset(months=3 if config.length == "quarter" else 1)
-    naive = as_of.tz_convert("UTC").tz_localize(None)
+    # data that reaches the last hour of a period counts as covering it (exports end at 23:59)
+    naive = (as_of + COMPLETE_WITHIN).tz_convert("UTC").tz_localize(None)
     end = pd.Timestamp(naive).to_period("Q" if freq == "QS" else "M").start_time.tz_localize("UTC")
     start = end - offset
     if start < data_start.floor("D"):
