@@ -56,7 +56,7 @@ class Analysis:
 def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
     period = reporting_period(tickets, config.period)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of)
+    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
     created = clocks["created_at"]
     in_period = clocks[(created >= period.start) & (created < period.end)]
     kpis = headline_kpis(clocks, period, config.targets, config.seed)

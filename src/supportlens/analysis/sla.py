@@ -1,9 +1,8 @@
-"""SLA state of every ticket and breach rates (calendar time for now).
+"""SLA performance: breach rates by priority, by hour, and the open breaches.
 
-A ticket's first-response SLA completes at its first public reply (or at its
-solve when it was solved without one); its resolution SLA completes at its
-last solve. Completed after the target = breached; completed at or before =
-achieved; open and not yet due = active; open and past due = active_breached.
+Each ticket's clocks and states come from ``sla_clock.ticket_clocks`` (business
+or calendar time, pauses, reopen cycles, per-ticket due dates); this module
+summarises them.
 """
 
 from __future__ import annotations
@@ -15,47 +14,10 @@ import pandas as pd
 
 from ..canonical import PRIORITIES
 from ..config import SlaPolicy
+from .sla_clock import STATES, ticket_clocks
 from .stats import Rate, chi_square, wilson
 
-STATES = ("achieved", "breached", "active", "active_breached")
-
-
-def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per ticket: elapsed minutes and SLA state for first response and resolution.
-
-    Columns added: first_response_minutes, resolution_minutes (calendar minutes,
-    missing while not completed), open_minutes (age at as-of for open tickets),
-    first_response_target_minutes, resolution_target_minutes, first_response_state,
-    resolution_state.
-    """
-    clocks = tickets.copy()
-    first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-    resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
-    created = clocks["created_at"]
-    solved = clocks["solved_at"] if "solved_at" in clocks else pd.Series(pd.NaT, index=clocks.index, dtype=created.dtype)
-    responded = clocks["first_response_at"] if "first_response_at" in clocks else pd.Series(pd.NaT, index=clocks.index, dtype=created.dtype)
-    responded = responded.fillna(solved)
-    is_open = ~clocks["status"].isin(["solved", "closed"]) | solved.isna()
-
-    def minutes(later: pd.Series) -> pd.Series:
-        return (later - created).dt.total_seconds() / 60.0
-
-    clocks["first_response_minutes"] = minutes(responded)
-    clocks["resolution_minutes"] = minutes(solved).where(~is_open)
-    clocks["open_minutes"] = ((as_of - created).dt.total_seconds() / 60.0).where(is_open)
-    clocks["first_response_target_minutes"] = first_target
-    clocks["resolution_target_minutes"] = resolution_target
-    clocks["first_response_state"] = _state(clocks["first_response_minutes"], (as_of - created).dt.total_seconds() / 60.0,
-                                            first_target)
-    clocks["resolution_state"] = _state(clocks["resolution_minutes"], clocks["open_minutes"], resolution_target)
-    return clocks
-
-
-def _state(completed_minutes: pd.Series, age_minutes: pd.Series, target: pd.Series) -> pd.Series:
-    done = completed_minutes.notna()
-    state = np.where(done, np.where(completed_minutes <= target, "achieved", "breached"),
-                     np.where(age_minutes > target, "active_breached", "active"))
-    return pd.Series(state, index=completed_minutes.index, dtype="string")
+__all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour"]
 
 
 @dataclass(frozen=True)
