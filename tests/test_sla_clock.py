@@ -253,7 +253,7 @@ def test_pausing_never_adds_time(hours, offset, open_minutes, pauses):
 def test_solved_exactly_at_its_target_is_achieved(hours, offset, priority):
     policy = SlaPolicy(business_hours=hours)
     created = pd.Timestamp(START + offset, tz="UTC")
-    calendar = build_calendar(hours, created, created + pd.Timedelta(days=120))
+    calendar = build_calendar(hours, created, created + pd.Timedelta(days=4 * 366))
     target_ns = int(policy.target(priority).resolution * 60 * MINUTE_NS)
     due = pd.Timestamp(int(add_business_ns(calendar, np.array([created.value]), np.array([target_ns]))[0]), tz="UTC")
     frame = tickets({"ticket_id": "T", "created_at": created, "first_response_at": due, "solved_at": due,
