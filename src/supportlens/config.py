@@ -69,7 +69,8 @@ class DataSources(_Strict):
     eventlog: EventLogColumns = EventLogColumns()
     # time zone of timestamps that carry no offset in the export
     timezone: str = "UTC"
-    dayfirst: bool = False
+    # read ambiguous dates such as 03/04/2025 day-first; null = the importer's convention
+    dayfirst: bool | None = None
 
     _timezone = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 
