@@ -37,6 +37,9 @@ TICKET_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "source_resolution_met": ("boolean", False, "the source system's own resolution SLA verdict"),
 }
 
+# Ticket columns only a help desk's own export provides (the simulator writes none of them).
+SOURCE_ONLY_COLUMNS = ("due_at", "source_first_response_met", "source_resolution_met")
+
 EVENT_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "ticket_id": ("string", True, "the ticket the event belongs to"),
     "event_at": ("timestamp", True, "when it happened (UTC)"),

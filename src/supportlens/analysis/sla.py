@@ -7,7 +7,7 @@ summarises them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,34 @@ class SlaSummary:
     by_priority: list[PriorityBreach]
     resolution_priority_p: float | None     # chi-square across priorities
     resolution_priority_cramers_v: float | None
+    durations: list["DurationSummary"] = field(default_factory=list)
+    clock: str = "business"                 # the clock the states were judged on
+    due_date_tickets: int = 0               # tickets judged by their own due date from the source
+
+
+@dataclass(frozen=True)
+class DurationSummary:
+    """Completed first responses or resolutions: calendar and business minutes, and the SLA clock."""
+
+    measure: str                            # first_response or resolution
+    tickets: int                            # completed (the n every value rests on)
+    mean_minutes: float | None              # calendar
+    median_minutes: float | None
+    mean_business_minutes: float | None
+    median_business_minutes: float | None
+    mean_sla_minutes: float | None          # on the policy's clock, pauses excluded
+
+
+def duration_summaries(clocks: pd.DataFrame) -> list[DurationSummary]:
+    out = []
+    for measure in ("first_response", "resolution"):
+        calendar = clocks[f"{measure}_minutes"].dropna()
+        business = clocks[f"{measure}_business_minutes"].dropna()
+        sla = clocks[f"{measure}_sla_minutes"].where(clocks[f"{measure}_minutes"].notna()).dropna()
+        stat = lambda x, f: float(f(x)) if len(x) else None  # noqa: E731
+        out.append(DurationSummary(measure, len(calendar), stat(calendar, np.mean), stat(calendar, np.median),
+                                   stat(business, np.mean), stat(business, np.median), stat(sla, np.mean)))
+    return out
 
 
 def breach_rate(states: pd.Series) -> Rate:
@@ -76,6 +104,9 @@ def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
         by_priority=by_priority,
         resolution_priority_p=p,
         resolution_priority_cramers_v=v,
+        durations=duration_summaries(clocks),
+        clock=policy.clock,
+        due_date_tickets=int(clocks["due_at"].notna().sum()) if "due_at" in clocks else 0,
     )
 
 

@@ -54,7 +54,9 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     created = clocks["created_at"]
     nat = pd.Series(pd.NaT, index=clocks.index, dtype="datetime64[ns, UTC]")
     solved = clocks["solved_at"] if "solved_at" in clocks else nat
-    responded = (clocks["first_response_at"] if "first_response_at" in clocks else nat).fillna(solved)
+    # without a first-response column the clock cannot run: no "responded at the solve" stand-in
+    knows_response = "first_response_at" in clocks and clocks["first_response_at"].notna().any()
+    responded = clocks["first_response_at"].fillna(solved) if knows_response else nat
     is_open = (~clocks["status"].isin(SOLVED_STATUSES) | solved.isna()).to_numpy()
     dated = created.notna().to_numpy()
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
@@ -90,7 +92,12 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     fr_elapsed = _elapsed(sla_calendar, np.arange(n), c_ns, fr_end, pauses, dated)
     first_target_ns = np.round(first_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
     clocks["first_response_sla_minutes"] = np.where(dated, fr_elapsed / NS_PER_MINUTE, np.nan)
-    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns, dated, clocks.index)
+    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns, dated & knows_response,
+                                             clocks.index)
+    if not knows_response and "source_first_response_met" in clocks:
+        # the export's own verdict (its targets, its calendar) is all there is
+        verdict = clocks["source_first_response_met"].map({True: "achieved", False: "breached"}).astype("string")
+        clocks["first_response_state"] = clocks["first_response_state"].fillna(verdict.where(pd.Series(dated, index=clocks.index)))
 
     # resolution: one cycle per reopen
     cycles = _resolution_cycles(clocks, events, policy, c_ns, s_ns, is_open, dated)

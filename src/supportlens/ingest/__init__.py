@@ -29,14 +29,17 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     return frame.reset_index(drop=True), source
 
 
-def load_tickets(path: Path, importer: Importer, config: Config,
-                 quality: list[QualityIssue]) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
+def load_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
+                 info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
     """Read the tickets export through its importer; audit exports and event logs also give events."""
     raw = read_table(path, "tickets", config.data.sheet, importer.json_records)
+    if info is not None:
+        info.update(importer=importer.name, title=importer.title, notes=list(importer.notes),
+                    detected=detect(list(raw.columns)))
     if importer.shape == "eventlog":
-        tickets, events = import_eventlog(raw, importer, config, path, quality)
+        tickets, events = import_eventlog(raw, importer, config, path, quality, info)
     else:
-        tickets, events = import_tickets(raw, importer, config, path, quality)
+        tickets, events = import_tickets(raw, importer, config, path, quality, info)
     source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
     return tickets.reset_index(drop=True), events, source
 
@@ -46,6 +49,7 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
     importer = get_importer(config.data.source)
     quality: list[QualityIssue] = []
     sources: list[SourceFile] = []
+    info: dict = {}
     tables: dict[str, pd.DataFrame | None] = {}
     for table in ("tickets", "events", "accounts", "agents"):
         configured = getattr(config.data, table)
@@ -65,11 +69,11 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
             tables[table] = None
             continue
         if table == "tickets":
-            tables["tickets"], tables["events"], source = load_tickets(path, importer, config, quality)
+            tables["tickets"], tables["events"], source = load_tickets(path, importer, config, quality, info)
         else:
             tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
     tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
-    return Dataset(quality=quality, sources=sources, **tables)
+    return Dataset(quality=quality, sources=sources, source_info=info, **tables)

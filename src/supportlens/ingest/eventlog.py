@@ -35,8 +35,12 @@ def eventlog_spec(importer: Importer, configured: EventLogColumns) -> EventLogCo
 
 
 def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path: Path,
-                    quality: list[QualityIssue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    quality: list[QualityIssue], info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = eventlog_spec(importer, config.data.eventlog)
+    if info is not None:
+        info["mapping"] = {"ticket_id": spec.case_id, "event_at": spec.timestamp, "event_type": spec.activity,
+                           **({"actor_id": spec.resource} if spec.resource else {}),
+                           **({"tier": spec.tier} if spec.tier else {}), **spec.attributes}
     columns = {key(c): c for c in raw.columns}
     needed = {"case_id": spec.case_id, "activity": spec.activity, "timestamp": spec.timestamp}
     optional = {"resource": spec.resource, "tier": spec.tier, **{f"attr:{k}": v for k, v in spec.attributes.items()}}

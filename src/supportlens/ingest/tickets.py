@@ -88,8 +88,10 @@ def check_required(raw: pd.DataFrame, resolved: dict[str, str], importer: Import
 
 
 def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: Path,
-                   quality: list[QualityIssue]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The canonical tickets (and, for audit exports, events) of one tickets export."""
+                   quality: list[QualityIssue], info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The canonical tickets (and, for audit exports, events) of one tickets export.
+
+    ``info`` receives the mapping used (canonical column -> export column)."""
     data = config.data
     raw = blank_missing(raw, importer.missing_markers, "tickets", quality)
     if importer.prepare is not None:
@@ -97,6 +99,14 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
     resolved = resolve_columns(raw, importer, data.mapping.get("tickets", {}), path)
     derivable = {c for c, d in importer.durations.items() if any(key(x) in map(key, raw.columns) for x in d.columns)}
     check_required(raw, resolved, importer, path, derivable)
+    if info is not None:
+        info["mapping"] = dict(resolved)
+        for canonical, duration in importer.durations.items():
+            if canonical in derivable and canonical not in resolved:
+                source = next(c for c in duration.columns if key(c) in map(key, raw.columns))
+                info["mapping"][canonical] = f"{duration.since} + {source} ({duration.unit})"
+        for canonical, rule in importer.derived.items():
+            info["mapping"].setdefault(canonical, f"from {rule.column}")
     dayfirst = data.dayfirst if data.dayfirst is not None else bool(importer.dayfirst)
     vocabularies = {**importer.values}
     for column, words in data.values.items():

@@ -31,6 +31,7 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
+    Page("quality", "Data quality", "pages/quality.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
 )
 
@@ -94,10 +95,18 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
     )
 
 
+def missing_chart(chart_id: str) -> Markup:
+    """What stands where a chart cannot be drawn: the data lacks what it needs."""
+    return Markup("::: {.callout-note title=\"Not shown\"}\n"
+                  f"The chart *{escape(chart_id.replace('_', ' '))}* needs data this export does not have; "
+                  "the [data-quality page](quality.html) says what is missing.\n:::")
+
+
 def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str) -> dict[str, str]:
     """page id -> Quarto Markdown text."""
     env = environment(root)
-    env.globals["chart"] = lambda chart_id: chart_block(charts[chart_id], flavour)
+    env.globals["chart"] = lambda chart_id: (chart_block(charts[chart_id], flavour) if chart_id in charts
+                                             else missing_chart(chart_id))
     findings_config = context["provenance"]["config"]["findings"]
     variables = dict(context, period=context["report"]["period"],
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],
