@@ -215,7 +215,13 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
         if column in vocabularies and column not in DEFAULT_VOCABULARIES and kind != "category":
             words = vocabularies[column]
             lower = values.astype("string").str.strip().str.lower()
-            values = values.astype("object").where(~lower.isin(list(words)), lower.map(words))
+            hit = lower.isin(list(words)).fillna(False)
+            to_missing = hit & lower.isin([w for w, v in words.items() if v is None]).fillna(False)
+            if to_missing.any():
+                quality.append(QualityIssue(table, "MAPPED_TO_MISSING", column, int(to_missing.sum()),
+                                            "read as missing (the vocabulary maps the value to nothing)",
+                                            ", ".join(sorted(lower[to_missing].unique().tolist())[:5])))
+            values = values.astype("object").where(~hit, lower.map(words))
         if kind == "timestamp":
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
                                            timezone=timezone, dayfirst=dayfirst, quality=quality)

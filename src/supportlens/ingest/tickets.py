@@ -237,12 +237,17 @@ def status_transitions(events: pd.DataFrame) -> pd.DataFrame:
     'solved', leaving solved for an open status 'reopened', entering closed 'closed', else 'status_change'."""
     events = events.sort_values(["ticket_id", "event_at"], kind="stable").reset_index(drop=True)
     status = events["status"].astype("string")
-    same = events["ticket_id"].eq(events["ticket_id"].shift())
-    previous = status.groupby(events["ticket_id"]).shift()
+    ids = events["ticket_id"].astype("string")
+    same = ids.eq(ids.shift()).fillna(False).to_numpy(dtype=bool)
+    previous = status.groupby(ids).shift()
+
+    def flag(series: pd.Series) -> np.ndarray:
+        return series.fillna(False).to_numpy(dtype=bool)
+
     kind = np.where(~same, "created", "status_change")
-    kind = np.where(same & status.eq("solved").fillna(False) & ~previous.eq("solved").fillna(False), "solved", kind)
-    kind = np.where(same & status.eq("closed").fillna(False) & ~previous.eq("closed").fillna(False), "closed", kind)
-    reopened = same & previous.isin(["solved", "closed"]).fillna(False) & status.isin(["new", "open", "pending", "on_hold"]).fillna(False)
+    kind = np.where(same & flag(status.eq("solved")) & ~flag(previous.eq("solved")), "solved", kind)
+    kind = np.where(same & flag(status.eq("closed")) & ~flag(previous.eq("closed")), "closed", kind)
+    reopened = same & flag(previous.isin(["solved", "closed"])) & flag(status.isin(["new", "open", "pending", "on_hold"]))
     kind = np.where(reopened, "reopened", kind)
     events["event_type"] = pd.Series(kind, index=events.index, dtype="string")
     return events[[c for c in EVENT_COLUMNS if c in events]]
