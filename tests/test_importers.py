@@ -92,7 +92,8 @@ def test_servicenow_one_row_per_incident_day_first_and_question_marks():
     assert t["priority"].tolist() == ["critical", "normal", "low"]
     assert t["channel"].tolist() == ["phone", "web", "email"]
     assert pd.isna(t.loc["INC0010003", "category"]) and pd.isna(t.loc["INC0010003", "agent_id"])
-    assert checks(dataset)[("MISSING_VALUES", None)].rows == 5                   # five '?' cells
+    marker = checks(dataset)[("MISSING_VALUES", None)]
+    assert marker.rows == 2 and marker.action.startswith("5 cells")              # five '?' cells in two rows
     assert t.loc["INC0010003", "reopens"] == 1
     assert t["source_resolution_met"].tolist() == [True, False, True]
     clocks = states(dataset, config, "2025-03-20 00:00")
@@ -267,3 +268,15 @@ def test_eshokhat_preset_outcomes():
 def test_detection_by_headers(name, expected):
     columns = pd.read_csv(FIXTURES / name, nrows=0, encoding="utf-8-sig").columns.tolist()
     assert detect(columns)[0] == expected
+
+
+def test_quality_shares_are_of_tickets_not_of_log_rows():
+    from supportlens.analysis.quality import quality_report
+
+    dataset, _, _ = load("bpic2013", "bpic2013.csv")
+    report = quality_report(dataset, [])
+    derived = next(i for i in report.issues if i.table == "tickets" and i.check == "DERIVED")
+    assert derived.rows == 3 and derived.share == 1.0
+    dataset, _, _ = load("servicenow", "servicenow_incidents.csv")
+    missing = next(i for i in quality_report(dataset, []).issues if i.check == "MISSING_VALUES")
+    assert missing.share == pytest.approx(2 / 3)   # two of the three rows hold a '?'

@@ -84,7 +84,9 @@ def quality_report(dataset: Dataset, skipped: list[dict]) -> QualityReport:
     issues = []
     for q in dataset.quality:
         title, meaning, severity = CHECKS.get(q.check, (q.check.replace("_", " ").capitalize(), "", "warning"))
-        base = raw_rows.get(q.table) or sizes.get(q.table)
+        # the export's rows when one row is one ticket (dropped rows count), else the canonical table's
+        one_row_per_ticket = q.table != "tickets" or (dataset.source_info or {}).get("shape", "tickets") == "tickets"
+        base = (raw_rows.get(q.table) if one_row_per_ticket else None) or sizes.get(q.table)
         issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows,
                             (q.rows / base) if base else None, q.action, q.example))
     issues.sort(key=lambda i: (list(TABLES).index(i.table) if i.table in TABLES else 9,

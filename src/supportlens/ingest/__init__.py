@@ -34,7 +34,7 @@ def load_tickets(path: Path, importer: Importer, config: Config, quality: list[Q
     """Read the tickets export through its importer; audit exports and event logs also give events."""
     raw = read_table(path, "tickets", config.data.sheet, importer.json_records)
     if info is not None:
-        info.update(importer=importer.name, title=importer.title, notes=list(importer.notes),
+        info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
                     detected=detect(list(raw.columns)))
     if importer.shape == "eventlog":
         tickets, events = import_eventlog(raw, importer, config, path, quality, info)

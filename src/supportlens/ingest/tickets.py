@@ -32,11 +32,11 @@ def blank_missing(raw: pd.DataFrame, markers: tuple[str, ...], table: str, quali
         return raw
     text = raw.astype("string").apply(lambda c: c.str.strip())
     hits = text.isin(list(markers))
-    count = int(hits.to_numpy().sum())
-    if count:
+    cells = int(hits.to_numpy().sum())
+    if cells:
         column = str(hits.sum().idxmax())
-        quality.append(QualityIssue(table, "MISSING_VALUES", None, count,
-                                    f"{' / '.join(repr(m) for m in markers)} read as missing "
+        quality.append(QualityIssue(table, "MISSING_VALUES", None, int(hits.any(axis=1).sum()),
+                                    f"{cells:,} cells holding {' / '.join(repr(m) for m in markers)} read as missing "
                                     f"(most in '{column}')", None))
     return raw.mask(hits)
 
@@ -115,6 +115,8 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
     events = None
     if importer.shape == "audit":
         raw, events = collapse_audit(raw, importer, resolved, config, path, quality, vocabularies, dayfirst)
+        if events is None and info is not None:
+            info["shape"] = "tickets"          # an audit-capable format exported one row per ticket
 
     frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items()}, index=raw.index)
     tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst,
