@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from supportlens.canonical import ACCOUNT_COLUMNS, AGENT_COLUMNS, EVENT_COLUMNS, TICKET_COLUMNS
+from supportlens.canonical import ACCOUNT_COLUMNS, AGENT_COLUMNS, EVENT_COLUMNS, SOURCE_ONLY_COLUMNS, TICKET_COLUMNS
 from supportlens.sample import SampleData, SimulationSpec, simulate, write_sample
 
 N = 6000
@@ -87,7 +87,7 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
 def test_csv_format_and_parquet_round_trip(planted: SampleData, tmp_path: Path) -> None:
     write_sample(planted, tmp_path / "csv")
     head = (tmp_path / "csv" / "tickets.csv").read_text().splitlines()[:2]
-    assert head[0].split(",") == [c for c in TICKET_COLUMNS if c != "due_at"]
+    assert head[0].split(",") == [c for c in TICKET_COLUMNS if c not in SOURCE_ONLY_COLUMNS]
     created = head[1].split(",")[1]
     assert len(created) == 25 and created[10] == "T" and created.endswith("+00:00")
     back = pd.read_csv(tmp_path / "csv" / "tickets.csv")
@@ -105,7 +105,7 @@ def test_csv_format_and_parquet_round_trip(planted: SampleData, tmp_path: Path) 
 
 
 def test_columns_are_canonical(planted: SampleData) -> None:
-    assert list(planted.tickets.columns) == [c for c in TICKET_COLUMNS if c != "due_at"]
+    assert list(planted.tickets.columns) == [c for c in TICKET_COLUMNS if c not in SOURCE_ONLY_COLUMNS]
     assert list(planted.events.columns) == list(EVENT_COLUMNS)
     assert list(planted.accounts.columns) == list(ACCOUNT_COLUMNS)
     assert list(planted.agents.columns) == list(AGENT_COLUMNS)

@@ -33,7 +33,12 @@ TICKET_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "replies": ("integer", False, "public agent replies"),
     "csat": ("number", False, "satisfaction 1-5; missing when not rated"),
     "due_at": ("timestamp", False, "per-ticket SLA resolution due time from the source"),
+    "source_first_response_met": ("boolean", False, "the source system's own first-response SLA verdict"),
+    "source_resolution_met": ("boolean", False, "the source system's own resolution SLA verdict"),
 }
+
+# Ticket columns only a help desk's own export provides (the simulator writes none of them).
+SOURCE_ONLY_COLUMNS = ("due_at", "source_first_response_met", "source_resolution_met")
 
 EVENT_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "ticket_id": ("string", True, "the ticket the event belongs to"),

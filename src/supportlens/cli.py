@@ -82,7 +82,8 @@ def sample(
 
 @app.command()
 def check(config: ConfigOption = Path("supportlens.yml")) -> None:
-    """Validate the config and the exports, and list the data-quality issues found."""
+    """Validate the config and the exports: the importer used, the mapping, the data-quality summary."""
+    from .analysis.quality import CHECKS
     from .ingest import load_dataset
 
     try:
@@ -90,12 +91,27 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
         dataset = load_dataset(settings)
     except SupportlensError as error:
         _fail(error)
+    info = dataset.source_info
+    detected = [d for d in info.get("detected", []) if d != info.get("importer")]
+    console.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
+                  + (f" (the headers also match: {', '.join(detected)})" if detected else ""))
     for source in dataset.sources:
         console.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows)")
+    console.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
+    if info.get("mapping"):
+        console.print("[bold]mapping[/] (canonical ← export)")
+        for canonical, column in info["mapping"].items():
+            console.print(f"  {canonical:<26} ← {column}")
+    for note in info.get("notes", []):
+        console.print(f"[dim]note:[/] {note}")
     if not dataset.quality:
         console.print("[green]✓[/] no data-quality issues")
+    else:
+        console.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
     for issue in dataset.quality:
-        console.print(f"[yellow]![/] {issue.table}.{issue.column or '*'} {issue.check}: {issue.rows:,} rows — {issue.action}"
+        title, _, severity = CHECKS.get(issue.check, (issue.check, "", "warning"))
+        mark = "[yellow]![/]" if severity == "warning" else "[cyan]i[/]"
+        console.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
                       + (f" (e.g. {issue.example})" if issue.example else ""))
 
 

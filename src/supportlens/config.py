@@ -7,8 +7,11 @@ The documented example is the repository's own ``supportlens.yml``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -21,18 +24,55 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as UTC, Europe/Berlin or America/New_York") from None
+    return name
+
+
+class EventLogColumns(_Strict):
+    """Columns of a process-mining event log (one row per event), for ``source: eventlog``."""
+
+    case_id: str = "case_id"
+    activity: str = "activity"
+    timestamp: str = "timestamp"
+    resource: str | None = None
+    # a column holding the support line or tier of each event (values such as L1/L2/L3 or 1/2/3)
+    tier: str | None = None
+    # activity name -> event type (created, public_reply, internal_note, status_change, escalated,
+    # customer_reply, solved, reopened, closed); activities not listed are status changes
+    activities: dict[str, str] = Field(default_factory=dict)
+    # activity name -> ticket status after it (new, open, pending, on_hold, solved, closed)
+    statuses: dict[str, str] = Field(default_factory=dict)
+    # ticket-level attributes taken from the case's latest event: canonical column -> log column
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
 class DataSources(_Strict):
     """Where the exports are and how their columns map to the canonical tables."""
 
+    # the importer: generic (canonical names + mapping), zendesk, jira, servicenow, salesforce,
+    # freshdesk, eventlog, or a preset for a known file (see `supportlens importers`)
+    source: str = "generic"
     tickets: Path = Path("data/sample/tickets.csv")
     events: Path | None = Path("data/sample/events.csv")
     accounts: Path | None = Path("data/sample/accounts.csv")
     agents: Path | None = Path("data/sample/agents.csv")
     # canonical column -> column name in the export, per table; unmapped columns keep their name
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # canonical column -> {value in the export: canonical value}; null maps a value to missing
+    values: dict[str, dict[str, str | None]] = Field(default_factory=dict)
+    # the worksheet of an XLSX workbook to read (needed when the workbook has several)
+    sheet: str | None = None
+    eventlog: EventLogColumns = EventLogColumns()
     # time zone of timestamps that carry no offset in the export
     timezone: str = "UTC"
-    dayfirst: bool = False
+    # read ambiguous dates such as 03/04/2025 day-first; null = the importer's convention
+    dayfirst: bool | None = None
+
+    _timezone = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 
     @field_validator("mapping")
     @classmethod
@@ -81,11 +121,94 @@ SLA_PRESETS: dict[str, dict[str, dict[str, float]]] = {
 }
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_ranges(text: str | None) -> list[tuple[int, int]]:
+    """'09:00-12:30, 13:30-17:00' -> [(540, 750), (810, 1020)] minutes after local midnight."""
+    if text is None or not str(text).strip() or str(text).strip().lower() == "closed":
+        return []
+    out = []
+    for part in str(text).split(","):
+        match = _RANGE.match(part)
+        if not match:
+            raise ValueError(f"{part.strip()!r} is not a time range; write e.g. '09:00-17:00'")
+        h1, m1, h2, m2 = map(int, match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if not (0 <= start < end <= 24 * 60) or m1 > 59 or m2 > 59:
+            raise ValueError(f"{part.strip()!r} must run forwards within one day (00:00-24:00)")
+        out.append((start, end))
+    out.sort()
+    if any(a[1] > b[0] for a, b in zip(out, out[1:])):
+        raise ValueError(f"{text!r} has overlapping ranges")
+    return out
+
+
+class BusinessHours(_Strict):
+    """The business calendar SLA clocks run on: time zone, weekly opening hours, holidays.
+
+    The default is a 24/7 operation (every hour of every day, no holidays), so
+    business time equals calendar time until you set your team's hours.
+    """
+
+    timezone: str = "UTC"
+    weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], str | None] = Field(
+        default_factory=lambda: {day: "00:00-24:00" for day in WEEKDAYS})
+    # public holidays of this country (ISO code, `holidays` package), closed all day
+    holidays: str | None = None
+    subdivision: str | None = None
+    # further closed days (ISO dates)
+    closed_days: list[dt.date] = Field(default_factory=list)
+
+    _timezone = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @field_validator("weekly")
+    @classmethod
+    def _ranges(cls, weekly: dict[str, str | None]) -> dict[str, str | None]:
+        for day, text in weekly.items():
+            try:
+                parse_ranges(text)
+            except ValueError as exc:
+                raise ValueError(f"{day}: {exc}") from None
+        return weekly
+
+    @model_validator(mode="after")
+    def _country(self) -> "BusinessHours":
+        if self.holidays is not None:
+            import holidays as holidays_package
+
+            supported = holidays_package.list_supported_countries()
+            code = self.holidays.upper()
+            if code not in supported:
+                raise ValueError(f"unknown holiday country {self.holidays!r}; use an ISO code such as US, GB, DE, FR")
+            if self.subdivision is not None and self.subdivision not in supported[code]:
+                raise ValueError(f"unknown subdivision {self.subdivision!r} of {code}; known: {', '.join(supported[code][:12])} ...")
+        return self
+
+    def minutes_by_weekday(self) -> list[list[tuple[int, int]]]:
+        """Opening ranges (minutes after local midnight) for Monday..Sunday; days not listed are closed."""
+        return [parse_ranges(self.weekly.get(day)) for day in WEEKDAYS]
+
+    @property
+    def always_open(self) -> bool:
+        return (all(r == [(0, 1440)] for r in self.minutes_by_weekday())
+                and self.holidays is None and not self.closed_days)
+
+
 class SlaPolicy(_Strict):
     """Per-priority targets; ``targets`` overrides the preset priority by priority."""
 
     preset: Literal["default", "seed001", "seed002"] = "default"
     targets: dict[str, Target] = Field(default_factory=dict)
+    # the clock targets are measured on: business (the business_hours calendar) or calendar time
+    clock: Literal["business", "calendar"] = "business"
+    business_hours: BusinessHours = BusinessHours()
+    # ticket statuses (from the event log) during which the SLA clock stops, e.g. [pending, on_hold]
+    pause_statuses: list[Literal["new", "open", "pending", "on_hold"]] = Field(default_factory=list)
+    # new_cycle: a reopen (seen in the event log) starts a new resolution cycle, each measured
+    # against the target; continue: one cycle from creation to the last solve
+    reopen: Literal["new_cycle", "continue"] = "new_cycle"
 
     @field_validator("targets")
     @classmethod

@@ -100,6 +100,7 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "findings": analysis.findings,
         "explorer": analysis.explorer,
         "skipped": analysis.skipped,
+        "data_quality": analysis.quality,
     }
     plain = to_plain(context)
     validate_context(plain)

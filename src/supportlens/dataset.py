@@ -37,6 +37,8 @@ class Dataset:
     agents: pd.DataFrame | None = None
     quality: list[QualityIssue] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
+    # how the tickets export was read: {"importer", "title", "detected", "mapping", "notes"}
+    source_info: dict = field(default_factory=dict)
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether ``table`` is present with all ``columns`` holding at least one value."""

@@ -19,6 +19,7 @@ from .cube import Cube, explorer_cube
 from .findings import Finding, key_findings
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
+from .quality import QualityReport, quality_report
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
 from .volume import Backlog, MonthVolume, backlog, monthly_volume
 
@@ -47,41 +48,54 @@ class Analysis:
     sla_period: SlaSummary
     sla_all: SlaSummary
     first_response_by_hour: list[HourBreach]
-    monthly_volume: list[MonthVolume]
+    monthly_volume: list[MonthVolume] | None
     monthly_breach: list[dict]
-    backlog: Backlog
+    backlog: Backlog | None
     findings: list[Finding]
-    explorer: Cube
+    explorer: Cube | None
     skipped: list[dict] = field(default_factory=list)
+    quality: QualityReport | None = None
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
     period = reporting_period(tickets, config.period)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of)
+    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
     created = clocks["created_at"]
-    in_period = clocks[(created >= period.start) & (created < period.end)]
+    in_period = clocks[period.mask(created)]
     kpis = headline_kpis(clocks, period, config.targets, config.seed)
     sla_period = summarise_sla(in_period, config.sla)
     hours = first_response_by_hour(in_period)
     skipped = []
+    dated = dataset.has("tickets", "created_at")
+
+    def needs_creation_time(func: Callable[..., T], *args) -> T:
+        if not dated:
+            raise MissingData("needs the tickets' creation time, which the export does not have")
+        return func(*args)
+
+    if not dated:
+        skipped.append({"analysis": "first response and resolution times, SLA states",
+                        "reason": "the export has no ticket-creation time, so no duration can be measured"})
     for kpi, column in (("escalation rate", "escalated"), ("reopen rate", "reopens"),
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
             skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
-    return Analysis(
+    analysis = Analysis(
         period=period,
         kpis=kpis,
         sla_period=sla_period,
         sla_all=summarise_sla(clocks, config.sla),
         first_response_by_hour=hours,
-        monthly_volume=monthly_volume(clocks, period.as_of),
+        monthly_volume=optional("volume by month", skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
-        backlog=backlog(clocks, period.as_of),
+        backlog=optional("backlog", skipped, needs_creation_time, backlog, clocks, period.as_of),
         findings=key_findings(clocks, sla_period, hours, kpis, config.findings),
-        explorer=explorer_cube(clocks),
+        explorer=optional("explorer", skipped, needs_creation_time, explorer_cube, clocks),
         skipped=skipped,
     )
+    analysis.quality = quality_report(dataset, analysis.skipped)
+    return analysis
 
 
 def _monthly_breach(clocks: pd.DataFrame) -> list[dict]:

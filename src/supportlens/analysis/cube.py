@@ -59,8 +59,8 @@ def explorer_cube(clocks: pd.DataFrame) -> Cube:
     frame["escalated"] = np.asarray(escalated, dtype=int) if not isinstance(escalated, bool) else 0
     for name in ("first_response", "resolution"):
         state = clocks[f"{name}_state"]
-        frame[f"{name}_completed"] = state.isin(["achieved", "breached"]).astype(int)
-        frame[f"{name}_breached"] = (state == "breached").astype(int)
+        frame[f"{name}_completed"] = state.isin(["achieved", "breached"]).fillna(False).astype(int)
+        frame[f"{name}_breached"] = (state == "breached").fillna(False).astype(int)
     frame["csat_sum"] = csat.fillna(0).round().astype(int)
     frame["csat_rated"] = csat.notna().astype(int)
     grouped = frame.groupby(["week", *DIMENSIONS], sort=True)[list(MEASURES)].sum().reset_index()

@@ -64,7 +64,10 @@ class _Measure:
 
 
 def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_intervals: bool = True) -> dict[str, _Measure]:
-    solved = window[window["resolution_minutes"].notna()]
+    solved_mask = window["resolution_minutes"].notna()
+    if window["created_at"].isna().all():   # undated export: solved by status, durations unknown
+        solved_mask = window["status"].isin(["solved", "closed"])
+    solved = window[solved_mask]
     out: dict[str, _Measure] = {"tickets": _Measure(float(len(window)), None, None, len(window), None)}
 
     frt = window["first_response_minutes"].to_numpy(dtype=float)
@@ -116,7 +119,7 @@ def _compare(current: _Measure, previous: _Measure) -> float | None:
 def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTargets, seed: int) -> list[Kpi]:
     """KPIs of tickets created in the period, with previous period, change, test and target."""
     created = clocks["created_at"]
-    current = _measures(clocks[(created >= period.start) & (created < period.end)], period.as_of, seed)
+    current = _measures(clocks[period.mask(created)], period.as_of, seed)
     previous = {}
     if period.previous_start is not None:
         previous = _measures(clocks[(created >= period.previous_start) & (created < period.previous_end)],

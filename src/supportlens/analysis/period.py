@@ -28,6 +28,13 @@ class ReportingPeriod:
     previous_label: str | None
     previous_partial: bool
     data_start: pd.Timestamp
+    undated: bool = False          # the tickets have no creation time: every ticket is in the period
+
+    def mask(self, created: pd.Series) -> pd.Series:
+        """Which tickets (by creation time) fall in the period; all of them when the export is undated."""
+        if self.undated:
+            return pd.Series(True, index=created.index)
+        return (created >= self.start) & (created < self.end)
 
 
 def as_of_time(tickets: pd.DataFrame, configured: str | None) -> pd.Timestamp:
@@ -39,8 +46,11 @@ def as_of_time(tickets: pd.DataFrame, configured: str | None) -> pd.Timestamp:
             raise SupportlensError(f"period.as_of {configured!r} is not a timestamp",
                                    "write it as ISO 8601, e.g. 2026-09-30T23:59:59Z") from None
         return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    latest = max(tickets[c].max() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any())
-    return pd.Timestamp(latest)
+    present = [tickets[c].max() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
+    if not present:
+        raise SupportlensError("the tickets hold no timestamps at all, so the report has no as-of time",
+                               "map the export's date columns (data.mapping), or set period.as_of in supportlens.yml")
+    return pd.Timestamp(max(present))
 
 
 def _label(start: pd.Timestamp, kind: str) -> str:
@@ -51,6 +61,11 @@ def _label(start: pd.Timestamp, kind: str) -> str:
 
 def reporting_period(tickets: pd.DataFrame, config: PeriodConfig) -> ReportingPeriod:
     as_of = as_of_time(tickets, config.as_of)
+    if tickets["created_at"].isna().all():
+        stamps = [tickets[c].min() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
+        first = pd.Timestamp(min(stamps)) if stamps else as_of
+        return ReportingPeriod(as_of, first, as_of + pd.Timedelta(seconds=1), "all tickets (no creation times)", "all",
+                               True, None, None, None, False, first, undated=True)
     data_start = pd.Timestamp(tickets["created_at"].min())
     whole = ReportingPeriod(as_of, data_start, as_of, f"{data_start:%d %b %Y} – {as_of:%d %b %Y}", "all",
                             True, None, None, None, False, data_start)

@@ -1,61 +1,23 @@
-"""SLA state of every ticket and breach rates (calendar time for now).
+"""SLA performance: breach rates by priority, by hour, and the open breaches.
 
-A ticket's first-response SLA completes at its first public reply (or at its
-solve when it was solved without one); its resolution SLA completes at its
-last solve. Completed after the target = breached; completed at or before =
-achieved; open and not yet due = active; open and past due = active_breached.
+Each ticket's clocks and states come from ``sla_clock.ticket_clocks`` (business
+or calendar time, pauses, reopen cycles, per-ticket due dates); this module
+summarises them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..canonical import PRIORITIES
 from ..config import SlaPolicy
+from .sla_clock import STATES, ticket_clocks
 from .stats import Rate, chi_square, wilson
 
-STATES = ("achieved", "breached", "active", "active_breached")
-
-
-def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per ticket: elapsed minutes and SLA state for first response and resolution.
-
-    Columns added: first_response_minutes, resolution_minutes (calendar minutes,
-    missing while not completed), open_minutes (age at as-of for open tickets),
-    first_response_target_minutes, resolution_target_minutes, first_response_state,
-    resolution_state.
-    """
-    clocks = tickets.copy()
-    first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-    resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
-    created = clocks["created_at"]
-    solved = clocks["solved_at"] if "solved_at" in clocks else pd.Series(pd.NaT, index=clocks.index, dtype=created.dtype)
-    responded = clocks["first_response_at"] if "first_response_at" in clocks else pd.Series(pd.NaT, index=clocks.index, dtype=created.dtype)
-    responded = responded.fillna(solved)
-    is_open = ~clocks["status"].isin(["solved", "closed"]) | solved.isna()
-
-    def minutes(later: pd.Series) -> pd.Series:
-        return (later - created).dt.total_seconds() / 60.0
-
-    clocks["first_response_minutes"] = minutes(responded)
-    clocks["resolution_minutes"] = minutes(solved).where(~is_open)
-    clocks["open_minutes"] = ((as_of - created).dt.total_seconds() / 60.0).where(is_open)
-    clocks["first_response_target_minutes"] = first_target
-    clocks["resolution_target_minutes"] = resolution_target
-    clocks["first_response_state"] = _state(clocks["first_response_minutes"], (as_of - created).dt.total_seconds() / 60.0,
-                                            first_target)
-    clocks["resolution_state"] = _state(clocks["resolution_minutes"], clocks["open_minutes"], resolution_target)
-    return clocks
-
-
-def _state(completed_minutes: pd.Series, age_minutes: pd.Series, target: pd.Series) -> pd.Series:
-    done = completed_minutes.notna()
-    state = np.where(done, np.where(completed_minutes <= target, "achieved", "breached"),
-                     np.where(age_minutes > target, "active_breached", "active"))
-    return pd.Series(state, index=completed_minutes.index, dtype="string")
+__all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +43,34 @@ class SlaSummary:
     by_priority: list[PriorityBreach]
     resolution_priority_p: float | None     # chi-square across priorities
     resolution_priority_cramers_v: float | None
+    durations: list["DurationSummary"] = field(default_factory=list)
+    clock: str = "business"                 # the clock the states were judged on
+    due_date_tickets: int = 0               # tickets judged by their own due date from the source
+
+
+@dataclass(frozen=True)
+class DurationSummary:
+    """Completed first responses or resolutions: calendar and business minutes, and the SLA clock."""
+
+    measure: str                            # first_response or resolution
+    tickets: int                            # completed (the n every value rests on)
+    mean_minutes: float | None              # calendar
+    median_minutes: float | None
+    mean_business_minutes: float | None
+    median_business_minutes: float | None
+    mean_sla_minutes: float | None          # on the policy's clock, pauses excluded
+
+
+def duration_summaries(clocks: pd.DataFrame) -> list[DurationSummary]:
+    out = []
+    for measure in ("first_response", "resolution"):
+        calendar = clocks[f"{measure}_minutes"].dropna()
+        business = clocks[f"{measure}_business_minutes"].dropna()
+        sla = clocks[f"{measure}_sla_minutes"].where(clocks[f"{measure}_minutes"].notna()).dropna()
+        stat = lambda x, f: float(f(x)) if len(x) else None  # noqa: E731
+        out.append(DurationSummary(measure, len(calendar), stat(calendar, np.mean), stat(calendar, np.median),
+                                   stat(business, np.mean), stat(business, np.median), stat(sla, np.mean)))
+    return out
 
 
 def breach_rate(states: pd.Series) -> Rate:
@@ -114,6 +104,9 @@ def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
         by_priority=by_priority,
         resolution_priority_p=p,
         resolution_priority_cramers_v=v,
+        durations=duration_summaries(clocks),
+        clock=policy.clock,
+        due_date_tickets=int(clocks["due_at"].notna().sum()) if "due_at" in clocks else 0,
     )
 
 

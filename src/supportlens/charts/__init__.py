@@ -17,7 +17,9 @@ REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS, 
 
 
 def build_charts(context: dict) -> dict[str, Chart]:
-    return {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+    """Every chart the context has data for; a chart function returns None when its data is absent."""
+    charts = {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+    return {chart_id: chart for chart_id, chart in charts.items() if chart is not None}
 
 
 __all__ = ["PALETTE", "REGISTRY", "Chart", "build_charts"]

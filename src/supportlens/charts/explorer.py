@@ -17,7 +17,9 @@ def _weekly(context: dict) -> tuple[list[str], dict[str, list[int]]]:
     return cube["weeks"], totals
 
 
-def explorer_volume(context: dict) -> Chart:
+def explorer_volume(context: dict) -> Chart | None:
+    if context["explorer"] is None:
+        return None
     weeks, totals = _weekly(context)
     fig = go.Figure(go.Bar(x=weeks, y=totals["tickets"], marker_color=PALETTE["blue"], name="Tickets",
                            hovertemplate="week of %{x}<br>%{y:,} tickets<extra></extra>"))
@@ -28,7 +30,9 @@ def explorer_volume(context: dict) -> Chart:
                  [{"week": w, "tickets": n} for w, n in zip(weeks, totals["tickets"])])
 
 
-def explorer_breach(context: dict) -> Chart:
+def explorer_breach(context: dict) -> Chart | None:
+    if context["explorer"] is None:
+        return None
     weeks, totals = _weekly(context)
 
     def rate(breached: list[int], completed: list[int]) -> list[float | None]:

@@ -8,8 +8,10 @@ from ..formatting import fmt_int, fmt_pct
 from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout
 
 
-def breach_by_priority(context: dict) -> Chart:
+def breach_by_priority(context: dict) -> Chart | None:
     rows = context["sla"]["period"]["by_priority"]
+    if not any(r["resolution"]["value"] is not None for r in rows):
+        return None
     fig = go.Figure()
     for name, key, colour in (("First response", "first_response", PALETTE["sky"]),
                               ("Resolution", "resolution", PALETTE["vermillion"])):
@@ -36,8 +38,10 @@ def breach_by_priority(context: dict) -> Chart:
                    "resolution_rate": r["resolution"]["value"], "open_breached": r["open_breached"]} for r in rows])
 
 
-def first_response_by_hour(context: dict) -> Chart:
+def first_response_by_hour(context: dict) -> Chart | None:
     hours = context["sla"]["first_response_by_hour"]
+    if not any(h["first_response"]["n"] for h in hours):
+        return None
     gap = next((f for f in context["findings"] if f["kind"] == "coverage_gap"), None)
     flagged = set(gap["facts"]["hours"]) if gap else set()
     colours = [PALETTE["vermillion"] if h["hour"] in flagged else PALETTE["blue"] for h in hours]
@@ -74,8 +78,10 @@ def first_response_by_hour(context: dict) -> Chart:
                    "median_first_response_minutes": h["median_first_response_minutes"]} for h in hours])
 
 
-def monthly_breach(context: dict) -> Chart:
+def monthly_breach(context: dict) -> Chart | None:
     months = context["sla"]["monthly"]
+    if not months:
+        return None
     targets = context["provenance"]["config"]["targets"]
     fig = go.Figure()
     for name, key, colour in (("First response", "first_response", PALETTE["sky"]),
@@ -96,8 +102,10 @@ def monthly_breach(context: dict) -> Chart:
                  months)
 
 
-def open_breached_by_priority(context: dict) -> Chart:
+def open_breached_by_priority(context: dict) -> Chart | None:
     rows = context["sla"]["all"]["by_priority"]
+    if not sum(context["sla"]["all"]["states"].values()):
+        return None
     fig = go.Figure(go.Bar(x=[r["priority"].title() for r in rows], y=[r["open_breached"] for r in rows],
                            marker_color=[PRIORITY_COLOURS[r["priority"]] for r in rows],
                            hovertemplate="%{x}: %{y:,} open past target<extra></extra>"))

@@ -8,8 +8,10 @@ from ..formatting import fmt_int
 from .base import PALETTE, Chart, house_layout
 
 
-def monthly_volume(context: dict) -> Chart:
+def monthly_volume(context: dict) -> Chart | None:
     months = context["volume"]["monthly"]
+    if not months:
+        return None
     labels = [m["month"] + (" (partial)" if m["partial"] else "") for m in months]
     fig = go.Figure([
         go.Bar(name="Created", x=labels, y=[m["created"] for m in months], marker_color=PALETTE["blue"],
@@ -30,8 +32,10 @@ def monthly_volume(context: dict) -> Chart:
                   for m in months])
 
 
-def backlog(context: dict) -> Chart:
+def backlog(context: dict) -> Chart | None:
     data = context["volume"]["backlog"]
+    if not data or not data["days"]:
+        return None
     fig = go.Figure(go.Scatter(x=data["days"], y=data["open_tickets"], mode="lines", line=dict(color=PALETTE["blue"], width=2),
                                fill="tozeroy", fillcolor="rgba(0,114,178,0.12)",
                                hovertemplate="%{x}<br>Open: %{y:,}<extra></extra>"))

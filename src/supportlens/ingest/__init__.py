@@ -1,4 +1,4 @@
-"""Ingest: read the configured exports into a validated, normalised Dataset."""
+"""Ingest: read the configured exports through their importer into a validated, normalised Dataset."""
 
 from __future__ import annotations
 
@@ -8,30 +8,57 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset, QualityIssue, SourceFile
-from .checks import check_tickets
+from .checks import check_events, check_tickets
+from .eventlog import import_eventlog
+from .importers import REGISTRY, Importer, detect, get_importer
 from .normalise import apply_mapping, normalise_table
 from .readers import file_sha256, read_table
+from .tickets import import_tickets
 
-__all__ = ["load_dataset", "load_table"]
+__all__ = ["REGISTRY", "detect", "get_importer", "load_dataset", "load_table"]
 
 
 def load_table(path: Path, table: str, config: Config, quality: list[QualityIssue]) -> tuple[pd.DataFrame, SourceFile]:
-    """Read one export and return its canonical table and provenance."""
-    raw = read_table(path, table)
+    """Read one export of canonical columns (or mapped ones) and return its canonical table and provenance."""
+    raw = read_table(path, table, config.data.sheet)
     mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
-                            dayfirst=config.data.dayfirst, quality=quality)
+                            dayfirst=bool(config.data.dayfirst), quality=quality,
+                            vocabularies=config.data.values)
     source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
     return frame.reset_index(drop=True), source
 
 
+def load_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
+                 info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
+    """Read the tickets export through its importer; audit exports and event logs also give events."""
+    raw = read_table(path, "tickets", config.data.sheet, importer.json_records)
+    if info is not None:
+        info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
+                    detected=detect(list(raw.columns)))
+    if importer.shape == "eventlog":
+        tickets, events = import_eventlog(raw, importer, config, path, quality, info)
+    else:
+        tickets, events = import_tickets(raw, importer, config, path, quality, info)
+    source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
+    return tickets.reset_index(drop=True), events, source
+
+
 def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
     """Read tickets (required) and events, accounts, agents (optional) as the config names them."""
+    importer = get_importer(config.data.source)
     quality: list[QualityIssue] = []
     sources: list[SourceFile] = []
+    info: dict = {}
     tables: dict[str, pd.DataFrame | None] = {}
     for table in ("tickets", "events", "accounts", "agents"):
         configured = getattr(config.data, table)
+        if table == "events" and tables.get("events") is not None:
+            if configured is not None and (configured if configured.is_absolute() else root / configured).exists():
+                quality.append(QualityIssue("events", "TABLE_IGNORED", None, 0,
+                                            f"not read: the {importer.name} importer builds the events from the "
+                                            "tickets export", configured.as_posix()))
+            continue
         if configured is None:
             tables[table] = None
             continue
@@ -41,9 +68,12 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
                                         f"analyses that need {table} are skipped", path.as_posix()))
             tables[table] = None
             continue
-        tables[table], source = load_table(path, table, config, quality)
+        if table == "tickets":
+            tables["tickets"], tables["events"], source = load_tickets(path, importer, config, quality, info)
+        else:
+            tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
-    tables["tickets"] = check_tickets(tables["tickets"], quality)
+    tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
     if tables["events"] is not None:
-        tables["events"] = tables["events"].sort_values(["ticket_id", "event_at"], kind="stable").reset_index(drop=True)
-    return Dataset(quality=quality, sources=sources, **tables)
+        tables["events"] = check_events(tables["events"], tables["tickets"], quality)
+    return Dataset(quality=quality, sources=sources, source_info=info, **tables)

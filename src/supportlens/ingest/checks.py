@@ -7,12 +7,19 @@ import pandas as pd
 from ..dataset import QualityIssue
 
 
-def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.DataFrame:
-    """Repair what can be repaired and log it; drop only rows that cannot be analysed (and log them)."""
+TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
+
+
+def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None = None) -> pd.DataFrame:
+    """Repair what can be repaired and log it; drop only rows that cannot be analysed (and log them).
+
+    A table whose creation time is missing altogether (an export without one) keeps its rows:
+    the analyses that need the time say so in the report.
+    """
     tickets = tickets.copy()
 
     no_created = tickets["created_at"].isna()
-    if no_created.any():
+    if no_created.any() and not no_created.all():
         quality.append(QualityIssue("tickets", "MISSING_VALUES", "created_at", int(no_created.sum()),
                                     "dropped: a ticket without a creation time cannot be placed in time",
                                     str(tickets.loc[no_created, "ticket_id"].iloc[0])))
@@ -24,6 +31,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.Data
                                     "kept the last row of each id", str(tickets.loc[duplicated, "ticket_id"].iloc[0])))
         tickets = tickets[~duplicated]
 
+    _future(tickets, quality, as_of)
     for column in ("first_response_at", "first_solved_at", "solved_at", "closed_at"):
         if column not in tickets:
             continue
@@ -32,6 +40,12 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.Data
             quality.append(QualityIssue("tickets", "BEFORE_CREATED", column, int(before.sum()),
                                         "kept as missing", str(tickets.loc[before, "ticket_id"].iloc[0])))
             tickets.loc[before, column] = pd.NaT
+    if "first_response_at" in tickets and "solved_at" in tickets:
+        early = tickets["solved_at"] < tickets["first_response_at"]
+        if early.any():
+            quality.append(QualityIssue("tickets", "SOLVED_BEFORE_FIRST_RESPONSE", "solved_at", int(early.sum()),
+                                        "kept as exported: each time is measured from creation on its own",
+                                        str(tickets.loc[early, "ticket_id"].iloc[0])))
 
     if "status" in tickets:
         unknown = tickets["status"].isna()
@@ -64,3 +78,37 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.Data
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
     return tickets.reset_index(drop=True)
+
+
+def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None) -> None:
+    """Timestamps after the configured as-of time, or years beyond the rest of the data (a typo'd year)."""
+    dated = [c for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
+    if not dated:
+        return
+    if as_of:
+        limit = pd.Timestamp(as_of)
+        limit = limit.tz_localize("UTC") if limit.tzinfo is None else limit.tz_convert("UTC")
+        reason = f"after the report's as-of time {limit:%Y-%m-%d %H:%M} UTC"
+    else:
+        stacked = pd.concat([tickets[c].dropna() for c in dated])
+        limit = stacked.quantile(0.99) + pd.Timedelta(days=366)
+        reason = "more than a year after 99% of the data"
+    for column in dated:
+        if column == "due_at":
+            continue
+        late = tickets[column] > limit
+        if late.any():
+            quality.append(QualityIssue("tickets", "FUTURE_TIMESTAMP", column, int(late.sum()),
+                                        f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0])))
+            tickets.loc[late, column] = pd.NaT
+
+
+def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.DataFrame:
+    """Events of tickets that are not in the tickets table cannot be placed: dropped and counted."""
+    orphan = ~events["ticket_id"].isin(tickets["ticket_id"])
+    if orphan.any():
+        quality.append(QualityIssue("events", "ORPHAN_EVENTS", "ticket_id", int(orphan.sum()),
+                                    "dropped: their ticket is not in the tickets table",
+                                    str(events.loc[orphan, "ticket_id"].iloc[0])))
+        events = events[~orphan]
+    return events.sort_values(["ticket_id", "event_at"], kind="stable").reset_index(drop=True)

@@ -34,7 +34,16 @@ STATUS_WORDS = {
     "awaiting vendor": "on_hold", "solved": "solved", "resolved": "solved", "closed": "closed",
     "done": "solved", "cancelled": "closed", "canceled": "closed",
 }
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+CHANNEL_WORDS = {
+    "email": "email", "e-mail": "email", "mail": "email", "web": "web", "web form": "web", "webform": "web",
+    "portal": "web", "website": "web", "self-service": "web", "chat": "chat", "live chat": "chat",
+    "messaging": "chat", "phone": "phone", "telephone": "phone", "voice": "phone", "call": "phone",
+    "app": "app", "mobile": "app", "mobile app": "app", "social": "social", "social media": "social",
+    "twitter": "social", "facebook": "social", "api": "api",
+}
+DEFAULT_VOCABULARIES = {"priority": PRIORITY_WORDS, "status": STATUS_WORDS, "channel": CHANNEL_WORDS}
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -73,11 +82,26 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     present = text.notna()
     if not present.any():
         return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    sample = text[present].iloc[0]
-    has_offset = bool(_OFFSET.search(sample))
+    values = text[present]
+    with_offset = values.str.contains(_OFFSET.pattern, regex=True)
+    has_offset = bool(with_offset.iloc[0])
+    if with_offset.any() and not with_offset.all():
+        odd = values[with_offset != has_offset].iloc[0]
+        raise SupportlensError(
+            f"{path}: column '{column}' of the {table} file mixes timestamps with and without a time zone "
+            f"(e.g. {values.iloc[0]!r} and {odd!r}), so their order cannot be trusted",
+            "export every timestamp of the column in one form (all UTC, or all with an offset such as +01:00), "
+            "or all without an offset and set data.timezone to the zone they are in",
+        )
     parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
     if not has_offset:
         parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
+        quality.append(QualityIssue(table, "TIMEZONE_ASSUMED", column, int(present.sum()),
+                                    f"timestamps without a time zone read as {timezone} (data.timezone)", str(values.iloc[0])))
+    if not values.str.contains(_TIME_OF_DAY.pattern, regex=True).any():
+        quality.append(QualityIssue(table, "DATE_ONLY", column, int(present.sum()),
+                                    "dates without a time of day read as 00:00; durations from them and hour-of-day "
+                                    "patterns are approximate", str(values.iloc[0])))
     failed = present & parsed.isna()
     n_failed = int(failed.sum())
     if n_failed:
@@ -97,17 +121,35 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
 
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
     try:  # fast path: one ISO 8601 layout for the whole column
-        return pd.to_datetime(text, format="ISO8601", utc=utc)
+        return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
     except (ValueError, TypeError):
-        return pd.to_datetime(text, format="mixed", dayfirst=dayfirst, utc=utc, errors="coerce")
+        pass
+    if not dayfirst:
+        try:  # fast path for 2012/10/9 14:50:17 style layouts
+            return pd.to_datetime(text, format="%Y/%m/%d %H:%M:%S", utc=utc).astype(
+                "datetime64[ns, UTC]" if utc else "datetime64[ns]")
+        except (ValueError, TypeError):
+            pass
+    unique = text.dropna().unique()
+    parsed = pd.to_datetime(pd.Series(unique), format="mixed", dayfirst=dayfirst, utc=utc, errors="coerce")
+    lookup = pd.Series(parsed.to_numpy(), index=unique)
+    out = text.map(lookup)
+    return out.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
 
 
-def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str],
+def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                          allowed: tuple[str, ...], fallback: str | None,
                          quality: list[QualityIssue]) -> pd.Series:
     """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
     raw = series.astype("string").str.strip().str.lower()
-    mapped = raw.map({**words, **{value: value for value in allowed}})
+    vocabulary = {**{value: value for value in allowed}, **words}
+    mapped = raw.map(vocabulary)
+    to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
+    if to_missing.any():
+        quality.append(QualityIssue(table, "MAPPED_TO_MISSING", column, int(to_missing.sum()),
+                                    "read as missing (the vocabulary maps the value to nothing)",
+                                    ", ".join(sorted(raw[to_missing].unique().tolist())[:5])))
+        raw = raw.mask(to_missing)
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
@@ -128,14 +170,58 @@ def normalise_label(series: pd.Series) -> pd.Series:
     return text.str.replace(r"[\s\-/]+", "_", regex=True).replace({"": pd.NA})
 
 
+def normalise_category(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
+                       quality: list[QualityIssue]) -> pd.Series:
+    """A free label column (channel, category, group): known words mapped, others kept as labels;
+    spellings that differ only in case, spaces or punctuation are merged, and the merge is logged."""
+    raw = series.astype("string").str.strip()
+    lower = raw.str.lower()
+    labels = normalise_label(raw)
+    if words:
+        known = lower.map({k: v for k, v in words.items()})
+        labels = known.where(known.notna(), labels).astype("string")
+        unknown = lower.notna() & known.isna() & ~lower.isin([v for v in words.values() if v])
+        if unknown.any() and column == "channel":
+            quality.append(QualityIssue(table, "UNKNOWN_VALUE", column, int(unknown.sum()),
+                                        "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5])))
+    spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
+    counts = spellings.groupby("label")["raw"].nunique()
+    merged = counts[counts > 1]
+    if len(merged):
+        example = merged.index[0]
+        variants = sorted(spellings.loc[spellings["label"] == example, "raw"].tolist())[:4]
+        rows = int(labels.isin(merged.index).sum())
+        quality.append(QualityIssue(table, "SPELLING_VARIANTS", column, rows,
+                                    f"merged {int(merged.sum())} spellings into {len(merged)} values",
+                                    " / ".join(variants) + f" → {example}"))
+    return labels
+
+
 def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool,
-                    quality: list[QualityIssue]) -> pd.DataFrame:
-    """Coerce every canonical column of ``table`` to its kind."""
+                    quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None
+                    ) -> pd.DataFrame:
+    """Coerce every canonical column of ``table`` to its kind.
+
+    ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
+    extend the built-in ones: for priority, status and channel they add spellings; for other
+    columns (csat, escalated, tier ...) they translate export values before the column is coerced.
+    """
+    vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
     out = pd.DataFrame(index=frame.index)
     for column, (kind, _required, _meaning) in TABLES[table].items():
         if column not in frame.columns:
             continue
         values = frame[column]
+        if column in vocabularies and column not in DEFAULT_VOCABULARIES and kind != "category":
+            words = vocabularies[column]
+            lower = values.astype("string").str.strip().str.lower()
+            hit = lower.isin(list(words)).fillna(False)
+            to_missing = hit & lower.isin([w for w, v in words.items() if v is None]).fillna(False)
+            if to_missing.any():
+                quality.append(QualityIssue(table, "MAPPED_TO_MISSING", column, int(to_missing.sum()),
+                                            "read as missing (the vocabulary maps the value to nothing)",
+                                            ", ".join(sorted(lower[to_missing].unique().tolist())[:5])))
+            values = values.astype("object").where(~hit, lower.map(words))
         if kind == "timestamp":
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
                                            timezone=timezone, dayfirst=dayfirst, quality=quality)
@@ -151,13 +237,16 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
         elif kind == "boolean":
             out[column] = values.map(_to_bool).astype("boolean")
         elif column == "priority":
-            out[column] = normalise_vocabulary(values, table=table, column=column, words=PRIORITY_WORDS,
+            out[column] = normalise_vocabulary(values, table=table, column=column,
+                                               words={**PRIORITY_WORDS, **vocabularies.get(column, {})},
                                                allowed=PRIORITIES, fallback="normal", quality=quality)
         elif column == "status":
-            out[column] = normalise_vocabulary(values, table=table, column=column, words=STATUS_WORDS,
+            out[column] = normalise_vocabulary(values, table=table, column=column,
+                                               words={**STATUS_WORDS, **vocabularies.get(column, {})},
                                                allowed=STATUSES, fallback=None, quality=quality)
         else:
-            out[column] = normalise_label(values)
+            words = {**DEFAULT_VOCABULARIES.get(column, {}), **vocabularies.get(column, {})}
+            out[column] = normalise_category(values, table=table, column=column, words=words, quality=quality)
     return out
 
 

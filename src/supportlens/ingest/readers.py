@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import SupportlensError
 
-SUPPORTED = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet")
+SUPPORTED = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx")
 
 
 def file_sha256(path: Path) -> str:
@@ -21,8 +22,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path, table: str) -> pd.DataFrame:
-    """Read ``path`` by its suffix. Raises SupportlensError for a missing, empty or unreadable file."""
+def read_table(path: Path, table: str, sheet: str | None = None,
+               json_records: Callable[[object], list[dict]] | None = None) -> pd.DataFrame:
+    """Read ``path`` by its suffix. Raises SupportlensError for a missing, empty or unreadable file.
+
+    ``sheet`` names the worksheet of an XLSX workbook; ``json_records`` turns a JSON document
+    into its list of records (an importer's hook, e.g. Zendesk tickets with their metrics).
+    """
     if not path.exists():
         raise SupportlensError(
             f"{table} file {path} not found",
@@ -42,7 +48,9 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
         elif suffix in (".jsonl", ".ndjson"):
             frame = pd.read_json(path, lines=True, dtype=False)
         elif suffix == ".json":
-            frame = _read_json(path, table)
+            frame = _read_json(path, table, json_records)
+        elif suffix == ".xlsx":
+            frame = _read_xlsx(path, table, sheet)
         else:
             raise SupportlensError(f"{path}: unsupported file type {suffix!r}",
                                    f"export as one of {', '.join(SUPPORTED)}")
@@ -57,8 +65,37 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
     return frame
 
 
-def _read_json(path: Path, table: str) -> pd.DataFrame:
+def _read_xlsx(path: Path, table: str, sheet: str | None) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = workbook.sheetnames
+        if sheet is None and len(names) > 1:
+            raise SupportlensError(
+                f"{path}: the workbook has {len(names)} sheets ({', '.join(names)}) and supportlens.yml names none",
+                f"set data.sheet: <sheet name> in supportlens.yml, e.g. data.sheet: {names[0]!r}")
+        if sheet is not None and sheet not in names:
+            raise SupportlensError(f"{path}: the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
+                                   "set data.sheet in supportlens.yml to one of those names")
+        rows = workbook[sheet or names[0]].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return pd.DataFrame()
+        records = [row for row in rows if any(v is not None and str(v).strip() != "" for v in row)]
+    finally:
+        workbook.close()
+    columns = [str(h).strip() if h is not None else f"column {i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    # dates stay datetimes (naive, read in data.timezone); everything else as text, like a CSV
+    return frame.apply(lambda c: c if pd.api.types.is_datetime64_any_dtype(c) else
+                       c.map(lambda v: None if v is None else str(v)).astype("string"))
+
+
+def _read_json(path: Path, table: str, json_records: Callable[[object], list[dict]] | None = None) -> pd.DataFrame:
     payload = json.loads(path.read_text(encoding="utf-8-sig"))
+    if json_records is not None:
+        payload = json_records(payload)
     if isinstance(payload, dict):
         # API-style envelope: {"tickets": [...]} or {"results": [...]}
         for key in (table, "results", "data", "records"):

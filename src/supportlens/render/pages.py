@@ -32,6 +32,7 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
+    Page("quality", "Data quality", "pages/quality.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
     Page("explorer", "Explorer", "pages/explorer.qmd.j2", in_pdf=False),
     Page("downloads", "Downloads", "pages/downloads.qmd.j2", in_pdf=False),
@@ -99,10 +100,18 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
     )
 
 
+def missing_chart(chart_id: str) -> Markup:
+    """What stands where a chart cannot be drawn: the data lacks what it needs."""
+    return Markup("::: {.callout-note title=\"Not shown\"}\n"
+                  f"The chart *{escape(chart_id.replace('_', ' '))}* needs data this export does not have; "
+                  "the [data-quality page](quality.html) says what is missing.\n:::")
+
+
 def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str) -> dict[str, str]:
     """page id -> Quarto Markdown text."""
     env = environment(root)
-    env.globals["chart"] = lambda chart_id: chart_block(charts[chart_id], flavour)
+    env.globals["chart"] = lambda chart_id: (chart_block(charts[chart_id], flavour) if chart_id in charts
+                                             else missing_chart(chart_id))
     titles = {page.id: page.nav for page in PAGES}
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
                                   for c in charts.values()]

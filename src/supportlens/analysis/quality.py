@@ -1,0 +1,120 @@
+"""The data-quality report: every problem found in the exports, in a fixed taxonomy, and what was done.
+
+Ingest logs each finding as a ``QualityIssue`` while it reads; this module gives each one its
+place in the taxonomy (title, meaning, severity), adds how complete each canonical column is,
+and says what the data cannot support. Like ydata-profiling's alerts: a fixed set of checks,
+each with a reason a reader understands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..canonical import TABLES
+from ..dataset import Dataset
+
+# check -> (title, what it means, severity: warning = rows changed, dropped or analyses limited; info = a
+# documented assumption or derivation)
+CHECKS: dict[str, tuple[str, str, str]] = {
+    "MISSING_COLUMN": ("Missing column", "The export has no column for this; what needs it is skipped or assumed.", "warning"),
+    "MISSING_VALUES": ("Missing values", "Cells without a value (or with a marker such as '?').", "warning"),
+    "DUPLICATE_ID": ("Duplicate ids", "Several rows share one ticket id.", "warning"),
+    "BEFORE_CREATED": ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", "warning"),
+    "SOLVED_BEFORE_FIRST_RESPONSE": ("Solved before first response", "The solve time precedes the first response.", "warning"),
+    "FUTURE_TIMESTAMP": ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", "warning"),
+    "UNPARSEABLE_TIMESTAMP": ("Unreadable timestamp", "A value in a date column that is not a date.", "warning"),
+    "NOT_A_NUMBER": ("Not a number", "A value in a numeric column that is not a number.", "warning"),
+    "OUT_OF_RANGE": ("Out of range", "A number outside its valid range (CSAT 1-5).", "warning"),
+    "UNKNOWN_VALUE": ("Unknown category value", "A value the vocabulary does not know: mapped to a default or kept as is.", "warning"),
+    "UNKNOWN_STATUS": ("Unknown status", "A status that maps to none of new, open, pending, on hold, solved, closed.", "warning"),
+    "MAPPED_TO_MISSING": ("Value that means 'none'", "A value the vocabulary reads as missing (e.g. 'offered' for CSAT).", "info"),
+    "SPELLING_VARIANTS": ("Spelling variants merged", "Values that differ only in case, spaces or punctuation.", "info"),
+    "DATE_ONLY": ("Date without time", "A timestamp column that holds dates only.", "warning"),
+    "TIMEZONE_ASSUMED": ("Time zone assumed", "Timestamps without a UTC offset, read in the configured zone.", "info"),
+    "DERIVED": ("Derived by a rule", "A column computed from others by a documented rule.", "info"),
+    "AUDIT_ROWS": ("Audit rows collapsed", "Several rows per ticket (one per update) turned into one ticket and its events.", "info"),
+    "ORPHAN_EVENTS": ("Events of unknown tickets", "Events whose ticket is not in the tickets table.", "warning"),
+    "PERSONAL_DATA": ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", "info"),
+    "TABLE_ABSENT": ("Table absent", "An optional export that is not there.", "info"),
+    "TABLE_IGNORED": ("Table not read", "An export that the importer replaces with its own.", "info"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    table: str
+    check: str
+    title: str
+    meaning: str
+    severity: str            # warning or info
+    column: str | None
+    rows: int
+    share: float | None      # rows / rows of the table (0-1), when the table is known
+    action: str
+    example: str | None
+
+
+@dataclass(frozen=True)
+class Completeness:
+    table: str
+    column: str
+    present: int             # rows with a value
+    missing: int
+    share_missing: float     # 0-1
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    importer: str
+    importer_title: str
+    notes: list[str]                 # what the importer decided where the export is ambiguous
+    mapping: list[dict]              # {"canonical", "source"}: which export column fed each canonical one
+    issues: list[Issue]
+    warnings: int
+    completeness: list[Completeness]
+    checks: list[dict]               # the taxonomy: {"check", "title", "meaning", "found"}
+    cannot: list[dict]               # analyses the data cannot support: {"analysis", "reason"}
+
+
+def quality_report(dataset: Dataset, skipped: list[dict]) -> QualityReport:
+    sizes = {table: len(frame) for table in TABLES if (frame := getattr(dataset, table)) is not None}
+    raw_rows = {s.table: s.rows for s in dataset.sources}
+    issues = []
+    for q in dataset.quality:
+        title, meaning, severity = CHECKS.get(q.check, (q.check.replace("_", " ").capitalize(), "", "warning"))
+        # the export's rows when one row is one ticket (dropped rows count), else the canonical table's
+        one_row_per_ticket = q.table != "tickets" or (dataset.source_info or {}).get("shape", "tickets") == "tickets"
+        base = (raw_rows.get(q.table) if one_row_per_ticket else None) or sizes.get(q.table)
+        issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows,
+                            (q.rows / base) if base else None, q.action, q.example))
+    issues.sort(key=lambda i: (list(TABLES).index(i.table) if i.table in TABLES else 9,
+                               i.severity != "warning", -i.rows))
+    found = {q.check for q in dataset.quality}
+    info = dataset.source_info or {}
+    return QualityReport(
+        importer=info.get("importer", "generic"),
+        importer_title=info.get("title", ""),
+        notes=list(info.get("notes", [])),
+        mapping=[{"canonical": k, "source": v} for k, v in (info.get("mapping") or {}).items()],
+        issues=issues,
+        warnings=sum(1 for i in issues if i.severity == "warning"),
+        completeness=_completeness(dataset),
+        checks=[{"check": c, "title": t, "meaning": m, "found": c in found} for c, (t, m, _) in CHECKS.items()],
+        cannot=list(skipped),
+    )
+
+
+def _completeness(dataset: Dataset) -> list[Completeness]:
+    out = []
+    for table, columns in TABLES.items():
+        frame: pd.DataFrame | None = getattr(dataset, table)
+        if frame is None or not len(frame):
+            continue
+        for column in columns:
+            if column not in frame:
+                continue
+            present = int(frame[column].notna().sum())
+            out.append(Completeness(table, column, present, len(frame) - present, (len(frame) - present) / len(frame)))
+    return out

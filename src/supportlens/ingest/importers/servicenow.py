@@ -1,0 +1,54 @@
+"""ServiceNow incidents: a list export (one row per incident) or an audit-style export (one row per
+update, with sys_updated_at and sys_mod_count: the latest row gives the attributes, every row an event).
+
+Headers are field names: number, opened_at, resolved_at, closed_at, priority ("1 - Critical"),
+state or incident_state, contact_type, category, assignment_group, assigned_to, caller_id,
+reassignment_count, reopen_count, made_sla, sys_updated_at, sys_mod_count. Real exports write
+dates day-first (29/2/2016 01:16) and "?" for a missing value.
+"""
+
+from __future__ import annotations
+
+from .base import Importer
+
+SERVICENOW = Importer(
+    name="servicenow",
+    title="ServiceNow incident export (one row per incident, or audit rows per update)",
+    columns={
+        "ticket_id": ("number",),
+        "created_at": ("opened_at", "sys_created_at"),
+        "solved_at": ("resolved_at",),
+        "closed_at": ("closed_at",),
+        "status": ("incident_state", "state"),
+        "priority": ("priority",),
+        "channel": ("contact_type",),
+        "category": ("category",),
+        "group": ("assignment_group",),
+        "agent_id": ("assigned_to",),
+        "requester_id": ("caller_id",),
+        "reopens": ("reopen_count",),
+        "source_resolution_met": ("made_sla",),
+    },
+    values={
+        "status": {"in progress": "open", "active": "open", "awaiting user info": "pending",
+                   "awaiting caller": "pending", "awaiting evidence": "pending", "awaiting problem": "on_hold",
+                   "awaiting vendor": "on_hold", "awaiting change": "on_hold", "-100": None},
+        "channel": {"self-service": "web", "walk-in": "walk_in", "direct opening": "web", "virtual agent": "chat"},
+    },
+    signatures=(("number", "opened_at", "priority", "assignment_group"),
+                ("number", "incident_state", "sys_mod_count")),
+    shape="audit",
+    audit_order=("sys_mod_count", "sys_updated_at"),
+    audit_time="sys_updated_at",
+    missing_markers=("?",),
+    dayfirst=True,
+    personal=("agent_id", "requester_id"),
+    notes=("Dates are read day-first (29/2/2016), as ServiceNow writes them outside the US; set data.dayfirst: false "
+           "for month-first exports.",
+           "'?' means missing.",
+           "An audit export (several rows per number) becomes one ticket from its latest row (highest sys_mod_count) "
+           "and one status event per row; 'Awaiting User Info' is pending and 'Awaiting Vendor' on hold, so "
+           "sla.pause_statuses can stop the clock while the incident waits.",
+           "made_sla, ServiceNow's own verdict, is kept for comparison."),
+    fixture="tests/fixtures/servicenow_incidents.csv, tests/fixtures/servicenow_audit.csv",
+)
