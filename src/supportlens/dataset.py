@@ -37,6 +37,8 @@ class Dataset:
     agents: pd.DataFrame | None = None
     quality: list[QualityIssue] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
+    # the ground truth of a simulated sample (truth.json beside the tickets written by `supportlens sample`)
+    sample_truth: dict | None = None
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether ``table`` is present with all ``columns`` holding at least one value."""

@@ -15,7 +15,9 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
+from .escalations import EscalationAnalysis, analyse_escalations, escalation_findings
 from .findings import Finding, key_findings
+from .interrupted import InterruptedSeries, interrupted_series
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
@@ -51,6 +53,8 @@ class Analysis:
     backlog: Backlog
     findings: list[Finding]
     skipped: list[dict] = field(default_factory=list)
+    escalations: EscalationAnalysis | None = None
+    interrupted: InterruptedSeries | None = None
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -67,6 +71,13 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
             skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
+    escalations = optional("escalation process", skipped, analyse_escalations, dataset.events, tickets, clocks,
+                           period.as_of, config, dataset.sample_truth)
+    escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
+                 if dataset.has("tickets", "escalated") else None)
+    interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
+                           config.escalations.change_date, config.escalations.change_label, period.as_of,
+                           config.findings.alpha)
     return Analysis(
         period=period,
         kpis=kpis,
@@ -76,8 +87,11 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         monthly_volume=monthly_volume(clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
         backlog=backlog(clocks, period.as_of),
-        findings=key_findings(clocks, sla_period, hours, kpis, config.findings),
+        findings=key_findings(clocks, sla_period, hours, kpis, config.findings)
+        + escalation_findings(escalations, config.findings),
         skipped=skipped,
+        escalations=escalations,
+        interrupted=interrupted,
     )
 
 

@@ -31,6 +31,7 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
+    Page("escalations", "Escalations", "pages/escalations.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
 )
 
