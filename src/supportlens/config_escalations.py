@@ -112,6 +112,7 @@ class Escalations(_Strict):
     other_policy_hours: tuple[float, ...] = (4.0, 12.0, 24.0)
     simulate_policy: bool = True
     material_csat_points: float = Field(0.1, ge=0)
+    material_wait_hours: float = Field(2.0, ge=0)
     change_date: date | None = None
     change_label: str = "the change"
 

@@ -19,6 +19,7 @@ Benjamini-Hochberg adjusts the three p-values as one family.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -222,13 +223,20 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
     x, _ = _design(data, with_window)
     y = data[outcome].to_numpy(dtype=float)
     try:
-        if outcome == "reopened":
-            fit = sm.Logit(y, x).fit(disp=0, maxiter=100)
-        else:
-            fit = sm.OLS(np.log(np.maximum(y, 1 / 60)) if outcome == "resolution" else y, x).fit(cov_type="HC1")
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if outcome == "reopened":
+                fit = sm.Logit(y, x).fit(disp=0, maxiter=100)
+            else:
+                fit = sm.OLS(np.log(np.maximum(y, 1 / 60)) if outcome == "resolution" else y, x).fit(cov_type="HC1")
+            bounds = np.asarray(fit.conf_int())[1]
     except (np.linalg.LinAlgError, ValueError, sm.tools.sm_exceptions.PerfectSeparationError) as exc:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
                         f"the model could not be fitted ({type(exc).__name__})")
+    unstable = not np.isfinite(bounds).all() or (outcome != "csat" and np.abs(bounds).max() > 20)
+    if unstable or (outcome == "reopened" and not fit.mle_retvals.get("converged", True)):
+        return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
+                        "the model did not converge (too few reopens, or they separate perfectly)")
     sil.fits[outcome] = (fit, x, data)
     beta, (lo, hi) = float(fit.params[1]), fit.conf_int()[1]
     if outcome == "csat":

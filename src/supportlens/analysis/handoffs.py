@@ -1,12 +1,13 @@
 """Who hands off to whom, how long the next role takes to act, and where escalations stall.
 
 A *handoff* is a change of the acting stakeholder role between consecutive
-events of a ticket (system events ignored). Its wait runs from the moment the
-ticket moved (the receiving role's first event when that is a queue/wait stage,
-else the handing role's last event) to the receiving role's first work event,
-so a "queued for level 2" row followed hours later by "in progress" counts as
-one handoff with the whole queue time. Handoffs made after the ticket was
-resolved (a reopen) are not waits and are left out.
+events of a ticket (system events ignored). Its wait is the waiting between the
+two: from the handing role's last event when that left the ticket waiting (an
+escalation, a question to the customer), plus the receiving role's own queue
+events until it first acts, so a "queued for level 2" row followed hours later
+by "in progress" counts as one handoff with the whole queue time, while time
+the handing role spent working is not a wait. Handoffs made after the ticket
+was resolved (a reopen) are not waits and are left out.
 
 The directly-follows graph (DFG) counts every pair of consecutive activities
 with its median transition time; the *ping-pong rate* is the share of
@@ -22,7 +23,7 @@ import pandas as pd
 
 from ..config import Findings
 from ..config_escalations import Escalations
-from .eventlog import DONE, WAIT, WORK, ProcessLog
+from .eventlog import DONE, WAIT, ProcessLog
 from .stats import Rate, mann_whitney_p, median_interval, wilson
 
 
@@ -92,32 +93,38 @@ def _q(values: np.ndarray, q: float) -> float | None:
 
 
 def handoff_waits(log: ProcessLog, config: Escalations) -> pd.DataFrame:
-    """One row per handoff: ticket, from_role, to_role (codes), wait_hours."""
+    """One row per handoff: ticket, from_role, to_role (codes), wait_hours.
+
+    The wait adds up the waiting between the two roles: from the handing role's last event
+    when that left the ticket waiting (an escalation, a question to the customer), and the
+    receiving role's own queue events until it first acts (works or resolves). Time the
+    handing role spent working before it let go is not a wait."""
     keep = log.stakeholder(config)
     idx = np.flatnonzero(keep)
-    tk, role, kind, t = log.ticket[idx], log.role[idx], log.kind[idx], log.hours[idx]
+    tk, role, t = log.ticket[idx], log.role[idx], log.hours[idx]
+    held, kind = log.held[idx], log.kind[idx]
     start = np.ones(idx.size, dtype=bool)
     start[1:] = (tk[1:] != tk[:-1]) | (role[1:] != role[:-1])
     run = np.cumsum(start) - 1
     first = np.flatnonzero(start)
     last = np.append(first[1:] - 1, idx.size - 1)
-    # first work event of each run; runs without one end the wait at the next run's start
-    work_pos = np.flatnonzero(kind == WORK)
-    first_work = np.full(first.size, -1)
-    if work_pos.size:
-        runs_with_work, at = np.unique(run[work_pos], return_index=True)
-        first_work[runs_with_work] = work_pos[at]
+    # first event of each run at which the role acts (works or resolves), -1 if it only queued
+    acts = np.flatnonzero(kind != WAIT)
+    first_act = np.full(first.size, -1)
+    if acts.size:
+        runs_acting, at = np.unique(run[acts], return_index=True)
+        first_act[runs_acting] = acts[at]
     a, b = np.arange(first.size - 1), np.arange(1, first.size)
     same = tk[first[a]] == tk[first[b]]
     a, b = a[same], b[same]
     resolved = kind[last[a]] == DONE
     a, b = a[~resolved], b[~resolved]
-    moment = np.where(kind[first[b]] == WAIT, t[first[b]], t[last[a]])
+    handed = np.where(held[last[a]] == WAIT, t[first[b]] - t[last[a]], 0.0)
     nxt = np.minimum(b + 1, first.size - 1)
     fallback = np.where((b + 1 < first.size) & (tk[first[nxt]] == tk[first[b]]), t[first[nxt]], t[last[b]])
-    end = np.where(first_work[b] >= 0, t[np.maximum(first_work[b], 0)], fallback)
+    acted = np.where(first_act[b] >= 0, t[np.maximum(first_act[b], 0)], fallback)
     return pd.DataFrame({"ticket": tk[first[a]], "from_role": role[first[a]], "to_role": role[first[b]],
-                         "wait_hours": np.maximum(end - moment, 0.0)})
+                         "wait_hours": np.maximum(handed + acted - t[first[b]], 0.0)})
 
 
 def handoff_matrix(waits: pd.DataFrame, log: ProcessLog, config: Escalations) -> list[Handoff]:
@@ -139,7 +146,7 @@ def find_bottleneck(waits: pd.DataFrame, matrix: list[Handoff], log: ProcessLog,
     """The slowest handoff into one of our roles with enough observations, against the others."""
     ranked = sorted((h for h in matrix if not h.into_customer and h.handoffs >= config.min_transitions
                      and h.median_wait_hours is not None), key=lambda h: (-h.median_wait_hours, h.from_role))
-    if not ranked:
+    if not ranked or ranked[0].median_wait_hours <= 0:
         return None
     worst = ranked[0]
     codes = {r: i for i, r in enumerate(log.roles)}
@@ -154,10 +161,8 @@ def find_bottleneck(waits: pd.DataFrame, matrix: list[Handoff], log: ProcessLog,
     through = waits.loc[mine, "ticket"].to_numpy()
     share = float(np.unique(through[log.escalated[through]]).size / escalated) if escalated else None
     significant = p is not None and p < thresholds.alpha
-    if ratio is None:
-        material = rest_median == 0 and worst.median_wait_hours > 0
-    else:
-        material = ratio >= thresholds.material_ratio
+    longer = worst.median_wait_hours - (rest_median or 0.0)
+    material = (ratio is None or ratio >= thresholds.material_ratio) and longer >= config.material_wait_hours
     return Bottleneck(worst, rest_median, ratio, p, significant, bool(material), share,
                       ranked[1] if len(ranked) > 1 else None)
 

@@ -66,7 +66,7 @@ def weekly_series(clocks: pd.DataFrame, escalated: np.ndarray | None, change: pd
     population = "escalated tickets" if escalated is not None and escalated.any() else "all tickets"
     frame = clocks if population == "all tickets" else clocks[escalated]
     created = frame["created_at"].dt.tz_convert("UTC")
-    week = (created.dt.normalize() - pd.to_timedelta(created.dt.weekday, unit="D")).dt.tz_localize(None)
+    week = (created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")).dt.tz_localize(None)
     hours = frame["resolution_minutes"] / 60
     state = frame["resolution_state"]
     grouped = pd.DataFrame({"week": week, "hours": hours, "solved": hours.notna(),

@@ -1,10 +1,13 @@
 """Charts of the escalations page: time by role and stage, handoffs, process map, paths, swimlanes.
 
 Every function returns None when the report has no escalation analysis (no event log).
-User-supplied labels (activities, roles) reach the figure as data; plotly escapes them.
+User-supplied labels (activities, roles, stages) are HTML-escaped before they reach a figure:
+plotly would otherwise render tags such as <b> or <a> in them.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 import plotly.graph_objects as go
 
@@ -13,6 +16,11 @@ from .base import PALETTE, Chart, house_layout
 
 KIND_COLOURS = {"work": PALETTE["blue"], "wait": PALETTE["orange"], "done": PALETTE["grey"]}
 KIND_NAMES = {"work": "Being worked", "wait": "Waiting", "done": "Resolved"}
+
+
+def safe(text: object) -> str:
+    """A user-supplied label as plotly text: entities, so that it shows as typed."""
+    return escape(str(text), quote=False)
 
 
 def _esc(context: dict) -> dict | None:
@@ -34,7 +42,7 @@ def time_by_role(context: dict) -> Chart | None:
     rows = esc["role_time"]
     fig = go.Figure()
     for kind, key in (("work", "worked_hours"), ("wait", "waiting_hours")):
-        fig.add_bar(name=KIND_NAMES[kind], orientation="h", y=[r["label"] for r in rows], x=[r[key] for r in rows],
+        fig.add_bar(name=KIND_NAMES[kind], orientation="h", y=[safe(r["label"]) for r in rows], x=[r[key] for r in rows],
                     marker_color=KIND_COLOURS[kind], hovertemplate="%{y}: %{x:.1f} h per escalated ticket<extra>"
                     + KIND_NAMES[kind] + "</extra>")
     fig.update_layout(barmode="stack")
@@ -57,7 +65,7 @@ def stage_time(context: dict) -> Chart | None:
     if not rows:
         return None
     fig = go.Figure(go.Bar(
-        orientation="h", y=[s["label"] for s in rows], x=[s["mean_hours"] for s in rows],
+        orientation="h", y=[safe(s["label"]) for s in rows], x=[s["mean_hours"] for s in rows],
         marker_color=[KIND_COLOURS[s["kind"]] for s in rows],
         customdata=[[fmt_pct(s["share_of_tickets"]), fmt_hours(s["median_hours"]), KIND_NAMES[s["kind"]]] for s in rows],
         hovertemplate="%{y} (%{customdata[2]})<br>%{x:.1f} h per escalated ticket<br>in %{customdata[0]} of them, "
@@ -88,7 +96,7 @@ def handoff_matrix(context: dict) -> Chart | None:
         i, j = index[c["from_label"]], index[c["to_label"]]
         z[i][j] = c["median_wait_hours"]
         text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])}×"
-    fig = go.Figure(go.Heatmap(z=z, x=order, y=order, text=text, texttemplate="%{text}", colorscale="Oranges",
+    fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text, texttemplate="%{text}", colorscale="Oranges",
                                colorbar=dict(title="Median wait (h)"), hoverongaps=False, xgap=2, ygap=2,
                                hovertemplate="%{y} → %{x}<br>median wait %{z:.1f} h<extra></extra>"))
     house_layout(fig, x_title="Handed to (the role that acts next)", y_title="Handed from", height=140 + 70 * len(order))
@@ -126,7 +134,7 @@ def process_map(context: dict) -> Chart | None:
     edges = esc["handoffs"]["transitions"][:limit]
     sources = sorted({e["source"] for e in edges})
     targets = sorted({e["target"] for e in edges})
-    labels = [fmt_activity(s) for s in sources] + [fmt_activity(t) for t in targets]
+    labels = [safe(fmt_activity(s)) for s in sources] + [safe(fmt_activity(t)) for t in targets]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
         node=dict(label=labels, pad=10, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["green"]] * len(targets),
@@ -158,7 +166,7 @@ def resolution_by_path(context: dict) -> Chart | None:
     boxes = [b for b in esc["paths"]["boxes"] if b["solved"] > 0]
     if not boxes:
         return None
-    names = [f"{b['path']} ({fmt_int(b['tickets'])})" for b in boxes]
+    names = [safe(f"{b['path']} ({fmt_int(b['tickets'])})") for b in boxes]
     fig = go.Figure(go.Box(
         orientation="h", y=names, q1=[b["q1"] for b in boxes], median=[b["median"] for b in boxes],
         q3=[b["q3"] for b in boxes], lowerfence=[b["whisker_low"] for b in boxes],
@@ -190,18 +198,18 @@ def _swimlane(context: dict, which: str) -> Chart | None:
         for iv in line["intervals"]:
             if iv["kind"] == kind:
                 xs += [iv["start"] / scale, iv["end"] / scale, None]
-                ys += [iv["role"], iv["role"], None]
+                ys += [safe(iv["role"]), safe(iv["role"]), None]
         if xs:
             fig.add_scatter(x=xs, y=ys, mode="lines", name=KIND_NAMES[kind] + (" (with the role)" if kind == "work" else " (for the role)"),
                             line=dict(color=KIND_COLOURS[kind], width=14), opacity=0.55, hoverinfo="skip")
     events = line["events"]
-    fig.add_scatter(x=[e["hours"] / scale for e in events], y=[e["role"] for e in events], mode="markers", name="Event",
+    fig.add_scatter(x=[e["hours"] / scale for e in events], y=[safe(e["role"]) for e in events], mode="markers", name="Event",
                     marker=dict(color="#1f2933", size=8, symbol="diamond"),
-                    customdata=[[e["stage"], fmt_activity(e["activity"])] for e in events],
+                    customdata=[[safe(e["stage"]), safe(fmt_activity(e["activity"]))] for e in events],
                     hovertemplate="%{x:.1f} " + unit + ": %{customdata[1]}<br>%{y} · %{customdata[0]}<extra></extra>")
     house_layout(fig, x_title=f"{unit.capitalize()} since the ticket was created", y_title="",
                  height=150 + 55 * max(2, len(lanes)))
-    fig.update_yaxes(categoryorder="array", categoryarray=lanes[::-1], rangemode=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=[safe(lane) for lane in lanes[::-1]], rangemode=None)
     fig.update_xaxes(rangemode="tozero")
     what = "A representative escalated ticket" if which == "representative" else "The slowest escalated ticket"
     takeaway = (f"{what} ({line['ticket_id']}, path {line['path']}) was resolved after {fmt_hours(line['resolution_hours'])}"
