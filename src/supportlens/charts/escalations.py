@@ -97,9 +97,10 @@ def handoff_matrix(context: dict) -> Chart | None:
         z[i][j] = c["median_wait_hours"]
         text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])}×"
     fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text, texttemplate="%{text}", colorscale="Oranges",
-                               colorbar=dict(title="Median wait (h)"), hoverongaps=False, xgap=2, ygap=2,
+                               showscale=False, hoverongaps=False, xgap=2, ygap=2,
                                hovertemplate="%{y} → %{x}<br>median wait %{z:.1f} h<extra></extra>"))
-    house_layout(fig, x_title="Handed to (the role that acts next)", y_title="Handed from", height=140 + 70 * len(order))
+    house_layout(fig, x_title="Handed to (the role that acts next); cells: median wait and handoffs", y_title="Handed from",
+                 height=140 + 70 * len(order))
     fig.update_yaxes(autorange="reversed", rangemode=None, gridcolor=None)
     fig.update_xaxes(side="bottom", showline=False)
     neck = esc["handoffs"]["bottleneck"]
@@ -174,7 +175,7 @@ def resolution_by_path(context: dict) -> Chart | None:
         line=dict(color=PALETTE["blue"]), boxpoints=False, name="Resolution time"))
     house_layout(fig, x_title="Hours from creation to resolution (solved tickets, log scale)", y_title="",
                  height=120 + 52 * len(boxes))
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(type="log", dtick=1)
     fig.update_yaxes(autorange="reversed", rangemode=None)
     fig.update_layout(showlegend=False, margin=dict(l=24))
     slowest = max(boxes, key=lambda b: b["median"])
@@ -210,7 +211,8 @@ def _swimlane(context: dict, which: str) -> Chart | None:
     house_layout(fig, x_title=f"{unit.capitalize()} since the ticket was created", y_title="",
                  height=150 + 55 * max(2, len(lanes)))
     fig.update_yaxes(categoryorder="array", categoryarray=[safe(lane) for lane in lanes[::-1]], rangemode=None)
-    fig.update_xaxes(rangemode="tozero")
+    span = max([e["hours"] for e in events] + [i["end"] for i in line["intervals"]] + [1e-9]) / scale
+    fig.update_xaxes(range=[-0.02 * span, 1.03 * span])
     what = "A representative escalated ticket" if which == "representative" else "The slowest escalated ticket"
     takeaway = (f"{what} ({line['ticket_id']}, path {line['path']}) was resolved after {fmt_hours(line['resolution_hours'])}"
                 f"{' (events beyond the first 200 not shown)' if line['truncated'] else ''}.")
