@@ -32,6 +32,8 @@ import pytest
 
 from supportlens.analysis import MissingData
 from supportlens.analysis.communication import silences
+from supportlens.analysis.escalations import analyse_escalations
+from supportlens.analysis.sla import ticket_clocks
 from supportlens.analysis.eventlog import read_log
 from supportlens.analysis.handoffs import analyse_handoffs, handoff_waits
 from supportlens.analysis.paths import ticket_paths
@@ -229,3 +231,23 @@ def test_events_of_unknown_tickets_are_counted_not_silently_dropped(config):
     events = pd.concat([events_frame(), events_frame().assign(ticket_id="ZZ")], ignore_index=True)
     log = read_log(events, tickets_frame(), config.escalations)
     assert log.events == len(LOG) and log.events_without_ticket == len(LOG)
+
+
+def test_actor_ids_are_never_published_as_roles(config):
+    mapped = config.escalations.model_copy(update={"roles": config.escalations.roles.model_copy(
+        update={"source": "actor_id", "values": {"A1": "tier1", "B1": "tier2"}, "actors": {"D1": "tier3"}})})
+    log = read_log(events_frame(), tickets_frame(), mapped)
+    assert set(log.roles) - {"third_party"} == {"tier1", "tier2", "tier3", "unmapped_actor"}
+    assert not {"C1", "C2", "A2", "system"} & set(log.roles)
+
+
+def test_a_log_without_escalations_still_reads(config):
+    events = events_frame()
+    events = events[events["ticket_id"] == "N1"]
+    tickets = tickets_frame()
+    as_of = BASE + pd.Timedelta(days=10)
+    result = analyse_escalations(events, tickets, ticket_clocks(tickets, config.sla, as_of), as_of, config)
+    assert result.escalated.events == 0 and result.reading.tickets_without_events == 2
+    assert result.role_time == [] and result.timelines == []
+    assert result.handoffs.ping_pong.rate.n == 0 and result.communication.longest_silence.n == 0
+    assert result.proactive.headline.affected.n == 0

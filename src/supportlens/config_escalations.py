@@ -48,8 +48,9 @@ class RoleMap(_Strict):
 
     ``source`` names the events column the role is read from (actor_role, actor_id,
     tier or activity); ``values`` maps its values to roles (unmapped values are the
-    role themselves, or ``default`` when set); ``actors`` maps single actor ids to a
-    role and wins over the rest (e.g. the named project managers)."""
+    role themselves, or ``default`` when set; unmapped actor ids become
+    ``unmapped_actor``, never a published name); ``actors`` maps single actor ids to
+    a role and wins over the rest (e.g. the named project managers)."""
 
     source: Literal["actor_role", "actor_id", "tier", "activity"] = "actor_role"
     values: dict[str, str] = Field(default_factory=dict)

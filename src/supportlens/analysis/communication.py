@@ -124,7 +124,8 @@ def silences(log: ProcessLog, as_of_hours: float) -> Silences:
     end = np.full(n, np.nan)
     np.fmin.at(end, log.ticket[after], log.hours[after])
     resolved = ~np.isnan(end) & ~np.isnan(start)
-    end = np.where(np.isnan(end) & ~np.isnan(start), max(as_of_hours, np.nanmax(start) if n else 0), end)
+    latest = float(np.nanmax(start)) if (~np.isnan(start)).any() else as_of_hours
+    end = np.where(np.isnan(end) & ~np.isnan(start), max(as_of_hours, latest), end)
     rows = np.flatnonzero(~np.isnan(start))
     f = np.flatnonzero(log.customer_facing & ~np.isnan(start[log.ticket]))
     f = f[(log.hours[f] >= start[log.ticket[f]]) & (log.hours[f] <= end[log.ticket[f]])]

@@ -60,7 +60,7 @@ def _reading(log, events: pd.DataFrame, config: Config) -> LogReading:
     unmapped = sorted({log.labels[k] for k in np.unique(log.label[log.stage == default])})
     uses_activity = "activity" in events and events["activity"].notna().any()
     return LogReading(log.events, int(log.escalated.size), log.events_without_ticket, log.tickets_without_events,
-                      "activity" if uses_activity else "event_type", esc.roles.source, roles, len(log.labels),
+                      "activity" if uses_activity else "event_type", esc.roles.source, roles, int(np.unique(log.label).size),
                       unmapped[:20], esc.default_stage)
 
 

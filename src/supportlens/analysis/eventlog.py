@@ -83,14 +83,28 @@ def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return any(fnmatchcase(value, p.lower()) for p in patterns)
 
 
-def _role_of(values: pd.Series, config: Escalations) -> pd.Series:
-    """Role name per event from the configured source column (missing stays missing)."""
-    text = values.astype("string").str.strip()
-    codes, uniques = pd.factorize(text)
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row (-1 when missing) and the distinct values, in order of appearance."""
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) -> tuple[np.ndarray, list[str]]:
+    """Role code per event (-1 unknown) and the role names: mapped once per distinct value."""
+    codes, values = _codes(source.astype("string").str.strip())
     mapping = {str(k).strip().lower(): v for k, v in config.roles.values.items()}
-    named = [mapping.get(str(u).lower(), config.roles.default or str(u)) for u in uniques]
-    out = pd.Series(np.asarray(named + [None], dtype=object)[codes], index=values.index, dtype=object)
-    return out
+    # an unmapped actor id is a person, not a role: it is never published as one
+    fallback = config.roles.default or ("unmapped_actor" if config.roles.source == "actor_id" else None)
+    named = [mapping.get(v.lower(), fallback or v) for v in values]
+    roles = list(dict.fromkeys(named))
+    role = np.append(np.array([roles.index(n) for n in named], dtype=np.int64), -1)[codes]
+    if config.roles.actors and "actor_id" in events:
+        actor_codes, actors = _codes(events["actor_id"].astype("string"))
+        wanted = [config.roles.actors.get(a) for a in actors]
+        roles += [r for r in dict.fromkeys(w for w in wanted if w) if r not in roles]
+        override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int64), -1)[actor_codes]
+        role = np.where(override >= 0, override, role)
+    return role, roles
 
 
 def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalations) -> ProcessLog:
@@ -113,11 +127,6 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     timed = ~pd.isna(events["event_at"]).to_numpy()
     keep = (row >= 0) & timed
     without_ticket = int(((row < 0) & timed).sum())
-    roles_named = _role_of(role_values, config)
-    if config.roles.actors and "actor_id" in events:
-        override = events["actor_id"].astype("string").map(config.roles.actors)
-        roles_named = override.astype(object).where(override.notna(), roles_named)
-
     idx = np.flatnonzero(keep)
     order = idx[np.lexsort((ns[idx], row[idx]))]
     ticket = row[order].astype(np.int64)
@@ -126,15 +135,17 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     origin_ns = int(ns[order].min())
     hours = (ns[order] - origin_ns) / NS_PER_HOUR
 
-    label, labels = pd.factorize(label_text.iloc[order].fillna("unknown").to_numpy(dtype=object))
-    role, roles = pd.factorize(pd.Series(roles_named.iloc[order].to_numpy(dtype=object)))
-    role = role.astype(np.int64)
+    label, labels = _codes(label_text.fillna("unknown"))
+    label = label[order]
+    role, roles = _role_codes(events, role_values, config)
+    role = role[order]
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
-    roles = list(roles) + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
-    status_col = events["status"].astype("string").iloc[order] if "status" in events else None
-    status, statuses = (pd.factorize(status_col.to_numpy(dtype=object)) if status_col is not None
-                        else (np.full(ticket.size, -1), pd.Index([])))
-
+    roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
+    if "status" in events:
+        status, statuses = _codes(events["status"].astype("string"))
+        status = status[order]
+    else:
+        status, statuses = np.full(ticket.size, -1), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
     facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])

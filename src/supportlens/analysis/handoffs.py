@@ -189,7 +189,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     first = np.bincount(log.label[starts], minlength=n_labels)
     last = np.bincount(log.label[~log.has_next], minlength=n_labels)
     activities = [{"activity": log.labels[k], "events": int(counts[k]), "starts": int(first[k]), "ends": int(last[k])}
-                  for k in np.argsort(-counts, kind="stable")]
+                  for k in np.argsort(-counts, kind="stable") if counts[k]]
     return frequent, slowest, activities
 
 
