@@ -95,3 +95,11 @@ def test_bpic2013_log():
     assert result.communication.longest_silence.n > 2000
     csat = next(r for r in result.communication.relations if r.outcome == "csat")
     assert csat.effect is None and "too few" in csat.reason        # the log has no satisfaction scores
+
+
+@pytest.mark.parametrize("name", ["bpic2013", "helpdesk"])
+def test_example_mappings_are_valid_config(name):
+    """The examples validate against the typed config even where the real logs are absent."""
+    escalations = example(name).escalations
+    assert escalations.ladder == ("tier1", "tier2", "tier3")
+    assert escalations.default_stage in escalations.stages
