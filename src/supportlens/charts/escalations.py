@@ -96,7 +96,8 @@ def handoff_matrix(context: dict) -> Chart | None:
         i, j = index[c["from_label"]], index[c["to_label"]]
         z[i][j] = c["median_wait_hours"]
         text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])}×"
-    fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text, texttemplate="%{text}", colorscale="Oranges",
+    fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text,
+                               texttemplate="%{text}", colorscale="Oranges",
                                showscale=False, hoverongaps=False, xgap=2, ygap=2,
                                hovertemplate="%{y} → %{x}<br>median wait %{z:.1f} h<extra></extra>"))
     house_layout(fig, x_title="Handed to (the role that acts next); cells: median wait and handoffs", y_title="Handed from",
@@ -149,8 +150,9 @@ def process_map(context: dict) -> Chart | None:
     fig.update_layout(template="plotly_white", height=max(380, 26 * max(len(sources), len(targets)) + 120),
                       margin=dict(l=24, r=24, t=40, b=24), font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12),
                       annotations=[dict(x=0, y=1.07, xref="paper", yref="paper", showarrow=False, xanchor="left",
-                                        text="Activity  →  next activity of the same ticket. Link width: how often; colour: median time "
-                                             "(blue < 1 h, orange < 8 h, red < 24 h, dark red ≥ 24 h; grey: after resolution)", font=dict(size=11, color="#52606d"))])
+                                        text="Activity  →  next activity of the same ticket. Link width: how often; "
+                                             "colour: median time (blue < 1 h, orange < 8 h, red < 24 h, dark red ≥ 24 h; "
+                                             "grey: after resolution)", font=dict(size=11, color="#52606d"))])
     slow = esc["handoffs"]["slowest_transitions"]
     takeaway = (f"The slowest frequent transition is {fmt_activity(slow[0]['source'])} → {fmt_activity(slow[0]['target'])}: "
                 f"median {fmt_hours(slow[0]['median_hours'])} over {fmt_int(slow[0]['count'])} occurrences." if slow
