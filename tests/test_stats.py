@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supportlens.analysis.stats import benjamini_hochberg, bootstrap, chi_square, kaplan_meier, wilson
+from supportlens.analysis.stats import benjamini_hochberg, bootstrap, chi_square, kaplan_meier, median_interval, wilson
 
 
 def test_wilson_matches_newcombe_1998():
@@ -70,3 +70,17 @@ def test_bootstrap_is_seeded_and_brackets_the_median():
     b = bootstrap(values, "median", seed=3)
     assert a == b
     assert a.value == 51 and a.ci_low < 51 < a.ci_high
+
+
+def test_median_interval_order_statistics():
+    # Conover (1999), table of binomial order statistics: a 95% interval for the median is
+    # (x(6), x(15)) for n = 20 (coverage 95.9%), (x(2), x(8)) for n = 9 and (x(1), x(6)) for n = 6;
+    # below n = 6 no pair of order statistics reaches 95%.
+    values = np.array([5.0, 1, 9, 3, 7, 2, 8, 4, 6, 10, 19, 11, 18, 12, 17, 13, 16, 14, 15, 20])
+    estimate = median_interval(values)
+    assert (estimate.value, estimate.ci_low, estimate.ci_high, estimate.n) == (10.5, 6.0, 15.0, 20)
+    nine, six = median_interval(np.arange(1.0, 10.0)), median_interval(np.arange(1.0, 7.0))
+    assert (nine.ci_low, nine.ci_high) == (2.0, 8.0)
+    assert (six.ci_low, six.ci_high) == (1.0, 6.0)
+    assert median_interval(np.arange(1.0, 6.0)).ci_low is None
+    assert median_interval(np.array([np.nan])).n == 0

@@ -49,6 +49,7 @@ EVENT_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "actor_role": ("category", False, "customer, tier1, tier2, tier3, system"),
     "tier": ("integer", False, "the ticket's support tier after the event"),
     "status": ("category", False, "the ticket's status after the event"),
+    "activity": ("string", False, "the source system's activity label; the sample uses event_type"),
 }
 
 ACCOUNT_COLUMNS: dict[str, tuple[str, bool, str]] = {

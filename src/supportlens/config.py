@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .canonical import PRIORITIES, TABLES
+from .config_escalations import Escalations
 from .errors import SupportlensError
 
 
@@ -294,6 +295,7 @@ class Config(_Strict):
     sample: SampleSettings = SampleSettings()
     publish: Publish = Publish()
     render: Render = Render()
+    escalations: Escalations = Escalations()
     seed: int = 7
 
     @model_validator(mode="after")

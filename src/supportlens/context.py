@@ -101,6 +101,8 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "explorer": analysis.explorer,
         "skipped": analysis.skipped,
         "data_quality": analysis.quality,
+        "escalations": analysis.escalations,
+        "interrupted_series": analysis.interrupted,
     }
     plain = to_plain(context)
     validate_context(plain)

@@ -39,6 +39,8 @@ class Dataset:
     sources: list[SourceFile] = field(default_factory=list)
     # how the tickets export was read: {"importer", "title", "detected", "mapping", "notes"}
     source_info: dict = field(default_factory=dict)
+    # the ground truth of a simulated sample (truth.json beside the tickets written by `supportlens sample`)
+    sample_truth: dict | None = None
 
     def has(self, table: str, *columns: str) -> bool:
         """Whether ``table`` is present with all ``columns`` holding at least one value."""

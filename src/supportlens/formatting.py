@@ -89,7 +89,15 @@ def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> 
             f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{coords}"/></svg>')
 
 
+def fmt_activity(label: str | None) -> str:
+    """An activity label for display: 'public_reply' -> 'Public reply'; labels with capitals or spaces as exported."""
+    if label is None:
+        return DASH
+    return label.replace("_", " ").capitalize() if label.islower() and " " not in label else label
+
+
 FILTERS = {
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
+    "activity": fmt_activity,
 }

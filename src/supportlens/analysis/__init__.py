@@ -16,7 +16,9 @@ import pandas as pd
 from ..config import Config
 from ..dataset import Dataset
 from .cube import Cube, explorer_cube
+from .escalations import EscalationAnalysis, analyse_escalations, escalation_findings
 from .findings import Finding, key_findings
+from .interrupted import InterruptedSeries, interrupted_series
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
 from .quality import QualityReport, quality_report
@@ -55,6 +57,8 @@ class Analysis:
     explorer: Cube | None
     skipped: list[dict] = field(default_factory=list)
     quality: QualityReport | None = None
+    escalations: EscalationAnalysis | None = None
+    interrupted: InterruptedSeries | None = None
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -81,6 +85,13 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
             skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
+    escalations = optional("escalation process", skipped, analyse_escalations, dataset.events, tickets, clocks,
+                           period.as_of, config, dataset.sample_truth)
+    escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
+                 if dataset.has("tickets", "escalated") else None)
+    interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
+                           config.escalations.change_date, config.escalations.change_label, period.as_of,
+                           config.findings.alpha)
     analysis = Analysis(
         period=period,
         kpis=kpis,
@@ -90,9 +101,12 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         monthly_volume=optional("volume by month", skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
         backlog=optional("backlog", skipped, needs_creation_time, backlog, clocks, period.as_of),
-        findings=key_findings(clocks, sla_period, hours, kpis, config.findings),
+        findings=key_findings(clocks, sla_period, hours, kpis, config.findings)
+        + escalation_findings(escalations, config.findings),
         explorer=optional("explorer", skipped, needs_creation_time, explorer_cube, clocks),
         skipped=skipped,
+        escalations=escalations,
+        interrupted=interrupted,
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
     return analysis

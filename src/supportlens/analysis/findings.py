@@ -21,7 +21,7 @@ from .stats import benjamini_hochberg, two_proportion_p
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str            # coverage_gap, priority_breach, open_breached, kpi_change
+    kind: str            # coverage_gap, priority_breach, open_breached, kpi_change, escalation_bottleneck, customer_silence
     page: str            # the page whose evidence backs it
     chart: str | None    # the chart id that shows it
     facts: dict = field(default_factory=dict)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import explorer, sla, summary
+from . import communication, escalations, explorer, sla, summary
 from .base import PALETTE, Chart
 
-REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS, **explorer.CHARTS}
+REGISTRY: dict[str, Callable[[dict], Chart | None]] = {**summary.CHARTS, **sla.CHARTS, **escalations.CHARTS,
+                                                     **communication.CHARTS,
+                                                     **explorer.CHARTS}
 
 
 def build_charts(context: dict) -> dict[str, Chart]:
-    """Every chart the context has data for; a chart function returns None when its data is absent."""
+    """Every chart the context has data for (a chart function returns None when its analysis was skipped)."""
     charts = {chart_id: make(context) for chart_id, make in REGISTRY.items()}
     return {chart_id: chart for chart_id, chart in charts.items() if chart is not None}
 

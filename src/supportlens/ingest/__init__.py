@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -76,4 +77,15 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
     tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
-    return Dataset(quality=quality, sources=sources, source_info=info, **tables)
+    tickets_path = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
+    return Dataset(quality=quality, sources=sources, source_info=info, sample_truth=sample_truth(tickets_path.parent),
+                   **tables)
+
+
+def sample_truth(folder: Path) -> dict | None:
+    """truth.json that `supportlens sample` writes beside the tickets; None when absent or unreadable."""
+    try:
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return truth if isinstance(truth, dict) else None

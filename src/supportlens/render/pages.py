@@ -33,6 +33,7 @@ PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
     Page("quality", "Data quality", "pages/quality.qmd.j2"),
+    Page("escalations", "Escalations", "pages/escalations.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
     Page("explorer", "Explorer", "pages/explorer.qmd.j2", in_pdf=False),
     Page("downloads", "Downloads", "pages/downloads.qmd.j2", in_pdf=False),

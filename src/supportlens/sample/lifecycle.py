@@ -165,6 +165,11 @@ def build_timeline(spec: SimulationSpec, tickets: Tickets, industry: np.ndarray,
     w3 = sec(_TIER3_WORK_HOURS * w_tier * HOUR * np.exp(1.0 * z["w3"]))
 
     we = np.where(one_touch, fr, np.where(esc3, p3 + w3, np.where(esc2, p2 + w2, s1 + w1)))
+    if spec.change_second is not None and spec.change_effect_hours:
+        # the escalated tickets on the slow side of the change date finish their work later
+        later = tickets.created < spec.change_second if spec.change_effect_hours < 0 else \
+            tickets.created >= spec.change_second
+        we = we + np.where(esc2 & later, sec(abs(spec.change_effect_hours) * HOUR), 0)
     # Most holds wait a day on a third party; one in seven waits on a vendor fix for weeks.
     hold_med = np.where(u["long_hold"] < 0.15, 10 * 24.0, 12.0)
     if spec.planted_effects:

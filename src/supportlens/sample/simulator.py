@@ -49,8 +49,8 @@ TABLE_NAMES = ("tickets", "events", "accounts", "agents")
 _CHUNK = 250_000
 
 
-def simulate(spec: SimulationSpec) -> SampleData:
-    """Simulate ``spec.days`` days from ``spec.start``; see SimulationSpec for the knobs."""
+def _run(spec: SimulationSpec):
+    """Every model part once; the tables are built from what this returns."""
     accounts = make_accounts(spec, stream(spec, "accounts"))
     intensity = hourly_intensity(spec)
     roster = make_roster(spec, stream(spec, "agents"), per_hour_of_week(spec, intensity))
@@ -63,14 +63,24 @@ def simulate(spec: SimulationSpec) -> SampleData:
     n = tk.created.size
     fields = ticket_fields(events, n)
     csat = csat_scores(fields, timeline, stream(spec, "csat"), spec.csat_response_rate)
-
     ids = ticket_ids(n)
     req_ids = requester_ids(int(accounts.requesters.sum()))
     tickets = tickets_frame(spec, tk, fields, csat, accounts, roster, ids, req_ids)
+    return accounts, roster, tk, events, tickets, ids, req_ids
+
+
+def simulate(spec: SimulationSpec) -> SampleData:
+    """Simulate ``spec.days`` days from ``spec.start``; see SimulationSpec for the knobs."""
+    accounts, roster, tk, events, tickets, ids, req_ids = _run(spec)
     events_df = events_frame(spec, events, tk, roster, ids, req_ids)
     truth = compute_truth(spec, tickets, events_df, accounts, roster)
     return SampleData(tickets=tickets, events=events_df, accounts=accounts.table.copy(),
                       agents=roster.table.copy(), truth=truth)
+
+
+def simulate_tickets(spec: SimulationSpec) -> pd.DataFrame:
+    """Only the tickets table of ``simulate(spec)`` (what-if re-runs: no event frame, no truth)."""
+    return _run(spec)[4]
 
 
 def _iso(values: pd.Series) -> np.ndarray:

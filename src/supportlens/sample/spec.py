@@ -61,6 +61,11 @@ class SimulationSpec:
     extra_coverage: dict[int, int] = field(default_factory=dict)
     # what-if: escalated tickets get a public update at least every this many hours
     proactive_update_hours: float | None = None
+    # intervention (interrupted time series): from change_date (ISO date, UTC) on, escalated
+    # tickets are resolved change_effect_hours later (negative = sooner) than before it, exactly:
+    # the work of the escalated tickets on the slower side of the date ends that much later.
+    change_date: str | None = None
+    change_effect_hours: float = 0.0
     # Planted effects (used only when planted_effects is True).
     gap_hours: tuple[int, ...] = (18, 19, 20, 21)
     gap_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
@@ -87,6 +92,15 @@ class SimulationSpec:
                 raise ValueError(f"extra_coverage wants hour 0-23 -> agents >= 0, got {hour}: {extra}")
         if self.proactive_update_hours is not None and self.proactive_update_hours <= 0:
             raise ValueError("proactive_update_hours must be positive")
+        if self.change_effect_hours and self.change_date is None:
+            raise ValueError("change_effect_hours needs a change_date")
+
+    @property
+    def change_second(self) -> int | None:
+        """Seconds from start to the change date (00:00 UTC), when an intervention is planted."""
+        if self.change_date is None:
+            return None
+        return int((pd.Timestamp(self.change_date, tz="UTC").normalize() - self.start_ts).total_seconds())
 
     @property
     def start_ts(self) -> pd.Timestamp:

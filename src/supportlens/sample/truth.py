@@ -130,7 +130,7 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
     if planted and accounts.concentrated >= 0:
         acc_id = str(accounts.table["account_id"].iloc[accounts.concentrated])
         conc = {"account_id": acc_id, "share": _r(float(share.get(acc_id, 0.0)))}
-    return {
+    truth = {
         "seed": int(spec.seed),
         "tickets": int(spec.tickets),
         "start": spec.start_ts.strftime("%Y-%m-%d"),
@@ -153,3 +153,18 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
         "tenure_effect": None,
         "measured": measured,
     }
+    if spec.change_date is not None:  # only when planted: the default truth.json keeps its bytes
+        truth["intervention"] = intervention(spec, tickets, created)
+    return truth
+
+
+def intervention(spec: SimulationSpec, tickets: pd.DataFrame, created: pd.Series) -> dict:
+    """The planted level change of escalated tickets' resolution time at the change date."""
+    change = pd.Timestamp(spec.change_date, tz="UTC").normalize()
+    hours = (tickets["solved_at"] - created) / pd.Timedelta(hours=1)
+    esc = tickets["escalated"].astype(bool)
+    after = created >= change
+    return {"change_date": change.strftime("%Y-%m-%d"), "effect_hours": float(spec.change_effect_hours),
+            "population": "escalated tickets, by creation date",
+            "median_resolution_hours_escalated_before": _r(hours[esc & ~after].median(), 3),
+            "median_resolution_hours_escalated_after": _r(hours[esc & after].median(), 3)}
