@@ -1,21 +1,18 @@
-"""The escalation analysis on two public process-mining logs, read with the example mappings
-(examples/escalations-*.yml). The logs are loaded here with a few lines of pandas straight into
-the canonical events columns (the product's importer does this properly); the test skips when
-../shared/data is absent, as in a fresh clone.
+"""The escalation analysis on two public process-mining logs, read with the product's event-log
+importers and the example configs (examples/helpdesk_eventlog.yml, examples/bpic2013.yml); the
+test skips when ../shared/data is absent, as in a fresh clone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
-import yaml
 
 from supportlens.analysis.escalations import analyse_escalations
 from supportlens.analysis.sla import ticket_clocks
-from supportlens.config import Config
+from supportlens.config import Config, load_config
+from supportlens.ingest import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -23,35 +20,26 @@ HELPDESK = DATA / "helpdesk_eventlog" / "helpdesk.csv"
 BPIC = DATA / "bpic2013_volvo_incidents" / "VINST-new.csv"
 
 
+EXAMPLES = {"helpdesk": "helpdesk_eventlog", "bpic2013": "bpic2013"}
+
+
 def example(name: str) -> Config:
-    return Config.model_validate(yaml.safe_load((ROOT / "examples" / f"escalations-{name}.yml").read_text()))
+    return load_config(ROOT / "examples" / f"{EXAMPLES[name]}.yml")
 
 
-def tickets_of(events: pd.DataFrame, solved: pd.Series) -> pd.DataFrame:
-    """One row per case: created at its first event, solved at its last resolving event."""
-    created = events.groupby("ticket_id")["event_at"].min()
-    solved_at = events[solved].groupby("ticket_id")["event_at"].max().reindex(created.index)
-    return pd.DataFrame({"ticket_id": created.index.astype("string"), "created_at": created.to_numpy(),
-                         "solved_at": solved_at.to_numpy(), "priority": "normal",
-                         "status": np.where(solved_at.notna(), "solved", "open")})
-
-
-def run(events: pd.DataFrame, tickets: pd.DataFrame, config: Config):
-    as_of = events["event_at"].max()
-    return analyse_escalations(events, tickets, ticket_clocks(tickets, config.sla, as_of), as_of, config)
+def run(name: str):
+    """Read the log with the product's importer and analyse it with the example's mapping."""
+    config = example(name)
+    dataset = load_dataset(config, ROOT)
+    as_of = dataset.events["event_at"].max()
+    clocks = ticket_clocks(dataset.tickets, config.sla, as_of, events=dataset.events)
+    return analyse_escalations(dataset.events, dataset.tickets, clocks, as_of, config), dataset
 
 
 @pytest.mark.skipif(not HELPDESK.exists(), reason="../shared/data/helpdesk_eventlog is absent (real data is not in a fresh clone)")
 def test_helpdesk_log():
-    raw = pd.read_csv(HELPDESK)
-    events = pd.DataFrame({
-        "ticket_id": raw["Case ID"].astype("string"),
-        "event_at": pd.to_datetime(raw["Complete Timestamp"], format="%Y/%m/%d %H:%M:%S").dt.tz_localize("UTC"),
-        "event_type": "status_change", "actor_id": raw["Resource"].astype("string"),
-        "activity": raw["Activity"].astype("string")})
-    tickets = tickets_of(events, events["activity"] == "Resolve ticket")
-    result = run(events, tickets, example("helpdesk"))
-    assert result.reading.events == len(raw) == 21_348 and result.reading.tickets == 4_580
+    result, _ = run("helpdesk")
+    assert result.reading.events == 21_348 and result.reading.tickets == 4_580
     assert result.reading.activity_source == "activity"
     assert result.reading.unmapped_activities == []           # every activity has a stage
     assert {r["role"] for r in result.reading.roles if r["events"]} == {"tier1", "tier2", "tier3", "system"}
@@ -67,16 +55,7 @@ def test_helpdesk_log():
 
 @pytest.mark.skipif(not BPIC.exists(), reason="../shared/data/bpic2013_volvo_incidents is absent (real data is not in a fresh clone)")
 def test_bpic2013_log():
-    raw = pd.read_csv(BPIC, encoding="utf-8-sig")
-    events = pd.DataFrame({
-        "ticket_id": raw["SR Number"].astype("string"),
-        "event_at": pd.to_datetime(raw["Change Date+Time"], utc=True),
-        "event_type": "status_change", "actor_id": raw["Resource"].astype("string"),
-        "tier": raw["ST Level"].map({"L1": 1, "L2": 2, "L3": 3}).astype("Int64"),
-        "status": raw["Status"].str.lower().astype("string"),
-        "activity": raw["Activity"].astype("string")})
-    tickets = tickets_of(events, events["activity"] == "Completed-Resolved")
-    result = run(events, tickets, example("bpic2013"))
+    result, _ = run("bpic2013")
     assert result.reading.tickets == 7_554 and result.reading.unmapped_activities == ["Unmatched-Unmatched"]
     # the support lines become the ladder; a line above L1 acted on about two in five incidents
     assert {r["role"] for r in result.reading.roles if r["events"]} == {"tier1", "tier2", "tier3"}

@@ -65,6 +65,7 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
         "actor_id": col(spec.resource) if spec.resource else pd.NA,
         "tier": col(spec.tier) if spec.tier else pd.NA,
         "status": activity.map(spec.statuses),
+        "activity": activity,
     }, index=raw.index)
     vocabularies = {**importer.values}
     for column, words in config.data.values.items():
