@@ -177,7 +177,7 @@ class Costs(_Strict):
     # cost of reviewing one ticket the risk model flags at creation
     review: float = Field(5, ge=0)
     # share of the flagged tickets' breaches a review prevents
-    review_prevents: float = Field(0.5, ge=0, le=1)
+    review_prevents: float = Field(0.3, ge=0, le=1)
     # one-off cost of adding one full-time agent (hiring, onboarding)
     hire_per_agent: float = Field(3000, ge=0)
     # one-off and yearly costs of the other actions

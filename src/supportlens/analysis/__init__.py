@@ -20,6 +20,7 @@ from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
 from .volume import Backlog, MonthVolume, backlog, monthly_volume
+from .actions import Actions, plan_actions
 
 T = TypeVar("T")
 
@@ -51,6 +52,7 @@ class Analysis:
     backlog: Backlog
     findings: list[Finding]
     skipped: list[dict] = field(default_factory=list)
+    actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -67,7 +69,9 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
             skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
+    actions = plan_actions(clocks, dataset, config, period.as_of, skipped)
     return Analysis(
+        actions=actions,
         period=period,
         kpis=kpis,
         sla_period=sla_period,

@@ -66,10 +66,11 @@ def _saving(flagged: np.ndarray, y: np.ndarray, cost: np.ndarray, costs: Costs, 
 
 
 def choose_threshold(score: np.ndarray, y: np.ndarray, cost: np.ndarray, validation: np.ndarray,
-                     test: np.ndarray, draws: np.ndarray, test_days: float, costs: Costs):
+                     test: np.ndarray, draws: np.ndarray, test_days: float, costs: Costs, interval: float):
     """The risk cut-off that saves most on the validation month; its precision, recall and
     yearly net saving (bootstrap interval) on the test months."""
     from .risk import Threshold
+    from .roi import to_range
 
     candidates = np.unique(np.quantile(score[validation], np.linspace(0, 1, 201)))
     savings = [_saving(score[validation] >= t, y[validation], cost[validation], costs) for t in candidates]
@@ -88,4 +89,5 @@ def choose_threshold(score: np.ndarray, y: np.ndarray, cost: np.ndarray, validat
         probability=min(threshold, 1.0), precision=caught / flagged.sum() if flagged.any() else None,
         recall=caught / (yt == 1).sum() if (yt == 1).any() else None, flagged_share=float(flagged.mean()),
         flagged_per_year=float(flagged.sum() * per_year), breaches_caught_per_year=float(caught * per_year),
-        net_saving_per_year=Estimate(point, float(low), float(high), int(len(yt))))
+        net_saving_per_year=Estimate(point, float(low), float(high), int(len(yt))),
+        net_saving_range=to_range(boot, interval), chance_positive=float((boot > 0).mean()))

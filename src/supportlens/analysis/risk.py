@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..config import Config
 from .metrics import auc_and_ap, calibration_bins, choose_threshold
+from .roi import Range
 from .risk_features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
 from .stats import Estimate
 
@@ -75,7 +76,9 @@ class Threshold:
     flagged_share: float
     flagged_per_year: float
     breaches_caught_per_year: float
-    net_saving_per_year: Estimate     # currency; bootstrap interval over test tickets
+    net_saving_per_year: Estimate     # currency; 95% bootstrap interval over test tickets
+    net_saving_range: Range           # the same draws at recommendations.interval
+    chance_positive: float            # share of bootstrap draws saving more than the reviews cost
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,8 @@ def risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_ho
     created = clocks["created_at"]
     test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
     costs = clocks["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
-    threshold = choose_threshold(scores[chosen], y, costs, val, tst, draws, test_days, config.costs)
+    threshold = choose_threshold(scores[chosen], y, costs, val, tst, draws, test_days, config.costs,
+                                 config.recommendations.interval)
 
     importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
     open_now = (clocks["resolution_state"] == "active").to_numpy()
