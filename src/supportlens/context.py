@@ -100,6 +100,8 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "findings": analysis.findings,
         "skipped": analysis.skipped,
     }
+    if analysis.actions is not None:
+        context["actions"] = analysis.actions
     plain = to_plain(context)
     validate_context(plain)
     return plain

@@ -102,6 +102,7 @@ class RiskModel:
     auc_gain: Estimate               # chosen − baseline ROC-AUC, paired bootstrap
     beats_baseline: bool             # the gain's interval lies above zero
     calibration: dict[str, list[CalibrationBin]]   # chosen and baseline
+    roc_curves: dict[str, list[list[float]]]       # model -> [[false-positive rate, true-positive rate]]
     importance: list[Importance]
     threshold: Threshold
     open_at_risk: list[OpenRisk]
@@ -231,6 +232,7 @@ def risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_ho
         models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=bool(auc_gain.ci_low > 0),
         calibration={name: calibration_bins(y[tst], scores[name][tst], CalibrationBin)
                      for name in (chosen, "priority_only")},
+        roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
         importance=importance, threshold=threshold, open_at_risk=open_at_risk, open_active=int(open_now.sum()),
         training_tickets=len(train_index), training_sampled=sampled, test_days=test_days)
 
@@ -238,6 +240,15 @@ def risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_ho
 def _estimate(point: float, samples: np.ndarray, n: int) -> Estimate:
     low, high = np.percentile(samples, [2.5, 97.5])
     return Estimate(float(point), float(low), float(high), n)
+
+
+def _roc_curve(y: np.ndarray, score: np.ndarray) -> list[list[float]]:
+    """The ROC curve at 51 false-positive rates (enough to draw it)."""
+    from sklearn.metrics import roc_curve
+
+    fpr, tpr, _ = roc_curve(y, score)
+    grid = np.linspace(0, 1, 51)
+    return [[float(f), float(t)] for f, t in zip(grid, np.interp(grid, fpr, tpr))]
 
 
 def _split(name: str, month: pd.Series, label: pd.Series, mask: pd.Series) -> Split:

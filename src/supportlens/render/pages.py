@@ -31,6 +31,9 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
+    Page("staffing", "Staffing", "pages/staffing.qmd.j2"),
+    Page("risk", "Risk model", "pages/risk.qmd.j2"),
+    Page("recommendations", "Recommendations", "pages/recommendations.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
 )
 
