@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import fisher_exact
 
 from ..config import Config
 from ..dataset import Dataset
 from .erlang import required_agents
 from .findings import _ranges
-from .stats import Rate, benjamini_hochberg, two_proportion_p, wilson
+from .stats import Rate, benjamini_hochberg, wilson
 
+MIN_TESTED = 30   # completed first-response SLAs a group needs before it is tested
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -201,7 +203,9 @@ def _flag_gaps(shortfall, breached, completed, thresholds) -> tuple[np.ndarray, 
     base_rate = base_events / base_n
     events = [breached[group == g].sum() for g in short]
     totals = [completed[group == g].sum() for g in short]
-    p_values = [two_proportion_p(int(e), int(n), int(base_events), int(base_n)) for e, n in zip(events, totals)]
+    # Fisher's exact test: night and weekend groups can hold few tickets, where χ² is too eager
+    p_values = [float(fisher_exact([[int(e), int(n - e)], [int(base_events), int(base_n - base_events)]])[1])
+                if n >= MIN_TESTED else None for e, n in zip(events, totals)]
     for g, e, n, q in zip(short, events, totals, benjamini_hochberg(p_values)):
         rate = e / n if n else 0.0
         ratio = rate / base_rate if base_rate > 0 else (np.inf if rate > 0 else 1.0)
