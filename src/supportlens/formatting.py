@@ -94,7 +94,7 @@ def fmt_money(value: float | None, currency: str = "") -> str:
     if value is None:
         return DASH
     size = abs(value)
-    text = f"{size / 1e6:,.2f}M" if size >= 1e6 else f"{size / 1e3:,.1f}k" if size >= 1e4 else f"{size:,.0f}"
+    text = f"{size / 1e6:,.2f}M" if size >= 1e6 else f"{size / 1e3:,.1f}k" if size >= 1e3 else f"{size:,.0f}"
     return ("−" if value < 0 else "") + (f"{currency} " if currency else "") + text
 
 
