@@ -96,3 +96,12 @@ def test_null_simulation_fires_no_staffing_or_priority_recommendation(null):
     assert not kinds & {"coverage", "priority_team"}, kinds
     assert actions.staffing.gap is None
     assert not actions.accounts and actions.bottleneck is None
+
+
+def test_simulate_tickets_is_the_tickets_table_of_simulate():
+    import pandas as pd
+
+    from supportlens.sample import simulate_tickets
+
+    spec = SimulationSpec(tickets=2000, seed=2, extra_coverage={19: 2})
+    pd.testing.assert_frame_equal(simulate_tickets(spec), simulate(spec).tickets)

@@ -66,10 +66,10 @@ def _breached(clocks: pd.DataFrame) -> np.ndarray:
 
 def coverage_what_if(spec, extra_by_hour: dict[str, int], clocks: pd.DataFrame, gap_slots: list[list[int]],
                      predicted: Range, as_of: pd.Timestamp, config: Config) -> SimulatedCheck:
-    from ..sample import simulate
+    from ..sample import simulate_tickets
 
-    what_if = simulate(replace(spec, extra_coverage={int(h): int(k) for h, k in extra_by_hour.items()}))
-    after = ticket_clocks(what_if.tickets, config.sla, as_of).set_index("ticket_id")
+    what_if = simulate_tickets(replace(spec, extra_coverage={int(h): int(k) for h, k in extra_by_hour.items()}))
+    after = ticket_clocks(what_if, config.sla, as_of).set_index("ticket_id")
     before = clocks.set_index(clocks["ticket_id"].astype(str))
     after = after.reindex(before.index)
     avoided = _breached(before) - _breached(after)

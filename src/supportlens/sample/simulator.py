@@ -51,6 +51,20 @@ _CHUNK = 250_000
 
 def simulate(spec: SimulationSpec) -> SampleData:
     """Simulate ``spec.days`` days from ``spec.start``; see SimulationSpec for the knobs."""
+    tickets, events, tk, accounts, roster, ids, req_ids = _simulate(spec)
+    events_df = events_frame(spec, events, tk, roster, ids, req_ids)
+    truth = compute_truth(spec, tickets, events_df, accounts, roster)
+    return SampleData(tickets=tickets, events=events_df, accounts=accounts.table.copy(),
+                      agents=roster.table.copy(), truth=truth)
+
+
+def simulate_tickets(spec: SimulationSpec) -> pd.DataFrame:
+    """Only the tickets table of ``simulate(spec)`` (the same rows), without building the event
+    table and the truth: what a what-if re-run needs, at a fraction of the memory."""
+    return _simulate(spec)[0]
+
+
+def _simulate(spec: SimulationSpec):
     accounts = make_accounts(spec, stream(spec, "accounts"))
     intensity = hourly_intensity(spec)
     roster = make_roster(spec, stream(spec, "agents"), per_hour_of_week(spec, intensity))
@@ -67,10 +81,7 @@ def simulate(spec: SimulationSpec) -> SampleData:
     ids = ticket_ids(n)
     req_ids = requester_ids(int(accounts.requesters.sum()))
     tickets = tickets_frame(spec, tk, fields, csat, accounts, roster, ids, req_ids)
-    events_df = events_frame(spec, events, tk, roster, ids, req_ids)
-    truth = compute_truth(spec, tickets, events_df, accounts, roster)
-    return SampleData(tickets=tickets, events=events_df, accounts=accounts.table.copy(),
-                      agents=roster.table.copy(), truth=truth)
+    return tickets, events, tk, accounts, roster, ids, req_ids
 
 
 def _iso(values: pd.Series) -> np.ndarray:
