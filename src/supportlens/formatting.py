@@ -103,14 +103,16 @@ def recommendation_title(rec: dict) -> str:
     x = rec["facts"]
     if rec["kind"] == "coverage":
         block = x["block"]
-        return f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} UTC (up to +{block['extra_agents']} agents an hour)"
+        extra = block["extra_agents"]
+        return (f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} UTC "
+                f"(up to +{extra} agent{'s' if extra != 1 else ''} an hour)")
     if rec["kind"] == "priority_team":
         return f"A dedicated team for {x['priority']} tickets"
     if rec["kind"] == "account_management":
         count = len(x["accounts"])
         return f"Proactive account management for {count} dominant account{'s' if count != 1 else ''}"
     if rec["kind"] == "self_service":
-        return "Self-service and auto-routing for " + ", ".join(c["category"].replace("_", " ") for c in x["categories"])
+        return "Self-service and auto-routing for " + ", ".join(f"“{c['category'].replace('_', ' ')}”" for c in x["categories"])
     if rec["kind"] == "escalation":
         return f"Handoff target and proactive updates at {x['slow']['transition'].replace('->', ' → ')}"
     return "Review the tickets the risk model flags at creation"
