@@ -25,15 +25,22 @@ def _group_weights(y: np.ndarray, score: np.ndarray, weights: np.ndarray):
     return pos, neg
 
 
-def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(ROC-AUC, AP) on the data, and per bootstrap resample (rows of ``draws`` index into y)."""
-    y = np.asarray(y, dtype=float)
-    score = np.asarray(score, dtype=float)
-    weights = np.ones((1, len(y)))
-    if draws is not None and len(draws):
-        counts = np.bincount((np.arange(len(draws))[:, None] * len(y) + draws).ravel(),
-                             minlength=len(draws) * len(y)).reshape(len(draws), len(y))
-        weights = np.vstack([weights, counts])
+def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
+    """How often each item appears in each resample: (rows of draws, n)."""
+    rows = len(draws)
+    return np.bincount((np.arange(rows)[:, None] * n + draws).ravel(), minlength=rows * n).reshape(rows, n)
+
+
+def _blocks(draws: np.ndarray | None, n: int):
+    """Resamples in blocks of about two million cells, to bound memory on large test sets."""
+    if draws is None or not len(draws):
+        return
+    size = max(1, 2_000_000 // max(1, n))
+    for start in range(0, len(draws), size):
+        yield draws[start:start + size]
+
+
+def _auc_ap(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
     pos, neg = _group_weights(y, score, weights)
     total_pos, total_neg = pos.sum(axis=1), neg.sum(axis=1)
     # descending order: negatives with a lower score are those in later groups
@@ -43,8 +50,16 @@ def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tu
         true_pos, false_pos = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
         precision = np.where(true_pos + false_pos > 0, true_pos / (true_pos + false_pos), 0.0)
         ap = (pos * precision).sum(axis=1) / total_pos
-    both = np.column_stack([auc, ap])
-    return both[0], both[1:]
+    return np.column_stack([auc, ap])
+
+
+def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ROC-AUC, AP) on the data, and per bootstrap resample (rows of ``draws`` index into y)."""
+    y = np.asarray(y, dtype=float)
+    score = np.asarray(score, dtype=float)
+    point = _auc_ap(y, score, np.ones((1, len(y))))[0]
+    samples = [_auc_ap(y, score, _resample_counts(block, len(y))) for block in _blocks(draws, len(y))]
+    return point, (np.vstack(samples) if samples else np.empty((0, 2)))
 
 
 def calibration_bins(y: np.ndarray, score: np.ndarray, make, bins: int = 10) -> list:
@@ -79,9 +94,8 @@ def choose_threshold(score: np.ndarray, y: np.ndarray, cost: np.ndarray, validat
     s, yt, ct = score[test], y[test], cost[test]
     flagged = s >= threshold
     per_year = 365.25 / test_days
-    counts = np.bincount((np.arange(len(draws))[:, None] * len(yt) + draws).ravel(),
-                         minlength=len(draws) * len(yt)).reshape(len(draws), len(yt))
-    boot = _saving(flagged[None, :], yt[None, :], ct[None, :], costs, counts) * per_year
+    boot = np.concatenate([_saving(flagged[None, :], yt[None, :], ct[None, :], costs,
+                                   _resample_counts(block, len(yt))) for block in _blocks(draws, len(yt))]) * per_year
     point = float(_saving(flagged, yt, ct, costs)) * per_year
     low, high = np.percentile(boot, [2.5, 97.5])
     caught = int((flagged & (yt == 1)).sum())

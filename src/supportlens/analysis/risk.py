@@ -210,7 +210,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
         scores[name] = model.predict_proba(frame)[:, 1]
 
     val, tst = validation.to_numpy(), test.to_numpy()
-    draws = rng.integers(0, tst.sum(), size=(settings.bootstrap, tst.sum()))
+    draws = rng.integers(0, tst.sum(), size=(settings.bootstrap, tst.sum()), dtype=np.int32)
     results, boot = [], {}
     for name, score in scores.items():
         point, samples = auc_and_ap(y[tst], score[tst], draws)
