@@ -97,6 +97,30 @@ def bench_pages(site: Path) -> list[dict]:
     return results
 
 
+def bench_risk_model(tickets: int) -> dict:
+    """Wall time of the breach-risk model alone (features, three models, bootstrap, importance)."""
+    data = BENCH / "data" / f"{tickets}"
+    script = (
+        "import time, json\n"
+        "from supportlens.config import Config\n"
+        "from supportlens.ingest import load_dataset\n"
+        "from supportlens.analysis.period import reporting_period\n"
+        "from supportlens.analysis.sla import ticket_clocks\n"
+        "from supportlens.analysis.staffing import agents_on_shift\n"
+        "from supportlens.analysis.risk import risk_model\n"
+        f"config = Config.model_validate({{'data': {{t: '{data}/' + t + '.csv' for t in ('tickets', 'events', 'accounts', 'agents')}}}})\n"
+        "dataset = load_dataset(config)\n"
+        "period = reporting_period(dataset.tickets, config.period)\n"
+        "clocks = ticket_clocks(dataset.tickets, config.sla, period.as_of)\n"
+        "schedule, _ = agents_on_shift(dataset, None)\n"
+        "started = time.perf_counter()\n"
+        "model = risk_model(clocks, dataset.accounts, schedule, period.as_of, config)\n"
+        "print(json.dumps({'risk_model_seconds': round(time.perf_counter() - started, 2),\n"
+        "                  'training_tickets': model.training_tickets}))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    return {"tickets": tickets, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
 def bench_noop_make() -> dict:
     """`make report` with nothing changed: Make's dependency check only."""
     subprocess.run(["make", "report"], cwd=ROOT, check=True, capture_output=True)
@@ -113,6 +137,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                     "platform": platform.platform()},
         "builds": [bench_build(int(n)) for n in args.sizes.split(",")],
+        "risk_model": [bench_risk_model(int(n)) for n in args.sizes.split(",")],
     }
     smallest = min(int(n) for n in args.sizes.split(","))
     results["pages"] = bench_pages(BENCH / "out" / f"{smallest}" / "_site")

@@ -257,6 +257,110 @@ class KpiTargets(_Strict):
     csat_mean: float | None = Field(4.0, ge=1, le=5)
 
 
+class Staffing(_Strict):
+    """Erlang C staffing of the first-response queue (tier 1), per hour of the week."""
+
+    # agent minutes of work per ticket up to its first response; exports rarely hold it,
+    # so it is an assumption here (set it from your workforce-management or time-tracking tool)
+    handle_minutes: float = Field(30, gt=0)
+    # answer this share of tickets within answer_within_minutes (null = the tightest
+    # first-response target of the SLA policy)
+    service_level: float = Field(0.80, gt=0, lt=1)
+    answer_within_minutes: float | None = Field(None, gt=0)
+    # agents are never planned busier than this share of their time on the queue
+    max_occupancy: float = Field(0.85, gt=0, le=1)
+    # share of rostered time not on the queue (breaks, meetings, training, absence)
+    shrinkage: float = Field(0.30, ge=0, lt=1)
+
+
+class Risk(_Strict):
+    """The breach-risk model: predicts at creation whether a resolution SLA will breach."""
+
+    # the latest months of labelled tickets held out for the test; the month before them
+    # chooses the model's review threshold
+    test_months: int = Field(2, ge=1)
+    # train on at most this many tickets (a seeded sample) to bound the build time
+    max_training_tickets: int = Field(200_000, ge=1000)
+    # bootstrap resamples for the intervals of ROC-AUC and PR-AUC
+    bootstrap: int = Field(200, ge=20)
+    # permutation-importance repeats, on at most importance_tickets test tickets
+    importance_repeats: int = Field(3, ge=1)
+    importance_tickets: int = Field(5000, ge=500)
+    # open tickets listed as at highest risk now
+    top_open: int = Field(15, ge=1)
+
+
+class Costs(_Strict):
+    """What a breach, an agent hour and a review cost, in publish.currency; the ROI rests on them."""
+
+    # cost of one breached SLA (first response or resolution), by priority
+    breach: dict[str, float] = Field(default_factory=lambda: {"critical": 500.0, "high": 200.0,
+                                                              "normal": 50.0, "low": 10.0})
+    # fully loaded cost of one agent hour
+    agent_hour: float = Field(40, ge=0)
+    # cost of reviewing one ticket the risk model flags at creation
+    review: float = Field(5, ge=0)
+    # share of the flagged tickets' breaches a review prevents
+    review_prevents: float = Field(0.3, ge=0, le=1)
+    # one-off cost of adding one full-time agent (hiring, onboarding)
+    hire_per_agent: float = Field(3000, ge=0)
+    # one-off and yearly costs of the other actions
+    dedicated_team: dict[str, float] = Field(default_factory=lambda: {"one_off": 5000.0, "per_year": 15000.0})
+    account_management: dict[str, float] = Field(default_factory=lambda: {"one_off": 2000.0, "per_year": 6000.0})
+    self_service: dict[str, float] = Field(default_factory=lambda: {"one_off": 20000.0, "per_year": 5000.0})
+    escalation_process: dict[str, float] = Field(default_factory=lambda: {"one_off": 5000.0, "per_year": 5000.0})
+
+    @field_validator("breach")
+    @classmethod
+    def _every_priority(cls, breach: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(breach) - set(PRIORITIES))
+        missing = sorted(set(PRIORITIES) - set(breach))
+        if unknown or missing:
+            raise ValueError(f"give a cost for each of {', '.join(PRIORITIES)}"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+                             + (f"; missing: {', '.join(missing)}" if missing else ""))
+        return breach
+
+    @field_validator("dedicated_team", "account_management", "self_service", "escalation_process")
+    @classmethod
+    def _one_off_and_per_year(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != {"one_off", "per_year"}:
+            raise ValueError("expected exactly the keys one_off and per_year")
+        return value
+
+
+class Recommendations(_Strict):
+    """When the rules fire and how the ranges of their impact are drawn."""
+
+    # share of the measured excess breaches an action removes: a range, drawn uniformly
+    effectiveness: tuple[float, float] = (0.5, 1.0)
+    # share of an automation candidate's tickets self-service or auto-routing takes
+    deflection: tuple[float, float] = (0.15, 0.35)
+    # share of a dominant account's tickets proactive account management prevents
+    account_reduction: tuple[float, float] = (0.10, 0.25)
+    # an account is dominant when its share of tickets is surely (Wilson lower bound) above this
+    account_share: float = Field(0.03, gt=0, lt=1)
+    # automation candidates: at least this share of tickets, one-touch rate and at most this
+    # escalation rate
+    automation_min_share: float = Field(0.05, gt=0, lt=1)
+    automation_min_one_touch: float = Field(0.5, gt=0, le=1)
+    automation_max_escalation: float = Field(0.15, ge=0, le=1)
+    # Monte Carlo draws of every range, and the range's coverage (0.8 = 10th to 90th percentile)
+    draws: int = Field(2000, ge=100)
+    interval: float = Field(0.8, gt=0, lt=1)
+    # on the simulated sample (a truth.json beside the tickets), re-run the simulator with
+    # the recommended coverage and compare the simulated with the predicted benefit
+    what_if: bool = True
+
+    @field_validator("effectiveness", "deflection", "account_reduction")
+    @classmethod
+    def _range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0 <= low <= high <= 1:
+            raise ValueError("expected [low, high] with 0 <= low <= high <= 1")
+        return value
+
+
 class SampleSettings(_Strict):
     """The built-in simulated organisation ``supportlens sample`` writes."""
 
@@ -292,6 +396,10 @@ class Config(_Strict):
     period: Period = Period()
     findings: Findings = Findings()
     targets: KpiTargets = KpiTargets()
+    staffing: Staffing = Staffing()
+    risk: Risk = Risk()
+    costs: Costs = Costs()
+    recommendations: Recommendations = Recommendations()
     sample: SampleSettings = SampleSettings()
     publish: Publish = Publish()
     render: Render = Render()

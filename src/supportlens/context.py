@@ -104,6 +104,8 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "escalations": analysis.escalations,
         "interrupted_series": analysis.interrupted,
     }
+    if analysis.actions is not None:
+        context["actions"] = analysis.actions
     plain = to_plain(context)
     validate_context(plain)
     return plain

@@ -96,7 +96,37 @@ def fmt_activity(label: str | None) -> str:
     return label.replace("_", " ").capitalize() if label.islower() and " " not in label else label
 
 
+def fmt_money(value: float | None, currency: str = "") -> str:
+    """12345.6 -> 'USD 12.3k'; negative values keep their sign: '−USD 4.1k'."""
+    if value is None:
+        return DASH
+    size = abs(value)
+    text = f"{size / 1e6:,.2f}M" if size >= 1e6 else f"{size / 1e3:,.1f}k" if size >= 1e3 else f"{size:,.0f}"
+    return ("−" if value < 0 else "") + (f"{currency} " if currency else "") + text
+
+
+def recommendation_title(rec: dict) -> str:
+    """The one-line name of a recommendation, from its kind and facts."""
+    x = rec["facts"]
+    if rec["kind"] == "coverage":
+        block = x["block"]
+        extra = block["extra_agents"]
+        return (f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} UTC "
+                f"(up to +{extra} agent{'s' if extra != 1 else ''} an hour)")
+    if rec["kind"] == "priority_team":
+        return f"A dedicated team for {x['priority']} tickets"
+    if rec["kind"] == "account_management":
+        count = len(x["accounts"])
+        return f"Proactive account management for {count} dominant account{'s' if count != 1 else ''}"
+    if rec["kind"] == "self_service":
+        return "Self-service and auto-routing for " + ", ".join(f"“{c['category'].replace('_', ' ')}”" for c in x["categories"])
+    if rec["kind"] == "escalation":
+        return f"Handoff target and proactive updates at {x['slow']['transition'].replace('->', ' → ')}"
+    return "Review the tickets the risk model flags at creation"
+
+
 FILTERS = {
+    "money": fmt_money, "rec_title": recommendation_title,
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,

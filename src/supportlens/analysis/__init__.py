@@ -24,6 +24,7 @@ from .period import ReportingPeriod, reporting_period
 from .quality import QualityReport, quality_report
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
 from .volume import Backlog, MonthVolume, backlog, monthly_volume
+from .actions import Actions, plan_actions
 
 T = TypeVar("T")
 
@@ -59,6 +60,7 @@ class Analysis:
     quality: QualityReport | None = None
     escalations: EscalationAnalysis | None = None
     interrupted: InterruptedSeries | None = None
+    actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -92,7 +94,10 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
+    actions = optional("staffing, breach-risk model and recommendations", skipped, needs_creation_time,
+                       plan_actions, clocks, dataset, config, period.as_of, skipped)
     analysis = Analysis(
+        actions=actions,
         period=period,
         kpis=kpis,
         sla_period=sla_period,

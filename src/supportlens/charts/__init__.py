@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import communication, escalations, explorer, sla, summary
+from . import communication, escalations, explorer, recommendations, risk, sla, staffing, summary
 from .base import PALETTE, Chart
 
-REGISTRY: dict[str, Callable[[dict], Chart | None]] = {**summary.CHARTS, **sla.CHARTS, **escalations.CHARTS,
-                                                     **communication.CHARTS,
-                                                     **explorer.CHARTS}
+REGISTRY: dict[str, Callable[[dict], Chart | None]] = {
+    **summary.CHARTS, **sla.CHARTS, **staffing.CHARTS, **risk.CHARTS, **recommendations.CHARTS,
+    **escalations.CHARTS, **communication.CHARTS, **explorer.CHARTS,
+}
 
 
 def build_charts(context: dict) -> dict[str, Chart]:

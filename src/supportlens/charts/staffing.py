@@ -1,0 +1,126 @@
+"""Charts of the staffing page: hour × weekday heatmaps and required vs scheduled agents."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from ..formatting import fmt_minutes, fmt_num, fmt_pct
+from .base import PALETTE, Chart, house_layout
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _plan(context: dict) -> dict | None:
+    return (context.get("actions") or {}).get("staffing")
+
+
+def _grid(slots: list[dict], value) -> list[list[float | None]]:
+    return [[value(slots[d * 24 + h]) for h in range(24)] for d in range(7)]
+
+
+def _heatmap(chart_id: str, title: str, slots: list[dict], value, colour_title: str, fmt, takeaway: str,
+             colorscale: str, tickformat: str | None = None) -> Chart:
+    z = _grid(slots, value)
+    text = [[fmt(v) for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(24)), y=list(DAYS), colorscale=colorscale, text=text, xgap=1, ygap=1,
+        colorbar=dict(title=dict(text=colour_title, side="right"), tickformat=tickformat),
+        hovertemplate="%{y} %{x}:00 UTC<br>%{text}<extra></extra>"))
+    house_layout(fig, x_title="Hour the ticket was created (UTC)", y_title="Weekday", height=330)
+    fig.update_yaxes(autorange="reversed", rangemode=None, showgrid=False)
+    fig.update_xaxes(tickmode="linear", dtick=2, showgrid=False)
+    table = [{"weekday": DAYS[s["weekday"]], "hour_utc": s["hour"], colour_title: value(s)} for s in slots]
+    return Chart(chart_id, "staffing", title, takeaway, f"Heatmap of {colour_title.lower()} by weekday and hour. {takeaway}",
+                 fig, table)
+
+
+def _peak(slots: list[dict], value) -> dict:
+    rated = [s for s in slots if value(s) is not None]
+    return max(rated, key=value)
+
+
+def volume_heatmap(context: dict) -> Chart | None:
+    plan = _plan(context)
+    if not plan:
+        return None
+    slots = plan["slots"]
+    peak = _peak(slots, lambda s: s["arrivals_per_hour"])
+    takeaway = (f"Demand peaks {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC at "
+                f"{fmt_num(peak['arrivals_per_hour'])} tickets an hour.")
+    return _heatmap("staffing_volume", "Tickets created per hour, by weekday and hour", slots,
+                    lambda s: s["arrivals_per_hour"], "Tickets per hour", lambda v: f"{fmt_num(v)} tickets/h",
+                    takeaway, "Blues")
+
+
+def first_response_heatmap(context: dict) -> Chart | None:
+    plan = _plan(context)
+    if not plan:
+        return None
+    slots = plan["slots"]
+    peak = _peak(slots, lambda s: s["median_first_response_minutes"])
+    takeaway = (f"The slowest first responses are for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
+                f"a median of {fmt_minutes(peak['median_first_response_minutes'])}.")
+    return _heatmap("staffing_first_response", "Median first response, by weekday and hour of creation", slots,
+                    lambda s: s["median_first_response_minutes"], "Median first response (minutes)",
+                    lambda v: fmt_minutes(v), takeaway, "Oranges")
+
+
+def breach_heatmap(context: dict) -> Chart | None:
+    plan = _plan(context)
+    if not plan:
+        return None
+    slots = plan["slots"]
+    peak = _peak(slots, lambda s: s["first_response"]["value"])
+    takeaway = (f"First-response breaches peak for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
+                f"{fmt_pct(peak['first_response']['value'])} of completed SLAs.")
+    return _heatmap("staffing_breach", "First-response breach rate, by weekday and hour of creation", slots,
+                    lambda s: s["first_response"]["value"], "First-response breach rate", lambda v: fmt_pct(v),
+                    takeaway, "Reds", ".0%")
+
+
+def gap_chart(context: dict) -> Chart | None:
+    plan = _plan(context)
+    if not plan or plan["scheduled_agent_hours_per_week"] is None:
+        return None
+    slots = plan["slots"]
+    x = list(range(168))
+    fig = go.Figure()
+    gaps = [s for s in slots if s["gap"]]
+    if gaps:
+        fig.add_bar(name="Coverage gap", x=[s["weekday"] * 24 + s["hour"] for s in gaps],
+                    y=[s["required"] for s in gaps], marker_color="rgba(213,94,0,0.22)", width=1.0,
+                    hovertemplate="gap slot<extra></extra>")
+    fig.add_scatter(name="Required (Erlang C, rostered)", x=x, y=[s["required"] for s in slots], mode="lines",
+                    line=dict(color=PALETTE["vermillion"], width=2, shape="hv"),
+                    hovertemplate="%{y} agents required<extra></extra>")
+    fig.add_scatter(name="Scheduled (on shift)", x=x, y=[s["scheduled"] for s in slots], mode="lines",
+                    line=dict(color=PALETTE["blue"], width=2, shape="hv"),
+                    hovertemplate="%{y} agents scheduled<extra></extra>")
+    house_layout(fig, x_title="Hour of the week (UTC)", y_title="Tier-1 agents")
+    fig.update_xaxes(tickmode="array", tickvals=[d * 24 for d in range(7)] + [d * 24 + 12 for d in range(7)],
+                     ticktext=[f"{day} 00" for day in DAYS] + ["12"] * 7, range=[-0.5, 167.5])
+    fig.update_layout(bargap=0)
+    gap = plan["gap"]
+    if gap:
+        blocks = "; ".join(f"{b['days_label']} {', '.join(b['hour_ranges'])}" for b in gap["blocks"])
+        takeaway = (f"Too few agents where first responses breach {fmt_num(gap['ratio'])}× as often as in "
+                    f"adequately staffed hours: {blocks} UTC.")
+    else:
+        takeaway = ("No hour combines a shortfall of agents with a significantly worse first response: "
+                    "no coverage gap.")
+    return Chart("staffing_gap", "staffing", "Agents required (Erlang C) and scheduled, hour by hour of the week",
+                 takeaway, f"Step lines of required and scheduled tier-1 agents for each of the 168 hours of the week. {takeaway}",
+                 fig, [{"weekday": DAYS[s["weekday"]], "hour_utc": s["hour"], "arrivals_per_hour": s["arrivals_per_hour"],
+                        "traffic_erlangs": s["traffic_erlangs"], "required_on_queue": s["required_on_queue"],
+                        "required_rostered": s["required"], "scheduled": s["scheduled"], "shortfall": s["shortfall"],
+                        "gap": s["gap"], "first_response_breach_rate": s["first_response"]["value"]} for s in slots])
+
+
+CHARTS = {
+    "staffing_volume": volume_heatmap,
+    "staffing_first_response": first_response_heatmap,
+    "staffing_breach": breach_heatmap,
+    "staffing_gap": gap_chart,
+}
+
+
