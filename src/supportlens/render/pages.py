@@ -26,21 +26,39 @@ class Page:
     id: str
     nav: str      # navbar label
     template: str
-    in_pdf: bool = True  # a section of the PDF (the downloads page is not)
+    group: str = ""      # navbar menu the page sits in ("" = a top-level link)
+    in_pdf: bool = True  # a section of the PDF (the explorer and downloads pages are not)
 
 
+# Site navbar order, and the order of the PDF's sections.
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
-    Page("sla", "SLA performance", "pages/sla.qmd.j2"),
-    Page("quality", "Data quality", "pages/quality.qmd.j2"),
-    Page("escalations", "Escalations", "pages/escalations.qmd.j2"),
-    Page("staffing", "Staffing", "pages/staffing.qmd.j2"),
-    Page("risk", "Risk model", "pages/risk.qmd.j2"),
-    Page("recommendations", "Recommendations", "pages/recommendations.qmd.j2"),
-    Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
+    Page("sla", "SLA performance", "pages/sla.qmd.j2", group="Performance"),
+    Page("escalations", "Escalations", "pages/escalations.qmd.j2", group="Operations"),
+    Page("staffing", "Staffing", "pages/staffing.qmd.j2", group="Operations"),
+    Page("risk", "Risk model", "pages/risk.qmd.j2", group="Actions"),
+    Page("recommendations", "Recommendations", "pages/recommendations.qmd.j2", group="Actions"),
+    Page("quality", "Data quality", "pages/quality.qmd.j2", group="Data"),
+    Page("methodology", "Methodology", "pages/methodology.qmd.j2", group="Data"),
     Page("explorer", "Explorer", "pages/explorer.qmd.j2", in_pdf=False),
-    Page("downloads", "Downloads", "pages/downloads.qmd.j2", in_pdf=False),
+    Page("downloads", "Downloads", "pages/downloads.qmd.j2", group="Data", in_pdf=False),
 )
+
+
+def navbar() -> list[dict]:
+    """Top-level navbar entries: a page, or a menu of the pages of one group, in PAGES order."""
+    entries: list[dict] = []
+    for page in PAGES:
+        item = {"id": page.id, "nav": page.nav}
+        if not page.group:
+            entries.append(item)
+            continue
+        menu = next((e for e in entries if e.get("menu") == page.group), None)
+        if menu is None:
+            menu = {"menu": page.group, "pages": []}
+            entries.append(menu)
+        menu["pages"].append(item)
+    return entries
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}

@@ -20,7 +20,7 @@ from .. import __version__
 from ..charts import Chart
 from ..errors import SupportlensError
 from .markdown import render_markdown
-from .pages import PAGES, environment, template_dir
+from .pages import PAGES, environment, navbar, template_dir
 
 
 def choose_engine(requested: str) -> str:
@@ -39,6 +39,7 @@ def _site_info(context: dict) -> dict:
         "organisation": context["report"]["organisation"],
         "as_of": context["report"]["as_of"][:10],
         "pages": [{"id": p.id, "nav": p.nav} for p in PAGES],
+        "navbar": navbar(),
     }
 
 
