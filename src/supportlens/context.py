@@ -99,6 +99,7 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "volume": {"monthly": analysis.monthly_volume, "backlog": analysis.backlog},
         "findings": analysis.findings,
         "skipped": analysis.skipped,
+        "diagnostics": analysis.diagnostics,
     }
     plain = to_plain(context)
     validate_context(plain)

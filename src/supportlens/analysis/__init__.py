@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
-from .findings import Finding, key_findings
+from .diagnostics import Diagnostics, run_diagnostics
+from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
 from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
@@ -51,6 +52,7 @@ class Analysis:
     backlog: Backlog
     findings: list[Finding]
     skipped: list[dict] = field(default_factory=list)
+    diagnostics: Diagnostics | None = None
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -63,6 +65,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     sla_period = summarise_sla(in_period, config.sla)
     hours = first_response_by_hour(in_period)
     skipped = []
+    daily_backlog = backlog(clocks, period.as_of)
+    diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped)
     for kpi, column in (("escalation rate", "escalated"), ("reopen rate", "reopens"),
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
@@ -75,9 +79,10 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         first_response_by_hour=hours,
         monthly_volume=monthly_volume(clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
-        backlog=backlog(clocks, period.as_of),
-        findings=key_findings(clocks, sla_period, hours, kpis, config.findings),
+        backlog=daily_backlog,
+        findings=ranked(key_findings(clocks, sla_period, hours, kpis, config.findings) + diagnostic_findings(diagnostics)),
         skipped=skipped,
+        diagnostics=diagnostics,
     )
 
 
