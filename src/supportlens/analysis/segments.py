@@ -253,6 +253,17 @@ def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, a
 
 
 @dataclass(frozen=True)
+class MetricSummary:
+    """Per metric, the dimensions (ids) whose families differ, differ only weakly, or show no clear difference."""
+
+    metric: str
+    label: str
+    differs: list[str]                # significant, material and worst vs best significant
+    weak: list[str]                   # significant but not material, or worst vs best not confirmed
+    no_difference: list[str]          # not significant after adjustment
+
+
+@dataclass(frozen=True)
 class SegmentReport:
     """Every dimension of the diagnostics window, its families and what could not be compared."""
 
@@ -260,6 +271,7 @@ class SegmentReport:
     window_kind: str
     tickets: int
     dimensions: list[Dimension]
+    summary: list[MetricSummary]
     unavailable: list[dict]           # {"dimension", "reason"}
     alpha: float
     material_ratio: float
@@ -278,5 +290,11 @@ def segment_report(window: pd.DataFrame, frame: pd.DataFrame, specs: list[Dimens
                        for metric in METRICS]
         dimensions.append(Dimension(dimension.id, dimension.label, dimension.source, dimension.pooled_tickets,
                                     dimension.segments, comparisons))
-    return SegmentReport(span.label, span.kind, len(window), dimensions, unavailable, thresholds.alpha,
+    summary = []
+    for metric, (label, _, _) in METRICS.items():
+        families = [(d.id, next(c for c in d.comparisons if c.metric == metric)) for d in dimensions]
+        summary.append(MetricSummary(metric, label, [i for i, c in families if c.finding],
+                                     [i for i, c in families if c.significant and not c.finding],
+                                     [i for i, c in families if not c.significant]))
+    return SegmentReport(span.label, span.kind, len(window), dimensions, summary, unavailable, thresholds.alpha,
                          thresholds.material_ratio, min_tickets)

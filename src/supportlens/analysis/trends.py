@@ -109,7 +109,8 @@ def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timesta
             created=int(created_n.get(p, 0)), solved=int(solved_n.get(p, 0)),
             backlog_end=int(upto.iloc[-1]) if len(upto) else 0,
             resolution_breach=wilson(int(breached.get(p, 0)), int(completed.get(p, 0))),
-            partial=bool(data_start > start or stop < end.floor("s")),
+            # the data's first day counts as covered from midnight; the as-of time cuts to the second
+            partial=bool(data_start.normalize() > start or stop < end.floor("s")),
         ))
     return out
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import sla, summary
+from . import accounts, drivers, sla, summary, trends, workload
 from .base import PALETTE, Chart
 
-REGISTRY: dict[str, Callable[[dict], Chart]] = {**summary.CHARTS, **sla.CHARTS}
+REGISTRY: dict[str, Callable[[dict], Chart | None]] = {**summary.CHARTS, **sla.CHARTS, **drivers.CHARTS, **trends.CHARTS,
+                                                       **accounts.CHARTS, **workload.CHARTS}
 
 
 def build_charts(context: dict) -> dict[str, Chart]:
-    return {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+    """Every chart the context has data for (a chart of a skipped analysis returns None)."""
+    charts = {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+    return {chart_id: chart for chart_id, chart in charts.items() if chart is not None}
 
 
 __all__ = ["PALETTE", "REGISTRY", "Chart", "build_charts"]

@@ -31,6 +31,10 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2"),
+    Page("drivers", "Why we breach", "pages/drivers.qmd.j2"),
+    Page("trends", "Trends", "pages/trends.qmd.j2"),
+    Page("accounts", "Accounts", "pages/accounts.qmd.j2"),
+    Page("workload", "Workload", "pages/workload.qmd.j2"),
     Page("methodology", "Methodology", "pages/methodology.qmd.j2"),
 )
 
