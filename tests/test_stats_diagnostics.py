@@ -122,3 +122,16 @@ def test_logistic_regression_matches_statsmodels_logit():
     assert ours.coefficients == pytest.approx(reference.params, rel=1e-6)
     assert np.sqrt(np.diag(ours.covariance)) == pytest.approx(reference.bse, rel=1e-6)
     assert ours.mcfadden_r2 == pytest.approx(reference.prsquared, rel=1e-6)
+
+
+def test_mann_whitney_sorted_matches_scipy():
+    from supportlens.analysis.stats import mann_whitney_sorted
+    rng = np.random.default_rng(9)
+    cases = [(rng.exponential(10, 300), rng.exponential(12, 250)),
+             (rng.integers(1, 6, 400).astype(float), rng.integers(1, 6, 350).astype(float)),   # CSAT-like, many ties
+             (np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]), np.array([5.0, 5, 5, 11, 12]))]
+    for a, b in cases:
+        expected = sstats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic").pvalue
+        assert mann_whitney_sorted(np.sort(a), np.sort(b)) == pytest.approx(expected, rel=1e-9)
+    assert mann_whitney_sorted(np.array([3.0, 3.0]), np.array([3.0])) == 1.0
+    assert mann_whitney_sorted(np.array([]), np.array([1.0])) is None

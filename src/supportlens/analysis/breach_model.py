@@ -134,8 +134,7 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
     if len(columns) == 1:
         return None
     try:
-        # One BLAS thread: the matrices are small, and a thread pool on a busy machine costs 10-20x.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=1, user_api="blas"):   # see diagnostics.run_diagnostics
             fit = logistic_regression(np.column_stack(columns), y)
     except np.linalg.LinAlgError:
         return None

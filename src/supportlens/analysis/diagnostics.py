@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..config import Config
 from ..dataset import Dataset
@@ -52,6 +53,13 @@ def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> t
 
 def run_diagnostics(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod,
                     backlog: Backlog, skipped: list[dict]) -> Diagnostics:
+    # One BLAS thread: the matrices here are small, and a BLAS thread pool on a busy machine costs 10-20x.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(dataset, config, clocks, period, backlog, skipped)
+
+
+def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod, backlog: Backlog,
+         skipped: list[dict]) -> Diagnostics:
     from . import optional
 
     window, span = diagnostic_window(clocks, period, config.period.diagnostics)

@@ -116,9 +116,11 @@ def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings:
         joined = accounts.drop_duplicates("account_id").set_index("account_id")
     for dim, label, source in BUILTIN:
         if dim == "hour":
-            raw[dim] = (label, source, window["created_at"].dt.hour.map(lambda h: f"{h:02d}:00"))
+            hours = np.array([f"{h:02d}:00" for h in range(24)], dtype=object)
+            raw[dim] = (label, source, pd.Series(hours[window["created_at"].dt.hour.to_numpy()], index=window.index))
         elif dim == "weekday":
-            raw[dim] = (label, source, window["created_at"].dt.day_of_week.map(lambda d: WEEKDAYS[d]))
+            days = np.array(WEEKDAYS, dtype=object)
+            raw[dim] = (label, source, pd.Series(days[window["created_at"].dt.day_of_week.to_numpy()], index=window.index))
         elif source == "tickets":
             if dim in window and window[dim].notna().any():
                 raw[dim] = (label, source, window[dim])
@@ -150,14 +152,15 @@ def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings:
     specs = []
     for dim, (label, source, values) in raw.items():
         text = values.astype("string").str.strip().replace({"": pd.NA}).fillna(NOT_SET)
+        present = set(text.unique().tolist())
         if dim == "priority":
-            natural = [p for p in PRIORITIES if p in set(text)] + sorted(set(text) - set(PRIORITIES))
+            natural = [p for p in PRIORITIES if p in present] + sorted(present - set(PRIORITIES))
         elif dim == "weekday":
-            natural = [d for d in WEEKDAYS if d in set(text)]
+            natural = [d for d in WEEKDAYS if d in present]
         elif dim == "tenure_band":
-            natural = [b for b in tenure_labels(settings.tenure_band_months) + [NOT_SET] if b in set(text)]
+            natural = [b for b in tenure_labels(settings.tenure_band_months) + [NOT_SET] if b in present]
         else:
-            natural = sorted(set(text))
+            natural = sorted(present)
         pooled, levels, n_pooled = _pool(text, settings)
         if dim in _ORDERED:
             levels = [level for level in natural if level in levels] + ([OTHER] if OTHER in levels else [])

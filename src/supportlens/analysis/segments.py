@@ -11,7 +11,9 @@ censoring-aware counterpart of Kruskal-Wallis: open tickets are not dropped).
 Omnibus p-values are adjusted with Benjamini-Hochberg across the dimensions of
 each metric; only a family that is significant after adjustment gets pairwise
 tests (two-proportion chi-square, Mann-Whitney, two-sample log-rank), adjusted
-across its pairs. A family is written up as a finding only when it is
+across its pairs: every pair when at most 8 segments qualify, otherwise each
+segment against the best one (many-to-one, so an hour-of-day family runs 23
+tests, not 276). A family is written up as a finding only when it is
 significant, its worst-to-best ratio is material, and the worst-vs-best pair is
 itself significant after adjustment.
 """
@@ -27,8 +29,9 @@ import pandas as pd
 from ..config import Findings
 from .segment_frame import DimensionSpec, Window
 from .stats import (Estimate, Rate, benjamini_hochberg, bootstrap_mean, chi_square, kaplan_meier, kruskal_wallis,
-                    logrank, mann_whitney_p, median_interval, two_proportion_p, wilson)
+                    logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
 
+ALL_PAIRS_UP_TO = 8   # segments; beyond, each segment is compared with the best one only
 # metric id -> (label, unit, test); breach rates and durations: higher is worse; CSAT: lower is worse
 METRICS = {
     "resolution_breach": ("Resolution SLA breach rate", "share", "chi-square"),
@@ -79,6 +82,7 @@ class Comparison:
     best_value: float | None
     ratio: float | None               # worst / best (best / worst for CSAT), >= 1
     pair_adjusted_p: float | None     # worst vs best
+    pairs_scheme: str | None          # "all pairs" or "each vs best" (None: not tested)
     pairs_tested: int
     pairs_significant: int
     worse_than_best: list[str]        # segments significantly worse than the best one
@@ -103,11 +107,13 @@ class _Samples:
     """What the tests of one dimension need, per segment (internal)."""
 
     rates: dict[str, tuple[np.ndarray, np.ndarray]]                # metric -> (events, n) per segment
-    first_response: list[np.ndarray]
-    csat: list[np.ndarray]
+    first_response: list[np.ndarray]                                # sorted, NaNs removed
+    csat: list[np.ndarray]                                          # sorted, NaNs removed
     durations: np.ndarray                                           # resolution hours, censored at as-of
     observed: np.ndarray
     codes: np.ndarray                                               # segment index per ticket
+    durations_by_segment: list[np.ndarray]
+    observed_by_segment: list[np.ndarray]
 
 
 def _codes(frame: pd.DataFrame, spec: DimensionSpec) -> np.ndarray:
@@ -154,13 +160,14 @@ def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: Dimensio
         ordered = values[order]
         return [ordered[bounds[i]:bounds[i + 1]] for i in range(k)]
 
-    first, csat = split(arrays.first_response), split(arrays.csat)
+    first = [np.sort(x[~np.isnan(x)]) for x in split(arrays.first_response)]
+    csat = [np.sort(x[~np.isnan(x)]) for x in split(arrays.csat)]
     durations, observed = arrays.durations, arrays.observed
     dur_split, obs_split = split(durations), split(observed)
     segments = []
     for i, label in enumerate(spec.levels):
         km = kaplan_meier(dur_split[i], obs_split[i])
-        csat_values = csat[i][~np.isnan(csat[i])]
+        csat_values = csat[i]
         segments.append(Segment(
             label=label, tickets=int(tickets[i]), share=wilson(int(tickets[i]), total),
             open_tickets=int((~obs_split[i]).sum()),
@@ -170,7 +177,7 @@ def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: Dimensio
             resolution=Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n),
             csat=bootstrap_mean(csat_values, seed=seed + i) if len(csat_values) else Estimate(None, None, None, 0),
         ))
-    samples = _Samples(rates, first, csat, durations, observed, codes)
+    samples = _Samples(rates, first, csat, durations, observed, codes, dur_split, obs_split)
     return Dimension(spec.id, spec.label, spec.source, spec.pooled_tickets, segments), samples
 
 
@@ -199,10 +206,12 @@ def _pair_p(samples: _Samples, metric: str, i: int, j: int) -> float | None:
         events, n = samples.rates[metric]
         return two_proportion_p(int(events[i]), int(n[i]), int(events[j]), int(n[j]))
     if metric == "resolution":
-        keep = (samples.codes == i) | (samples.codes == j)
-        return logrank(samples.durations[keep], samples.observed[keep], samples.codes[keep])[2]
+        d_i, d_j = samples.durations_by_segment[i], samples.durations_by_segment[j]
+        return logrank(np.concatenate([d_i, d_j]),
+                       np.concatenate([samples.observed_by_segment[i], samples.observed_by_segment[j]]),
+                       np.repeat([0, 1], [len(d_i), len(d_j)]))[2]
     groups = samples.first_response if metric == "first_response" else samples.csat
-    return mann_whitney_p(groups[i], groups[j])
+    return mann_whitney_sorted(groups[i], groups[j])
 
 
 def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, adjusted_p: float | None,
@@ -218,7 +227,7 @@ def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, a
     significant = adjusted_p is not None and adjusted_p < thresholds.alpha
     if len(eligible) < 2:
         return Comparison(metric, METRICS[metric][2], statistic, p_value, adjusted_p, effect, effect_name,
-                          None, None, None, None, None, None, 0, 0, [], [], significant, False, False)
+                          None, None, None, None, None, None, None, 0, 0, [], [], significant, False, False)
     ranked = sorted(eligible, key=lambda item: item[1], reverse=higher_is_worse)
     (w, worst), (b, best) = ranked[0], ranked[-1]
 
@@ -227,8 +236,12 @@ def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, a
         return num / den if den > 0 else None
 
     pairs: list[tuple[int, int, float | None]] = []
+    scheme = None
     if significant:
-        for (i, vi), (j, vj) in combinations(eligible, 2):
+        scheme = "all pairs" if len(eligible) <= ALL_PAIRS_UP_TO else "each vs best"
+        candidates = (combinations(eligible, 2) if scheme == "all pairs"
+                      else [(item, ranked[-1]) for item in eligible if item[0] != b])
+        for (i, vi), (j, vj) in candidates:
             bad, good = ((i, j) if (vi >= vj) == higher_is_worse else (j, i))
             pairs.append((bad, good, _pair_p(samples, metric, i, j)))
     adjusted = benjamini_hochberg([p for _, _, p in pairs])
@@ -243,7 +256,7 @@ def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, a
     return Comparison(
         metric=metric, test=METRICS[metric][2], statistic=statistic, p_value=p_value, adjusted_p=adjusted_p,
         effect_size=effect, effect_size_name=effect_name, worst=worst_label, best=best_label,
-        worst_value=worst, best_value=best, ratio=rat, pair_adjusted_p=pair_q, pairs_tested=len(tested),
+        worst_value=worst, best_value=best, ratio=rat, pair_adjusted_p=pair_q, pairs_scheme=scheme, pairs_tested=len(tested),
         pairs_significant=len(hits),
         worse_than_best=[pair.worse for pair in hits if pair.better == best_label],
         top_pairs=sorted(hits, key=lambda pair: -(pair.ratio or np.inf))[:10],
