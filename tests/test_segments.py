@@ -136,3 +136,17 @@ def test_regression_leaves_out_segments_that_always_or_never_breach():
     model = breach_model(ticket_arrays(frame), seg, specs, 0.05, 200_000, 7)
     assert {"dimension": "Channel", "segment": "chat", "reason": "no ticket breached"} in model.left_out
     assert model.tickets == 120
+
+
+def test_extra_dimension_survives_ingest(tmp_path):
+    from supportlens.config import Config
+    from supportlens.ingest import load_dataset
+
+    path = tmp_path / "tickets.csv"
+    rows = ["ticket_id,created_at,status,priority,product"]
+    rows += [f"T{i},2026-02-0{1 + i % 5}T10:00:00Z,open,normal,{'alpha' if i % 2 else 'Beta '}" for i in range(40)]
+    path.write_text("\n".join(rows) + "\n")
+    config = Config.model_validate({"data": {"tickets": str(path), "events": None, "accounts": None, "agents": None},
+                                    "segments": {"extra_dimensions": ["product"]}})
+    tickets = load_dataset(config).tickets
+    assert sorted(tickets["product"].unique()) == ["Beta", "alpha"]

@@ -132,8 +132,8 @@ def key_findings(clocks: pd.DataFrame, sla: SlaSummary, hours: list[HourBreach],
 # --- Segment diagnostics (issue 4) -------------------------------------------------------------
 
 # Most actionable first; kinds not listed go last, in the order they were found.
-ORDER = ("coverage_gap", "priority_breach", "segment_breach", "segment_duration", "account_concentration",
-         "open_breached", "kpi_change")
+ORDER = ("coverage_gap", "priority_breach", "open_breached", "segment_breach", "segment_duration",
+         "account_concentration", "kpi_change")
 # Dimensions whose differences other findings already cover or that describe the work, not the request.
 _NOT_A_SEGMENT_FINDING = {"priority", "group"}
 
@@ -160,7 +160,7 @@ def _segment(dimension, label: str):
     return next(s for s in dimension.segments if s.label == label)
 
 
-def segment_breach(diagnostics, limit: int = 2) -> list[Finding]:
+def segment_breach(diagnostics, limit: int = 1) -> list[Finding]:
     """Dimensions whose resolution breach rates differ significantly and materially, worst vs best."""
     model = {e.dimension: e for e in diagnostics.model.dimensions} if diagnostics.model else {}
     found = []
@@ -180,10 +180,12 @@ def segment_breach(diagnostics, limit: int = 2) -> list[Finding]:
     return found
 
 
-def segment_duration(diagnostics, limit: int = 1) -> list[Finding]:
-    """Dimensions whose time to resolution differs significantly and materially (log-rank), slowest vs fastest."""
+def segment_duration(diagnostics, limit: int = 1, cited: set[str] = frozenset()) -> list[Finding]:
+    """Dimensions whose time to resolution differs significantly and materially (log-rank), slowest vs fastest;
+    dimensions another finding already cites come last."""
     found = []
-    for dimension, c in _segment_candidates(diagnostics, "resolution")[:limit]:
+    candidates = sorted(_segment_candidates(diagnostics, "resolution"), key=lambda item: item[0].id in cited)
+    for dimension, c in candidates[:limit]:
         worst, best = _segment(dimension, c.worst).resolution, _segment(dimension, c.best).resolution
         found.append(Finding("segment_duration", "drivers", "resolution_by_segment", {
             "dimension": dimension.id, "dimension_label": dimension.label, "worst": c.worst, "best": c.best,
@@ -209,6 +211,7 @@ def account_concentration(diagnostics) -> Finding | None:
 
 def diagnostic_findings(diagnostics) -> list[Finding]:
     """Findings of the drivers and accounts pages; every one has passed its family's tests already."""
-    found = segment_breach(diagnostics) + segment_duration(diagnostics)
+    breach = segment_breach(diagnostics)
+    found = breach + segment_duration(diagnostics, cited={f.facts["dimension"] for f in breach})
     concentration = account_concentration(diagnostics)
     return found + ([concentration] if concentration else [])

@@ -21,6 +21,10 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
                             dayfirst=config.data.dayfirst, quality=quality)
+    # extra segment dimensions (segments.extra_dimensions) are kept as trimmed text, as exported
+    for column in config.segments.extra_dimensions:
+        if column in raw.columns and column not in frame.columns:
+            frame[column] = raw[column].astype("string").str.strip()
     source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
     return frame.reset_index(drop=True), source
 
