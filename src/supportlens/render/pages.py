@@ -102,11 +102,12 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     """page id -> Quarto Markdown text."""
     env = environment(root)
     env.globals["chart"] = lambda chart_id: chart_block(charts[chart_id], flavour)
+    env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
     findings_config = context["provenance"]["config"]["findings"]
     variables = dict(context, period=context["report"]["period"],
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],
                      findings_change=findings_config["material_change"],
-                     config_period_length=context["provenance"]["config"]["period"]["length"])
+                     config_period_length=context["provenance"]["config"]["period"]["length"], flavour=flavour)
     return {page.id: env.get_template(page.template).render(**variables) for page in PAGES}
 
 
