@@ -274,6 +274,7 @@ class MetricSummary:
     differs: list[str]                # significant, material and worst vs best significant
     weak: list[str]                   # significant but not material, or worst vs best not confirmed
     no_difference: list[str]          # not significant after adjustment
+    untested: list[str]               # no test possible: no data, or every value the same (no breach at all)
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ def segment_report(window: pd.DataFrame, frame: pd.DataFrame, specs: list[Dimens
         families = [(d.id, next(c for c in d.comparisons if c.metric == metric)) for d in dimensions]
         summary.append(MetricSummary(metric, label, [i for i, c in families if c.finding],
                                      [i for i, c in families if c.significant and not c.finding],
-                                     [i for i, c in families if not c.significant]))
+                                     [i for i, c in families if not c.significant and c.p_value is not None],
+                                     [i for i, c in families if c.p_value is None]))
     return SegmentReport(span.label, span.kind, len(window), dimensions, summary, unavailable, thresholds.alpha,
                          thresholds.material_ratio, min_tickets)
