@@ -32,3 +32,20 @@ def test_six_tickets_skip_with_reasons_and_pages_render(tiny_config):
     assert "Account analysis not available" in pages["accounts"]
     assert "No forecast" in pages["trends"]
     assert "needs an agent\\_id on the tickets" in pages["workload"]   # Markdown-escaped
+
+
+def test_without_creation_times_the_diagnostics_are_skipped_whole(tiny_config):
+    import pandas as pd
+
+    from supportlens.analysis.diagnostics import run_diagnostics
+    from supportlens.analysis.period import reporting_period
+    from supportlens.analysis.sla import ticket_clocks
+
+    dataset = load_dataset(tiny_config)
+    period = reporting_period(dataset.tickets, tiny_config.period)
+    clocks = ticket_clocks(dataset.tickets, tiny_config.sla, period.as_of).assign(created_at=pd.NaT)
+    skipped: list[dict] = []
+    result = run_diagnostics(dataset, tiny_config, clocks, period, None, skipped)
+    assert result.segments is None and result.trends is None and result.workload is None
+    assert skipped == [{"analysis": "why we breach, trends, accounts and workload",
+                        "reason": "needs the tickets' creation time, which the export does not have"}]

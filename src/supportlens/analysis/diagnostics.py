@@ -62,6 +62,10 @@ def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: Reporti
          skipped: list[dict]) -> Diagnostics:
     from . import optional
 
+    if backlog is None or not clocks["created_at"].notna().any():
+        skipped.append({"analysis": "why we breach, trends, accounts and workload",
+                        "reason": "needs the tickets' creation time, which the export does not have"})
+        return Diagnostics("", "all", 0, None, None, None, None, None, None)
     window, span = diagnostic_window(clocks, period, config.period.diagnostics)
     both = optional("segment diagnostics", skipped, _segments, window, span, dataset, config)
     segments, model = both if both is not None else (None, None)

@@ -57,9 +57,10 @@ class Window:
 
 
 def diagnostic_window(clocks: pd.DataFrame, period: ReportingPeriod, kind: str) -> tuple[pd.DataFrame, Window]:
+    """The window's tickets; a ticket without a creation time (logged by ingest) belongs to no window."""
     if kind == "all" or period.kind == "all":
         start = clocks["created_at"].min()
-        return clocks, Window(f"{start:%d %b %Y} – {period.as_of:%d %b %Y}", "all", start, period.as_of)
+        return clocks[clocks["created_at"].notna()], Window(f"{start:%d %b %Y} – {period.as_of:%d %b %Y}", "all", start, period.as_of)
     created = clocks["created_at"]
     return (clocks[(created >= period.start) & (created < period.end)],
             Window(period.label, "period", period.start, period.end))
