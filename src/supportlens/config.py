@@ -232,6 +232,9 @@ class Period(_Strict):
     as_of: str | None = None
     # quarter: the last full quarter before as_of (else the whole span); month; all
     length: Literal["quarter", "month", "all"] = "quarter"
+    # tickets the drivers, accounts and workload pages analyse: period (created in the
+    # reporting period) or all (the whole span); trends always use the whole span
+    diagnostics: Literal["period", "all"] = "period"
 
 
 class Findings(_Strict):
@@ -242,6 +245,58 @@ class Findings(_Strict):
     material_change: float = Field(0.10, ge=0)
     # ratio between the worst and the best segment's breach rate worth a sentence
     material_ratio: float = Field(1.25, ge=1)
+
+
+class Segments(_Strict):
+    """Segment diagnostics of the drivers page."""
+
+    # extra columns of the tickets or accounts export to segment by, e.g. [product, region]
+    extra_dimensions: list[str] = Field(default_factory=list)
+    # segments with fewer tickets are pooled into "other" (never dropped)
+    min_tickets: int = Field(30, ge=2)
+    # at most this many segments per dimension: the largest, the rest pooled into "other"
+    max_segments: int = Field(24, ge=2)
+    # customer tenure bands (months from customer_since to the ticket's creation)
+    tenure_band_months: list[int] = Field(default_factory=lambda: [6, 12, 24, 48], min_length=1)
+    # the breach regression uses at most this many tickets (a seeded sample beyond it)
+    model_max_rows: int = Field(200_000, ge=1000)
+
+
+class Trends(_Strict):
+    """Weekly trends and the volume forecast."""
+
+    # weeks forecast ahead, with 80% and 95% prediction intervals
+    forecast_weeks: int = Field(13, ge=1, le=52)
+    # the last full weeks held out to measure the forecast error (MAPE)
+    backtest_weeks: int = Field(8, ge=1, le=26)
+    # fewest full weeks a forecast is fitted on
+    min_training_weeks: int = Field(26, ge=8)
+
+
+class AccountSettings(_Strict):
+    """The accounts page."""
+
+    # rows of the top-accounts table
+    top_accounts: int = Field(10, ge=1, le=100)
+    # an account is called dominant when its share of tickets is significantly above this
+    dominant_share: float = Field(0.03, gt=0, lt=1)
+
+
+class Workload(_Strict):
+    """The workload page: imbalance, congestion and automation candidates."""
+
+    # a congestion episode: the backlog grows (7-day average net inflow > 0) this many days in a row
+    congestion_min_days: int = Field(7, ge=2)
+    # ... and grows by at least this share of the median backlog over the episode
+    congestion_min_growth: float = Field(0.5, ge=0)
+    # automation candidates: categories with at least this share of tickets ...
+    automation_min_share: float = Field(0.05, ge=0, le=1)
+    # ... at most this escalation rate ...
+    automation_max_escalation_rate: float = Field(0.15, ge=0, le=1)
+    # ... at least this one-touch rate, and a median resolution below the overall median
+    automation_min_one_touch_rate: float = Field(0.4, ge=0, le=1)
+    # assumption: the share of a candidate's one-touch tickets self-service or auto-routing could take
+    deflection_rate: float = Field(0.3, ge=0, le=1)
 
 
 class KpiTargets(_Strict):
@@ -400,6 +455,10 @@ class Config(_Strict):
     risk: Risk = Risk()
     costs: Costs = Costs()
     recommendations: Recommendations = Recommendations()
+    segments: Segments = Segments()
+    trends: Trends = Trends()
+    accounts: AccountSettings = AccountSettings()
+    workload: Workload = Workload()
     sample: SampleSettings = SampleSettings()
     publish: Publish = Publish()
     render: Render = Render()

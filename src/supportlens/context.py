@@ -103,6 +103,7 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "data_quality": analysis.quality,
         "escalations": analysis.escalations,
         "interrupted_series": analysis.interrupted,
+        "diagnostics": analysis.diagnostics,
     }
     if analysis.actions is not None:
         context["actions"] = analysis.actions

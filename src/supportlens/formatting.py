@@ -5,6 +5,7 @@ They format; they never compute a result. ``None`` becomes an em dash.
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup, escape
@@ -125,9 +126,44 @@ def recommendation_title(rec: dict) -> str:
     return "Review the tickets the risk model flags at creation"
 
 
+_VERBATIM_DIMENSIONS = ("hour", "weekday", "tenure_band")
+
+
+def fmt_segment(label: str | None, dimension: str | None = None) -> str:
+    """A segment label for reading: 'login_access' -> 'Login access', country 'de' -> 'DE'."""
+    if label is None:
+        return DASH
+    text = str(label)
+    if text in ("(not set)", "other") or dimension in _VERBATIM_DIMENSIONS:
+        return text
+    if dimension == "country" and len(text) <= 3:
+        return text.upper()
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """'Hour created (UTC)' -> 'hour created (UTC)': lower-case a label inside a sentence, keep acronyms."""
+    return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
+
+
+def plotly_text(value: object) -> str:
+    """A user-supplied string for a chart: Plotly reads a few HTML tags in labels, so <, > and & become entities
+    (which Plotly shows as the characters)."""
+    return html.escape(str(value), quote=False)
+
+
+def fmt_metric(value: float | None, metric: str) -> str:
+    """A segment metric in its unit (see analysis.segments.METRICS)."""
+    unit = {"resolution_breach": "share", "first_response_breach": "share", "first_response": "minutes",
+            "resolution": "hours", "csat": "score"}.get(metric, metric)
+    return fmt_value(value, unit)
+
+
 FILTERS = {
     "money": fmt_money, "rec_title": recommendation_title,
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
+    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first,
 }

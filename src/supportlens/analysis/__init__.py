@@ -17,7 +17,8 @@ from ..config import Config
 from ..dataset import Dataset
 from .cube import Cube, explorer_cube
 from .escalations import EscalationAnalysis, analyse_escalations, escalation_findings
-from .findings import Finding, key_findings
+from .diagnostics import Diagnostics, run_diagnostics
+from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .interrupted import InterruptedSeries, interrupted_series
 from .kpis import Kpi, headline_kpis
 from .period import ReportingPeriod, reporting_period
@@ -61,6 +62,7 @@ class Analysis:
     escalations: EscalationAnalysis | None = None
     interrupted: InterruptedSeries | None = None
     actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
+    diagnostics: Diagnostics | None = None
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -83,6 +85,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     if not dated:
         skipped.append({"analysis": "first response and resolution times, SLA states",
                         "reason": "the export has no ticket-creation time, so no duration can be measured"})
+    daily_backlog = optional("backlog", skipped, needs_creation_time, backlog, clocks, period.as_of)
+    diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped)
     for kpi, column in (("escalation rate", "escalated"), ("reopen rate", "reopens"),
                         ("one-touch resolution", "replies"), ("CSAT", "csat")):
         if not dataset.has("tickets", column):
@@ -105,13 +109,14 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         first_response_by_hour=hours,
         monthly_volume=optional("volume by month", skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
-        backlog=optional("backlog", skipped, needs_creation_time, backlog, clocks, period.as_of),
-        findings=key_findings(clocks, sla_period, hours, kpis, config.findings)
-        + escalation_findings(escalations, config.findings),
+        backlog=daily_backlog,
+        findings=ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
+                        + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics)),
         explorer=optional("explorer", skipped, needs_creation_time, explorer_cube, clocks),
         skipped=skipped,
         escalations=escalations,
         interrupted=interrupted,
+        diagnostics=diagnostics,
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
     return analysis

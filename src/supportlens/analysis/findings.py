@@ -127,3 +127,91 @@ def key_findings(clocks: pd.DataFrame, sla: SlaSummary, hours: list[HourBreach],
     found = [coverage_gap(hours, thresholds), priority_breach(sla, thresholds), open_breached(clocks),
              kpi_change(kpis, thresholds)]
     return [f for f in found if f is not None]
+
+
+# --- Segment diagnostics (issue 4) -------------------------------------------------------------
+
+# Most actionable first; kinds not listed go last, in the order they were found.
+ORDER = ("coverage_gap", "priority_breach", "open_breached", "escalation_bottleneck", "segment_breach",
+         "segment_duration", "customer_silence", "account_concentration", "kpi_change")
+# Dimensions whose differences other findings already cover or that describe the work, not the request.
+_NOT_A_SEGMENT_FINDING = {"priority", "group"}
+
+
+def ranked(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: ORDER.index(f.kind) if f.kind in ORDER else len(ORDER))
+
+
+def _segment_candidates(diagnostics, metric: str) -> list[tuple]:
+    report = diagnostics.segments
+    if report is None:
+        return []
+    out = []
+    for dimension in report.dimensions:
+        if dimension.id in _NOT_A_SEGMENT_FINDING:
+            continue
+        comparison = next(c for c in dimension.comparisons if c.metric == metric)
+        if comparison.finding:
+            out.append((dimension, comparison))
+    return sorted(out, key=lambda item: -(item[1].ratio or np.inf))
+
+
+def _segment(dimension, label: str):
+    return next(s for s in dimension.segments if s.label == label)
+
+
+def segment_breach(diagnostics, limit: int = 1) -> list[Finding]:
+    """Dimensions whose resolution breach rates differ significantly and materially, worst vs best."""
+    model = {e.dimension: e for e in diagnostics.model.dimensions} if diagnostics.model else {}
+    found = []
+    for dimension, c in _segment_candidates(diagnostics, "resolution_breach")[:limit]:
+        worst, best = _segment(dimension, c.worst).resolution_breach, _segment(dimension, c.best).resolution_breach
+        adjusted = model.get(dimension.id)
+        found.append(Finding("segment_breach", "drivers", "breach_by_segment", {
+            "dimension": dimension.id, "dimension_label": dimension.label, "worst": c.worst, "best": c.best,
+            "worst_rate": worst.value, "worst_ci": [worst.ci_low, worst.ci_high], "best_rate": best.value,
+            "ratio": c.ratio, "adjusted_p": c.adjusted_p, "pair_adjusted_p": c.pair_adjusted_p, "cramers_v": c.effect_size,
+            "model_significant": adjusted.significant if adjusted else None,
+            "model_adjusted_p": adjusted.adjusted_p if adjusted else None,
+            "model_worst": adjusted.worst if adjusted else None, "model_best": adjusted.best if adjusted else None,
+            "model_odds_ratio": adjusted.odds_ratio if adjusted else None,
+            "model_ci": [adjusted.ci_low, adjusted.ci_high] if adjusted else None,
+        }))
+    return found
+
+
+def segment_duration(diagnostics, limit: int = 1, cited: set[str] = frozenset()) -> list[Finding]:
+    """Dimensions whose time to resolution differs significantly and materially (log-rank), slowest vs fastest;
+    dimensions another finding already cites come last."""
+    found = []
+    candidates = sorted(_segment_candidates(diagnostics, "resolution"), key=lambda item: item[0].id in cited)
+    for dimension, c in candidates[:limit]:
+        worst, best = _segment(dimension, c.worst).resolution, _segment(dimension, c.best).resolution
+        found.append(Finding("segment_duration", "drivers", "resolution_by_segment", {
+            "dimension": dimension.id, "dimension_label": dimension.label, "worst": c.worst, "best": c.best,
+            "worst_median_hours": worst.value, "worst_ci": [worst.ci_low, worst.ci_high],
+            "best_median_hours": best.value, "ratio": c.ratio, "adjusted_p": c.adjusted_p,
+            "pair_adjusted_p": c.pair_adjusted_p,
+        }))
+    return found
+
+
+def account_concentration(diagnostics) -> Finding | None:
+    """Accounts whose share of tickets is significantly above the dominant-share threshold."""
+    if diagnostics.accounts is None or not diagnostics.accounts.concentration.dominant:
+        return None
+    c = diagnostics.accounts.concentration
+    top = c.dominant[0]
+    return Finding("account_concentration", "accounts", "top_accounts", {
+        "account": top["account"], "share": top["share"], "ci": [top["ci_low"], top["ci_high"]], "tickets": top["tickets"],
+        "dominant_accounts": len(c.dominant), "threshold": c.dominant_threshold, "top_20pct_share": c.top_20pct_share,
+        "gini": c.gini, "accounts": c.accounts,
+    })
+
+
+def diagnostic_findings(diagnostics) -> list[Finding]:
+    """Findings of the drivers and accounts pages; every one has passed its family's tests already."""
+    breach = segment_breach(diagnostics)
+    found = breach + segment_duration(diagnostics, cited={f.facts["dimension"] for f in breach})
+    concentration = account_concentration(diagnostics)
+    return found + ([concentration] if concentration else [])

@@ -6,6 +6,7 @@ checked against a hand-worked example or a published reference.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,13 +140,19 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Survival:
 
 
 def two_proportion_p(events_a: int, n_a: int, events_b: int, n_b: int) -> float | None:
-    """Two-sided p-value of the chi-square test (no continuity correction) of two rates."""
+    """Two-sided p-value of the chi-square test (no continuity correction) of two rates.
+
+    Closed form: with one degree of freedom chi-square = z^2 of the pooled two-proportion
+    z-test, so p = erfc(|z| / sqrt 2); no scipy call, as it runs for every pair of segments.
+    """
     if min(n_a, n_b) == 0:
         return None
-    table = np.array([[events_a, n_a - events_a], [events_b, n_b - events_b]])
-    if (table.sum(axis=0) == 0).any():
+    pooled = (events_a + events_b) / (n_a + n_b)
+    variance = pooled * (1 - pooled) * (1 / n_a + 1 / n_b)
+    if variance <= 0:
         return 1.0
-    return float(sstats.chi2_contingency(table, correction=False)[1])
+    z = (events_a / n_a - events_b / n_b) / math.sqrt(variance)
+    return float(math.erfc(abs(z) / math.sqrt(2)))
 
 
 def chi_square(events: np.ndarray, totals: np.ndarray) -> tuple[float | None, float | None]:
@@ -185,3 +192,218 @@ def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
         running = min(running, p * m / rank)
         adjusted[i] = min(1.0, running)
     return adjusted
+
+
+# --- Segment diagnostics, survival and concentration (issue 4) -------------------------------
+
+
+def median_interval(values: np.ndarray) -> Estimate:
+    """Median with a distribution-free 95% interval from order statistics.
+
+    The interval is [X_(r), X_(n-r+1)] with r the largest rank such that
+    P(B <= r-1) <= 0.025 for B ~ Binomial(n, 1/2) (Conover, Practical Nonparametric
+    Statistics, 3rd ed., section 3.2). No resampling, so it is exact and cheap on
+    any sample size; n < 6 has no 95% interval.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return Estimate(None, None, None, 0)
+    point = float(np.median(values))
+    r = int(sstats.binom.ppf(0.025, n, 0.5))
+    if r < 1:
+        return Estimate(point, None, None, n)
+    low, high = np.partition(values, (r - 1, n - r))[[r - 1, n - r]]
+    return Estimate(point, float(low), float(high), n)
+
+
+def bootstrap_mean(values: np.ndarray, *, seed: int, resamples: int = 2000) -> Estimate:
+    """Percentile bootstrap interval of the mean, resampling the counts of distinct values.
+
+    Drawing n values with replacement is the same as drawing multinomial counts over
+    the distinct values, so this is an ordinary nonparametric bootstrap whose cost
+    grows with the number of distinct values (5 for a CSAT score), not with n.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return Estimate(None, None, None, 0)
+    point = float(values.mean())
+    if n == 1:
+        return Estimate(point, None, None, 1)
+    levels, counts = np.unique(values, return_counts=True)
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n, counts / n, size=resamples) @ levels / n
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return Estimate(point, float(low), float(high), n)
+
+
+def kruskal_wallis(groups: list[np.ndarray]) -> tuple[float | None, float | None, float | None]:
+    """Kruskal-Wallis H test across groups (NaNs removed; empty groups ignored).
+
+    Returns (H, p-value, epsilon squared = H / (n - 1), the rank effect size of
+    Tomczak & Tomczak 2014); (None, None, None) when fewer than two groups have data
+    or every value is the same.
+    """
+    cleaned = [g[~np.isnan(g)] for g in (np.asarray(x, dtype=float) for x in groups)]
+    cleaned = [g for g in cleaned if len(g)]
+    n = sum(len(g) for g in cleaned)
+    if len(cleaned) < 2 or n < 3:
+        return None, None, None
+    if np.ptp(np.concatenate(cleaned)) == 0:
+        return 0.0, 1.0, 0.0
+    h, p = sstats.kruskal(*cleaned)
+    return float(h), float(p), float(h / (n - 1))
+
+
+def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> tuple[float | None, int, float | None]:
+    """k-sample log-rank test of equal survival curves (Mantel-Haenszel form, as R's survdiff).
+
+    ``observed`` marks events (a resolution); the rest are censored at their duration.
+    Returns (chi-square statistic, degrees of freedom k - 1, p-value).
+    """
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    groups = np.asarray(groups)
+    keep = ~np.isnan(durations)
+    durations, observed, groups = durations[keep], observed[keep], groups[keep]
+    labels, g = np.unique(groups, return_inverse=True)
+    k = len(labels)
+    if k < 2 or not observed.any():
+        return None, max(0, k - 1), None
+    times, t = np.unique(durations, return_inverse=True)
+    cells = len(times) * k
+    deaths = np.bincount(t * k + g, weights=observed.astype(float), minlength=cells).reshape(-1, k)
+    removed = np.bincount(t * k + g, minlength=cells).reshape(-1, k).astype(float)
+    at_risk = np.bincount(g, minlength=k).astype(float) - np.vstack([np.zeros((1, k)), np.cumsum(removed, axis=0)[:-1]])
+    has_event = deaths.sum(axis=1) > 0
+    deaths, at_risk = deaths[has_event], at_risk[has_event]
+    d = deaths.sum(axis=1)
+    n = at_risk.sum(axis=1)
+    share = at_risk / n[:, None]
+    u = (deaths - share * d[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(n > 1, d * (n - d) / (n - 1), 0.0)
+    v = np.diag((w[:, None] * share).sum(axis=0)) - (share * w[:, None]).T @ share
+    try:
+        stat = float(u[:-1] @ np.linalg.solve(v[:-1, :-1], u[:-1]))
+    except np.linalg.LinAlgError:
+        return None, k - 1, None
+    return stat, k - 1, float(sstats.chi2.sf(stat, k - 1))
+
+
+def survival_at(km: Survival, times: np.ndarray) -> list[float]:
+    """S(t) of a Kaplan-Meier estimate at each of ``times`` (right-continuous step function)."""
+    if not km.times:
+        return [1.0] * len(times)
+    idx = np.searchsorted(np.asarray(km.times), np.asarray(times, dtype=float), side="right") - 1
+    surv = np.asarray(km.survival)
+    return np.where(idx < 0, 1.0, surv[np.maximum(idx, 0)]).tolist()
+
+
+def gini(values: np.ndarray) -> float | None:
+    """Gini coefficient of non-negative amounts: 0 = all equal, (n-1)/n = one holds everything.
+
+    G = 2 * sum(i * x_(i)) / (n * sum(x)) - (n + 1) / n, with x sorted ascending and i from 1.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() <= 0:
+        return None
+    i = np.arange(1, n + 1)
+    return float(2 * (i * x).sum() / (n * x.sum()) - (n + 1) / n)
+
+
+def lorenz(values: np.ndarray, points: int = 101) -> tuple[list[float], list[float]]:
+    """Lorenz curve: cumulative share of holders (ascending) vs cumulative share of the amount,
+    sampled at up to ``points`` evenly spaced shares of holders (both 0-1, starting at 0)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() <= 0:
+        return [], []
+    cum = np.concatenate([[0.0], np.cumsum(x) / x.sum()])
+    holders = np.linspace(0, 1, min(points, n + 1))
+    amount = np.interp(holders * n, np.arange(n + 1), cum)
+    return holders.tolist(), amount.tolist()
+
+
+def coefficient_of_variation(values: np.ndarray) -> float | None:
+    """Population standard deviation / mean (0 = perfectly even)."""
+    x = np.asarray(values, dtype=float)
+    if len(x) == 0 or x.mean() == 0:
+        return None
+    return float(x.std() / x.mean())
+
+
+@dataclass(frozen=True)
+class LogisticFit:
+    """Maximum-likelihood logistic regression: coefficients (log odds), their covariance, fit facts."""
+
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    converged: bool
+    iterations: int
+    log_likelihood: float
+    null_log_likelihood: float        # intercept only
+
+    @property
+    def mcfadden_r2(self) -> float | None:
+        return 1 - self.log_likelihood / self.null_log_likelihood if self.null_log_likelihood < 0 else None
+
+
+def logistic_regression(X: np.ndarray, y: np.ndarray, *, max_iterations: int = 50, tolerance: float = 1e-8) -> LogisticFit:
+    """Newton-Raphson logistic regression of 0/1 ``y`` on design ``X`` (first column the intercept).
+
+    The same estimator as statsmodels' Logit (tests compare them) without its
+    per-fit rank check, which dominates on wide dummy-coded designs. The covariance
+    is the inverse of the observed information at the optimum.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    beta = np.zeros(X.shape[1])
+    converged = False
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):
+        p = 1 / (1 + np.exp(-(X @ beta)))
+        information = (X.T * (p * (1 - p))) @ X
+        step = np.linalg.solve(information, X.T @ (y - p))
+        beta = beta + step
+        if np.max(np.abs(step)) < tolerance:
+            converged = True
+            break
+    eta = X @ beta
+    p = 1 / (1 + np.exp(-eta))
+    covariance = np.linalg.inv((X.T * (p * (1 - p))) @ X)
+    log_likelihood = float(np.sum(y * eta - np.logaddexp(0, eta)))
+    mean = y.mean()
+    null = float(len(y) * (mean * np.log(mean) + (1 - mean) * np.log(1 - mean))) if 0 < mean < 1 else 0.0
+    return LogisticFit(beta, covariance, converged, iterations, log_likelihood, null)
+
+
+def mann_whitney_sorted(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Two-sided Mann-Whitney U p-value of two samples already sorted ascending without NaNs.
+
+    The normal approximation with tie correction and continuity correction, the same
+    p-value as scipy's ``mannwhitneyu(method="asymptotic")`` (tests compare them), computed
+    by counting with binary searches instead of ranking the pooled sample: the segment
+    diagnostics sort each segment once and then test many pairs.
+    """
+    n1, n2 = len(a), len(b)
+    if n1 == 0 or n2 == 0:
+        return None
+    less = np.searchsorted(b, a, side="left")
+    equal = np.searchsorted(b, a, side="right") - less
+    u1 = float(less.sum() + 0.5 * equal.sum())
+    u = max(u1, n1 * n2 - u1)
+    pooled = np.sort(np.concatenate([a, b]), kind="stable")
+    starts = np.flatnonzero(np.concatenate([[True], pooled[1:] != pooled[:-1], [True]]))
+    runs = np.diff(starts).astype(float)
+    n = n1 + n2
+    tie_term = float((runs ** 3 - runs).sum())
+    variance = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)))
+    if variance <= 0:
+        return 1.0
+    z = (u - n1 * n2 / 2 - 0.5) / math.sqrt(variance)
+    return float(min(1.0, math.erfc(z / math.sqrt(2))))

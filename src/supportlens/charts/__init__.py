@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import communication, escalations, explorer, recommendations, risk, sla, staffing, summary
+from . import (accounts, communication, drivers, escalations, explorer, recommendations, risk, sla, staffing, summary,
+               trends, workload)
 from .base import PALETTE, Chart
 
 REGISTRY: dict[str, Callable[[dict], Chart | None]] = {
-    **summary.CHARTS, **sla.CHARTS, **staffing.CHARTS, **risk.CHARTS, **recommendations.CHARTS,
-    **escalations.CHARTS, **communication.CHARTS, **explorer.CHARTS,
+    **summary.CHARTS, **sla.CHARTS, **drivers.CHARTS, **trends.CHARTS, **accounts.CHARTS, **workload.CHARTS,
+    **staffing.CHARTS, **risk.CHARTS, **recommendations.CHARTS, **escalations.CHARTS, **communication.CHARTS,
+    **explorer.CHARTS,
 }
 
 

@@ -26,6 +26,10 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
                             dayfirst=bool(config.data.dayfirst), quality=quality,
                             vocabularies=config.data.values)
+    # extra segment dimensions (segments.extra_dimensions) are kept as trimmed text, as exported
+    for column in config.segments.extra_dimensions:
+        if column in raw.columns and column not in frame.columns:
+            frame[column] = raw[column].astype("string").str.strip()
     source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
     return frame.reset_index(drop=True), source
 
@@ -34,15 +38,28 @@ def load_tickets(path: Path, importer: Importer, config: Config, quality: list[Q
                  info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
     """Read the tickets export through its importer; audit exports and event logs also give events."""
     raw = read_table(path, "tickets", config.data.sheet, importer.json_records)
-    if info is not None:
-        info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
-                    detected=detect(list(raw.columns)))
+    info = {} if info is None else info
+    info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
+                detected=detect(list(raw.columns)))
     if importer.shape == "eventlog":
         tickets, events = import_eventlog(raw, importer, config, path, quality, info)
     else:
         tickets, events = import_tickets(raw, importer, config, path, quality, info)
+        tickets = _keep_extra_dimensions(tickets, raw, config, info.get("mapping", {}).get("ticket_id", "ticket_id"))
     source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
     return tickets.reset_index(drop=True), events, source
+
+
+def _keep_extra_dimensions(tickets: pd.DataFrame, raw: pd.DataFrame, config: Config, id_column: str) -> pd.DataFrame:
+    """Extra segment dimensions (segments.extra_dimensions) of the export, as trimmed text, by ticket id."""
+    extra = [c for c in config.segments.extra_dimensions if c in raw.columns and c not in tickets.columns]
+    if not extra or id_column not in raw.columns:
+        return tickets
+    by_id = raw.assign(_id=raw[id_column].astype("string").str.strip()).drop_duplicates("_id", keep="last").set_index("_id")
+    tickets = tickets.copy()
+    for column in extra:
+        tickets[column] = tickets["ticket_id"].map(by_id[column].astype("string").str.strip())
+    return tickets
 
 
 def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:

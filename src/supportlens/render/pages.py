@@ -34,8 +34,12 @@ class Page:
 PAGES = (
     Page("index", "Summary", "pages/index.qmd.j2"),
     Page("sla", "SLA performance", "pages/sla.qmd.j2", group="Performance"),
+    Page("drivers", "Why we breach", "pages/drivers.qmd.j2", group="Performance"),
+    Page("trends", "Trends", "pages/trends.qmd.j2", group="Performance"),
     Page("escalations", "Escalations", "pages/escalations.qmd.j2", group="Operations"),
     Page("staffing", "Staffing", "pages/staffing.qmd.j2", group="Operations"),
+    Page("workload", "Workload", "pages/workload.qmd.j2", group="Operations"),
+    Page("accounts", "Accounts", "pages/accounts.qmd.j2", group="Operations"),
     Page("risk", "Risk model", "pages/risk.qmd.j2", group="Actions"),
     Page("recommendations", "Recommendations", "pages/recommendations.qmd.j2", group="Actions"),
     Page("quality", "Data quality", "pages/quality.qmd.j2", group="Data"),
@@ -137,6 +141,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     titles = {page.id: page.nav for page in PAGES}
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
                                   for c in charts.values()]
+    env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
     findings_config = context["provenance"]["config"]["findings"]
     variables = dict(context, period=context["report"]["period"], flavour=flavour,
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],

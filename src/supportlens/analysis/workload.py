@@ -1,0 +1,214 @@
+"""Who carries the work, when does the queue choke, and what could a machine take?
+
+- Load: tickets worked and solved per agent (the agent on the ticket) and per group,
+  with imbalance as the coefficient of variation and the Gini of solved tickets
+  per agent within each group (groups work different shifts, so they are not pooled).
+- Congestion: episodes where the backlog grows for several days in a row (the
+  7-day average of created - solved stays above zero for ``congestion_min_days``
+  days and the backlog grows by ``congestion_min_growth`` of its median). The cause
+  is whichever moved more against the 28 days before: more tickets created
+  (volume) or fewer solved (throughput).
+- Automation: categories with a large share of tickets, short resolution, few
+  escalations and many one-touch solutions; the tickets per year that self-service
+  or auto-routing could take = tickets per year x one-touch rate x the assumed
+  ``deflection_rate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..config import Workload
+from .stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
+from .volume import Backlog
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent: str                        # the name when publishing names is allowed, else the id
+    group: str | None
+    tickets: int
+    solved: int
+    resolution_breach: Rate
+
+
+@dataclass(frozen=True)
+class GroupLoad:
+    group: str
+    agents: int
+    tickets: int
+    solved: int
+    solved_per_agent: float
+    cv: float | None                  # coefficient of variation of solved per agent
+    gini: float | None                # Gini of solved per agent (0 = even)
+    busiest_to_median: float | None   # most solved by one agent / median agent
+
+
+@dataclass(frozen=True)
+class Episode:
+    start: str                        # first day (YYYY-MM-DD)
+    end: str                          # last day
+    days: int
+    backlog_start: int                # at the end of the day before
+    backlog_end: int
+    created_per_day: float
+    solved_per_day: float
+    baseline_created_per_day: float   # the 28 days before
+    baseline_solved_per_day: float
+    cause: str                        # volume or throughput
+
+
+@dataclass(frozen=True)
+class CategoryAutomation:
+    category: str
+    tickets: int
+    share: float                      # of the window's tickets
+    tickets_per_year: float           # at the window's rate
+    resolution: Estimate              # Kaplan-Meier median hours
+    escalation: Rate | None
+    one_touch: Rate | None            # solved with one public reply and no reopen / solved
+    candidate: bool
+    reasons: list[str]                # the criteria it misses (empty for a candidate)
+    deflectable_per_year: float | None
+
+
+@dataclass(frozen=True)
+class WorkloadReport:
+    window: str
+    names_published: bool
+    agents: list[AgentLoad]           # most solved first
+    groups: list[GroupLoad]
+    overall_gini: float | None
+    episodes: list[Episode]
+    median_backlog: float
+    categories: list[CategoryAutomation]
+    deflection_rate: float
+    notes: list[dict]                 # {"analysis", "reason"}
+
+
+def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: bool) -> tuple[list[AgentLoad], list[GroupLoad], float | None, bool]:
+    worked = window[window["agent_id"].notna()]
+    info = agents.drop_duplicates("agent_id").set_index("agent_id") if agents is not None and "agent_id" in agents else None
+    named = bool(allow_names and info is not None and "agent_name" in info and info["agent_name"].notna().any())
+    solved = worked["resolution_minutes"].notna()
+    state = worked["resolution_state"].astype("string")
+    frame = pd.DataFrame({"agent": worked["agent_id"].astype("string"), "solved": solved,
+                          "breached": (state == "breached").fillna(False), "completed": state.isin(["achieved", "breached"])})
+    if "group" in worked:
+        frame["group"] = worked["group"].astype("string")
+    per = frame.groupby("agent", sort=True).agg(tickets=("solved", "size"), solved=("solved", "sum"),
+                                               breached=("breached", "sum"), completed=("completed", "sum"))
+    if info is not None and "group" in info:
+        group = info["group"].astype("string").reindex(per.index)
+    elif "group" in frame:
+        group = frame.groupby("agent")["group"].agg(lambda g: g.mode().iloc[0] if g.notna().any() else pd.NA)
+    else:
+        group = pd.Series(pd.NA, index=per.index, dtype="string")
+    per["group"] = group.reindex(per.index)
+    per = per.sort_values(["solved", "tickets"], ascending=False, kind="stable")
+    loads = [AgentLoad(str(info["agent_name"][a]) if named and a in info.index and pd.notna(info["agent_name"][a]) else str(a),
+                       None if pd.isna(row.group) else str(row.group), int(row.tickets), int(row.solved),
+                       wilson(int(row.breached), int(row.completed))) for a, row in per.iterrows()]
+    groups = []
+    for name, members in per.groupby(per["group"].fillna("(not set)"), sort=True):
+        counts = members["solved"].to_numpy(dtype=float)
+        median = float(np.median(counts))
+        groups.append(GroupLoad(str(name), len(members), int(members["tickets"].sum()), int(counts.sum()),
+                                float(counts.mean()), coefficient_of_variation(counts), gini(counts) if len(counts) > 1 else None,
+                                float(counts.max() / median) if median > 0 else None))
+    return loads, groups, gini(per["solved"].to_numpy(dtype=float)), named
+
+
+def congestion(clocks: pd.DataFrame, backlog: Backlog, settings: Workload) -> tuple[list[Episode], float]:
+    days = pd.to_datetime(backlog.days)
+    created = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
+    solved_at = clocks["solved_at"].where(clocks["resolution_minutes"].notna())
+    solved = solved_at.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
+    created = created.reindex(days, fill_value=0).astype(float)
+    solved = solved.reindex(days, fill_value=0).astype(float)
+    level = pd.Series(backlog.open_tickets, index=days, dtype=float)
+    median = float(level.median()) if len(level) else 0.0
+    growing = ((created - solved).rolling(7).mean() > 0).to_numpy()
+    episodes = []
+    run_start = None
+    for i, flag in enumerate(np.append(growing, False)):
+        if flag and run_start is None:
+            run_start = i
+        elif not flag and run_start is not None:
+            start, end = run_start, i - 1
+            run_start = None
+            before = level.iloc[start - 1] if start > 0 else 0.0
+            if end - start + 1 < settings.congestion_min_days or level.iloc[end] - before < settings.congestion_min_growth * median:
+                continue
+            base = slice(max(0, start - 28), start) if start >= 7 else slice(0, len(days))
+            c_ep, s_ep = created.iloc[start:end + 1].mean(), solved.iloc[start:end + 1].mean()
+            c_base, s_base = created.iloc[base].mean(), solved.iloc[base].mean()
+            episodes.append(Episode(days[start].strftime("%Y-%m-%d"), days[end].strftime("%Y-%m-%d"), end - start + 1,
+                                    int(before), int(level.iloc[end]), float(c_ep), float(s_ep), float(c_base), float(s_base),
+                                    "volume" if (c_ep - c_base) >= (s_base - s_ep) else "throughput"))
+    return episodes, median
+
+
+def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> list[CategoryAutomation]:
+    if "category" not in window or window["category"].notna().sum() == 0:
+        return []
+    category = window["category"].astype("string").fillna("(not set)")
+    solved = window["resolution_minutes"].notna()
+    durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan) / 60
+    observed = solved.to_numpy()
+    overall = kaplan_meier(durations, observed).median
+    escalated = None
+    if "escalated" in window and window["escalated"].notna().any():
+        escalated = window["escalated"].astype("boolean").fillna(False)
+    elif "tier_max" in window and window["tier_max"].notna().any():
+        escalated = (window["tier_max"] > 1).fillna(False)
+    one_touch = None
+    if "replies" in window and window["replies"].notna().any():
+        reopens = window["reopens"].fillna(0) if "reopens" in window else 0
+        one_touch = ((window["replies"] == 1) & (reopens == 0)).fillna(False) & solved
+    out = []
+    total = len(window)
+    for name in category.value_counts().index:
+        member = (category == name).to_numpy()
+        n = int(member.sum())
+        km = kaplan_meier(durations[member], observed[member])
+        esc = wilson(int(escalated[member].sum()), n) if escalated is not None else None
+        n_solved = int(observed[member].sum())
+        touch = wilson(int(one_touch[member].sum()), n_solved) if one_touch is not None else None
+        reasons = []
+        if n / total < settings.automation_min_share:
+            reasons.append("small share of tickets")
+        if km.median is None or overall is None or km.median >= overall:
+            reasons.append("resolution not shorter than the median")
+        if esc is None:
+            reasons.append("escalations unknown")
+        elif esc.value > settings.automation_max_escalation_rate:
+            reasons.append("escalates often")
+        if touch is None or touch.value is None:
+            reasons.append("one-touch solutions unknown")
+        elif touch.value < settings.automation_min_one_touch_rate:
+            reasons.append("few one-touch solutions")
+        per_year = n * 365.25 / window_days if window_days > 0 else float(n)
+        out.append(CategoryAutomation(
+            str(name), n, n / total, per_year, Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n), esc, touch,
+            not reasons, reasons,
+            per_year * touch.value * settings.deflection_rate if not reasons and touch and touch.value is not None else None))
+    return out
+
+
+def workload_report(window: pd.DataFrame, clocks: pd.DataFrame, agents: pd.DataFrame | None, backlog: Backlog,
+                    label: str, window_days: float, settings: Workload, allow_names: bool) -> WorkloadReport:
+    notes = []
+    loads, groups, overall, named = [], [], None, False
+    if "agent_id" in window and window["agent_id"].notna().any():
+        loads, groups, overall, named = agent_loads(window, agents, allow_names)
+    else:
+        notes.append({"analysis": "load per agent and group", "reason": "needs an agent_id on the tickets"})
+    episodes, median = congestion(clocks, backlog, settings)
+    categories = automation(window, window_days, settings)
+    if not categories:
+        notes.append({"analysis": "automation candidates", "reason": "needs a category on the tickets"})
+    return WorkloadReport(label, named, loads, groups, overall, episodes, median, categories, settings.deflection_rate, notes)

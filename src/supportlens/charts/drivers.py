@@ -1,0 +1,205 @@
+"""Charts of the drivers page: which segments breach more, adjusted for each other, and resolution as survival."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..formatting import lower_first, plotly_text, fmt_hours, fmt_metric, fmt_num, fmt_p, fmt_segment
+from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout
+
+GREY = "#b8c2cc"
+
+
+def _segments(context: dict) -> dict | None:
+    diagnostics = context.get("diagnostics") or {}
+    return diagnostics.get("segments")
+
+
+def _comparison(dimension: dict, metric: str) -> dict:
+    return next(c for c in dimension["comparisons"] if c["metric"] == metric)
+
+
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def driver_effects(context: dict) -> Chart | None:
+    report = _segments(context)
+    if not report:
+        return None
+    rows = []
+    for d in report["dimensions"]:
+        c = _comparison(d, "resolution_breach")
+        rows.append({"dimension": plotly_text(d["label"]), "cramers_v": c["effect_size"], "adjusted_p": c["adjusted_p"],
+                     "significant": c["significant"], "ratio_worst_best": c["ratio"], "worst": c["worst"], "best": c["best"]})
+    rows.sort(key=lambda r: r["cramers_v"] or 0)
+    fig = go.Figure(go.Bar(
+        x=[r["cramers_v"] or 0 for r in rows], y=[r["dimension"] for r in rows], orientation="h",
+        marker_color=[PALETTE["vermillion"] if r["significant"] else GREY for r in rows],
+        customdata=[[fmt_p(r["adjusted_p"]), "significant" if r["significant"] else "no clear difference"] for r in rows],
+        hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
+    house_layout(fig, x_title="Cramér's V of the resolution breach rate across segments (0 = no association)",
+                 y_title="", height=max(300, 34 * len(rows) + 90))
+    fig.update_yaxes(rangemode=None)
+    fig.update_layout(margin=dict(l=170))
+    strong = [r["dimension"] for r in sorted(rows, key=lambda r: -(r["cramers_v"] or 0)) if r["significant"]][:2]
+    quiet = [r["dimension"] for r in rows if not r["significant"]]
+    takeaway = (f"{_names(strong)} separate breaching tickets most" if strong else
+                "No dimension separates breaching tickets clearly")
+    takeaway += f"; {_names([lower_first(q) for q in quiet])} show no clear difference." if quiet else "."
+    return Chart("driver_effects", "drivers", "How strongly each dimension is associated with resolution breaches", takeaway,
+                 f"Horizontal bar chart of Cramér's V for each dimension; significant ones in red. {takeaway}", fig,
+                 [{k: v for k, v in r.items()} for r in rows])
+
+
+def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_title: str, value_format: str) -> Chart | None:
+    report = _segments(context)
+    if not report:
+        return None
+    dims = report["dimensions"]
+    cols = 2
+    # two narrow dimensions side by side; a dimension with many segments (hour) gets a row of its own
+    narrow = [d for d in dims if len(d["segments"]) <= 12]
+    wide = [d for d in dims if len(d["segments"]) > 12]
+    layout = [narrow[i:i + 2] for i in range(0, len(narrow), 2)] + [[d] for d in wide]
+    rows = len(layout)
+    heights = [max(max(len(d["segments"]) for d in row), 3) for row in layout]
+    specs = [[{}, {}] if len(row) == 2 else ([{"colspan": 2}, None] if row[0] in wide else [{}, None]) for row in layout]
+    placed = [(d, r + 1, c + 1) for r, row in enumerate(layout) for c, d in enumerate(row)]
+    fig = make_subplots(rows=rows, cols=cols, specs=specs, subplot_titles=[plotly_text(d["label"]) for d, _, _ in placed],
+                        horizontal_spacing=0.22, vertical_spacing=0.3 / rows, row_heights=heights)
+    table = []
+    for d, row, col in placed:
+        c = _comparison(d, metric)
+        flagged = set(c["worse_than_best"])
+        segs = d["segments"]
+        labels = [plotly_text(fmt_segment(s["label"], d["id"])) for s in segs]
+        values = [s[metric]["value"] for s in segs]
+        colours = [PALETTE["vermillion"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY)
+                   for s in segs]
+        fig.add_bar(x=values, y=labels, orientation="h", marker_color=colours, showlegend=False,
+                    error_x=dict(type="data", symmetric=False, color="#3e4c59", thickness=1,
+                                 array=[(s[metric]["ci_high"] - s[metric]["value"]) if s[metric]["ci_high"] is not None
+                                        and s[metric]["value"] is not None else 0 for s in segs],
+                                 arrayminus=[(s[metric]["value"] - s[metric]["ci_low"]) if s[metric]["ci_low"] is not None
+                                             and s[metric]["value"] is not None else 0 for s in segs]),
+                    customdata=[[fmt_metric(s[metric]["value"], metric), s[metric]["n"]] for s in segs],
+                    hovertemplate="%{y}: %{customdata[0]} (n = %{customdata[1]:,})<extra>" + plotly_text(d["label"]) + "</extra>",
+                    row=row, col=col)
+        fig.update_yaxes(autorange="reversed", tickfont=dict(size=10), row=row, col=col)
+        for s in segs:
+            table.append({"dimension": d["id"], "segment": s["label"], "value": s[metric]["value"],
+                          "ci_low": s[metric]["ci_low"], "ci_high": s[metric]["ci_high"], "n": s[metric]["n"],
+                          "significantly_worse_than_best": s["label"] in flagged})
+    fig.update_layout(template="plotly_white", height=sum(heights) * 17 + rows * 70 + 60, margin=dict(l=110, r=24, t=40, b=40),
+                      font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12, color="#1f2933"))
+    fig.update_xaxes(tickformat=value_format, rangemode="tozero", gridcolor="#e4e7eb")
+    fig.update_annotations(font_size=13)
+    for col in range(1, cols + 1):
+        fig.update_xaxes(title_text=x_title, title_font_size=11, row=rows, col=col)
+    found = [(d, _comparison(d, metric)) for d in dims if _comparison(d, metric)["finding"]]
+    # the team and the priority explain themselves (escalation, targets): name the largest other gap when there is one
+    beyond = [(d, c) for d, c in found if d["id"] not in ("group", "priority")] or found
+    if found:
+        d, c = max(beyond, key=lambda item: item[1]["ratio"] or math.inf)
+        ratio = f"{fmt_num(c['ratio'])}× " if c["ratio"] else ""
+        lead = "Largest clear gap" if beyond is found else "Largest clear gap beyond priority and team"
+        takeaway = (f"{lead}: {fmt_segment(c['worst'], d['id'])} {ratio}against {fmt_segment(c['best'], d['id'])} "
+                    f"({lower_first(d['label'])}: {fmt_metric(c['worst_value'], metric)} vs {fmt_metric(c['best_value'], metric)}); "
+                    f"{len(found)} of {len(dims)} dimensions differ significantly and materially.")
+    else:
+        takeaway = "No dimension differs significantly and materially: the differences in these bars are within noise."
+    return Chart(chart_id, "drivers", title, takeaway,
+                 f"Small multiples of horizontal bars with 95% intervals, one panel per dimension; segments significantly "
+                 f"worse than the best in red, families without a clear difference in grey. {takeaway}", fig, table)
+
+
+def breach_by_segment(context: dict) -> Chart | None:
+    return _small_multiples(context, "resolution_breach", "breach_by_segment",
+                            "Resolution breach rate by segment (95% Wilson intervals)", "Breached share", ".0%")
+
+
+def resolution_by_segment(context: dict) -> Chart | None:
+    return _small_multiples(context, "resolution", "resolution_by_segment",
+                            "Median time to resolution by segment, hours (Kaplan–Meier, 95% intervals)", "Hours", ",.0f")
+
+
+def breach_odds_ratios(context: dict) -> Chart | None:
+    diagnostics = context.get("diagnostics") or {}
+    model = diagnostics.get("model")
+    if not model:
+        return None
+    effects = {e["dimension"]: e for e in model["dimensions"]}
+    shown = [r for r in model["odds_ratios"] if effects.get(r["dimension"], {}).get("significant")]
+    if not shown:
+        shown = model["odds_ratios"]
+    labels = [plotly_text(f"{effects[r['dimension']]['label']}: {fmt_segment(r['segment'], r['dimension'])} vs "
+                          f"{fmt_segment(r['reference'], r['dimension'])}") for r in shown]
+    significant = [r["adjusted_p"] is not None and r["adjusted_p"] < 0.05 for r in shown]
+    fig = go.Figure(go.Scatter(
+        x=[r["odds_ratio"] for r in shown], y=labels, mode="markers",
+        marker=dict(color=[PALETTE["vermillion"] if s else GREY for s in significant], size=8),
+        error_x=dict(type="data", symmetric=False, color="#7b8794", thickness=1,
+                     array=[r["ci_high"] - r["odds_ratio"] for r in shown],
+                     arrayminus=[r["odds_ratio"] - r["ci_low"] for r in shown]),
+        customdata=[[fmt_num(r["ci_low"], 2), fmt_num(r["ci_high"], 2), fmt_p(r["adjusted_p"])] for r in shown],
+        hovertemplate="%{y}<br>odds ratio %{x:.2f} (95% CI %{customdata[0]}–%{customdata[1]}), adjusted p %{customdata[2]}"
+                      "<extra></extra>"))
+    fig.add_vline(x=1, line_dash="dash", line_color="#3e4c59")
+    house_layout(fig, x_title="Odds ratio of breaching, adjusted for every other dimension (log scale)", y_title="",
+                 height=max(320, 19 * len(shown) + 110))
+    fig.update_xaxes(type="log", tickvals=[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100],
+                     ticktext=["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50", "100"])
+    fig.update_yaxes(autorange="reversed", rangemode=None, tickfont=dict(size=11))
+    fig.update_layout(margin=dict(l=260))
+    kept = [e["label"] for e in model["dimensions"] if e["significant"]]
+    lost = [e["label"] for e in model["dimensions"] if not e["significant"]]
+    takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} still change the odds of a breach"
+                if kept else "Adjusted for each other, no dimension clearly changes the odds of a breach")
+    takeaway += f"; {_names([lower_first(x) for x in lost])} {'does' if len(lost) == 1 else 'do'} not." if lost else "."
+    return Chart("breach_odds_ratios", "drivers", "What still matters when every dimension is considered at once", takeaway,
+                 f"Forest plot of adjusted odds ratios with 95% intervals for each segment against its dimension's "
+                 f"reference segment. {takeaway}", fig,
+                 [{k: r[k] for k in ("dimension", "segment", "reference", "odds_ratio", "ci_low", "ci_high", "p_value",
+                                     "adjusted_p")} for r in model["odds_ratios"]])
+
+
+def resolution_survival(context: dict) -> Chart | None:
+    diagnostics = context.get("diagnostics") or {}
+    survival = diagnostics.get("survival")
+    if not survival or not survival["curves"]:
+        return None
+    fig = go.Figure()
+    table = []
+    for c in survival["curves"]:
+        colour = PRIORITY_COLOURS[c["priority"]]
+        fig.add_scatter(x=c["hours"], y=c["unresolved"], mode="lines", line=dict(color=colour, width=2, shape="hv"),
+                        name=f"{c['priority'].title()} (n = {c['tickets']:,})",
+                        hovertemplate="%{x:.1f} h: %{y:.1%} not yet resolved<extra>" + c["priority"].title() + "</extra>")
+        fig.add_vline(x=c["target_hours"], line_dash="dot", line_color=colour, opacity=0.6)
+        table += [{"priority": c["priority"], "hours": h, "share_unresolved": s} for h, s in zip(c["hours"], c["unresolved"])]
+    house_layout(fig, x_title="Hours since the ticket was created (dotted: each priority's resolution target)",
+                 y_title="Share not yet resolved", y_format=".0%")
+    fig.update_yaxes(range=[0, 1.02])
+    slowest = max((c for c in survival["curves"] if c["median_hours"] is not None), key=lambda c: c["median_hours"], default=None)
+    fastest = min((c for c in survival["curves"] if c["median_hours"] is not None), key=lambda c: c["median_hours"], default=None)
+    if slowest and survival["significant"]:
+        takeaway = (f"Half of {slowest['priority']} tickets are resolved within {fmt_hours(slowest['median_hours'])}, against "
+                    f"{fmt_hours(fastest['median_hours'])} for {fastest['priority']} (log-rank p {fmt_p(survival['logrank_p'])}).")
+    else:
+        takeaway = "The resolution curves of the priorities show no clear difference (log-rank test)."
+    return Chart("resolution_survival", "drivers", "Time to resolution by priority (Kaplan–Meier; open tickets censored)",
+                 takeaway, f"Step chart of the share of tickets not yet resolved against hours since creation, one line per "
+                 f"priority. {takeaway}", fig, table)
+
+
+CHARTS = {
+    "driver_effects": driver_effects,
+    "breach_by_segment": breach_by_segment,
+    "breach_odds_ratios": breach_odds_ratios,
+    "resolution_survival": resolution_survival,
+    "resolution_by_segment": resolution_by_segment,
+}
