@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .config import Config
 from .context import build_context, write_context
 from .ingest import load_dataset
 from .render.pages import render_pages, write_pages
-from .render.pdf import export_svgs, print_html, write_pdf
+from .render.pdf import PRINTED, chart_browser, export_svgs, print_html, write_pdf
 from .render.site import add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir
 
 
@@ -53,33 +54,43 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
     engine = choose_engine(engine or config.render.engine)
     with_pdf = config.render.pdf if pdf is None else pdf
 
-    with step("ingest", "Reading exports"):
-        dataset = load_dataset(config, root)
-    with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-        analysis = analyse(dataset, config)
-    with step("context", "Writing report/context.json"):
-        context = build_context(dataset, analysis, config)
-        write_context(context, report_dir / "context.json")
-    with step("pages", "Rendering pages to report/*.qmd"):
-        charts = build_charts(context)
-        write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
-    stage = staging_dir(site_dir)
-    try:
-        with step("site", f"Building the site ({engine} engine)"):
-            if engine == "quarto":
-                render_quarto(report_dir, stage, root)
-            else:
-                render_builtin(context, report_dir, stage, root)
-            add_assets(context, charts, stage, root)
+    with ExitStack() as resources:
         if with_pdf:
-            with step("charts", "Exporting static charts (SVG)"):
-                export_svgs(charts, report_dir / "figures")
-            with step("pdf", "Writing the PDF"):
-                html = print_html(context, render_pages(context, charts, root, flavour="print"), root)
-                write_pdf(html, report_dir, stage / "report.pdf")
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+            resources.enter_context(chart_browser())   # starts now, ready by the time the charts are
+        with step("ingest", "Reading exports"):
+            dataset = load_dataset(config, root)
+        with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
+            analysis = analyse(dataset, config)
+        with step("context", "Writing report/context.json"):
+            context = build_context(dataset, analysis, config)
+            write_context(context, report_dir / "context.json")
+        charts = build_charts(context)
+        svgs = None
+        if with_pdf:
+            printed: set[str] = set()
+            print_pages = render_pages(context, charts, root, flavour="print", pages=PRINTED, used=printed)
+            report(f"Exporting the PDF's {len(printed)} static charts (SVG) while the site is built")
+            # the browser draws the SVGs while this thread renders the site
+            svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
+                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures")
+        with step("pages", "Rendering pages to report/*.qmd"):
+            write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
+        stage = staging_dir(site_dir)
+        try:
+            with step("site", f"Building the site ({engine} engine)"):
+                if engine == "quarto":
+                    render_quarto(report_dir, stage, root)
+                else:
+                    render_builtin(context, report_dir, stage, root)
+                add_assets(context, charts, stage, root)
+            if svgs is not None:
+                with step("charts", "Waiting for the static charts"):
+                    svgs.result()
+                with step("pdf", "Writing the PDF"):
+                    write_pdf(print_html(context, print_pages, root), report_dir, stage / "report.pdf")
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
     publish(stage, site_dir)
     return BuildResult(site_dir, engine, report_dir / "context.json", site_dir / "report.pdf" if with_pdf else None,
                        len(dataset.tickets), timings)

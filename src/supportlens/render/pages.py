@@ -133,11 +133,19 @@ def missing_chart(chart_id: str) -> Markup:
                   "the [data-quality page](quality.html) says what is missing.\n:::")
 
 
-def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str) -> dict[str, str]:
-    """page id -> Quarto Markdown text."""
+def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str,
+                 pages: tuple[Page, ...] = PAGES, used: set[str] | None = None) -> dict[str, str]:
+    """page id -> Quarto Markdown text; ``used`` collects the ids of the charts the pages show."""
     env = environment(root)
-    env.globals["chart"] = lambda chart_id: (chart_block(charts[chart_id], flavour) if chart_id in charts
-                                             else missing_chart(chart_id))
+    used = set() if used is None else used
+
+    def chart(chart_id: str) -> Markup:
+        if chart_id not in charts:
+            return missing_chart(chart_id)
+        used.add(chart_id)
+        return chart_block(charts[chart_id], flavour)
+
+    env.globals["chart"] = chart
     titles = {page.id: page.nav for page in PAGES}
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
                                   for c in charts.values()]
@@ -147,7 +155,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
                      findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],
                      findings_change=findings_config["material_change"],
                      config_period_length=context["provenance"]["config"]["period"]["length"])
-    return {page.id: env.get_template(page.template).render(**variables) for page in PAGES}
+    return {page.id: env.get_template(page.template).render(**variables) for page in pages}
 
 
 def write_pages(pages: dict[str, str], report_dir: Path) -> list[Path]:

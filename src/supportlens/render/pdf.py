@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..charts import Chart
 from .markdown import render_markdown
 from .pages import PAGES, environment, template_dir
 
+PRINTED = tuple(page for page in PAGES if page.in_pdf)  # the executive summary and the PDF's sections
+
 STATIC_WIDTH = 900  # px of the SVG; the PDF scales it to the text width
 WIDE_WIDTH = 1300   # px of a wide chart, printed on a landscape page
 
 
+@contextmanager
+def chart_browser() -> Iterator[None]:
+    """One Kaleido browser process for the whole build. It starts in the background, so its
+    start-up overlaps the analysis; ``export_svgs`` inside the block uses it."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
 def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
-    """Write every chart as SVG with one Kaleido browser process for the whole build."""
+    """Write every chart as SVG with the build's browser (see ``chart_browser``)."""
     import kaleido
 
     figures_dir.mkdir(parents=True, exist_ok=True)
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        for chart in charts.values():
-            figure = chart.figure
-            width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
-            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width,
-                                                      "height": figure.layout.height or 380})
-            (figures_dir / f"{chart.id}.svg").write_bytes(svg)
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+    for chart in charts.values():
+        figure = chart.figure
+        width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
+        svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width, "height": figure.layout.height or 380})
+        (figures_dir / f"{chart.id}.svg").write_bytes(svg)
 
 
 def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
@@ -35,8 +47,8 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
     env = environment(root)
     summary = render_markdown(print_pages["index"], id_prefix="index-")
     sections = []
-    for page in PAGES:
-        if page.id == "index" or not page.in_pdf:
+    for page in PRINTED:
+        if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
