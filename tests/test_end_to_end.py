@@ -73,7 +73,7 @@ def test_pdf_holds_the_headline_numbers(project):
 
 
 def test_pdf_pages_are_neither_blank_nor_overflowing(project, tmp_path):
-    """Every page has content, and nothing runs into the side margins (18 mm) between header and footer."""
+    """Every page has content, and nothing runs into the side margins (18 mm) or down into the footer."""
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     from PIL import Image, ImageStat
@@ -92,6 +92,9 @@ def test_pdf_pages_are_neither_blank_nor_overflowing(project, tmp_path):
             if png.name.endswith("-01.png") or png.name.endswith("-1.png"):
                 continue  # the cover's colour bar sits in the margin by design
             assert margin.getextrema()[0] > 200, f"{png.name}: something runs into the margin"
+        # between the content area (ends 20 mm above the page bottom) and the footer text
+        above_footer = image.crop((0, int(height - 19.5 * mm), width, int(height - 16.5 * mm)))
+        assert above_footer.getextrema()[0] > 200, f"{png.name}: something runs into the footer"
 
 
 def test_same_inputs_give_identical_context(project, tmp_path):
