@@ -70,25 +70,6 @@ def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int =
     return Estimate(point, float(low), float(high), n)
 
 
-def median_interval(values: np.ndarray, alpha: float = 0.05) -> Estimate:
-    """Median with its distribution-free (binomial order-statistic) interval: (x_(l), x_(n-l+1)) with
-    l the largest rank such that P(B <= l-1) <= alpha/2, B ~ Binomial(n, 1/2) (Conover 1999, 3.2).
-    O(n), unlike a bootstrap, so it serves the per-cell medians of large event logs."""
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return Estimate(None, None, None, 0)
-    point = float(np.median(values))
-    k = int(sstats.binom.ppf(alpha / 2, n, 0.5))
-    rank = k + 1 if sstats.binom.cdf(k, n, 0.5) <= alpha / 2 else k
-    if rank < 1:
-        return Estimate(point, None, None, n)
-    low_i, high_i = rank - 1, n - rank
-    ordered = np.partition(values, [low_i, high_i])
-    return Estimate(point, float(ordered[low_i]), float(ordered[high_i]), n)
-
-
 @dataclass(frozen=True)
 class Survival:
     """Kaplan-Meier estimate: step function and median with a 95% interval."""
