@@ -50,3 +50,39 @@ def project(tmp_path_factory) -> Path:
     built = run_cli("build", "--engine", "builtin", cwd=folder)
     assert built.returncode == 0, built.stderr
     return folder
+
+
+def analysed_sample(folder: Path, spec) -> tuple:
+    """Simulate, write the sample as CSV, read it back through ingest and analyse it: (Analysis, truth).
+
+    The risk model's bootstrap and the recommendations' Monte Carlo draws are cut down to keep the
+    tests quick; nothing the recovery tests read depends on them."""
+    from supportlens.analysis import analyse
+    from supportlens.ingest import load_dataset
+    from supportlens.sample import simulate, write_sample
+
+    data = simulate(spec)
+    write_sample(data, folder)
+    config = Config.model_validate({
+        "data": {table: str(folder / f"{table}.csv") for table in ("tickets", "events", "accounts", "agents")},
+        "period": {"length": "all"},
+        "risk": {"bootstrap": 50, "importance_repeats": 1},
+        "recommendations": {"draws": 500},
+    })
+    return analyse(load_dataset(config), config), data.truth
+
+
+@pytest.fixture(scope="session")
+def planted_sample(tmp_path_factory):
+    """20,000 simulated tickets with the planted effects, analysed once for the whole run."""
+    from supportlens.sample import SimulationSpec
+
+    return analysed_sample(tmp_path_factory.mktemp("planted"), SimulationSpec(tickets=20_000, seed=11))
+
+
+@pytest.fixture(scope="session")
+def null_sample(tmp_path_factory):
+    """The same organisation with no planted differences."""
+    from supportlens.sample import SimulationSpec
+
+    return analysed_sample(tmp_path_factory.mktemp("null"), SimulationSpec(tickets=20_000, seed=11, planted_effects=False))

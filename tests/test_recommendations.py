@@ -3,36 +3,22 @@ ranges, and on a null simulation no staffing or priority recommendation fires.""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from supportlens.analysis import analyse
-from supportlens.config import Config
-from supportlens.ingest import load_dataset
-from supportlens.sample import SimulationSpec, simulate, write_sample
+from supportlens.sample import SimulationSpec, simulate
 
 
-def analysed(folder: Path, spec: SimulationSpec):
-    data = simulate(spec)
-    write_sample(data, folder)
-    config = Config.model_validate({
-        "data": {table: str(folder / f"{table}.csv") for table in ("tickets", "events", "accounts", "agents")},
-        "period": {"length": "all"},
-        "risk": {"bootstrap": 50, "importance_repeats": 1},
-        "recommendations": {"draws": 500},
-    })
-    return analyse(load_dataset(config), config).actions, data.truth
+@pytest.fixture
+def planted(planted_sample):
+    analysis, truth = planted_sample
+    return analysis.actions, truth
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    return analysed(tmp_path_factory.mktemp("planted"), SimulationSpec(tickets=20_000, seed=11))
-
-
-@pytest.fixture(scope="module")
-def null(tmp_path_factory):
-    return analysed(tmp_path_factory.mktemp("null"), SimulationSpec(tickets=20_000, seed=11, planted_effects=False))
+@pytest.fixture
+def null(null_sample):
+    analysis, truth = null_sample
+    return analysis.actions, truth
 
 
 def test_planted_coverage_gap_yields_a_staffing_recommendation(planted):

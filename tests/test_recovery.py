@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from supportlens.analysis import analyse
-from supportlens.config import Config
-from supportlens.ingest import load_dataset
-from supportlens.sample import SimulationSpec, simulate, write_sample
 
 
-def analysed(folder: Path, spec: SimulationSpec):
-    data = simulate(spec)
-    write_sample(data, folder)
-    config = Config.model_validate({
-        "data": {table: str(folder / f"{table}.csv") for table in ("tickets", "events", "accounts", "agents")},
-        "period": {"length": "all"},
-    })
-    return analyse(load_dataset(config), config), data.truth
+@pytest.fixture
+def planted(planted_sample):
+    return planted_sample
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    return analysed(tmp_path_factory.mktemp("planted"), SimulationSpec(tickets=20_000, seed=11))
-
-
-@pytest.fixture(scope="module")
-def null(tmp_path_factory):
-    return analysed(tmp_path_factory.mktemp("null"), SimulationSpec(tickets=20_000, seed=11, planted_effects=False))
+@pytest.fixture
+def null(null_sample):
+    return null_sample
 
 
 def test_coverage_gap_hours_are_found(planted):
