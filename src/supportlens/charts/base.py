@@ -30,6 +30,14 @@ class Chart:
     figure: go.Figure
     table: list[dict]     # the data behind the chart, one dict per row
     wide: bool = False    # printed on a landscape page (heatmaps, long axes)
+    # printed in place of ``figure`` when it is too tall for one page: consecutive parts of it, each fitting a page
+    print_parts: tuple[go.Figure, ...] = ()
+
+    def print_figures(self) -> dict[str, go.Figure]:
+        """The static figures the PDF shows for this chart, by SVG file stem: the figure, or its parts."""
+        if not self.print_parts:
+            return {self.id: self.figure}
+        return {f"{self.id}-{n}": part for n, part in enumerate(self.print_parts, start=1)}
 
 
 def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | None = None, height: int = 380) -> go.Figure:

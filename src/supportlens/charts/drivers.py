@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -55,23 +56,33 @@ def driver_effects(context: dict) -> Chart | None:
                  [{k: v for k, v in r.items()} for r in rows])
 
 
-def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_title: str, value_format: str) -> Chart | None:
-    report = _segments(context)
-    if not report:
-        return None
-    dims = report["dimensions"]
-    cols = 2
-    # two narrow dimensions side by side; a dimension with many segments (hour) gets a row of its own
+PRINT_PART_HEIGHT = 760  # px: the most a printed part of a split chart may take (about 185 mm at the PDF's scale)
+
+
+def _facet_layout(dims: list[dict]) -> list[list[dict]]:
+    """Rows of panels: two narrow dimensions side by side; a dimension with many segments (hour) on a row of its own."""
     narrow = [d for d in dims if len(d["segments"]) <= 12]
     wide = [d for d in dims if len(d["segments"]) > 12]
-    layout = [narrow[i:i + 2] for i in range(0, len(narrow), 2)] + [[d] for d in wide]
-    rows = len(layout)
-    heights = [max(max(len(d["segments"]) for d in row), 3) for row in layout]
-    specs = [[{}, {}] if len(row) == 2 else ([{"colspan": 2}, None] if row[0] in wide else [{}, None]) for row in layout]
-    placed = [(d, r + 1, c + 1) for r, row in enumerate(layout) for c, d in enumerate(row)]
-    fig = make_subplots(rows=rows, cols=cols, specs=specs, subplot_titles=[plotly_text(d["label"]) for d, _, _ in placed],
-                        horizontal_spacing=0.22, vertical_spacing=0.3 / rows, row_heights=heights)
-    table = []
+    return [narrow[i:i + 2] for i in range(0, len(narrow), 2)] + [[d] for d in wide]
+
+
+def _row_height(row: list[dict]) -> int:
+    return max(max(len(d["segments"]) for d in row), 3)
+
+
+def _facet_height(rows: list[list[dict]]) -> int:
+    return sum(_row_height(row) for row in rows) * 17 + len(rows) * 70 + 60
+
+
+def _facet_figure(rows: list[list[dict]], metric: str, x_title: str, value_format: str) -> go.Figure:
+    """Small multiples of horizontal bars with 95% intervals, one panel per dimension, laid out in ``rows``."""
+    cols = 2
+    heights = [_row_height(row) for row in rows]
+    specs = [[{}, {}] if len(row) == 2 else ([{"colspan": 2}, None] if len(row[0]["segments"]) > 12 else [{}, None])
+             for row in rows]
+    placed = [(d, r + 1, c + 1) for r, row in enumerate(rows) for c, d in enumerate(row)]
+    fig = make_subplots(rows=len(rows), cols=cols, specs=specs, subplot_titles=[plotly_text(d["label"]) for d, _, _ in placed],
+                        horizontal_spacing=0.22, vertical_spacing=0.3 / len(rows), row_heights=heights)
     for d, row, col in placed:
         c = _comparison(d, metric)
         flagged = set(c["worse_than_best"])
@@ -90,16 +101,41 @@ def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_ti
                     hovertemplate="%{y}: %{customdata[0]} (n = %{customdata[1]:,})<extra>" + plotly_text(d["label"]) + "</extra>",
                     row=row, col=col)
         fig.update_yaxes(autorange="reversed", tickfont=dict(size=10), row=row, col=col)
-        for s in segs:
-            table.append({"dimension": d["id"], "segment": s["label"], "value": s[metric]["value"],
-                          "ci_low": s[metric]["ci_low"], "ci_high": s[metric]["ci_high"], "n": s[metric]["n"],
-                          "significantly_worse_than_best": s["label"] in flagged})
-    fig.update_layout(template="plotly_white", height=sum(heights) * 17 + rows * 70 + 60, margin=dict(l=110, r=24, t=40, b=40),
+    fig.update_layout(template="plotly_white", height=_facet_height(rows), margin=dict(l=110, r=24, t=40, b=40),
                       font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12, color="#1f2933"))
     fig.update_xaxes(tickformat=value_format, rangemode="tozero", gridcolor="#e4e7eb")
     fig.update_annotations(font_size=13)
     for col in range(1, cols + 1):
-        fig.update_xaxes(title_text=x_title, title_font_size=11, row=rows, col=col)
+        fig.update_xaxes(title_text=x_title, title_font_size=11, row=len(rows), col=col)
+    return fig
+
+
+def _print_parts(rows: list, height: Callable[[list], int]) -> list[list]:
+    """``rows`` cut, in order, into consecutive parts no taller than PRINT_PART_HEIGHT (a single taller row stays whole)."""
+    parts: list[list] = [[]]
+    for row in rows:
+        if parts[-1] and height(parts[-1] + [row]) > PRINT_PART_HEIGHT:
+            parts.append([])
+        parts[-1].append(row)
+    return parts
+
+
+def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_title: str, value_format: str) -> Chart | None:
+    report = _segments(context)
+    if not report:
+        return None
+    dims = report["dimensions"]
+    rows = _facet_layout(dims)
+    fig = _facet_figure(rows, metric, x_title, value_format)
+    parts = _print_parts(rows, _facet_height)
+    print_parts = tuple(_facet_figure(part, metric, x_title, value_format) for part in parts) if len(parts) > 1 else ()
+    table = []
+    for d in dims:
+        flagged = set(_comparison(d, metric)["worse_than_best"])
+        for s in d["segments"]:
+            table.append({"dimension": d["id"], "segment": s["label"], "value": s[metric]["value"],
+                          "ci_low": s[metric]["ci_low"], "ci_high": s[metric]["ci_high"], "n": s[metric]["n"],
+                          "significantly_worse_than_best": s["label"] in flagged})
     found = [(d, _comparison(d, metric)) for d in dims if _comparison(d, metric)["finding"]]
     # the team and the priority explain themselves (escalation, targets): name the largest other gap when there is one
     beyond = [(d, c) for d, c in found if d["id"] not in ("group", "priority")] or found
@@ -114,7 +150,8 @@ def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_ti
         takeaway = "No dimension differs significantly and materially: the differences in these bars are within noise."
     return Chart(chart_id, "drivers", title, takeaway,
                  f"Small multiples of horizontal bars with 95% intervals, one panel per dimension; segments significantly "
-                 f"worse than the best in red, families without a clear difference in grey. {takeaway}", fig, table)
+                 f"worse than the best in red, families without a clear difference in grey. {takeaway}", fig, table,
+                 print_parts=print_parts)
 
 
 def breach_by_segment(context: dict) -> Chart | None:
@@ -127,15 +164,19 @@ def resolution_by_segment(context: dict) -> Chart | None:
                             "Median time to resolution by segment, hours (Kaplan–Meier, 95% intervals)", "Hours", ",.0f")
 
 
-def breach_odds_ratios(context: dict) -> Chart | None:
-    diagnostics = context.get("diagnostics") or {}
-    model = diagnostics.get("model")
-    if not model:
-        return None
-    effects = {e["dimension"]: e for e in model["dimensions"]}
-    shown = [r for r in model["odds_ratios"] if effects.get(r["dimension"], {}).get("significant")]
-    if not shown:
-        shown = model["odds_ratios"]
+def _forest_height(rows: int) -> int:
+    return max(320, 19 * rows + 110)
+
+
+def _forest_range(shown: list[dict]) -> list[float]:
+    """The log10 x range that holds every interval, so that the printed parts share one axis."""
+    low = min((r["ci_low"] for r in shown if r["ci_low"]), default=1.0)
+    high = max((r["ci_high"] for r in shown if r["ci_high"]), default=1.0)
+    return [math.log10(min(low, 1) / 1.15), math.log10(max(high, 1) * 1.15)]
+
+
+def _forest_figure(shown: list[dict], effects: dict, x_range: list[float] | None = None) -> go.Figure:
+    """Adjusted odds ratios with 95% intervals, one row per segment, against a dashed line at 1."""
     labels = [plotly_text(f"{effects[r['dimension']]['label']}: {fmt_segment(r['segment'], r['dimension'])} vs "
                           f"{fmt_segment(r['reference'], r['dimension'])}") for r in shown]
     significant = [r["adjusted_p"] is not None and r["adjusted_p"] < 0.05 for r in shown]
@@ -150,11 +191,31 @@ def breach_odds_ratios(context: dict) -> Chart | None:
                       "<extra></extra>"))
     fig.add_vline(x=1, line_dash="dash", line_color="#3e4c59")
     house_layout(fig, x_title="Odds ratio of breaching, adjusted for every other dimension (log scale)", y_title="",
-                 height=max(320, 19 * len(shown) + 110))
+                 height=_forest_height(len(shown)))
     fig.update_xaxes(type="log", tickvals=[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100],
                      ticktext=["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50", "100"])
+    if x_range:
+        fig.update_xaxes(range=x_range)
     fig.update_yaxes(autorange="reversed", rangemode=None, tickfont=dict(size=11))
     fig.update_layout(margin=dict(l=260))
+    return fig
+
+
+def breach_odds_ratios(context: dict) -> Chart | None:
+    diagnostics = context.get("diagnostics") or {}
+    model = diagnostics.get("model")
+    if not model:
+        return None
+    effects = {e["dimension"]: e for e in model["dimensions"]}
+    shown = [r for r in model["odds_ratios"] if effects.get(r["dimension"], {}).get("significant")]
+    if not shown:
+        shown = model["odds_ratios"]
+    fig = _forest_figure(shown, effects)
+    # printed in parts of whole dimensions, each on the same log axis
+    groups = [[r for r in shown if r["dimension"] == dimension] for dimension in dict.fromkeys(r["dimension"] for r in shown)]
+    parts = _print_parts(groups, lambda part: _forest_height(sum(len(g) for g in part)))
+    axis = _forest_range(shown)
+    print_parts = tuple(_forest_figure([r for g in part for r in g], effects, axis) for part in parts) if len(parts) > 1 else ()
     kept = [e["label"] for e in model["dimensions"] if e["significant"]]
     lost = [e["label"] for e in model["dimensions"] if not e["significant"]]
     takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} still change the odds of a breach"
@@ -164,7 +225,7 @@ def breach_odds_ratios(context: dict) -> Chart | None:
                  f"Forest plot of adjusted odds ratios with 95% intervals for each segment against its dimension's "
                  f"reference segment. {takeaway}", fig,
                  [{k: r[k] for k in ("dimension", "segment", "reference", "odds_ratio", "ci_low", "ci_high", "p_value",
-                                     "adjusted_p")} for r in model["odds_ratios"]])
+                                     "adjusted_p")} for r in model["odds_ratios"]], print_parts=print_parts)
 
 
 def resolution_survival(context: dict) -> Chart | None:

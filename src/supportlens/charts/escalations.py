@@ -148,10 +148,11 @@ def process_map(context: dict) -> Chart | None:
                   customdata=[fmt_hours(e["median_hours"]) for e in edges],
                   hovertemplate="%{source.label} → %{target.label}<br>%{value:,} times, median %{customdata}<extra></extra>")))
     fig.update_layout(template="plotly_white", height=max(380, 26 * max(len(sources), len(targets)) + 120),
-                      margin=dict(l=24, r=24, t=40, b=24), font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12),
-                      annotations=[dict(x=0, y=1.07, xref="paper", yref="paper", showarrow=False, xanchor="left",
-                                        text="Activity  →  next activity of the same ticket. Link width: how often; "
-                                             "colour: median time (blue < 1 h, orange < 8 h, red < 24 h, dark red ≥ 24 h; "
+                      margin=dict(l=24, r=24, t=56, b=24), font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12),
+                      annotations=[dict(x=0, y=1.0, yshift=8, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
+                                        xanchor="left", align="left",
+                                        text="Activity  →  next activity of the same ticket. Link width: how often.<br>"
+                                             "Colour: median time (blue < 1 h, orange < 8 h, red < 24 h, dark red ≥ 24 h; "
                                              "grey: after resolution)", font=dict(size=11, color="#52606d"))])
     slow = esc["handoffs"]["slowest_transitions"]
     takeaway = (f"The slowest frequent transition is {fmt_activity(slow[0]['source'])} → {fmt_activity(slow[0]['target'])}: "

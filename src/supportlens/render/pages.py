@@ -115,8 +115,13 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
                 f'Plotly.newPlot("chart-{chart.id}",s.data,s.layout,s.config);}});</script>\n'
                 f'<div class="chart-data"><a href="downloads/{chart.id}.csv">Data behind this chart (CSV)</a></div>')
     else:
-        body = f'<img src="figures/{chart.id}.svg" alt="{escape(chart.alt)}">'
-    classes = "chart chart-wide" if chart.wide else "chart"
+        parts = chart.print_figures()
+        def alt(n: int) -> str:
+            return escape(chart.alt if len(parts) == 1 else f"{chart.alt} (part {n} of {len(parts)})")
+
+        body = "\n".join(f'<div class="chart-part"><img src="figures/{stem}.svg" alt="{alt(n)}"></div>'
+                          for n, stem in enumerate(parts, start=1))
+    classes = "chart" + (" chart-wide" if chart.wide else "") + (" chart-split" if chart.print_parts else "")
     return Markup(
         "```{=html}\n"
         f'<figure class="{classes}" id="fig-{chart.id}" data-chart-id="{chart.id}">\n'

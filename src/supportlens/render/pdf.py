@@ -13,7 +13,7 @@ from .pages import PAGES, environment, template_dir
 
 PRINTED = tuple(page for page in PAGES if page.in_pdf)  # the executive summary and the PDF's sections
 
-STATIC_WIDTH = 900  # px of the SVG; the PDF scales it to the text width
+STATIC_WIDTH = 760  # px of the SVG; the PDF scales it to the text width (174 mm: 13 px type prints at about 8.4 pt)
 WIDE_WIDTH = 1300   # px of a wide chart, printed on a landscape page
 
 
@@ -36,10 +36,10 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
 
     figures_dir.mkdir(parents=True, exist_ok=True)
     for chart in charts.values():
-        figure = chart.figure
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
-        svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width, "height": figure.layout.height or 380})
-        (figures_dir / f"{chart.id}.svg").write_bytes(svg)
+        for stem, figure in chart.print_figures().items():
+            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width, "height": figure.layout.height or 380})
+            (figures_dir / f"{stem}.svg").write_bytes(svg)
 
 
 def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
