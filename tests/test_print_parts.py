@@ -76,3 +76,15 @@ def test_the_pdf_prints_each_part(project, charts):
             assert svg.stat().st_size > 1000, f"{svg.name} missing or empty"
         # the site keeps the one interactive figure
         assert re.search(rf'id="chart-{chart.id}"', html)
+
+
+def test_wide_charts_get_a_landscape_page(project, charts):
+    from pypdf import PdfReader
+
+    wide = [chart for chart in charts.values() if chart.wide]
+    assert wide, "the hour-of-week staffing chart is printed wide"
+    landscape = [page.extract_text() for page in PdfReader(project / "_site" / "report.pdf").pages
+                 if page.mediabox.width > page.mediabox.height]
+    for chart in wide:
+        assert any(chart.title in text for text in landscape), f"{chart.id} is not on a landscape page"
+    assert len(landscape) <= len(wide) * 2, "only the wide charts (and what follows them on that page) turn the page"

@@ -113,7 +113,8 @@ def gap_chart(context: dict) -> Chart | None:
                  fig, [{"weekday": DAYS[s["weekday"]], "hour_utc": s["hour"], "arrivals_per_hour": s["arrivals_per_hour"],
                         "traffic_erlangs": s["traffic_erlangs"], "required_on_queue": s["required_on_queue"],
                         "required_rostered": s["required"], "scheduled": s["scheduled"], "shortfall": s["shortfall"],
-                        "gap": s["gap"], "first_response_breach_rate": s["first_response"]["value"]} for s in slots])
+                        "gap": s["gap"], "first_response_breach_rate": s["first_response"]["value"]} for s in slots],
+                 wide=True)   # 168 hours: printed on a landscape page
 
 
 CHARTS = {
