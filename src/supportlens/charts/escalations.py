@@ -158,7 +158,7 @@ def process_map(context: dict) -> Chart | None:
     takeaway = (f"The slowest frequent transition is {fmt_activity(slow[0]['source'])} → {fmt_activity(slow[0]['target'])}: "
                 f"median {fmt_hours(slow[0]['median_hours'])} over {fmt_int(slow[0]['count'])} occurrences." if slow
                 else "No transition occurs often enough to be ranked by time.")
-    return Chart("process_map", "escalations", "Process map (directly-follows graph)", takeaway,
+    return Chart("process_map", "escalations", "Which activity follows which (directly-follows graph)", takeaway,
                  f"Sankey diagram of the {len(edges)} most frequent transitions between consecutive activities. {takeaway}",
                  fig, esc["handoffs"]["transitions"])
 
