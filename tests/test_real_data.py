@@ -69,3 +69,23 @@ def test_every_importer_on_every_file_succeeds_or_explains(folder):
             load_dataset(config)
         except SupportlensError as error:
             assert str(path) in error.problem and error.fix
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in (ROOT / "examples").glob("*.yml")))
+def test_every_example_builds_its_charts_and_pages(example, tmp_path):
+    """Every chart and page renders on every real export: a chart whose analysis lacks data is left out
+    (the page says what is missing), never a traceback."""
+    from supportlens.charts import build_charts
+    from supportlens.context import build_context
+    from supportlens.render.pages import PAGES, render_pages
+
+    config = load_config(ROOT / "examples" / f"{example}.yml")
+    dataset = load_dataset(config, ROOT)
+    context = build_context(dataset, analyse(dataset, config), config)
+    charts = build_charts(context)
+    for flavour in ("site", "print"):
+        pages = render_pages(context, charts, ROOT, flavour=flavour)
+        assert set(pages) == {page.id for page in PAGES}
+    for chart in charts.values():
+        assert chart.figure.data, f"{chart.id} has no traces"
+        assert chart.takeaway and chart.alt

@@ -104,9 +104,8 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "escalations": analysis.escalations,
         "interrupted_series": analysis.interrupted,
         "diagnostics": analysis.diagnostics,
+        "actions": analysis.actions,   # null when the export has no creation times
     }
-    if analysis.actions is not None:
-        context["actions"] = analysis.actions
     plain = to_plain(context)
     validate_context(plain)
     return plain

@@ -34,9 +34,10 @@ def _heatmap(chart_id: str, title: str, slots: list[dict], value, colour_title: 
                  fig, table)
 
 
-def _peak(slots: list[dict], value) -> dict:
+def _peak(slots: list[dict], value) -> dict | None:
+    """The hour of the week with the highest value; None when no hour has one (e.g. an export without first responses)."""
     rated = [s for s in slots if value(s) is not None]
-    return max(rated, key=value)
+    return max(rated, key=value, default=None)
 
 
 def volume_heatmap(context: dict) -> Chart | None:
@@ -45,6 +46,8 @@ def volume_heatmap(context: dict) -> Chart | None:
         return None
     slots = plan["slots"]
     peak = _peak(slots, lambda s: s["arrivals_per_hour"])
+    if peak is None:
+        return None
     takeaway = (f"Demand peaks {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC at "
                 f"{fmt_num(peak['arrivals_per_hour'])} tickets an hour.")
     return _heatmap("staffing_volume", "Tickets created per hour, by weekday and hour", slots,
@@ -58,6 +61,8 @@ def first_response_heatmap(context: dict) -> Chart | None:
         return None
     slots = plan["slots"]
     peak = _peak(slots, lambda s: s["median_first_response_minutes"])
+    if peak is None:
+        return None
     takeaway = (f"The slowest first responses are for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
                 f"a median of {fmt_minutes(peak['median_first_response_minutes'])}.")
     return _heatmap("staffing_first_response", "Median first response, by weekday and hour of creation", slots,
@@ -71,6 +76,8 @@ def breach_heatmap(context: dict) -> Chart | None:
         return None
     slots = plan["slots"]
     peak = _peak(slots, lambda s: s["first_response"]["value"])
+    if peak is None:
+        return None
     takeaway = (f"First-response breaches peak for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
                 f"{fmt_pct(peak['first_response']['value'])} of completed SLAs.")
     return _heatmap("staffing_breach", "First-response breach rate, by weekday and hour of creation", slots,
