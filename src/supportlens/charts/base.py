@@ -7,8 +7,11 @@ interactively; the PDF gets a static SVG of the same figure.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 
 
@@ -32,12 +35,45 @@ class Chart:
     wide: bool = False    # printed on a landscape page (heatmaps, long axes)
     # printed in place of ``figure`` when it is too tall for one page: consecutive parts of it, each fitting a page
     print_parts: tuple[go.Figure, ...] = ()
+    keep_when_blank: bool = False   # drawn even when all zero (the explorer's charts, which the filters redraw)
+
+    @property
+    def blank(self) -> bool:
+        """True when every number the traces plot is zero or missing: drawn, the chart would look empty
+        (an export where nothing breached, nothing is open, no dimension is testable)."""
+        return not self.keep_when_blank and not any(_plotted_numbers(self.figure))
 
     def print_figures(self) -> dict[str, go.Figure]:
-        """The static figures the PDF shows for this chart, by SVG file stem: the figure, or its parts."""
+        """The static figures the PDF shows for this chart, by SVG file stem: the figure, or its parts (none when blank)."""
+        if self.blank:
+            return {}
         if not self.print_parts:
             return {self.id: self.figure}
         return {f"{self.id}-{n}": part for n, part in enumerate(self.print_parts, start=1)}
+
+
+_PLOTTED = ("x", "y", "z", "values", "q1", "median", "q3", "lowerfence", "upperfence")   # box traces carry their statistics
+
+
+def _numbers(values) -> Iterator[float]:
+    """The non-zero real numbers in a (nested) sequence: category labels, dates and gaps are skipped."""
+    for v in values:
+        if isinstance(v, (list, tuple, np.ndarray)):
+            yield from _numbers(v)   # heatmap rows
+        elif isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v and v != 0:
+            yield v
+
+
+def _plotted_numbers(figure: go.Figure) -> Iterator[float]:
+    """The non-zero numbers a figure's traces plot."""
+    for trace in figure.data:
+        for key in _PLOTTED:
+            values = getattr(trace, key, None) if key in trace else None
+            if values is not None:
+                yield from _numbers(values if isinstance(values, (list, tuple, np.ndarray)) else [values])
+        link = getattr(trace, "link", None) if "link" in trace else None
+        if link is not None and link.value is not None:
+            yield from _numbers(link.value)
 
 
 def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | None = None, height: int = 380) -> go.Figure:

@@ -126,6 +126,9 @@ def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_ti
         return None
     dims = report["dimensions"]
     rows = _facet_layout(dims)
+    largest = max((s[metric]["value"] or 0 for d in dims for s in d["segments"]), default=0)
+    if value_format == ",.0f" and largest < 10:
+        value_format = ",.1f"   # sub-hour medians would all read 0
     fig = _facet_figure(rows, metric, x_title, value_format)
     parts = _print_parts(rows, _facet_height)
     print_parts = tuple(_facet_figure(part, metric, x_title, value_format) for part in parts) if len(parts) > 1 else ()

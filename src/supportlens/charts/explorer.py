@@ -27,7 +27,7 @@ def explorer_volume(context: dict) -> Chart | None:
     return Chart("explorer_volume", "explorer", "Tickets created per week", takeaway,
                  "Bar chart of tickets created per week; it changes with the filters above it.",
                  house_layout(fig, x_title="Week (starting Monday)", y_title="Tickets per week", height=320),
-                 [{"week": w, "tickets": n} for w, n in zip(weeks, totals["tickets"])])
+                 [{"week": w, "tickets": n} for w, n in zip(weeks, totals["tickets"])], keep_when_blank=True)
 
 
 def explorer_breach(context: dict) -> Chart | None:
@@ -50,7 +50,7 @@ def explorer_breach(context: dict) -> Chart | None:
                  "Line chart of first-response and resolution breach rates per week; it changes with the filters.",
                  house_layout(fig, x_title="Week (starting Monday)", y_title="Breached share of completed SLAs",
                               y_format=".0%", height=320),
-                 [{"week": w, **{m: totals[m][i] for m in totals}} for i, w in enumerate(weeks)])
+                 [{"week": w, **{m: totals[m][i] for m in totals}} for i, w in enumerate(weeks)], keep_when_blank=True)
 
 
 CHARTS = {"explorer_volume": explorer_volume, "explorer_breach": explorer_breach}

@@ -105,7 +105,9 @@ def environment(root: Path) -> Environment:
 
 
 def chart_block(chart: Chart, flavour: str) -> Markup:
-    """A chart as a raw HTML block: interactive for the site, a static SVG for print."""
+    """A chart as a raw HTML block: interactive for the site, a static SVG for print; a blank chart as a note."""
+    if chart.blank:
+        return blank_chart(chart, flavour)
     if flavour == "site":
         figure = json.loads(chart.figure.to_json())
         payload = json.dumps({"data": figure["data"], "layout": figure["layout"], "config": PLOTLY_CONFIG},
@@ -129,6 +131,13 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
         f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n'
         "</figure>\n```"
     )
+
+
+def blank_chart(chart: Chart, flavour: str) -> Markup:
+    """What stands where every value of a chart is zero: its title and takeaway, no empty axes."""
+    csv = f" The numbers are in [its CSV](downloads/{chart.id}.csv)." if flavour == "site" else ""
+    return Markup(f'::: {{.callout-note title="{escape(chart.title)}"}}\n'
+                  f"Every value of this chart is zero, so it is not drawn. {escape(chart.takeaway)}{csv}\n:::")
 
 
 def missing_chart(chart_id: str) -> Markup:
