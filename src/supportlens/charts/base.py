@@ -7,6 +7,7 @@ interactively; the PDF gets a static SVG of the same figure.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def _numbers(values) -> Iterator[float]:
     for v in values:
         if isinstance(v, (list, tuple, np.ndarray)):
             yield from _numbers(v)   # heatmap rows
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v and v != 0:
+        elif isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isnan(v) and v != 0:
             yield v
 
 
