@@ -9,9 +9,10 @@
   is whichever moved more against the 28 days before: more tickets created
   (volume) or fewer solved (throughput).
 - Automation: categories with a large share of tickets, short resolution, few
-  escalations and many one-touch solutions; the tickets per year that self-service
-  or auto-routing could take = tickets per year x one-touch rate x the assumed
-  ``deflection_rate``.
+  escalations and many one-touch solutions (judged on at least ``MIN_SOLVED`` solved
+  tickets); the tickets per year that self-service or auto-routing could take =
+  tickets per year x one-touch rate x the assumed ``deflection_rate``. These are
+  the candidates the self-service recommendation names.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import pandas as pd
 from ..config import Workload
 from .stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
 from .volume import Backlog
+
+# fewest solved tickets a category's one-touch rate is judged on
+MIN_SOLVED = 30
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,8 @@ def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> 
         reasons = []
         if n / total < settings.automation_min_share:
             reasons.append("small share of tickets")
+        if n_solved < MIN_SOLVED:
+            reasons.append(f"fewer than {MIN_SOLVED} solved tickets")
         if km.median is None or overall is None or km.median >= overall:
             reasons.append("resolution not shorter than the median")
         if esc is None:
