@@ -27,7 +27,7 @@ from .roi import (HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, pay
                   uniform_draws)
 from .sla import PriorityInversion
 from .staffing import StaffingPlan
-from .workload import CategoryAutomation
+from .workload import CategoryAutomation, one_touch_solved
 
 SLAS = (("first_response", "first_response_state"), ("resolution", "resolution_state"))
 
@@ -51,8 +51,8 @@ class SuccessMetric:
 class Recommendation:
     kind: str
     rank: int
-    evidence_page: str
-    evidence_chart: str | None
+    evidence_page: str           # the page that shows the evidence the rule fired on (the card links there)
+    evidence_chart: str | None   # and its chart there: a recommendation never charts that evidence again
     impact: Impact
     owner: str
     timeline: str
@@ -224,10 +224,8 @@ def self_service_rule(ev: Evidence, config: Config, rng) -> Recommendation | Non
         return None
     clocks = ev.clocks
     names = [c.category for c in ev.automation]
-    reopens = clocks["reopens"].fillna(0) if "reopens" in clocks else 0
-    one_touch = clocks["resolution_minutes"].notna() & (clocks["replies"] == 1) & (reopens == 0)
     in_candidates = clocks["category"].astype("string").fillna("(not set)").isin(names)
-    members = (in_candidates & one_touch).fillna(False).to_numpy(dtype=bool)
+    members = (in_candidates.fillna(False) & one_touch_solved(clocks)).to_numpy(dtype=bool)
     one_touch_per_year = float(sum(c.tickets_per_year * c.one_touch.value for c in ev.automation))
     per_year = float(sum(c.tickets_per_year for c in ev.automation))
     return _volume_rule("self_service", ev, config, rng, members, one_touch_per_year,

@@ -156,6 +156,12 @@ def congestion(clocks: pd.DataFrame, backlog: Backlog, settings: Workload) -> tu
     return episodes, median
 
 
+def one_touch_solved(tickets: pd.DataFrame) -> pd.Series:
+    """Solved with exactly one public agent reply and no reopen (a missing count is not one touch)."""
+    reopens = tickets["reopens"].fillna(0) if "reopens" in tickets else 0
+    return ((tickets["replies"] == 1) & (reopens == 0)).fillna(False) & tickets["resolution_minutes"].notna()
+
+
 def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> list[CategoryAutomation]:
     if "category" not in window or window["category"].notna().sum() == 0:
         return []
@@ -169,10 +175,7 @@ def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> 
         escalated = window["escalated"].astype("boolean").fillna(False)
     elif "tier_max" in window and window["tier_max"].notna().any():
         escalated = (window["tier_max"] > 1).fillna(False)
-    one_touch = None
-    if "replies" in window and window["replies"].notna().any():
-        reopens = window["reopens"].fillna(0) if "reopens" in window else 0
-        one_touch = ((window["replies"] == 1) & (reopens == 0)).fillna(False) & solved
+    one_touch = one_touch_solved(window) if "replies" in window and window["replies"].notna().any() else None
     out = []
     total = len(window)
     for name in category.value_counts().index:
