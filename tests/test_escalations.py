@@ -156,6 +156,24 @@ def test_handoff_matrix_by_hand(log, config):
     assert result.ping_pong.by_pair == [{"from_role": "tier2", "to_role": "tier1", "returns": 1}]
 
 
+def test_breaches_the_bottleneck_explains(log, config):
+    # E1 waited 12 h at tier 2 -> tier 3, 10.5 h beyond the other handoffs' median (1.5 h): a breach that
+    # overran its target by at most 10.5 h is one a handoff as quick as the others could have avoided.
+    # E2 breached too but never went through that handoff.
+    def clocks(overrun_hours: float) -> pd.DataFrame:
+        return pd.DataFrame({"priority": ["high", "normal", "low"],
+                             "resolution_minutes": [(8 + overrun_hours) * 60, 30 * 60, 60],
+                             "resolution_target_minutes": [8 * 60, 24 * 60, 72 * 60],
+                             "resolution_state": pd.array(["breached", "breached", "achieved"], dtype="string")})
+
+    def explained(frame):
+        return analyse_handoffs(log, config.escalations, config.findings, frame).bottleneck.breaches_within_extra_wait
+
+    assert explained(clocks(10.5)) == {"high": 1}
+    assert explained(clocks(10.6)) == {}
+    assert explained(None) is None
+
+
 def test_directly_follows_graph(log, config):
     result = analyse_handoffs(log, config.escalations, config.findings)
     edges = {(e.source, e.target): e for e in result.transitions}

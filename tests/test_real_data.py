@@ -51,9 +51,17 @@ def test_eshokhat_escalation_rate_and_mean_resolution():
 def test_event_logs_build_tickets():
     dataset, analysis = analysed("helpdesk_eventlog")
     assert len(dataset.tickets) == 4580 and len(dataset.events) == 21348
+    # the self-service rule names exactly the workload page's candidates (it once kept a list of its own)
+    service = next(r for r in analysis.actions.recommendations if r.kind == "self_service")
+    assert service.facts["categories"] == [c for c in analysis.diagnostics.workload.categories if c.candidate]
     dataset, analysis = analysed("bpic2013")
     assert len(dataset.tickets) == 7554 and dataset.tickets["tier_max"].max() == 3
     assert 0 < kpi(analysis, "escalation_rate").value < 1
+    # the escalation rule fires on the handoff of the escalation_bottleneck finding, with its numbers
+    finding = next(f.facts for f in analysis.findings if f.kind == "escalation_bottleneck")
+    handoff = next(r for r in analysis.actions.recommendations if r.kind == "escalation").facts["handoff"]
+    assert (handoff.from_role, handoff.to_role, handoff.median_wait_hours) == (
+        finding["from_role"], finding["to_role"], finding["median_wait_hours"])
 
 
 @pytest.mark.parametrize("folder", ["kaggle_support_tickets", "eshokhat_50k", "helpdesk_eventlog",

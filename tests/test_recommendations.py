@@ -15,12 +15,6 @@ def planted(planted_sample):
     return analysis.actions, truth
 
 
-@pytest.fixture
-def null(null_sample):
-    analysis, truth = null_sample
-    return analysis.actions, truth
-
-
 def test_planted_coverage_gap_yields_a_staffing_recommendation(planted):
     actions, truth = planted
     gap = truth["coverage_gap"]
@@ -45,15 +39,56 @@ def test_coverage_recommendation_is_checked_on_the_simulator(planted):
     assert predicted.low / 2 <= check.avoided_in_gap_per_year <= predicted.high * 2
 
 
+def _rec(actions, kind):
+    return next(r for r in actions.recommendations if r.kind == kind)
+
+
 def test_planted_effects_fire_their_rules(planted):
     actions, truth = planted
     kinds = {r.kind for r in actions.recommendations}
-    assert {"coverage", "priority_team", "account_management", "escalation"} <= kinds
-    priority = next(r for r in actions.recommendations if r.kind == "priority_team")
-    assert priority.facts["priority"] == truth["worst_breach_priority"]
-    assert [a.account_id for a in actions.accounts] == [truth["concentrated_account"]["account_id"]]
+    assert {"coverage", "priority_team", "account_management", "self_service", "escalation"} <= kinds
+    assert _rec(actions, "priority_team").facts["priority"] == truth["worst_breach_priority"]
+    accounts = _rec(actions, "account_management").facts["accounts"]
+    assert [a["account_id"] for a in accounts] == [truth["concentrated_account"]["account_id"]]
+    # the simulator makes how_to quick, rarely escalated and mostly one-touch (sample/lifecycle.py)
+    assert "how_to" in {c.category for c in _rec(actions, "self_service").facts["categories"]}
+    handoff = _rec(actions, "escalation").facts["handoff"]
     transition = truth["bottleneck_transition"]
-    assert actions.bottleneck.slow.transition == f"{transition['from']}->{transition['to']}"
+    assert (handoff.from_role, handoff.to_role) == (transition["from"], transition["to"])
+
+
+def test_recommendations_quote_the_numbers_of_the_pages_they_link(planted_sample):
+    """One definition per concept: each rule fires on the result its page shows, with the same numbers."""
+    analysis, _ = planted_sample
+    actions, diagnostics = analysis.actions, analysis.diagnostics
+    # escalation: the handoff and numbers of the escalation_bottleneck finding (escalations page)
+    finding = next(f.facts for f in analysis.findings if f.kind == "escalation_bottleneck")
+    escalation = _rec(actions, "escalation")
+    handoff = escalation.facts["handoff"]
+    assert (handoff.from_role, handoff.to_role) == (finding["from_role"], finding["to_role"])
+    assert handoff.median_wait_hours == finding["median_wait_hours"]
+    assert [handoff.ci_low, handoff.ci_high] == finding["ci"]
+    assert escalation.facts["ratio"] == finding["ratio"] and escalation.facts["p_value"] == finding["p_value"]
+    assert escalation.metric.baseline == finding["median_wait_hours"]
+    assert escalation.metric.target == finding["others_median_wait_hours"]
+    assert (escalation.evidence_page, escalation.evidence_chart) == ("escalations", "handoff_matrix")
+    # accounts: the accounts page's dominant accounts and the account_concentration finding
+    dominant = diagnostics.accounts.concentration.dominant
+    accounts = _rec(actions, "account_management").facts["accounts"]
+    assert accounts == dominant
+    assert accounts[0]["account"] == next(f.facts for f in analysis.findings if f.kind == "account_concentration")["account"]
+    # self-service: exactly the workload page's automation candidates
+    candidates = [c for c in diagnostics.workload.categories if c.candidate]
+    service = _rec(actions, "self_service")
+    assert service.facts["categories"] == candidates
+    assert service.facts["deflectable_per_year"] == pytest.approx(sum(c.deflectable_per_year for c in candidates))
+    # priority: the rates of the SLA summary of the whole span
+    inversion = _rec(actions, "priority_team").facts
+    by_priority = {b.priority: b.resolution for b in analysis.sla_all.by_priority}
+    assert inversion["rate"] == by_priority[inversion["priority"]].value
+    assert inversion["tighter_rate"] == by_priority[inversion["tighter"]].value
+    # no rule charts its own evidence: each links to the page that shows it
+    assert all(r.evidence_page != "recommendations" for r in actions.recommendations)
 
 
 def test_recommendations_carry_evidence_ranges_and_metrics(planted):
@@ -75,13 +110,18 @@ def test_model_beats_baseline_on_the_planted_sample(planted):
     assert scores[actions.risk.chosen].roc_auc.ci_low > scores["priority_only"].roc_auc.ci_high
 
 
-def test_null_simulation_fires_no_staffing_or_priority_recommendation(null):
-    actions, truth = null
-    assert truth["coverage_gap"] is None
+def test_null_simulation_fires_none_of_the_rules_on_planted_effects(null_sample):
+    analysis, truth = null_sample
+    actions = analysis.actions
+    assert truth["coverage_gap"] is None and truth["concentrated_account"] is None
+    assert truth["bottleneck_transition"] is None
     kinds = {r.kind for r in actions.recommendations}
-    assert not kinds & {"coverage", "priority_team"}, kinds
-    assert actions.staffing.gap is None
-    assert not actions.accounts and actions.bottleneck is None
+    assert not kinds & {"coverage", "priority_team", "account_management", "self_service", "escalation"}, kinds
+    assert actions.staffing.gap is None and actions.inversion is None
+    # ... because the pages find nothing either
+    assert not analysis.diagnostics.accounts.concentration.dominant
+    assert not [c for c in analysis.diagnostics.workload.categories if c.candidate]
+    assert "escalation_bottleneck" not in {f.kind for f in analysis.findings}
 
 
 def test_simulate_tickets_is_the_tickets_table_of_simulate():

@@ -83,4 +83,15 @@ def test_automation_candidates_meet_every_criterion():
     assert how_to.tickets_per_year == pytest.approx(45 * 4)
     assert how_to.deflectable_per_year == pytest.approx(45 * 4 * 1.0 * 0.3)
     assert set(rows["bug"].reasons) == {"resolution not shorter than the median", "escalates often", "few one-touch solutions"}
-    assert rows["rare"].reasons == ["small share of tickets"]   # 3 of 103 tickets
+    assert rows["rare"].reasons == ["small share of tickets", "fewer than 30 solved tickets"]   # 3 of 103 tickets
+
+
+def test_automation_candidate_needs_thirty_solved_tickets():
+    # a small window: how_to holds half the tickets and meets every rate, but 29 solved tickets are too few to judge
+    frame = clocks([
+        {"n": 29, "category": "how_to", "resolution_hours": 1.0, "replies": 1, "reopens": 0, "escalated": False},
+        {"n": 31, "category": "bug", "resolution_hours": 30.0, "replies": 4, "reopens": 0, "escalated": True},
+    ])
+    rows = {c.category: c for c in automation(frame, window_days=91.3125, settings=Workload())}
+    assert rows["how_to"].reasons == ["fewer than 30 solved tickets"] and not rows["how_to"].candidate
+    assert rows["how_to"].deflectable_per_year is None

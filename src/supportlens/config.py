@@ -294,6 +294,7 @@ class Workload(_Strict):
     # ... at most this escalation rate ...
     automation_max_escalation_rate: float = Field(0.15, ge=0, le=1)
     # ... at least this one-touch rate, and a median resolution below the overall median
+    # (judged on at least 30 solved tickets); the self-service recommendation names these candidates
     automation_min_one_touch_rate: float = Field(0.4, ge=0, le=1)
     # assumption: the share of a candidate's one-touch tickets self-service or auto-routing could take
     deflection_rate: float = Field(0.3, ge=0, le=1)
@@ -389,17 +390,12 @@ class Recommendations(_Strict):
 
     # share of the measured excess breaches an action removes: a range, drawn uniformly
     effectiveness: tuple[float, float] = (0.5, 1.0)
-    # share of an automation candidate's tickets self-service or auto-routing takes
-    deflection: tuple[float, float] = (0.15, 0.35)
+    # share of an automation candidate's one-touch tickets self-service or auto-routing takes
+    # (the candidates are the workload page's; its point assumption is workload.deflection_rate)
+    deflection: tuple[float, float] = (0.2, 0.4)
     # share of a dominant account's tickets proactive account management prevents
+    # (dominant accounts are the accounts page's: accounts.dominant_share)
     account_reduction: tuple[float, float] = (0.10, 0.25)
-    # an account is dominant when its share of tickets is surely (Wilson lower bound) above this
-    account_share: float = Field(0.03, gt=0, lt=1)
-    # automation candidates: at least this share of tickets, one-touch rate and at most this
-    # escalation rate
-    automation_min_share: float = Field(0.05, gt=0, lt=1)
-    automation_min_one_touch: float = Field(0.5, gt=0, le=1)
-    automation_max_escalation: float = Field(0.15, ge=0, le=1)
     # Monte Carlo draws of every range, and the range's coverage (0.8 = 10th to 90th percentile)
     draws: int = Field(2000, ge=100)
     interval: float = Field(0.8, gt=0, lt=1)

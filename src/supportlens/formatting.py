@@ -122,7 +122,7 @@ def recommendation_title(rec: dict) -> str:
     if rec["kind"] == "self_service":
         return "Self-service and auto-routing for " + ", ".join(f"“{c['category'].replace('_', ' ')}”" for c in x["categories"])
     if rec["kind"] == "escalation":
-        return f"Handoff target and proactive updates at {x['slow']['transition'].replace('->', ' → ')}"
+        return f"Handoff target and proactive updates at {x['handoff']['from_label']} → {x['handoff']['to_label']}"
     return "Review the tickets the risk model flags at creation"
 
 

@@ -98,14 +98,15 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
+    sla_all = summarise_sla(clocks, config.sla)
     actions = optional("staffing, breach-risk model and recommendations", skipped, needs_creation_time,
-                       plan_actions, clocks, dataset, config, period.as_of, skipped)
+                       plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics, escalations)
     analysis = Analysis(
         actions=actions,
         period=period,
         kpis=kpis,
         sla_period=sla_period,
-        sla_all=summarise_sla(clocks, config.sla),
+        sla_all=sla_all,
         first_response_by_hour=hours,
         monthly_volume=optional("volume by month", skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),

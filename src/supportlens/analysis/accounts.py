@@ -6,7 +6,8 @@ on tickets, so accounts that raised nothing count as zero. Without an accounts
 table only accounts with tickets are known, and the page says so.
 
 An account is *dominant* when the lower end of the 95% Wilson interval of its
-share of tickets is above ``accounts.dominant_share``. Names are published only
+share of tickets is above ``accounts.dominant_share`` (the one definition: the
+account_concentration finding and the account-management recommendation use it). Names are published only
 when ``publish.allow_personal_data`` is true; otherwise accounts are shown by id.
 
 Tenure: seed 001 reported that long-standing customers were resolved more
@@ -54,7 +55,7 @@ class Concentration:
     lorenz_tickets: list[float]
     largest: str
     largest_share: Rate
-    dominant: list[dict]              # {"account", "share", "ci_low", "ci_high", "tickets"}
+    dominant: list[dict]              # {"account", "account_id", "share", "ci_low", "ci_high", "tickets", "tickets_per_year"}
     dominant_threshold: float
     median_tickets: float             # per account with tickets
     p90_tickets: float
@@ -92,7 +93,9 @@ def _base(window: pd.DataFrame, accounts: pd.DataFrame | None, window_end: pd.Ti
 
 
 def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments: SegmentReport | None,
-                   window_end: pd.Timestamp, top_n: int, dominant_share: float, allow_names: bool) -> AccountReport:
+                   window_end: pd.Timestamp, top_n: int, dominant_share: float, allow_names: bool,
+                   window_days: float) -> AccountReport:
+    """``window_days`` (the window's length in days) turns ticket counts into tickets a year."""
     from . import MissingData
 
     if "account_id" not in window or window["account_id"].notna().sum() == 0:
@@ -121,8 +124,9 @@ def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments
         share = wilson(int(n), total)
         if share.ci_low is None or share.ci_low <= dominant_share:
             break
-        dominant.append({"account": label(account_id), "share": share.value, "ci_low": share.ci_low,
-                         "ci_high": share.ci_high, "tickets": int(n)})
+        dominant.append({"account": label(account_id), "account_id": str(account_id), "share": share.value,
+                         "ci_low": share.ci_low, "ci_high": share.ci_high, "tickets": int(n),
+                         "tickets_per_year": n * 365.25 / window_days if window_days > 0 else float(n)})
     with_tickets = ranked[ranked > 0]
     concentration = Concentration(
         accounts=len(ranked), accounts_with_tickets=len(with_tickets), base_includes_silent=with_silent, tickets=total,

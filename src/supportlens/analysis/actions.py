@@ -13,11 +13,11 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
-from .action_evidence import (AutomationCandidate, DominantAccount, EscalationBottleneck, PriorityInversion,
-                              automation_candidates, dominant_accounts, escalation_bottleneck,
-                              priority_inversion)
+from .diagnostics import Diagnostics
+from .escalations import EscalationAnalysis
 from .recommendations import Evidence, Recommendation, recommend
 from .risk import NotEnoughHistory, RiskModel, risk_model
+from .sla import PriorityInversion, SlaSummary, priority_inversion
 from .staffing import NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
 from .what_if import coverage_what_if, sample_spec
 
@@ -27,15 +27,16 @@ class Actions:
     staffing: StaffingPlan | None
     risk: RiskModel | None
     inversion: PriorityInversion | None
-    accounts: list[DominantAccount]
-    automation: list[AutomationCandidate]
-    bottleneck: EscalationBottleneck | None
     recommendations: list[Recommendation]
     what_if_note: str | None          # why the simulator check did not run, when it did not
 
 
 def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: pd.Timestamp,
-                 skipped: list[dict]) -> Actions:
+                 skipped: list[dict], sla_all: SlaSummary, diagnostics: Diagnostics | None,
+                 escalations: EscalationAnalysis | None) -> Actions:
+    """The staffing plan and the risk model, then the recommendations on them and on the findings of
+    the other pages: ``sla_all`` (the SLA summary of the whole span), the accounts and workload pages
+    (``diagnostics``) and the escalations page (``escalations``)."""
     staffing = staffing_plan(clocks, dataset, config)
     if staffing.schedule_missing_reason:
         skipped.append({"analysis": "coverage gaps (staffing)", "reason": staffing.schedule_missing_reason})
@@ -52,14 +53,16 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
     except NotEnoughHistory as reason:
         skipped.append({"analysis": "breach-risk model", "reason": str(reason)})
     years = max(staffing.weeks / 52.1775, 1 / 52.1775)
-    bottleneck, waits = escalation_bottleneck(dataset.events, config)
-    evidence = Evidence(clocks, staffing, risk, priority_inversion(clocks, config),
-                        dominant_accounts(clocks, config, years), automation_candidates(clocks, config, years),
-                        bottleneck, waits, years)
+    accounts = diagnostics.accounts if diagnostics is not None else None
+    workload = diagnostics.workload if diagnostics is not None else None
+    neck = escalations.handoffs.bottleneck if escalations is not None else None
+    evidence = Evidence(clocks, staffing, risk, priority_inversion(sla_all, config.findings),
+                        accounts.concentration.dominant if accounts is not None else [],
+                        [c for c in workload.categories if c.candidate] if workload is not None else [],
+                        neck if neck is not None and neck.found else None, years)
     recommendations = recommend(evidence, config)
     recommendations, note = _check_on_simulator(recommendations, clocks, dataset, config, as_of)
-    return Actions(staffing, risk, evidence.inversion, evidence.accounts, evidence.automation, bottleneck,
-                   recommendations, note)
+    return Actions(staffing, risk, evidence.inversion, recommendations, note)
 
 
 def _check_on_simulator(recommendations: list[Recommendation], clocks: pd.DataFrame, dataset: Dataset,

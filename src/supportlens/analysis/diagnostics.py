@@ -76,9 +76,10 @@ def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: Reporti
     trends = trend_report(clocks, backlog, period.as_of, config.trends)
     for note in trends.notes:
         skipped.append(note)
-    accounts = optional("accounts", skipped, account_report, window, dataset.accounts, segments, span.end,
-                        config.accounts.top_accounts, config.accounts.dominant_share, config.publish.allow_personal_data)
     days = max((span.end - span.start).total_seconds() / 86400, 1.0)
+    accounts = optional("accounts", skipped, account_report, window, dataset.accounts, segments, span.end,
+                        config.accounts.top_accounts, config.accounts.dominant_share, config.publish.allow_personal_data,
+                        days)
     workload = workload_report(window, clocks, dataset.agents, backlog, span.label, days, config.workload,
                                config.publish.allow_personal_data)
     for note in workload.notes:

@@ -85,7 +85,7 @@ def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, cloc
         stages=stage_times(log, esc),
         role_time=role_times(log, esc),
         ticket_times=ticket_times(log, clocks),
-        handoffs=analyse_handoffs(log, esc, config.findings),
+        handoffs=analyse_handoffs(log, esc, config.findings, clocks),
         paths=path_boxes(code, labels, log, resolution),
         timelines=timelines(code, labels, log, tickets, resolution, esc),
         communication=communication,
@@ -100,7 +100,7 @@ def escalation_findings(result: EscalationAnalysis | None, thresholds: Findings)
         return []
     found = []
     neck = result.handoffs.bottleneck
-    if neck is not None and neck.significant and neck.material:
+    if neck is not None and neck.found:
         h = neck.handoff
         found.append(Finding("escalation_bottleneck", "escalations", "handoff_matrix", {
             "from_role": h.from_role, "to_role": h.to_role, "from_label": h.from_label, "to_label": h.to_label,

@@ -16,6 +16,7 @@ escalated tickets handed back down the escalation ladder at least once.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,15 @@ class Bottleneck:
     material: bool
     share_of_escalated: float | None   # escalated tickets that went through it / escalated tickets
     runner_up: Handoff | None
+    # resolution breaches, by priority, that overran their target by no more than the ticket waited at
+    # this handoff beyond the other handoffs' median: what a handoff as quick as the others could avoid
+    # (calendar hours on both sides; None when the tickets' SLA clocks were not given)
+    breaches_within_extra_wait: dict[str, int] | None = None
+
+    @property
+    def found(self) -> bool:
+        """Significant and material: the escalation_bottleneck finding and the escalation recommendation."""
+        return self.significant and self.material
 
 
 @dataclass(frozen=True)
@@ -210,11 +220,34 @@ def ping_pong(log: ProcessLog, config: Escalations) -> PingPong:
     return PingPong(wilson(int(np.isin(tickets, np.flatnonzero(log.escalated)).sum()), escalated), int(step.size), by_pair)
 
 
-def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings) -> Handoffs:
+def breaches_within_extra_wait(waits: pd.DataFrame, neck: Bottleneck, log: ProcessLog,
+                               clocks: pd.DataFrame) -> dict[str, int]:
+    """Breached resolution SLAs whose overrun (calendar hours past the target) is at most the ticket's
+    extra wait at the bottleneck: its waits there beyond the other handoffs' median, summed. ``clocks``
+    has one row per ticket, in the order of the tickets table (``log.ticket`` indexes it)."""
+    codes = {r: i for i, r in enumerate(log.roles)}
+    h = neck.handoff
+    mine = waits[(waits["from_role"] == codes[h.from_role]) & (waits["to_role"] == codes[h.to_role])]
+    extra = np.clip(mine["wait_hours"].to_numpy() - (neck.others_median_wait_hours or 0.0), 0, None)
+    per_ticket = np.bincount(mine["ticket"].to_numpy(), weights=extra, minlength=len(clocks))
+    went = np.bincount(mine["ticket"].to_numpy(), minlength=len(clocks)) > 0
+    overrun = ((clocks["resolution_minutes"] - clocks["resolution_target_minutes"]) / 60).to_numpy(dtype=float, na_value=np.nan)
+    breached = (clocks["resolution_state"] == "breached").fillna(False).to_numpy(dtype=bool)
+    avoidable = went & breached & (overrun <= per_ticket)
+    counts = clocks.loc[avoidable, "priority"].value_counts()
+    return {str(p): int(n) for p, n in sorted(counts.items())}
+
+
+def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings,
+                     clocks: pd.DataFrame | None = None) -> Handoffs:
+    """The handoff matrix, the DFG, ping-pong and the bottleneck; with the tickets' SLA clocks
+    (rows in the order of the tickets table) the bottleneck also counts the breaches its extra wait explains."""
     waits = handoff_waits(log, config)
     matrix = handoff_matrix(waits, log, config)
     frequent, slowest, activities = directly_follows(log, config)
-    return Handoffs(matrix, frequent, slowest, activities, find_bottleneck(waits, matrix, log, config, thresholds),
-                    ping_pong(log, config))
+    neck = find_bottleneck(waits, matrix, log, config, thresholds)
+    if neck is not None and clocks is not None:
+        neck = dataclasses.replace(neck, breaches_within_extra_wait=breaches_within_extra_wait(waits, neck, log, clocks))
+    return Handoffs(matrix, frequent, slowest, activities, neck, ping_pong(log, config))
 
 

@@ -4,6 +4,9 @@ owner, timeline and success metric; ranked by median net annual benefit.
 Nothing fires without evidence: each rule needs a significant and material finding
 (coverage gap, priority inversion, escalation bottleneck), a measured concentration
 (dominant accounts, automation candidates) or a risk model that beats its baseline.
+The rules compute none of that evidence: they read the results of the analysis that
+owns it and shows it on its page (staffing.py, sla.py, accounts.py, workload.py,
+handoffs.py, risk.py), so a recommendation quotes the same numbers as its page.
 Money per year in ``publish.currency``; shares 0-1. Templates write the sentences and
 steps from ``facts``.
 """
@@ -18,17 +21,19 @@ import pandas as pd
 
 from ..canonical import PRIORITIES
 from ..config import Config
-from .action_evidence import (AutomationCandidate, DominantAccount, EscalationBottleneck, PriorityInversion)
+from .handoffs import Bottleneck
 from .risk import RiskModel
 from .roi import (HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws,
                   uniform_draws)
+from .sla import PriorityInversion
 from .staffing import StaffingPlan
+from .workload import CategoryAutomation, one_touch_solved
 
 SLAS = (("first_response", "first_response_state"), ("resolution", "resolution_state"))
 
 OWNER = {"coverage": "Workforce manager", "priority_team": "Head of support",
          "account_management": "Customer success lead", "self_service": "Knowledge and support-operations lead",
-         "escalation": "Tier 2 and engineering leads", "risk_review": "Shift team leads"}
+         "escalation": "Leads of the teams on both sides of the handoff", "risk_review": "Shift team leads"}
 TIMELINE = {"coverage": "re-time shifts in 2 weeks; hires within 8 weeks", "priority_team": "within one quarter",
             "account_management": "first reviews within 30 days", "self_service": "within two quarters",
             "escalation": "handoff targets in 4 weeks", "risk_review": "start next week"}
@@ -46,8 +51,8 @@ class SuccessMetric:
 class Recommendation:
     kind: str
     rank: int
-    evidence_page: str
-    evidence_chart: str | None
+    evidence_page: str           # the page that shows the evidence the rule fired on (the card links there)
+    evidence_chart: str | None   # and its chart there: a recommendation never charts that evidence again
     impact: Impact
     owner: str
     timeline: str
@@ -57,17 +62,16 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything the rules look at."""
+    """Everything the rules look at, each part from the analysis that owns it."""
 
     clocks: pd.DataFrame
     staffing: StaffingPlan | None
     risk: RiskModel | None
-    inversion: PriorityInversion | None
-    accounts: list[DominantAccount]
-    automation: list[AutomationCandidate]
-    bottleneck: EscalationBottleneck | None
-    bottleneck_waits: pd.Series | None
-    years: float
+    inversion: PriorityInversion | None         # sla.priority_inversion of the whole span
+    accounts: list[dict]                        # the accounts page's dominant accounts (Concentration.dominant)
+    automation: list[CategoryAutomation]        # the workload page's automation candidates
+    bottleneck: Bottleneck | None               # the escalations page's bottleneck, when it is a finding
+    years: float                                # the span of ``clocks``
 
 
 def recommend(evidence: Evidence, config: Config) -> list[Recommendation]:
@@ -175,75 +179,86 @@ def priority_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
                       inv.tighter_rate.value), facts)
 
 
-def _volume_rule(kind: str, ev: Evidence, config: Config, rng, members: np.ndarray, tickets_per_year: float,
-                 reduction: tuple[float, float], costs: dict[str, float], copies: int, chart: str,
-                 metric: str, facts: dict) -> Recommendation:
-    """Fewer tickets from a group: the agent time and the breaches those tickets carry."""
+def _volume_rule(kind: str, ev: Evidence, config: Config, rng, members: np.ndarray, reducible_per_year: float,
+                 reduction: tuple[float, float], costs: dict[str, float], copies: int, evidence: tuple[str, str],
+                 metric: str, metric_per_year: float, facts: dict) -> Recommendation:
+    """Fewer tickets: a share (drawn from ``reduction``) of ``reducible_per_year``, each worth the agent
+    time and the breaches the ``members`` tickets carry on average."""
     draws = config.recommendations.draws
     share = uniform_draws(reduction, draws, rng)
     group = ev.clocks[members]
     breach_cost = group["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
-    breaches = sum((group[column] == "breached").to_numpy() for _, column in SLAS)
+    breaches = sum((group[column] == "breached").fillna(False).to_numpy(dtype=bool) for _, column in SLAS)
     per_ticket_breaches = breaches.sum() / max(1, len(group))
     per_ticket_value = ((breaches * breach_cost).sum() / max(1, len(group))
                         + config.staffing.handle_minutes / 60 * config.costs.agent_hour)
-    fewer = tickets_per_year * share
-    per_month = tickets_per_year / 12
+    fewer = reducible_per_year * share
+    per_month = metric_per_year / 12
     return Recommendation(
-        kind, 0, "recommendations", chart,
+        kind, 0, *evidence,
         impact(fewer * per_ticket_breaches, fewer * per_ticket_value, costs["per_year"] * copies,
                costs["one_off"] * copies, config.recommendations.interval),
         OWNER[kind], TIMELINE[kind],
-        SuccessMetric(metric, "tickets", per_month, per_month * (1 - float(np.mean(reduction)))),
-        {**facts, "tickets_per_year": tickets_per_year, "fewer_tickets_per_year": Range(*np.percentile(fewer, [10, 50, 90]))})
+        SuccessMetric(metric, "tickets", per_month, per_month - reducible_per_year * float(np.mean(reduction)) / 12),
+        {**facts, "tickets_per_year": metric_per_year, "fewer_tickets_per_year": Range(*np.percentile(fewer, [10, 50, 90]))})
 
 
 def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The accounts page's dominant accounts (share of tickets surely above ``accounts.dominant_share``)."""
     if not ev.accounts:
         return None
-    ids = [a.account_id for a in ev.accounts]
-    members = ev.clocks["account_id"].isin(ids).to_numpy()
-    return _volume_rule("account_management", ev, config, rng, members, sum(a.tickets_per_year for a in ev.accounts),
+    ids = [a["account_id"] for a in ev.accounts]
+    members = ev.clocks["account_id"].astype("string").isin(ids).fillna(False).to_numpy(dtype=bool)
+    per_year = float(sum(a["tickets_per_year"] for a in ev.accounts))
+    return _volume_rule("account_management", ev, config, rng, members, per_year,
                         config.recommendations.account_reduction, config.costs.account_management, len(ids),
-                        "recommendation_accounts", f"Tickets a month from {len(ids)} dominant account(s)",
-                        {"accounts": ev.accounts, "share": float(sum(a.share.value for a in ev.accounts)),
-                         "threshold": config.recommendations.account_share})
+                        ("accounts", "top_accounts"), f"Tickets a month from {len(ids)} dominant account(s)", per_year,
+                        {"accounts": ev.accounts, "share": float(sum(a["share"] for a in ev.accounts)),
+                         "threshold": config.accounts.dominant_share})
 
 
 def self_service_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The workload page's automation candidates; self-service takes a share of their one-touch tickets
+    (the tickets the workload page counts as what automation could take)."""
     if not ev.automation:
         return None
+    clocks = ev.clocks
     names = [c.category for c in ev.automation]
-    members = ev.clocks["category"].isin(names).to_numpy()
-    return _volume_rule("self_service", ev, config, rng, members, sum(c.tickets_per_year for c in ev.automation),
+    in_candidates = clocks["category"].astype("string").fillna("(not set)").isin(names)
+    members = (in_candidates.fillna(False) & one_touch_solved(clocks)).to_numpy(dtype=bool)
+    one_touch_per_year = float(sum(c.tickets_per_year * c.one_touch.value for c in ev.automation))
+    per_year = float(sum(c.tickets_per_year for c in ev.automation))
+    return _volume_rule("self_service", ev, config, rng, members, one_touch_per_year,
                         config.recommendations.deflection, config.costs.self_service, 1,
-                        "recommendation_automation", "Tickets a month in the automation candidates",
-                        {"categories": ev.automation, "share": float(sum(c.share for c in ev.automation))})
+                        ("workload", "automation_candidates"), "Tickets a month in the automation candidates", per_year,
+                        {"categories": ev.automation, "share": float(sum(c.share for c in ev.automation)),
+                         "one_touch_per_year": one_touch_per_year,
+                         "deflectable_per_year": float(sum(c.deflectable_per_year or 0 for c in ev.automation))})
 
 
 def escalation_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
-    neck, waits = ev.bottleneck, ev.bottleneck_waits
-    if neck is None or waits is None:
+    """The escalations page's bottleneck (the escalation_bottleneck finding): bring its wait down to
+    the other handoffs' median; the breaches its extra wait explains are the ones it avoids."""
+    neck = ev.bottleneck
+    if neck is None or not neck.found or neck.breaches_within_extra_wait is None:
         return None
-    clocks = ev.clocks
-    wait = clocks["ticket_id"].astype(str).map(waits).to_numpy(dtype=float)
-    saved_hours = np.clip(wait - neck.fast.median_wait_hours, 0, None)
-    overrun_hours = ((clocks["resolution_minutes"] - clocks["resolution_target_minutes"]) / 60).to_numpy(dtype=float)
-    avoidable = (clocks["resolution_state"] == "breached").fillna(False).to_numpy(dtype=bool) & (overrun_hours <= saved_hours)
+    h, by_priority = neck.handoff, neck.breaches_within_extra_wait
     draws = config.recommendations.draws
     effect = uniform_draws(config.recommendations.effectiveness, draws, rng)
-    by_priority = clocks.loc[avoidable, "priority"].value_counts()
-    count = effect * by_priority.sum() / ev.years
+    avoidable = sum(by_priority.values())
+    count = effect * avoidable / ev.years
     value = effect * sum(n * config.costs.breach.get(p, 0) for p, n in by_priority.items()) / ev.years
     process = config.costs.escalation_process
-    facts = {"slow": neck.slow, "fast": neck.fast, "ratio": neck.ratio, "p_value": neck.p_value,
-             "avoidable_breaches_per_year": float(by_priority.sum() / ev.years)}
+    target = neck.others_median_wait_hours or 0.0
+    facts = {"handoff": h, "others_median_wait_hours": neck.others_median_wait_hours, "ratio": neck.ratio,
+             "p_value": neck.p_value, "share_of_escalated": neck.share_of_escalated,
+             "avoidable_breaches_per_year": float(avoidable / ev.years)}
     return Recommendation(
-        "escalation", 0, "recommendations", "recommendation_handoffs",
+        "escalation", 0, "escalations", "handoff_matrix",
         impact(count, value, process["per_year"], process["one_off"], config.recommendations.interval),
         OWNER["escalation"], TIMELINE["escalation"],
-        SuccessMetric(f"Median wait at the {neck.slow.transition} handoff", "hours", neck.slow.median_wait_hours,
-                      neck.fast.median_wait_hours), facts)
+        SuccessMetric(f"Median wait at the {h.from_label} → {h.to_label} handoff", "hours", h.median_wait_hours,
+                      target), facts)
 
 
 def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..canonical import PRIORITIES
-from ..config import SlaPolicy
+from ..config import Findings, SlaPolicy
 from .sla_clock import STATES, ticket_clocks
-from .stats import Rate, chi_square, wilson
+from .stats import Rate, chi_square, two_proportion_p, wilson
 
-__all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour"]
+__all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour", "priority_inversion"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,43 @@ def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
         clock=policy.clock,
         due_date_tickets=int(clocks["due_at"].notna().sum()) if "due_at" in clocks else 0,
     )
+
+
+@dataclass(frozen=True)
+class PriorityInversion:
+    """``priority`` breaches its resolution target more often than ``tighter``, whose target is tighter.
+    Rates are over completed resolution SLAs; targets in hours."""
+
+    priority: str
+    tighter: str
+    rate: Rate
+    tighter_rate: Rate
+    ratio: float
+    p_value: float                # two-proportion z-test
+    target_hours: float
+    tighter_target_hours: float
+
+
+def priority_inversion(summary: SlaSummary, thresholds: Findings, min_completed: int = 30) -> PriorityInversion | None:
+    """Breaches concentrated in one priority beyond what its target explains: the worst priority (of
+    those with at least ``min_completed`` completed SLAs) breaches significantly and materially more
+    than one whose target is tighter. When the tightest target breaches most, the targets alone can
+    explain it and there is no inversion. Reads the per-priority rates of the SLA page's summary."""
+    rated = [b for b in summary.by_priority if b.resolution.n >= min_completed]
+    if len(rated) < 2:
+        return None
+    worst = max(rated, key=lambda b: b.resolution.value)
+    tighter = [b for b in rated if b.resolution_target_hours < worst.resolution_target_hours]
+    if not tighter:
+        return None
+    best = min(tighter, key=lambda b: b.resolution.value)
+    a, b = worst.resolution, best.resolution
+    p_value = two_proportion_p(a.events, a.n, b.events, b.n)
+    ratio = a.value / b.value if b.value else float("inf")
+    if p_value is None or p_value >= thresholds.alpha or ratio < thresholds.material_ratio:
+        return None
+    return PriorityInversion(worst.priority, best.priority, a, b, float(ratio), float(p_value),
+                             worst.resolution_target_hours, best.resolution_target_hours)
 
 
 @dataclass(frozen=True)

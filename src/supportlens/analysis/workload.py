@@ -9,9 +9,10 @@
   is whichever moved more against the 28 days before: more tickets created
   (volume) or fewer solved (throughput).
 - Automation: categories with a large share of tickets, short resolution, few
-  escalations and many one-touch solutions; the tickets per year that self-service
-  or auto-routing could take = tickets per year x one-touch rate x the assumed
-  ``deflection_rate``.
+  escalations and many one-touch solutions (judged on at least ``MIN_SOLVED`` solved
+  tickets); the tickets per year that self-service or auto-routing could take =
+  tickets per year x one-touch rate x the assumed ``deflection_rate``. These are
+  the candidates the self-service recommendation names.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import pandas as pd
 from ..config import Workload
 from .stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
 from .volume import Backlog
+
+# fewest solved tickets a category's one-touch rate is judged on
+MIN_SOLVED = 30
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,12 @@ def congestion(clocks: pd.DataFrame, backlog: Backlog, settings: Workload) -> tu
     return episodes, median
 
 
+def one_touch_solved(tickets: pd.DataFrame) -> pd.Series:
+    """Solved with exactly one public agent reply and no reopen (a missing count is not one touch)."""
+    reopens = tickets["reopens"].fillna(0) if "reopens" in tickets else 0
+    return ((tickets["replies"] == 1) & (reopens == 0)).fillna(False) & tickets["resolution_minutes"].notna()
+
+
 def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> list[CategoryAutomation]:
     if "category" not in window or window["category"].notna().sum() == 0:
         return []
@@ -165,10 +175,7 @@ def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> 
         escalated = window["escalated"].astype("boolean").fillna(False)
     elif "tier_max" in window and window["tier_max"].notna().any():
         escalated = (window["tier_max"] > 1).fillna(False)
-    one_touch = None
-    if "replies" in window and window["replies"].notna().any():
-        reopens = window["reopens"].fillna(0) if "reopens" in window else 0
-        one_touch = ((window["replies"] == 1) & (reopens == 0)).fillna(False) & solved
+    one_touch = one_touch_solved(window) if "replies" in window and window["replies"].notna().any() else None
     out = []
     total = len(window)
     for name in category.value_counts().index:
@@ -181,6 +188,8 @@ def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> 
         reasons = []
         if n / total < settings.automation_min_share:
             reasons.append("small share of tickets")
+        if n_solved < MIN_SOLVED:
+            reasons.append(f"fewer than {MIN_SOLVED} solved tickets")
         if km.median is None or overall is None or km.median >= overall:
             reasons.append("resolution not shorter than the median")
         if esc is None:
