@@ -88,3 +88,21 @@ def test_wide_charts_get_a_landscape_page(project, charts):
     for chart in wide:
         assert any(chart.title in text for text in landscape), f"{chart.id} is not on a landscape page"
     assert len(landscape) <= len(wide) * 2, "only the wide charts (and what follows them on that page) turn the page"
+
+
+def test_links_in_the_pdf_stay_inside_it(project):
+    """A link to another page of the site becomes a link to that section of the PDF; nothing points at a local file."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(project / "_site" / "report.pdf")
+    internal, external = 0, []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            action = link.get("/A")
+            if action is not None and "/URI" in action:
+                external.append(str(action["/URI"]))
+            elif "/Dest" in link or (action is not None and "/D" in action):
+                internal += 1
+    assert internal >= 20, "the contents and the cross-references link inside the PDF"
+    assert not [uri for uri in external if not uri.startswith(("http://", "https://"))], external

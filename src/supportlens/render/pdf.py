@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,17 +43,37 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
             (figures_dir / f"{stem}.svg").write_bytes(svg)
 
 
+_SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
+_FILE_LINK = re.compile(r'<a href="downloads/[^"]*"[^>]*>(?P<text>.*?)</a>', re.S)
+
+
+def internal_links(html: str) -> str:
+    """The site's page links as links inside the PDF: ``sla.html#by-priority`` → ``#sla-by-priority``,
+    ``sla.html`` → its section. Links to what the PDF does not hold (the explorer, downloads) keep only their text."""
+    printed = {page.id for page in PRINTED}
+
+    def relink(match: re.Match) -> str:
+        page, anchor = match["page"], match["anchor"]
+        if page not in printed:
+            return match["text"]
+        target = f"{page}-{anchor}" if anchor else f"section-{page}"
+        return f'<a href="#{target}"{match["rest"]}>{match["text"]}</a>'
+
+    return _FILE_LINK.sub(lambda m: m["text"], _SITE_LINK.sub(relink, html))
+
+
 def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
     """The whole report as one HTML document for WeasyPrint."""
     env = environment(root)
     summary = render_markdown(print_pages["index"], id_prefix="index-")
+    summary.html = internal_links(summary.html)
     sections = []
     for page in PRINTED:
         if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
-                         "html": rendered.html, "toc": rendered.toc})
+                         "html": internal_links(rendered.html), "toc": rendered.toc})
     css = (template_dir(root) / "print" / "print.css").read_text(encoding="utf-8")
     return env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
