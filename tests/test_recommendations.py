@@ -131,3 +131,24 @@ def test_simulate_tickets_is_the_tickets_table_of_simulate():
 
     spec = SimulationSpec(tickets=2000, seed=2, extra_coverage={19: 2})
     pd.testing.assert_frame_equal(simulate_tickets(spec), simulate(spec).tickets)
+
+
+def test_actions_that_do_not_pay_back_are_listed_apart(project):
+    """The action plan lists only actions whose median net benefit is positive; the others stand on the
+    recommendations page under 'Considered, not recommended', after every paying one."""
+    import json
+    import re
+
+    recs = json.loads((project / "report" / "context.json").read_text())["actions"]["recommendations"]
+    losing = [r for r in recs if r["impact"]["net_benefit_per_year"]["median"] <= 0]
+    if not losing:
+        pytest.skip("every action pays back in this sample")
+    assert [r["pays_back"] for r in recs] == [r not in losing for r in recs]
+    plan = (project / "report" / "index.qmd").read_text().split("{#action-plan}")[1]
+    linked = [int(n) for n in re.findall(r"recommendations\.html#rec-(\d+)", plan)]
+    assert linked == [r["rank"] for r in recs if r not in losing]
+    page = (project / "report" / "recommendations.qmd").read_text()
+    considered = page.index("{#not-recommended}")
+    for r in recs:
+        at = page.index(f"{{#rec-{r['rank']}}}")
+        assert (at > considered) == (r in losing), r["rank"]

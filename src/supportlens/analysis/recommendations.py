@@ -58,6 +58,7 @@ class Recommendation:
     timeline: str
     metric: SuccessMetric
     facts: dict = field(default_factory=dict)
+    pays_back: bool = True       # median net benefit a year > 0 at the configured costs; else listed as considered, not recommended
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def recommend(evidence: Evidence, config: Config) -> list[Recommendation]:
     found = coverage_rules(evidence, config, rng)
     found += [r for r in (rule(evidence, config, rng) for rule in rules) if r is not None]
     found.sort(key=lambda r: -r.impact.net_benefit_per_year.median)
-    return [Recommendation(**{**r.__dict__, "rank": i + 1}) for i, r in enumerate(found)]
+    return [Recommendation(**{**r.__dict__, "rank": i + 1, "pays_back": r.impact.net_benefit_per_year.median > 0})
+            for i, r in enumerate(found)]
 
 
 def _slots(clocks: pd.DataFrame) -> np.ndarray:
