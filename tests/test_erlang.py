@@ -62,3 +62,15 @@ def test_edges():
     assert required_agents(0, 30, 60, 0.8, 0.85, 0.3).scheduled == 0
     # a large centre stays finite (the recursion does not overflow)
     assert 0 < erlang_c(950.0, 1000) < 1
+
+
+def test_a_plan_by_hour_needs_the_hour_of_creation():
+    """Creation times that hold dates only put every ticket at 00:00: no staffing plan, a reason instead."""
+    import pandas as pd
+
+    from supportlens.analysis.staffing import NoHourOfDay, staffing_plan
+    from supportlens.config import Config
+
+    dates_only = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"], utc=True)})
+    with pytest.raises(NoHourOfDay, match="dates only"):
+        staffing_plan(dates_only, None, Config())

@@ -39,6 +39,13 @@ def test_kaggle_csat_and_the_missing_creation_time():
     assert len(t) == 2769 and round(gap.mean(), 2) == 7.74
 
 
+def test_eshokhat_dates_only_leave_out_the_plan_by_hour():
+    dataset, analysis = analysed("eshokhat_50k")
+    assert analysis.actions.staffing is None
+    assert any(s["analysis"] == "staffing plan" and "dates only" in s["reason"] for s in analysis.skipped)
+    assert analysis.actions.risk is not None or any(s["analysis"] == "breach-risk model" for s in analysis.skipped)
+
+
 def test_eshokhat_escalation_rate_and_mean_resolution():
     dataset, analysis = analysed("eshokhat_50k")
     assert round(kpi(analysis, "escalation_rate").value * 100, 1) == 33.1

@@ -18,7 +18,7 @@ from .escalations import EscalationAnalysis
 from .recommendations import Evidence, Recommendation, recommend
 from .risk import NotEnoughHistory, RiskModel, risk_model
 from .sla import PriorityInversion, SlaSummary, priority_inversion
-from .staffing import NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
+from .staffing import NoHourOfDay, NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
 from .what_if import coverage_what_if, sample_spec
 
 
@@ -37,9 +37,13 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
     """The staffing plan and the risk model, then the recommendations on them and on the findings of
     the other pages: ``sla_all`` (the SLA summary of the whole span), the accounts and workload pages
     (``diagnostics``) and the escalations page (``escalations``)."""
-    staffing = staffing_plan(clocks, dataset, config)
-    if staffing.schedule_missing_reason:
-        skipped.append({"analysis": "coverage gaps (staffing)", "reason": staffing.schedule_missing_reason})
+    staffing = None
+    try:
+        staffing = staffing_plan(clocks, dataset, config)
+        if staffing.schedule_missing_reason:
+            skipped.append({"analysis": "coverage gaps (staffing)", "reason": staffing.schedule_missing_reason})
+    except NoHourOfDay as reason:
+        skipped.append({"analysis": "staffing plan", "reason": str(reason)})
     schedule = None
     if dataset.agents is not None:
         try:
@@ -52,7 +56,9 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
         risk = risk_model(clocks, dataset.accounts, schedule, as_of, config)
     except NotEnoughHistory as reason:
         skipped.append({"analysis": "breach-risk model", "reason": str(reason)})
-    years = max(staffing.weeks / 52.1775, 1 / 52.1775)
+    created = clocks["created_at"]
+    days = (created.max().floor("D") - created.min().floor("D")).days + 1   # whole days, as the staffing plan counts them
+    years = max(days / 7 / 52.1775, 1 / 52.1775)
     accounts = diagnostics.accounts if diagnostics is not None else None
     workload = diagnostics.workload if diagnostics is not None else None
     neck = escalations.handoffs.bottleneck if escalations is not None else None

@@ -28,6 +28,10 @@ class NoSchedule(Exception):
     """Neither shift hours in the agents table nor agent activity in the event log."""
 
 
+class NoHourOfDay(Exception):
+    """The creation times hold dates only: every ticket would sit at 00:00, so there is no hour of the week to plan."""
+
+
 @dataclass(frozen=True)
 class Slot:
     """One hour of the week. Agents are tier-1 heads on shift; ``required`` is rostered heads."""
@@ -132,6 +136,9 @@ def agents_on_shift(dataset: Dataset, weeks_index: pd.DatetimeIndex) -> tuple[np
 def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> StaffingPlan:
     settings = config.staffing
     created = clocks["created_at"]
+    if len(created) and (created == created.dt.normalize()).all():
+        raise NoHourOfDay("the creation times hold dates only (every ticket at 00:00), so demand, first response "
+                          "and agents by hour of the week cannot be told apart")
     first_day = created.min().floor("D")
     last_day = created.max().floor("D") + pd.Timedelta(days=1)
     hours_index = pd.date_range(first_day, last_day, freq="h", inclusive="left")
