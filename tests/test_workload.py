@@ -82,8 +82,8 @@ def test_automation_candidates_meet_every_criterion():
     # 91.3125 days = a quarter of 365.25: 45 tickets -> 180 a year; all one-touch; 30% of them
     assert how_to.tickets_per_year == pytest.approx(45 * 4)
     assert how_to.deflectable_per_year == pytest.approx(45 * 4 * 1.0 * 0.3)
-    assert set(rows["bug"].reasons) == {"resolution not shorter than the median", "escalates often", "few one-touch solutions"}
-    assert rows["rare"].reasons == ["small share of tickets", "fewer than 30 solved tickets"]   # 3 of 103 tickets
+    assert set(rows["bug"].reasons) == {"slower than the median", "escalates often", "few one-touch"}
+    assert rows["rare"].reasons == ["small share", "under 30 solved"]   # 3 of 103 tickets
 
 
 def test_automation_candidate_needs_thirty_solved_tickets():
@@ -93,5 +93,5 @@ def test_automation_candidate_needs_thirty_solved_tickets():
         {"n": 31, "category": "bug", "resolution_hours": 30.0, "replies": 4, "reopens": 0, "escalated": True},
     ])
     rows = {c.category: c for c in automation(frame, window_days=91.3125, settings=Workload())}
-    assert rows["how_to"].reasons == ["fewer than 30 solved tickets"] and not rows["how_to"].candidate
+    assert rows["how_to"].reasons == ["under 30 solved"] and not rows["how_to"].candidate
     assert rows["how_to"].deflectable_per_year is None

@@ -187,19 +187,19 @@ def automation(window: pd.DataFrame, window_days: float, settings: Workload) -> 
         touch = wilson(int(one_touch[member].sum()), n_solved) if one_touch is not None else None
         reasons = []
         if n / total < settings.automation_min_share:
-            reasons.append("small share of tickets")
+            reasons.append("small share")
         if n_solved < MIN_SOLVED:
-            reasons.append(f"fewer than {MIN_SOLVED} solved tickets")
+            reasons.append(f"under {MIN_SOLVED} solved")
         if km.median is None or overall is None or km.median >= overall:
-            reasons.append("resolution not shorter than the median")
+            reasons.append("slower than the median")
         if esc is None:
             reasons.append("escalations unknown")
         elif esc.value > settings.automation_max_escalation_rate:
             reasons.append("escalates often")
         if touch is None or touch.value is None:
-            reasons.append("one-touch solutions unknown")
+            reasons.append("one-touch unknown")
         elif touch.value < settings.automation_min_one_touch_rate:
-            reasons.append("few one-touch solutions")
+            reasons.append("few one-touch")
         per_year = n * 365.25 / window_days if window_days > 0 else float(n)
         out.append(CategoryAutomation(
             str(name), n, n / total, per_year, Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n), esc, touch,
