@@ -17,7 +17,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test bench sample serve check clean install sysdeps
+.PHONY: report site pdf test bench sample serve check clean install sysdeps plotly-bundle
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -43,6 +43,9 @@ test: $(INSTALLED) $(SYSDEPS) $(ACTIONLINT)  ## the whole test suite
 
 bench: $(INSTALLED) $(SYSDEPS)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
 	$(BIN)/python bench/run.py
+
+plotly-bundle:  ## rebuild the partial plotly.js bundle the site ships, from pinned npm inputs (needs npm)
+	bash scripts/build-plotly-bundle.sh
 
 serve: report  ## serve _site on http://127.0.0.1:8000/
 	$(BIN)/supportlens serve

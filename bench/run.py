@@ -3,6 +3,7 @@
 Wall time and peak memory come from /usr/bin/time -v; the figures are written to
 bench/results.json and printed. Sample data is cached in bench/data/ (ignored by git).
 Usage: python bench/run.py [--sizes 50000,500000]
+       python bench/run.py --pages [--site PATH]   (only the page timings in Chromium; see bench_pages)
 """
 
 from __future__ import annotations
@@ -48,17 +49,38 @@ def bench_build(tickets: int) -> dict:
     return {"tickets": tickets, **figures}
 
 
-FIRST_CHART_SCRIPT = """
-window.__firstChart = null;
-new MutationObserver((_, observer) => {
-  if (document.querySelector('.main-svg')) { window.__firstChart = performance.now(); observer.disconnect(); }
-}).observe(document, {childList: true, subtree: true});
+PAGE_TIMING_SCRIPT = """
+window.__timing = {plotlyReady: null, firstChart: null, firstChartPainted: null, allCharts: null};
+(function () {
+  var plotly;   // the moment plotly.min.js has been evaluated is the moment it assigns the global Plotly
+  Object.defineProperty(window, 'Plotly', {configurable: true, get: function () { return plotly; },
+    set: function (value) { if (window.__timing.plotlyReady === null) window.__timing.plotlyReady = performance.now(); plotly = value; }});
+  new MutationObserver(function (_, observer) {
+    var charts = document.querySelectorAll('.plotly-chart');
+    var drawn = document.querySelectorAll('.plotly-chart .main-svg');
+    if (drawn.length && window.__timing.firstChart === null) {
+      window.__timing.firstChart = performance.now();
+      // the next animation frame is the one that paints the chart: its callbacks run in the same rendering
+      // step, right before the paint (a timeout would also wait for any task queued before it)
+      requestAnimationFrame(function () { window.__timing.firstChartPainted = performance.now(); });
+    }
+    var complete = Array.prototype.every.call(charts, function (chart) { return chart.querySelector('.main-svg'); });
+    if (charts.length && complete) { window.__timing.allCharts = performance.now(); observer.disconnect(); }
+  }).observe(document, {childList: true, subtree: true});
+})();
 """
 
 
-def bench_pages(site: Path) -> list[dict]:
-    """Size of each page (without the shared plotly.min.js) and when its first chart is drawn in headless
-    Chromium, in ms after navigation start; the median of 5 loads from a local server."""
+def bench_pages(site: Path, loads: int = 5) -> list[dict]:
+    """Each page in headless Chromium, cold (a fresh browser context per load), served from a local server;
+    the median of ``loads`` loads, in ms after navigation start:
+
+    plotly_ready_ms      plotly.min.js fetched, parsed and evaluated (``Plotly`` defined)
+    first_chart_ms       the first chart's SVG is in the page (the end of its ``Plotly.newPlot``)
+    first_chart_painted_ms  the frame that paints it (its requestAnimationFrame callbacks, just before the paint)
+    all_charts_ms        every chart of the page has its SVG
+    load_event_ms        the load event has finished
+    and ``kilobytes``, the size of the HTML page (plotly.min.js and assets/ are shared by all pages)."""
     import functools
     import http.server
     import shutil
@@ -75,23 +97,28 @@ def bench_pages(site: Path) -> list[dict]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
+    keys = ("plotly_ready_ms", "first_chart_ms", "first_chart_painted_ms", "all_charts_ms", "load_event_ms")
     results = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         for html in sorted(site.glob("*.html")):
-            draws, loads = [], []
-            for _ in range(5):
-                page = browser.new_page()
-                page.add_init_script(FIRST_CHART_SCRIPT)
+            samples: dict[str, list[float]] = {key: [] for key in keys}
+            for _ in range(loads):
+                page = browser.new_page(viewport={"width": 1366, "height": 900})
+                page.add_init_script(PAGE_TIMING_SCRIPT)
                 page.goto(base + html.name, wait_until="load")
-                draws.append(page.evaluate("window.__firstChart"))
-                loads.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+                if page.locator(".plotly-chart").count():
+                    page.wait_for_function("window.__timing.allCharts !== null && window.__timing.firstChartPainted !== null",
+                                           timeout=60_000)
+                timing = page.evaluate("window.__timing")
+                timing["loadEvent"] = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+                for key, name in zip(keys, ("plotlyReady", "firstChart", "firstChartPainted", "allCharts", "loadEvent")):
+                    if timing[name] is not None:
+                        samples[key].append(timing[name])
                 page.close()
-            drawn = [d for d in draws if d is not None]
             results.append({"page": html.name, "kilobytes": round(html.stat().st_size / 1024, 1),
-                            "first_chart_ms": round(statistics.median(drawn)) if drawn else None,
-                            "load_event_ms": round(statistics.median(loads))})
+                            **{key: round(statistics.median(values)) if values else None for key, values in samples.items()}})
         browser.close()
     server.shutdown()
     return results
@@ -129,10 +156,32 @@ def bench_noop_make() -> dict:
     return {"wall_seconds": round(time.perf_counter() - started, 2), "output": result.stdout.strip()}
 
 
+def pages_only(site: Path | None) -> None:
+    """Time the pages of ``site`` (default: the 50k bench build, built first when absent) and update only the
+    ``pages`` entry of bench/results.json when the bench build was measured."""
+    measured = site or BENCH / "out" / "50000" / "_site"
+    if site is None and not (measured / "index.html").exists():
+        bench_build(50000)
+    pages = bench_pages(measured)
+    bundle = measured / "plotly.min.js"
+    summary = {"site": str(measured), "plotly_js_kilobytes": round(bundle.stat().st_size / 1024, 1), "pages": pages}
+    if site is None and (BENCH / "results.json").exists():
+        results = json.loads((BENCH / "results.json").read_text())
+        results["pages"], results["plotly_js_kilobytes"] = pages, summary["plotly_js_kilobytes"]
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50000,500000")
+    parser.add_argument("--pages", action="store_true",
+                        help="only time the pages in the browser (of the 50k bench build, built when absent)")
+    parser.add_argument("--site", type=Path, help="with --pages: time this built _site folder instead")
     args = parser.parse_args()
+    if args.pages:
+        pages_only(args.site)
+        return
     results = {
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                     "platform": platform.platform()},
@@ -141,6 +190,7 @@ def main() -> None:
     }
     smallest = min(int(n) for n in args.sizes.split(","))
     results["pages"] = bench_pages(BENCH / "out" / f"{smallest}" / "_site")
+    results["plotly_js_kilobytes"] = round((BENCH / "out" / f"{smallest}" / "_site" / "plotly.min.js").stat().st_size / 1024, 1)
     results["make_report_nothing_changed"] = bench_noop_make()
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from supportlens.formatting import fmt_value
 from supportlens.render.pages import PAGES
+from supportlens.render.site import PLOTLY_BUNDLE
 
 from conftest import run_cli
 
@@ -29,9 +30,10 @@ def test_every_page_is_built_with_navbar_and_shared_plotly(project):
         html = (site / f"{page.id}.html").read_text()
         for other in PAGES:
             assert f'href="{other.id}.html"' in html
-        assert '<script src="plotly.min.js" defer></script>' in html
+        assert '<script src="plotly.min.js" defer></script>\n<script src="assets/charts.js" defer></script>' in html
         assert "cdn" not in html.lower()
-    assert (site / "plotly.min.js").stat().st_size > 1_000_000
+    assert (site / "plotly.min.js").read_bytes() == PLOTLY_BUNDLE.read_bytes()   # the vendored partial bundle
+    assert (site / "assets" / "charts.js").exists()
     assert (site / "report.pdf").exists() and (site / "downloads" / "context.json").exists()
 
 
@@ -40,7 +42,7 @@ def test_every_chart_has_data(project):
     charts = 0
     for page in PAGES:
         html = (site / f"{page.id}.html").read_text()
-        for payload in re.findall(r"var s=(\{.*?\});Plotly\.newPlot", html):
+        for payload in re.findall(r'<script type="application/json" class="chart-spec" data-chart="[^"]+">(.*?)</script>', html):
             figure = json.loads(payload)
             assert figure["data"], "a chart without traces"
             for trace in figure["data"]:

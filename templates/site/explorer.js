@@ -1,5 +1,6 @@
 // supportlens explorer: filter the pre-aggregated cube in the browser and redraw.
-// Loaded with `defer`: it runs after plotly.min.js, and waits for the charts drawn on DOMContentLoaded.
+// Loaded with `defer` after plotly.min.js and assets/charts.js; it asks charts.js to draw its two charts
+// and restyles them once they are drawn.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var cube = JSON.parse(document.getElementById("explorer-cube").textContent);
@@ -56,7 +57,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }, [0, 1]);
   }
 
-  form.addEventListener("change", update);
-  form.addEventListener("reset", function () { setTimeout(update, 0); });
-  update();
+  Promise.all([window.supportlensCharts.draw("chart-explorer_volume"), window.supportlensCharts.draw("chart-explorer_breach")])
+    .then(function () {
+      form.addEventListener("change", update);
+      form.addEventListener("reset", function () { setTimeout(update, 0); });
+      update();
+    });
 });

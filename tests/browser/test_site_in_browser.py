@@ -80,6 +80,50 @@ def test_page_loads_cleanly_and_every_chart_draws(page, base_url, page_id):
     assert page.problems == []
 
 
+DRAW_ORDER = """
+window.__drawOrder = [];
+new MutationObserver(function () {
+  document.querySelectorAll('.plotly-chart').forEach(function (chart) {
+    if (chart.querySelector('.main-svg') && window.__drawOrder.indexOf(chart.id) < 0) window.__drawOrder.push(chart.id);
+  });
+}).observe(document, {childList: true, subtree: true});
+// the document is parsed, the deferred scripts (plotly.min.js, assets/charts.js) have not run yet
+document.addEventListener('readystatechange', function () {
+  if (document.readyState === 'interactive') {
+    var charts = Array.prototype.slice.call(document.querySelectorAll('.plotly-chart'));
+    charts[charts.length - 1].scrollIntoView();
+    window.__inView = charts.filter(function (chart) {
+      var box = chart.getBoundingClientRect();
+      return box.bottom > 0 && box.top < window.innerHeight;
+    }).map(function (chart) { return chart.id; });
+  }
+});
+"""
+
+
+def test_the_chart_in_view_is_drawn_first_and_the_others_without_scrolling(page, base_url):
+    page.add_init_script(DRAW_ORDER)
+    page.goto(urljoin(base_url, "escalations.html"))
+    ids = page.eval_on_selector_all(".plotly-chart", "charts => charts.map(c => c.id)")
+    assert len(ids) >= 4
+    page.wait_for_function(f"window.__drawOrder.length === {len(ids)}", timeout=20_000)
+    order, in_view = page.evaluate("window.__drawOrder"), page.evaluate("window.__inView")
+    assert ids[-1] in in_view and ids[0] not in in_view
+    assert order[:len(in_view)] == in_view     # the charts in view first, though they are the last of the page
+    assert order[len(in_view):] == [i for i in ids if i not in in_view]   # then the rest in page order, without a scroll
+    assert page.problems == []
+
+
+def test_the_bundle_registers_exactly_the_traces_its_manifest_lists(page, base_url):
+    from supportlens.render.site import plotly_bundle_manifest
+
+    page.goto(urljoin(base_url, "index.html"))
+    registered = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    manifest = plotly_bundle_manifest()
+    assert registered == manifest["traces"]
+    assert page.evaluate("Plotly.version") == manifest["plotly.js"]
+
+
 def test_every_link_resolves(page, base_url):
     checked: set[str] = set()
     for page_id in [p.id for p in PAGES] + ["404"]:
@@ -102,6 +146,8 @@ def test_every_link_resolves(page, base_url):
 def test_explorer_filters_change_the_numbers(page, base_url):
     page.goto(urljoin(base_url, "explorer.html"))
     tickets = page.locator('#explorer-kpis [data-measure="tickets"]')
+    # the explorer fills its tiles once assets/charts.js has drawn its two charts
+    page.wait_for_function("document.querySelector('#explorer-kpis [data-measure=\"tickets\"]').textContent !== '—'")
     everything = int(tickets.inner_text().replace(",", ""))
     bars_before = page.evaluate("document.getElementById('chart-explorer_volume').data[0].y.reduce((a, b) => a + b, 0)")
     assert bars_before == everything

@@ -105,16 +105,23 @@ def environment(root: Path) -> Environment:
 
 
 def chart_block(chart: Chart, flavour: str) -> Markup:
-    """A chart as a raw HTML block: interactive for the site, a static SVG for print; a blank chart as a note."""
+    """A chart as a raw HTML block: interactive for the site, a static SVG for print; a blank chart as a note.
+
+    On the site the figure travels as JSON in a ``<script type="application/json" class="chart-spec">``
+    next to its ``div``; ``assets/charts.js`` draws it (the charts in view first, one per frame). The ``div``
+    keeps the figure's height while it waits, so nothing moves when it is drawn."""
     if chart.blank:
         return blank_chart(chart, flavour)
     if flavour == "site":
         figure = json.loads(chart.figure.to_json())
+        height = figure["layout"].get("height") or 450   # plotly.js's default height
         payload = json.dumps({"data": figure["data"], "layout": figure["layout"], "config": PLOTLY_CONFIG},
-                             separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
-        body = (f'<div id="chart-{chart.id}" class="plotly-chart" role="img" aria-label="{escape(chart.alt)}"></div>\n'
-                f'<script>document.addEventListener("DOMContentLoaded",function(){{var s={payload};'
-                f'Plotly.newPlot("chart-{chart.id}",s.data,s.layout,s.config);}});</script>\n'
+                             separators=(",", ":"), sort_keys=True)
+        # inside <script> nothing may close the element or open an HTML comment: "</" and "<!" become JSON escapes
+        payload = payload.replace("</", "\\u003c/").replace("<!", "\\u003c!")
+        body = (f'<div id="chart-{chart.id}" class="plotly-chart" style="min-height:{height:g}px" role="img" '
+                f'aria-label="{escape(chart.alt)}"></div>\n'
+                f'<script type="application/json" class="chart-spec" data-chart="chart-{chart.id}">{payload}</script>\n'
                 f'<div class="chart-data"><a href="downloads/{chart.id}.csv">Data behind this chart (CSV)</a></div>')
     else:
         parts = chart.print_figures()

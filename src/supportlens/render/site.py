@@ -1,8 +1,9 @@
 """Site engines (builtin | quarto) and the shared assets every site gets.
 
 Both engines read the same ``report/*.qmd`` and write HTML pages into a
-staging folder; ``add_assets`` then adds ``plotly.min.js`` (no CDN), the
-stylesheet and the downloads; ``publish`` swaps the staging folder into place.
+staging folder; ``add_assets`` then adds ``plotly.min.js`` (no CDN: the partial plotly.js
+bundle vendored in ``render/assets/``, see CONTRIBUTING.md), the stylesheet, the chart
+and explorer scripts and the downloads; ``publish`` swaps the staging folder into place.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from plotly.offline import get_plotlyjs
-
 from .. import __version__
 from ..charts import Chart
 from ..errors import SupportlensError
 from .markdown import render_markdown
 from .pages import PAGES, environment, navbar, template_dir
+
+# plotly.js/lib/core + the trace types the charts use, built by `make plotly-bundle` (scripts/plotly-bundle/)
+PLOTLY_BUNDLE = Path(__file__).with_name("assets") / "plotly-supportlens.min.js"
+PLOTLY_BUNDLE_MANIFEST = PLOTLY_BUNDLE.with_name("plotly-supportlens.json")
+
+
+def plotly_bundle_manifest() -> dict:
+    """What the vendored bundle holds: ``plotly.js`` version, ``traces`` (sorted), ``sha256`` of the file."""
+    return json.loads(PLOTLY_BUNDLE_MANIFEST.read_text(encoding="utf-8"))
 
 
 def choose_engine(requested: str) -> str:
@@ -95,9 +103,9 @@ def chart_csv(chart: Chart) -> str:
 def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Path) -> None:
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
-    for asset in ("site.css", "explorer.js"):
+    for asset in ("site.css", "charts.js", "explorer.js"):
         shutil.copy(template_dir(root) / "site" / asset, assets / asset)
-    (out_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    shutil.copy(PLOTLY_BUNDLE, out_dir / "plotly.min.js")
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
     (downloads / "context.json").write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False),
