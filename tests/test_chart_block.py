@@ -42,3 +42,17 @@ def test_the_chart_keeps_its_height_until_it_is_drawn():
     chart = hostile_chart()
     chart.figure.update_layout(height=380)
     assert 'style="min-height:380px"' in str(chart_block(chart, "site"))
+
+
+def test_the_data_behind_a_chart_opens_under_it_as_a_table():
+    rows = [{"segment": name, "rate": 0.123456, "n": 1200, "ci_low": None, "flagged": i == 0}
+            for i, name in enumerate(HOSTILE * 12)]   # 36 rows
+    chart = Chart(id="t", page="index", title="T", takeaway="K", alt="A", figure=go.Figure(go.Bar(y=[1])), table=rows)
+    html = render_markdown(str(chart_block(chart, "site"))).html
+    table = html.split('<div class="chart-table">', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 1 + 30                      # the header and the first 30 rows
+    assert "<td>0.1235</td><td>1,200</td><td>—</td><td>yes</td>" in table
+    assert "&lt;/script&gt;" in table and "</script><script>" not in table
+    assert "the first 30 of 36 rows" in html and 'href="downloads/t.csv"' in html
+    assert html.index("chart-takeaway") < html.index("chart-table")   # the takeaway first, then the data
+    assert "chart-table" not in str(chart_block(chart, "print"))      # the PDF keeps its charts and tables apart

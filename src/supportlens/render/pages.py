@@ -121,8 +121,8 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
         payload = payload.replace("</", "\\u003c/").replace("<!", "\\u003c!")
         body = (f'<div id="chart-{chart.id}" class="plotly-chart" style="min-height:{height:g}px" role="img" '
                 f'aria-label="{escape(chart.alt)}"></div>\n'
-                f'<script type="application/json" class="chart-spec" data-chart="chart-{chart.id}">{payload}</script>\n'
-                f'<div class="chart-data"><a href="downloads/{chart.id}.csv">Data behind this chart (CSV)</a></div>')
+                f'<script type="application/json" class="chart-spec" data-chart="chart-{chart.id}">{payload}</script>')
+        data = data_table(chart)
     else:
         parts = chart.print_figures()
         def alt(n: int) -> str:
@@ -130,14 +130,47 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
 
         body = "\n".join(f'<div class="chart-part"><img src="figures/{stem}.svg" alt="{alt(n)}"></div>'
                           for n, stem in enumerate(parts, start=1))
+        data = ""
     classes = "chart" + (" chart-wide" if chart.wide else "") + (" chart-split" if chart.print_parts else "")
     return Markup(
         "```{=html}\n"
         f'<figure class="{classes}" id="fig-{chart.id}" data-chart-id="{chart.id}">\n'
         f'<div class="chart-title">{escape(chart.title)}</div>\n{body}\n'
-        f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n'
+        f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n{data}'
         "</figure>\n```"
     )
+
+
+TABLE_ROWS = 30   # rows of a chart's data shown under it on the site; the CSV has them all
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def data_table(chart: Chart) -> str:
+    """The data behind a chart as a table a reader can open under it (and a screen reader can read), with its CSV."""
+    csv = f'<a href="downloads/{chart.id}.csv">CSV</a>'
+    rows = chart.table
+    if not rows:
+        return f'<div class="chart-data">Data: {csv}</div>\n'
+    columns = list(rows[0])
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+                   for row in rows[:TABLE_ROWS])
+    shown = (f"the first {TABLE_ROWS} of {len(rows):,} rows; all of them in the {csv}" if len(rows) > TABLE_ROWS
+             else f"also as {csv}")
+    return (f'<details class="chart-data"><summary>Data behind this chart ({len(rows):,} rows)</summary>\n'
+            f'<div class="chart-table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>\n'
+            f'<p class="chart-table-note">Values to four significant figures, {shown}.</p></details>\n')
 
 
 def blank_chart(chart: Chart, flavour: str) -> Markup:
