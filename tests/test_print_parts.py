@@ -106,3 +106,16 @@ def test_links_in_the_pdf_stay_inside_it(project):
                 internal += 1
     assert internal >= 20, "the contents and the cross-references link inside the PDF"
     assert not [uri for uri in external if not uri.startswith(("http://", "https://"))], external
+
+
+def test_every_internal_link_of_the_pdf_has_its_target(project, charts):
+    from supportlens.render.pages import render_pages
+    from supportlens.render.pdf import PRINTED, print_html
+
+    context = json.loads((project / "report" / "context.json").read_text())
+    html = print_html(context, render_pages(context, charts, project, flavour="print", pages=PRINTED), project)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert len(targets) >= 15
+    assert targets <= ids, sorted(targets - ids)
+    assert not re.search(r'href="[a-z_]+\.html', html), "a link to a site page is left in the PDF"

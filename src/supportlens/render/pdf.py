@@ -45,12 +45,15 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
 _FILE_LINK = re.compile(r'<a href="downloads/[^"]*"[^>]*>(?P<text>.*?)</a>', re.S)
+_IN_PAGE_LINK = re.compile(r'href="#(?P<anchor>[^"]+)"')
 
 
-def internal_links(html: str) -> str:
+def internal_links(html: str, page_id: str) -> str:
     """The site's page links as links inside the PDF: ``sla.html#by-priority`` → ``#sla-by-priority``,
-    ``sla.html`` → its section. Links to what the PDF does not hold (the explorer, downloads) keep only their text."""
+    ``sla.html`` → its section, ``#gaps`` on the staffing page → ``#staffing-gaps`` (ids carry their page
+    in the PDF). Links to what the PDF does not hold (the explorer, downloads) keep only their text."""
     printed = {page.id for page in PRINTED}
+    html = _IN_PAGE_LINK.sub(lambda m: f'href="#{page_id}-{m["anchor"]}"', html)
 
     def relink(match: re.Match) -> str:
         page, anchor = match["page"], match["anchor"]
@@ -66,14 +69,14 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
     """The whole report as one HTML document for WeasyPrint."""
     env = environment(root)
     summary = render_markdown(print_pages["index"], id_prefix="index-")
-    summary.html = internal_links(summary.html)
+    summary.html = internal_links(summary.html, "index")
     sections = []
     for page in PRINTED:
         if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
-                         "html": internal_links(rendered.html), "toc": rendered.toc})
+                         "html": internal_links(rendered.html, page.id), "toc": rendered.toc})
     css = (template_dir(root) / "print" / "print.css").read_text(encoding="utf-8")
     return env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
