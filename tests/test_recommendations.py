@@ -152,3 +152,4 @@ def test_actions_that_do_not_pay_back_are_listed_apart(project):
     for r in recs:
         at = page.index(f"{{#rec-{r['rank']}}}")
         assert (at > considered) == (r in losing), r["rank"]
+    assert "**Steps.**" not in page[considered:], "an action that is not recommended gets no steps or owner"
