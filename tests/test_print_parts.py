@@ -119,3 +119,11 @@ def test_every_internal_link_of_the_pdf_has_its_target(project, charts):
     assert len(targets) >= 15
     assert targets <= ids, sorted(targets - ids)
     assert not re.search(r'href="[a-z_]+\.html', html), "a link to a site page is left in the PDF"
+
+
+def test_the_executive_summary_is_one_page(project):
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(project / "_site" / "report.pdf").pages]
+    assert "Executive summary" in pages[1] and "Top three actions" in pages[1]
+    assert pages[2].lstrip().startswith("Contents"), "the summary runs over onto a second page"
