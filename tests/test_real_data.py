@@ -3,6 +3,7 @@ each loads through its preset without a traceback, and the seeds' published figu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,9 @@ def test_every_example_builds_its_charts_and_pages(example, tmp_path):
     for flavour in ("site", "print"):
         pages = render_pages(context, charts, ROOT, flavour=flavour)
         assert set(pages) == {page.id for page in PAGES}
+    for page_id, text in pages.items():   # print: a real export with hundreds of groups or products stays readable
+        longest = max((len(block.splitlines()) - 2 for block in re.findall(r"(?:^\|.*\|\n)+", text, re.M)), default=0)
+        assert longest <= 60, f"{page_id}: a table of {longest} rows in the PDF"
     for chart in charts.values():
         assert chart.figure.data, f"{chart.id} has no traces"
         assert chart.takeaway and chart.alt
