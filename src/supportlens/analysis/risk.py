@@ -182,7 +182,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     test = known & month.isin(test_months)
     for name, mask in (("training", train), ("validation", validation), ("test", test)):
         if mask.sum() < 200 or label[mask].sum() < 20 or label[mask].sum() > mask.sum() - 20:
-            raise NotEnoughHistory(f"the {name} months hold too few tickets or breaches to fit and test a model "
+            raise NotEnoughHistory(f"needs more tickets and breaches in the {name} months to fit and test a model "
                                    f"({int(mask.sum())} tickets, {int(label[mask].sum())} breaches)")
     rng = np.random.default_rng(config.seed)
     train_index = np.flatnonzero(train.to_numpy())
