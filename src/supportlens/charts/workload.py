@@ -10,6 +10,9 @@ from .base import PALETTE, Chart, house_layout
 GROUP_COLOURS = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "grey", "yellow")]
 
 
+SHOWN = 15   # groups and named categories, as in the page's tables
+
+
 def _workload(context: dict) -> dict | None:
     return (context.get("diagnostics") or {}).get("workload")
 
@@ -18,7 +21,8 @@ def agent_load(context: dict) -> Chart | None:
     workload = _workload(context)
     if not workload or not workload["agents"]:
         return None
-    groups = workload["groups"]
+    # the groups with the most tickets (as the page's table): hundreds of boxes would be unreadable
+    groups = sorted(workload["groups"], key=lambda g: -g["tickets"])[:SHOWN]
     fig = go.Figure()
     for k, g in enumerate(groups):
         members = [a for a in workload["agents"] if (a["group"] or "(not set)") == g["group"]]
@@ -35,6 +39,8 @@ def agent_load(context: dict) -> Chart | None:
                     f"{fmt_num(worst['busiest_to_median'])}× the median.")
     else:
         takeaway = "Every group has a single agent: no imbalance within groups to measure."
+    if len(workload["groups"]) > SHOWN:
+        takeaway += f" Shown: the {SHOWN} of {fmt_int(len(workload['groups']))} groups with the most tickets."
     house_layout(fig, x_title="Group", y_title=f"Tickets solved per agent ({workload['window']})")
     return Chart("agent_load", "workload", "Tickets solved per agent, by group", takeaway,
                  f"Box plots with every agent as a point: tickets solved per agent in each group. {takeaway}", fig,
@@ -87,9 +93,12 @@ def automation_candidates(context: dict) -> Chart | None:
     rows = [c for c in workload["categories"] if c["resolution"]["value"] is not None]
     if not rows:
         return None
+    # the largest categories and every candidate (as in the page's table): hundreds of small ones would pile up
+    shown = {c["category"] for c in rows[:SHOWN]} | {c["category"] for c in rows if c["candidate"]}
+    plotted = [c for c in rows if c["category"] in shown]
     fig = go.Figure()
     for candidate, colour, name in ((True, PALETTE["green"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
-        group = [c for c in rows if c["candidate"] == candidate]
+        group = [c for c in plotted if c["candidate"] == candidate]
         if not group:
             continue
         fig.add_scatter(
@@ -109,6 +118,8 @@ def automation_candidates(context: dict) -> Chart | None:
                     f"one-touch tickets).")
     else:
         takeaway = "No category meets every automation criterion (volume, short resolution, few escalations, one-touch)."
+    if len(plotted) < len(rows):
+        takeaway += f" Shown: the {SHOWN} largest of {fmt_int(len(rows))} categories and every candidate."
     house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "
