@@ -18,8 +18,18 @@ def _grid(slots: list[dict], value) -> list[list[float | None]]:
     return [[value(slots[d * 24 + h]) for h in range(24)] for d in range(7)]
 
 
-def _heatmap(chart_id: str, title: str, slots: list[dict], value, colour_title: str, fmt, takeaway: str,
-             colorscale: str, tickformat: str | None = None) -> Chart:
+def _heatmap(context: dict, chart_id: str, title: str, value, colour_title: str, fmt, takeaway,
+             colorscale: str, tickformat: str | None = None) -> Chart | None:
+    """A weekday × hour heatmap of ``value`` per slot of the staffing plan; ``takeaway(peak, when)`` describes the
+    slot with the highest value. None without a plan, or when no slot has a value (e.g. no first responses)."""
+    plan = _plan(context)
+    if not plan:
+        return None
+    slots = plan["slots"]
+    peak = max((s for s in slots if value(s) is not None), key=value, default=None)
+    if peak is None:
+        return None
+    sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC")
     z = _grid(slots, value)
     text = [[fmt(v) for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
@@ -30,59 +40,31 @@ def _heatmap(chart_id: str, title: str, slots: list[dict], value, colour_title: 
     fig.update_yaxes(autorange="reversed", rangemode=None, showgrid=False)
     fig.update_xaxes(tickmode="linear", dtick=2, showgrid=False)
     table = [{"weekday": DAYS[s["weekday"]], "hour_utc": s["hour"], colour_title: value(s)} for s in slots]
-    return Chart(chart_id, "staffing", title, takeaway, f"Heatmap of {colour_title.lower()} by weekday and hour. {takeaway}",
+    return Chart(chart_id, "staffing", title, sentence, f"Heatmap of {colour_title.lower()} by weekday and hour. {sentence}",
                  fig, table)
 
 
-def _peak(slots: list[dict], value) -> dict | None:
-    """The hour of the week with the highest value; None when no hour has one (e.g. an export without first responses)."""
-    rated = [s for s in slots if value(s) is not None]
-    return max(rated, key=value, default=None)
-
-
 def volume_heatmap(context: dict) -> Chart | None:
-    plan = _plan(context)
-    if not plan:
-        return None
-    slots = plan["slots"]
-    peak = _peak(slots, lambda s: s["arrivals_per_hour"])
-    if peak is None:
-        return None
-    takeaway = (f"Demand peaks {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC at "
-                f"{fmt_num(peak['arrivals_per_hour'])} tickets an hour.")
-    return _heatmap("staffing_volume", "Tickets created per hour, by weekday and hour", slots,
+    return _heatmap(context, "staffing_volume", "Tickets created per hour, by weekday and hour",
                     lambda s: s["arrivals_per_hour"], "Tickets per hour", lambda v: f"{fmt_num(v)} tickets/h",
-                    takeaway, "Blues")
+                    lambda peak, when: f"Demand peaks {when} at {fmt_num(peak['arrivals_per_hour'])} tickets an hour.",
+                    "Blues")
 
 
 def first_response_heatmap(context: dict) -> Chart | None:
-    plan = _plan(context)
-    if not plan:
-        return None
-    slots = plan["slots"]
-    peak = _peak(slots, lambda s: s["median_first_response_minutes"])
-    if peak is None:
-        return None
-    takeaway = (f"The slowest first responses are for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
-                f"a median of {fmt_minutes(peak['median_first_response_minutes'])}.")
-    return _heatmap("staffing_first_response", "Median first response, by weekday and hour of creation", slots,
-                    lambda s: s["median_first_response_minutes"], "Median first response (minutes)",
-                    lambda v: fmt_minutes(v), takeaway, "Oranges")
+    return _heatmap(context, "staffing_first_response", "Median first response, by weekday and hour of creation",
+                    lambda s: s["median_first_response_minutes"], "Median first response (minutes)", fmt_minutes,
+                    lambda peak, when: (f"The slowest first responses are for tickets created {when}: "
+                                        f"a median of {fmt_minutes(peak['median_first_response_minutes'])}."),
+                    "Oranges")
 
 
 def breach_heatmap(context: dict) -> Chart | None:
-    plan = _plan(context)
-    if not plan:
-        return None
-    slots = plan["slots"]
-    peak = _peak(slots, lambda s: s["first_response"]["value"])
-    if peak is None:
-        return None
-    takeaway = (f"First-response breaches peak for tickets created {DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC: "
-                f"{fmt_pct(peak['first_response']['value'])} of completed SLAs.")
-    return _heatmap("staffing_breach", "First-response breach rate, by weekday and hour of creation", slots,
-                    lambda s: s["first_response"]["value"], "First-response breach rate", lambda v: fmt_pct(v),
-                    takeaway, "Reds", ".0%")
+    return _heatmap(context, "staffing_breach", "First-response breach rate, by weekday and hour of creation",
+                    lambda s: s["first_response"]["value"], "First-response breach rate", fmt_pct,
+                    lambda peak, when: (f"First-response breaches peak for tickets created {when}: "
+                                        f"{fmt_pct(peak['first_response']['value'])} of completed SLAs."),
+                    "Reds", ".0%")
 
 
 def gap_chart(context: dict) -> Chart | None:
