@@ -84,20 +84,30 @@ DRAW_ORDER = """
 window.__drawOrder = [];
 new MutationObserver(function () {
   document.querySelectorAll('.plotly-chart').forEach(function (chart) {
-    if (chart.querySelector('.main-svg') && window.__drawOrder.indexOf(chart.id) < 0) window.__drawOrder.push(chart.id);
+    if (chart.querySelector('.main-svg') && window.__drawOrder.indexOf(chart.id) < 0) {
+      window.__drawOrder.push(chart.id);
+    }
   });
 }).observe(document, {childList: true, subtree: true});
-// the document is parsed, the deferred scripts (plotly.min.js, assets/charts.js) have not run yet
+// the document is parsed and styled, the deferred scripts (plotly.min.js, assets/charts.js) have not run yet:
+// scroll to the last chart then (before its stylesheet has loaded the layout is not the one charts.js sees)
+function scrollToLast() {
+  var charts = document.querySelectorAll('.plotly-chart');
+  charts[charts.length - 1].scrollIntoView();
+  window.__inView = inView();
+  window.__drawnBeforeScroll = window.__drawOrder.length;
+}
 document.addEventListener('readystatechange', function () {
-  if (document.readyState === 'interactive') {
-    var charts = Array.prototype.slice.call(document.querySelectorAll('.plotly-chart'));
-    charts[charts.length - 1].scrollIntoView();
-    window.__inView = charts.filter(function (chart) {
-      var box = chart.getBoundingClientRect();
-      return box.bottom > 0 && box.top < window.innerHeight;
-    }).map(function (chart) { return chart.id; });
-  }
+  if (document.readyState !== 'interactive') return;
+  var sheet = document.querySelector('link[rel=stylesheet]');
+  if (sheet.sheet) scrollToLast(); else sheet.addEventListener('load', scrollToLast);
 });
+function inView() {
+  return Array.prototype.slice.call(document.querySelectorAll('.plotly-chart')).filter(function (chart) {
+    var box = chart.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }).map(function (chart) { return chart.id; });
+}
 """
 
 
@@ -108,6 +118,7 @@ def test_the_chart_in_view_is_drawn_first_and_the_others_without_scrolling(page,
     assert len(ids) >= 4
     page.wait_for_function(f"window.__drawOrder.length === {len(ids)}", timeout=20_000)
     order, in_view = page.evaluate("window.__drawOrder"), page.evaluate("window.__inView")
+    assert page.evaluate("window.__drawnBeforeScroll") == 0
     assert ids[-1] in in_view and ids[0] not in in_view
     assert order[:len(in_view)] == in_view     # the charts in view first, though they are the last of the page
     assert order[len(in_view):] == [i for i in ids if i not in in_view]   # then the rest in page order, without a scroll
