@@ -27,10 +27,10 @@ def main() -> None:
                         "--out", str(data)], cwd=ROOT, check=True)
 
     import statsmodels.tsa.api  # noqa: F401  (the import itself is not the analyses' cost)
-    from supportlens.analysis.diagnostics import run_diagnostics
-    from supportlens.analysis.period import reporting_period
-    from supportlens.analysis.sla import ticket_clocks
-    from supportlens.analysis.volume import backlog
+    from supportlens.analysis import run_diagnostics
+    from supportlens.analysis.core.period import reporting_period
+    from supportlens.analysis.sla.summary import ticket_clocks
+    from supportlens.analysis.core.volume import backlog
     from supportlens.config import Config
     from supportlens.ingest import load_dataset
 

@@ -3,8 +3,10 @@
     python scripts/context_snapshots.py write DIR     # context of each config -> DIR/<name>.json
     python scripts/context_snapshots.py compare DIR   # exit 1 and name each difference when one differs
 
-Run `write` before a change that should not move a number and `compare` after it. The sample must
-exist (`supportlens sample`); examples whose data is not beside the repository are skipped with a note.
+Run `write` before a change that should not move a number and `compare` after it. A changed or
+removed value fails; a new field is listed but allowed (a result that gained a decision, say). The
+sample must exist (`supportlens sample`); examples whose data is not beside the repository are
+skipped with a note.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from supportlens.analysis import analyse
 from supportlens.config import load_config
 from supportlens.context import build_context
 from supportlens.ingest import load_dataset
+from supportlens.sample.what_if import check_on_simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +36,7 @@ def context_of(path: Path) -> dict | None:
         print(f"skip {path.name}: {config.data.tickets} is not here", file=sys.stderr)
         return None
     dataset = load_dataset(config, ROOT)
-    context = build_context(dataset, analyse(dataset, config), config)
+    context = build_context(dataset, check_on_simulator(analyse(dataset, config), dataset, config), config)
     context["provenance"].pop("versions", None)   # the package version is not a number of the report
     return context
 
@@ -68,10 +71,12 @@ def main(mode: str, folder: str) -> int:
             print(f"wrote {target}")
             continue
         found = differences(json.loads(target.read_text()), json.loads(json.dumps(context)))
-        print(f"{name}: {'identical' if not found else f'{len(found)} differences'}")
-        for line in found[:40]:
+        added = [line for line in found if line.endswith(": added")]
+        changed = [line for line in found if not line.endswith(": added")]
+        print(f"{name}: " + ("identical" if not found else f"{len(changed)} changed or removed, {len(added)} added"))
+        for line in changed[:40] + added[:20]:
             print(f"  {line}")
-        failed += bool(found)
+        failed += bool(changed)
     return 1 if failed else 0
 
 

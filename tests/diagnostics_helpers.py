@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from supportlens.analysis.segment_frame import Window
+from supportlens.analysis.drivers.frame import Window
 
 T0 = pd.Timestamp("2026-02-02T09:00:00Z")   # a Monday
 

@@ -22,6 +22,7 @@ from .context import build_context, write_context
 from .ingest import load_dataset
 from .render.pages import render_pages, write_pages
 from .render.pdf import PRINTED, chart_browser, export_svgs, print_html, write_pdf
+from .sample.what_if import check_on_simulator
 from .render.site import add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir
 
 
@@ -60,7 +61,7 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
         with step("ingest", "Reading exports"):
             dataset = load_dataset(config, root)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-            analysis = analyse(dataset, config)
+            analysis = check_on_simulator(analyse(dataset, config), dataset, config)
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")

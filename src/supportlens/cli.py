@@ -83,7 +83,7 @@ def sample(
 @app.command()
 def check(config: ConfigOption = Path("supportlens.yml")) -> None:
     """Validate the config and the exports: the importer used, the mapping, the data-quality summary."""
-    from .analysis.quality import CHECKS
+    from .analysis.data_quality import CHECKS
     from .ingest import load_dataset
 
     try:

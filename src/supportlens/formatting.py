@@ -154,7 +154,7 @@ def plotly_text(value: object) -> str:
 
 
 def fmt_metric(value: float | None, metric: str) -> str:
-    """A segment metric in its unit (see analysis.segments.METRICS)."""
+    """A segment metric in its unit (see analysis.drivers.segments.METRICS)."""
     unit = {"resolution_breach": "share", "first_response_breach": "share", "first_response": "minutes",
             "resolution": "hours", "csat": "score"}.get(metric, metric)
     return fmt_value(value, unit)

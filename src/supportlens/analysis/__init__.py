@@ -1,46 +1,109 @@
-"""Analysis: one module per question, pure functions from the Dataset to plain results.
+"""Analysis: the questions of the report, one folder or module each; pure functions from the Dataset
+to typed results (no I/O, no HTML).
 
-An analysis that needs data the export lacks raises ``MissingData`` with a
-reason a reader understands; ``optional`` turns that into a ``skipped`` entry
-shown in the report, and the result is ``None``.
+    core/         reporting period, SLA clocks, volume and backlog, missing data, statistics
+    sla/          headline KPIs, breach rates by priority and hour, the explorer's cube
+    drivers/      where and why we breach: segments, the adjusted model, survival
+    trends.py     weekly and monthly series, seasonality, forecast
+    accounts.py   concentration, top accounts, tenure
+    workload.py   load per agent and group, congestion, automation candidates
+    escalations/  the event log as a process; before/after a change
+    staffing/     Erlang C against the schedule
+    risk/         the breach-risk model
+    actions/      recommendations and their ROI
+    findings.py   the key findings of the summary
+    data_quality.py  what the export lacked and what was done
+
+``analyse`` runs them in order. An analysis whose data is missing raises ``MissingData``; it is
+skipped with its reason (``skipped``) and the others still run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..config import Config
 from ..dataset import Dataset
-from .cube import Cube, explorer_cube
-from .escalations import EscalationAnalysis, analyse_escalations, escalation_findings
-from .diagnostics import Diagnostics, run_diagnostics
+from .accounts import AccountReport, account_report
+from .actions.plan import Actions, plan_actions
+from .core.missing import MissingData, optional
+from .core.period import ReportingPeriod, reporting_period
+from .core.volume import Backlog, MonthVolume, backlog, monthly_volume
+from .data_quality import QualityReport, quality_report
+from .drivers.adjusted import BreachModel, breach_model
+from .drivers.frame import diagnostic_window, segment_frame
+from .drivers.segments import SegmentReport, segment_report, ticket_arrays
+from .drivers.survival import ResolutionSurvival, resolution_survival
+from .escalations.before_after import InterruptedSeries, interrupted_series
+from .escalations.process import EscalationAnalysis, analyse_escalations, escalation_findings
 from .findings import Finding, diagnostic_findings, key_findings, ranked
-from .interrupted import InterruptedSeries, interrupted_series
-from .kpis import Kpi, headline_kpis
-from .period import ReportingPeriod, reporting_period
-from .quality import QualityReport, quality_report
-from .sla import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
-from .volume import Backlog, MonthVolume, backlog, monthly_volume
-from .actions import Actions, plan_actions
+from .sla.explorer import Cube, explorer_cube
+from .sla.kpis import Kpi, headline_kpis
+from .sla.summary import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
+from .trends import TrendReport, trend_report
+from .workload import WorkloadReport, workload_report
 
-T = TypeVar("T")
+__all__ = ["Analysis", "Diagnostics", "MissingData", "analyse", "optional"]
+
+@dataclass(frozen=True)
+class Diagnostics:
+    window: str
+    window_kind: str
+    tickets: int
+    segments: SegmentReport | None
+    model: BreachModel | None
+    survival: ResolutionSurvival | None
+    trends: TrendReport | None
+    accounts: AccountReport | None
+    workload: WorkloadReport | None
 
 
-class MissingData(Exception):
-    """The data lacks what an analysis needs; the message says what it would need."""
+def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> tuple[SegmentReport, BreachModel | None]:
+    if len(window) < 2 * config.segments.min_tickets:
+        raise MissingData(f"needs at least {2 * config.segments.min_tickets} tickets in {span.label}; it holds {len(window)}")
+    extra = [c for c in config.segments.extra_dimensions
+             if c in window.columns or (dataset.accounts is not None and c in dataset.accounts.columns)]
+    frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra)
+    report = segment_report(window, frame, specs, unavailable, span, config.findings, config.segments.min_tickets, config.seed)
+    model = breach_model(ticket_arrays(window), frame, specs, config.findings.alpha, config.segments.model_max_rows, config.seed)
+    return report, model
 
 
-def optional(name: str, skipped: list[dict], func: Callable[..., T], *args, **kwargs) -> T | None:
-    """Run an analysis that may lack its data; record why it was skipped."""
-    try:
-        return func(*args, **kwargs)
-    except MissingData as reason:
-        skipped.append({"analysis": name, "reason": str(reason)})
-        return None
+def run_diagnostics(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod,
+                    backlog: Backlog, skipped: list[dict]) -> Diagnostics:
+    # One BLAS thread: the matrices here are small, and a BLAS thread pool on a busy machine costs 10-20x.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(dataset, config, clocks, period, backlog, skipped)
+
+
+def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod, backlog: Backlog,
+         skipped: list[dict]) -> Diagnostics:
+    if backlog is None or not clocks["created_at"].notna().any():
+        skipped.append({"analysis": "why we breach, trends, accounts and workload",
+                        "reason": "needs the tickets' creation time, which the export does not have"})
+        return Diagnostics("", "all", 0, None, None, None, None, None, None)
+    window, span = diagnostic_window(clocks, period, config.period.diagnostics)
+    both = optional("segment diagnostics", skipped, _segments, window, span, dataset, config)
+    segments, model = both if both is not None else (None, None)
+    if segments is not None and model is None:
+        skipped.append({"analysis": "breach regression", "reason": "needs at least 50 completed resolution SLAs "
+                        "with both outcomes and a dimension to adjust for"})
+    survival = resolution_survival(window, config.sla, span.label, config.findings.alpha) if len(window) else None
+    trends = trend_report(clocks, backlog, period.as_of, config.trends)
+    for note in trends.notes:
+        skipped.append(note)
+    days = max((span.end - span.start).total_seconds() / 86400, 1.0)
+    accounts = optional("accounts", skipped, account_report, window, dataset.accounts, segments, span.end,
+                        config.accounts.top_accounts, config.accounts.dominant_share, config.publish.allow_personal_data,
+                        days)
+    workload = workload_report(window, clocks, dataset.agents, backlog, span.label, days, config.workload,
+                               config.publish.allow_personal_data)
+    for note in workload.notes:
+        skipped.append(note)
+    return Diagnostics(span.label, span.kind, len(window), segments, model, survival, trends, accounts, workload)
 
 
 @dataclass
@@ -63,6 +126,7 @@ class Analysis:
     interrupted: InterruptedSeries | None = None
     actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
     diagnostics: Diagnostics | None = None
+    clocks: pd.DataFrame | None = field(default=None, repr=False)   # per ticket; not in the context
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -77,7 +141,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     skipped = []
     dated = dataset.has("tickets", "created_at")
 
-    def needs_creation_time(func: Callable[..., T], *args) -> T:
+    def needs_creation_time(func, *args):
         if not dated:
             raise MissingData("needs the tickets' creation time, which the export does not have")
         return func(*args)
@@ -92,7 +156,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         if not dataset.has("tickets", column):
             skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
     escalations = optional("escalation process", skipped, analyse_escalations, dataset.events, tickets, clocks,
-                           period.as_of, config, dataset.sample_truth)
+                           period.as_of, config)
     escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
                  if dataset.has("tickets", "escalated") else None)
     interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
@@ -100,7 +164,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                            config.findings.alpha)
     sla_all = summarise_sla(clocks, config.sla)
     actions = optional("staffing, breach-risk model and recommendations", skipped, needs_creation_time,
-                       plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics, escalations)
+                       plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
+                       diagnostics.workload, escalations)
     analysis = Analysis(
         actions=actions,
         period=period,
@@ -118,6 +183,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         escalations=escalations,
         interrupted=interrupted,
         diagnostics=diagnostics,
+        clocks=clocks,
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
     return analysis

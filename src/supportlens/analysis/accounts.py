@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sstats
 
-from .segments import Comparison, SegmentReport
-from .stats import Estimate, Rate, gini, kaplan_meier, lorenz, wilson
+from .drivers.segments import Comparison, SegmentReport
+from .core.missing import MissingData
+from .core.stats import Estimate, Rate, gini, kaplan_meier, lorenz, wilson
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,6 @@ def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments
                    window_end: pd.Timestamp, top_n: int, dominant_share: float, allow_names: bool,
                    window_days: float) -> AccountReport:
     """``window_days`` (the window's length in days) turns ticket counts into tickets a year."""
-    from . import MissingData
-
     if "account_id" not in window or window["account_id"].notna().sum() == 0:
         raise MissingData("needs an account_id on the tickets")
     counts, with_silent = _base(window, accounts, window_end)

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import Findings
-from .kpis import Kpi
-from .sla import HourBreach, SlaSummary
-from .stats import benjamini_hochberg, two_proportion_p
+from .sla.kpis import Kpi
+from .sla.summary import HourBreach, SlaSummary
+from .core.stats import benjamini_hochberg, two_proportion_p
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import Trends
-from .stats import Rate, wilson
-from .volume import Backlog
+from .core.stats import Rate, wilson
+from .core.volume import Backlog
 
 
 class NotEnoughHistory(Exception):

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import Workload
-from .stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
-from .volume import Backlog
+from .core.stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
+from .core.volume import Backlog
 
 # fewest solved tickets a category's one-touch rate is judged on
 MIN_SOLVED = 30

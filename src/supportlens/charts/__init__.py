@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import (accounts, communication, drivers, escalations, explorer, recommendations, risk, sla, staffing, summary,
-               trends, workload)
+from . import (accounts, communication, drivers, escalations, explorer, recommendations, risk, sla, staffing, summary, trends, workload)
 from .base import PALETTE, Chart
 
 REGISTRY: dict[str, Callable[[dict], Chart | None]] = {

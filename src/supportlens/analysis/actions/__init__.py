@@ -1,0 +1,1 @@
+"""What fixing it saves: the ranked recommendations, their impact and ROI ranges."""

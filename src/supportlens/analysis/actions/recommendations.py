@@ -1,0 +1,283 @@
+"""Recommendations: rules that fire on findings, each with its evidence, impact range,
+owner, timeline and success metric; ranked by median net annual benefit.
+
+Nothing fires without evidence: each rule needs a significant and material finding
+(coverage gap, priority inversion, escalation bottleneck), a measured concentration
+(dominant accounts, automation candidates) or a risk model that beats its baseline.
+The rules compute none of that evidence: they read the results of the analysis that
+owns it and shows it on its page (staffing.py, sla.py, accounts.py, workload.py,
+handoffs.py, risk.py), so a recommendation quotes the same numbers as its page.
+Money per year in ``publish.currency``; shares 0-1. Templates write the sentences and
+steps from ``facts``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...canonical import PRIORITIES
+from ...config import Config
+from ..escalations.handoffs import Bottleneck
+from ..risk.model import RiskModel
+from .roi import HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws, uniform_draws
+from ..sla.summary import PriorityInversion
+from ..staffing.plan import StaffingPlan
+from ..workload import CategoryAutomation, one_touch_solved
+
+SLAS = (("first_response", "first_response_state"), ("resolution", "resolution_state"))
+
+OWNER = {"coverage": "Workforce manager", "priority_team": "Head of support",
+         "account_management": "Customer success lead", "self_service": "Knowledge and support-operations lead",
+         "escalation": "Leads of the teams on both sides of the handoff", "risk_review": "Shift team leads"}
+TIMELINE = {"coverage": "re-time shifts in 2 weeks; hires within 8 weeks", "priority_team": "within one quarter",
+            "account_management": "first reviews within 30 days", "self_service": "within two quarters",
+            "escalation": "handoff targets in 4 weeks", "risk_review": "start next week"}
+
+
+@dataclass(frozen=True)
+class SuccessMetric:
+    label: str
+    unit: str            # share, tickets, hours
+    baseline: float
+    target: float
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str
+    rank: int
+    evidence_page: str           # the page that shows the evidence the rule fired on (the card links there)
+    evidence_chart: str | None   # and its chart there: a recommendation never charts that evidence again
+    impact: Impact
+    owner: str
+    timeline: str
+    metric: SuccessMetric
+    facts: dict = field(default_factory=dict)
+    pays_back: bool = True       # median net benefit a year > 0 at the configured costs; else listed as considered, not recommended
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the rules look at, each part from the analysis that owns it."""
+
+    clocks: pd.DataFrame
+    staffing: StaffingPlan | None
+    risk: RiskModel | None
+    inversion: PriorityInversion | None         # sla.priority_inversion of the whole span
+    accounts: list[dict]                        # the accounts page's dominant accounts (Concentration.dominant)
+    automation: list[CategoryAutomation]        # the workload page's automation candidates
+    bottleneck: Bottleneck | None               # the escalations page's bottleneck, when it is a finding
+    years: float                                # the span of ``clocks``
+
+
+def recommend(evidence: Evidence, config: Config) -> list[Recommendation]:
+    rng = np.random.default_rng([config.seed, 5])
+    rules = (priority_rule, account_rule, self_service_rule, escalation_rule, risk_review_rule)
+    found = coverage_rules(evidence, config, rng)
+    found += [r for r in (rule(evidence, config, rng) for rule in rules) if r is not None]
+    found.sort(key=lambda r: -r.impact.net_benefit_per_year.median)
+    return [Recommendation(**{**r.__dict__, "rank": i + 1, "pays_back": r.impact.net_benefit_per_year.median > 0})
+            for i, r in enumerate(found)]
+
+
+def _slots(clocks: pd.DataFrame) -> np.ndarray:
+    return (clocks["created_at"].dt.day_of_week * 24 + clocks["created_at"].dt.hour).to_numpy()
+
+
+def excess_breaches(clocks: pd.DataFrame, worse: np.ndarray, better: np.ndarray, years: float, config: Config,
+                    rng: np.random.Generator, slas=SLAS) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of the breaches a year (and their cost) in ``worse`` above the rates of ``better``,
+    per priority and SLA, times the effectiveness range."""
+    draws = config.recommendations.draws
+    effect = uniform_draws(config.recommendations.effectiveness, draws, rng)
+    count, value = np.zeros(draws), np.zeros(draws)
+    for _, column in slas:
+        state = clocks[column]
+        breached, completed = (state == "breached").to_numpy(), state.isin(["achieved", "breached"]).to_numpy()
+        for priority in PRIORITIES:
+            mine = (clocks["priority"] == priority).to_numpy()
+            a, b = worse & mine & completed, better & mine & completed
+            if a.sum() == 0 or b.sum() == 0:
+                continue
+            excess = np.clip(rate_draws(breached[a].sum(), a.sum(), draws, rng)
+                             - rate_draws(breached[b].sum(), b.sum(), draws, rng), 0, None)
+            avoided = excess * a.sum() / years * effect
+            count += avoided
+            value += avoided * config.costs.breach[priority]
+    return count, value
+
+
+def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
+    """One recommendation per gap block (weekdays, weekends): cover its hours, first by moving
+    agent hours from slots of the same days that have more agents than Erlang C requires,
+    then by hiring for the rest."""
+    plan = ev.staffing
+    if plan is None or plan.gap is None:
+        return []
+    slot = _slots(ev.clocks)
+    shortfall = np.array([s.shortfall for s in plan.slots], dtype=float)
+    staffed = (shortfall <= 0)[slot]
+    out = []
+    for block in plan.gap.blocks:
+        flagged = np.zeros(168, dtype=bool)
+        flagged[[d * 24 + h for d in block.days for h in block.hours
+                 if plan.slots[d * 24 + h].gap]] = True
+        count, value = excess_breaches(ev.clocks, flagged[slot], staffed, ev.years, config, rng)
+        extra = np.where(flagged, np.ceil(np.clip(shortfall, 0, None)), 0)
+        same_days = (np.arange(168) // 24 >= 5) == (block.days[0] >= 5)
+        moved = min(extra.sum(), np.clip(-shortfall[same_days], 0, None).sum())
+        hired = max(0.0, extra.sum() - moved)
+        cost = hired * WEEKS_PER_YEAR * config.costs.agent_hour
+        one_off = config.costs.hire_per_agent * math.ceil(hired / HOURS_PER_FTE_WEEK - 1e-9)
+        in_block = flagged[slot]
+        state = ev.clocks["first_response_state"]
+        completed = state.isin(["achieved", "breached"]).to_numpy()
+        rate = float((state == "breached").to_numpy()[in_block & completed].sum() / max(1, (in_block & completed).sum()))
+        facts = {"block": block, "slots": [[int(k // 24), int(k % 24)] for k in np.flatnonzero(flagged)],
+                 "breach_rate_in_gap": rate, "breach_rate_staffed": plan.gap.breach_rate_staffed,
+                 "ratio": rate / plan.gap.breach_rate_staffed if plan.gap.breach_rate_staffed else None,
+                 "tickets_per_year": float(in_block.sum() / ev.years),
+                 "extra_agent_hours_per_week": float(extra.sum()), "moved_agent_hours_per_week": float(moved),
+                 "hired_agent_hours_per_week": float(hired), "hired_fte": float(hired / HOURS_PER_FTE_WEEK),
+                 "extra_by_hour": {str(h): int(extra.reshape(7, 24)[:, h].max()) for h in range(24)
+                                   if extra.reshape(7, 24)[:, h].max() > 0},
+                 "max_adjusted_p": plan.gap.max_adjusted_p, "simulated": None}
+        out.append(Recommendation(
+            "coverage", 0, "staffing", "staffing_gap",
+            impact(count, value, cost, one_off, config.recommendations.interval),
+            OWNER["coverage"], TIMELINE["coverage"],
+            SuccessMetric(f"First-response breach rate of tickets created {block.days_label} "
+                          f"{', '.join(block.hour_ranges)} UTC", "share", rate, plan.gap.breach_rate_staffed), facts))
+    return out
+
+
+def priority_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    inv = ev.inversion
+    if inv is None:
+        return None
+    mine = (ev.clocks["priority"] == inv.priority).to_numpy()
+    tighter = (ev.clocks["priority"] == inv.tighter).to_numpy()
+    draws = config.recommendations.draws
+    effect = uniform_draws(config.recommendations.effectiveness, draws, rng)
+    excess = np.clip(rate_draws(inv.rate.events, inv.rate.n, draws, rng)
+                     - rate_draws(inv.tighter_rate.events, inv.tighter_rate.n, draws, rng), 0, None)
+    count = excess * inv.rate.n / ev.years * effect
+    value = count * config.costs.breach[inv.priority]
+    team = config.costs.dedicated_team
+    facts = {"priority": inv.priority, "tighter": inv.tighter, "rate": inv.rate.value,
+             "tighter_rate": inv.tighter_rate.value, "ratio": inv.ratio, "p_value": inv.p_value,
+             "target_hours": inv.target_hours, "tighter_target_hours": inv.tighter_target_hours,
+             "tickets_per_year": float(mine.sum() / ev.years), "tighter_tickets_per_year": float(tighter.sum() / ev.years)}
+    return Recommendation(
+        "priority_team", 0, "sla", "breach_by_priority",
+        impact(count, value, team["per_year"], team["one_off"], config.recommendations.interval),
+        OWNER["priority_team"], TIMELINE["priority_team"],
+        SuccessMetric(f"Resolution breach rate of {inv.priority} tickets", "share", inv.rate.value,
+                      inv.tighter_rate.value), facts)
+
+
+def _volume_rule(kind: str, ev: Evidence, config: Config, rng, members: np.ndarray, reducible_per_year: float,
+                 reduction: tuple[float, float], costs: dict[str, float], copies: int, evidence: tuple[str, str],
+                 metric: str, metric_per_year: float, facts: dict) -> Recommendation:
+    """Fewer tickets: a share (drawn from ``reduction``) of ``reducible_per_year``, each worth the agent
+    time and the breaches the ``members`` tickets carry on average."""
+    draws = config.recommendations.draws
+    share = uniform_draws(reduction, draws, rng)
+    group = ev.clocks[members]
+    breach_cost = group["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
+    breaches = sum((group[column] == "breached").fillna(False).to_numpy(dtype=bool) for _, column in SLAS)
+    per_ticket_breaches = breaches.sum() / max(1, len(group))
+    per_ticket_value = ((breaches * breach_cost).sum() / max(1, len(group))
+                        + config.staffing.handle_minutes / 60 * config.costs.agent_hour)
+    fewer = reducible_per_year * share
+    per_month = metric_per_year / 12
+    return Recommendation(
+        kind, 0, *evidence,
+        impact(fewer * per_ticket_breaches, fewer * per_ticket_value, costs["per_year"] * copies,
+               costs["one_off"] * copies, config.recommendations.interval),
+        OWNER[kind], TIMELINE[kind],
+        SuccessMetric(metric, "tickets", per_month, per_month - reducible_per_year * float(np.mean(reduction)) / 12),
+        {**facts, "tickets_per_year": metric_per_year, "fewer_tickets_per_year": Range(*np.percentile(fewer, [10, 50, 90]))})
+
+
+def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The accounts page's dominant accounts (share of tickets surely above ``accounts.dominant_share``)."""
+    if not ev.accounts:
+        return None
+    ids = [a["account_id"] for a in ev.accounts]
+    members = ev.clocks["account_id"].astype("string").isin(ids).fillna(False).to_numpy(dtype=bool)
+    per_year = float(sum(a["tickets_per_year"] for a in ev.accounts))
+    return _volume_rule("account_management", ev, config, rng, members, per_year,
+                        config.recommendations.account_reduction, config.costs.account_management, len(ids),
+                        ("accounts", "top_accounts"), f"Tickets a month from {len(ids)} dominant account(s)", per_year,
+                        {"accounts": ev.accounts, "share": float(sum(a["share"] for a in ev.accounts)),
+                         "threshold": config.accounts.dominant_share})
+
+
+def self_service_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The workload page's automation candidates; self-service takes a share of their one-touch tickets
+    (the tickets the workload page counts as what automation could take)."""
+    if not ev.automation:
+        return None
+    clocks = ev.clocks
+    names = [c.category for c in ev.automation]
+    in_candidates = clocks["category"].astype("string").fillna("(not set)").isin(names)
+    members = (in_candidates.fillna(False) & one_touch_solved(clocks)).to_numpy(dtype=bool)
+    one_touch_per_year = float(sum(c.tickets_per_year * c.one_touch.value for c in ev.automation))
+    per_year = float(sum(c.tickets_per_year for c in ev.automation))
+    return _volume_rule("self_service", ev, config, rng, members, one_touch_per_year,
+                        config.recommendations.deflection, config.costs.self_service, 1,
+                        ("workload", "automation_candidates"), "Tickets a month in the automation candidates", per_year,
+                        {"categories": ev.automation, "share": float(sum(c.share for c in ev.automation)),
+                         "one_touch_per_year": one_touch_per_year,
+                         "deflectable_per_year": float(sum(c.deflectable_per_year or 0 for c in ev.automation))})
+
+
+def escalation_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The escalations page's bottleneck (the escalation_bottleneck finding): bring its wait down to
+    the other handoffs' median; the breaches its extra wait explains are the ones it avoids."""
+    neck = ev.bottleneck
+    if neck is None or not neck.found or neck.breaches_within_extra_wait is None:
+        return None
+    h, by_priority = neck.handoff, neck.breaches_within_extra_wait
+    draws = config.recommendations.draws
+    effect = uniform_draws(config.recommendations.effectiveness, draws, rng)
+    avoidable = sum(by_priority.values())
+    count = effect * avoidable / ev.years
+    value = effect * sum(n * config.costs.breach.get(p, 0) for p, n in by_priority.items()) / ev.years
+    process = config.costs.escalation_process
+    target = neck.others_median_wait_hours or 0.0
+    facts = {"handoff": h, "others_median_wait_hours": neck.others_median_wait_hours, "ratio": neck.ratio,
+             "p_value": neck.p_value, "share_of_escalated": neck.share_of_escalated,
+             "avoidable_breaches_per_year": float(avoidable / ev.years)}
+    return Recommendation(
+        "escalation", 0, "escalations", "handoff_matrix",
+        impact(count, value, process["per_year"], process["one_off"], config.recommendations.interval),
+        OWNER["escalation"], TIMELINE["escalation"],
+        SuccessMetric(f"Median wait at the {h.from_label} → {h.to_label} handoff", "hours", h.median_wait_hours,
+                      target), facts)
+
+
+def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    model = ev.risk
+    if model is None or not model.beats_baseline or model.threshold.net_saving_range.low <= 0:
+        return None
+    t = model.threshold
+    review_cost = t.flagged_per_year * config.costs.review
+    net = t.net_saving_range
+    caught = t.breaches_caught_per_year * config.costs.review_prevents
+    result = Impact(Range(caught, caught, caught),
+                    Range(net.low + review_cost, net.median + review_cost, net.high + review_cost),
+                    review_cost, 0.0, net, payback_months(0.0, net.median), t.chance_positive)
+    rate = t.precision or 0.0
+    return Recommendation(
+        "risk_review", 0, "risk", "risk_roc", result, OWNER["risk_review"], TIMELINE["risk_review"],
+        SuccessMetric("Resolution breach rate of tickets flagged at creation", "share", rate,
+                      rate * (1 - config.costs.review_prevents)),
+        {"threshold": t.probability, "precision": t.precision, "recall": t.recall,
+         "flagged_per_year": t.flagged_per_year, "flagged_share": t.flagged_share, "model": model.chosen,
+         "review_prevents": config.costs.review_prevents})

@@ -1,0 +1,256 @@
+"""Every ticket's SLA clocks: elapsed calendar and business time, pauses, cycles and states.
+
+The rules (published on the methodology page):
+
+- Durations are measured in calendar minutes and in business minutes of the
+  ``sla.business_hours`` calendar. The SLA targets run on ``sla.clock``
+  (business by default; the default calendar is open 24/7, so out of the box
+  business time equals calendar time).
+- The first-response SLA runs from creation to the first public agent reply (or
+  to the solve when the ticket was solved without one).
+- The resolution SLA runs from creation to the solve. When the event log shows
+  a reopen and ``sla.reopen`` is ``new_cycle``, the reopen starts a new cycle
+  that runs to the next solve; each cycle is measured against the full target.
+  A solved ticket breached when any cycle overran; an open ticket's state is its
+  running cycle's.
+- While a ticket is in one of ``sla.pause_statuses`` (from the event log) the
+  SLA clock stops.
+- A per-ticket ``due_at`` from the source overrides the resolution target.
+- States: achieved (completed at or before the target), breached (completed
+  after it), active (running, not yet past it), active_breached (running and
+  past it). A ticket without a creation time has no state (missing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...canonical import PRIORITIES, SOLVED_STATUSES
+from ...config import SlaPolicy
+from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
+
+STATES = ("achieved", "breached", "active", "active_breached")
+_TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
+
+
+def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
+                  events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per ticket: elapsed minutes and SLA state for first response and resolution.
+
+    Columns added (minutes unless named otherwise):
+    first_response_minutes, resolution_minutes (calendar, missing while not completed),
+    open_minutes (calendar age at as-of of open tickets), first_response_business_minutes,
+    resolution_business_minutes, open_business_minutes (the same on the business calendar),
+    first_response_sla_minutes, resolution_sla_minutes (time on the SLA clock, pauses excluded;
+    for resolution the longest cycle of a solved ticket or the running cycle of an open one),
+    paused_minutes (SLA-clock time paused across the resolution cycles), resolution_cycles (count),
+    first_response_target_minutes, resolution_target_minutes (the policy's targets),
+    first_response_state, resolution_state (achieved, breached, active, active_breached).
+    """
+    clocks = tickets.copy()
+    n = len(clocks)
+    created = clocks["created_at"]
+    nat = pd.Series(pd.NaT, index=clocks.index, dtype="datetime64[ns, UTC]")
+    solved = clocks["solved_at"] if "solved_at" in clocks else nat
+    # without a first-response column the clock cannot run: no "responded at the solve" stand-in
+    knows_response = "first_response_at" in clocks and clocks["first_response_at"].notna().any()
+    responded = clocks["first_response_at"].fillna(solved) if knows_response else nat
+    is_open = (~clocks["status"].isin(SOLVED_STATUSES) | solved.isna()).to_numpy()
+    dated = created.notna().to_numpy()
+    as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
+
+    first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
+    resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+    clocks["first_response_target_minutes"] = first_target
+    clocks["resolution_target_minutes"] = resolution_target
+
+    business = _business_calendar(clocks, policy, as_of)
+    sla_calendar = business if policy.clock == "business" else calendar_clock().calendar
+    c_ns, r_ns, s_ns = to_ns(created), to_ns(responded), to_ns(solved)
+    has_response = dated & responded.notna().to_numpy()
+    has_solve = dated & ~is_open
+
+    for name, calendar in (("", None), ("_business", business)):
+        def span(end_ns: np.ndarray, valid: np.ndarray) -> np.ndarray:
+            out = np.full(n, np.nan)
+            if valid.any():
+                a, b = c_ns[valid], end_ns[valid]
+                if calendar is not None:
+                    a, b = business_ns_until(calendar, a), business_ns_until(calendar, b)
+                out[valid] = (b - a) / NS_PER_MINUTE
+            return out
+        clocks[f"first_response{name}_minutes"] = span(r_ns, has_response)
+        clocks[f"resolution{name}_minutes"] = span(s_ns, has_solve)
+        clocks[f"open{name}_minutes"] = span(np.full(n, as_of_ns), dated & is_open)
+
+    pauses = _pause_intervals(events, policy, clocks["ticket_id"], as_of_ns)
+
+    # first response: one cycle from creation to the reply (or to as-of while waiting)
+    fr_end = np.where(has_response, r_ns, as_of_ns)
+    fr_elapsed = _elapsed(sla_calendar, np.arange(n), c_ns, fr_end, pauses, dated)
+    first_target_ns = np.round(first_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    clocks["first_response_sla_minutes"] = np.where(dated, fr_elapsed / NS_PER_MINUTE, np.nan)
+    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns, dated & knows_response,
+                                             clocks.index)
+    if not knows_response and "source_first_response_met" in clocks:
+        # the export's own verdict (its targets, its calendar) is all there is
+        verdict = clocks["source_first_response_met"].map({True: "achieved", False: "breached"}).astype("string")
+        clocks["first_response_state"] = clocks["first_response_state"].fillna(verdict.where(pd.Series(dated, index=clocks.index)))
+
+    # resolution: one cycle per reopen
+    cycles = _resolution_cycles(clocks, events, policy, c_ns, s_ns, is_open, dated)
+    end = np.where(cycles["running"], as_of_ns, cycles["end"])
+    cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
+                             np.ones(len(cycles["row"]), dtype=bool))
+    cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)
+    target_ns = np.round(resolution_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    over = cycle_elapsed > target_ns[cycles["row"]]
+    worst = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(worst, cycles["row"], cycle_elapsed)
+    any_over = np.zeros(n, dtype=bool)
+    np.logical_or.at(any_over, cycles["row"], over & ~cycles["running"])
+    running_elapsed = np.zeros(n, dtype=np.int64)
+    running_elapsed[cycles["row"][cycles["running"]]] = cycle_elapsed[cycles["running"]]
+    paused = np.zeros(n, dtype=np.int64)
+    np.add.at(paused, cycles["row"], cycle_paused)
+    count = np.bincount(cycles["row"], minlength=n)
+
+    sla_ns = np.where(is_open, running_elapsed, worst)
+    clocks["resolution_sla_minutes"] = np.where(dated, sla_ns / NS_PER_MINUTE, np.nan)
+    clocks["paused_minutes"] = np.where(dated, paused / NS_PER_MINUTE, np.nan)
+    clocks["resolution_cycles"] = pd.array(np.where(dated, count, 0), dtype="Int64")
+    state = np.where(~is_open, np.where(any_over, "breached", "achieved"),
+                     np.where(running_elapsed > target_ns, "active_breached", "active"))
+    if "due_at" in clocks and clocks["due_at"].notna().any():
+        due = clocks["due_at"].notna().to_numpy() & dated
+        due_ns = to_ns(clocks["due_at"])
+        by_due = np.where(~is_open, np.where(s_ns <= due_ns, "achieved", "breached"),
+                          np.where(as_of_ns > due_ns, "active_breached", "active"))
+        state = np.where(due, by_due, state)
+    clocks["resolution_state"] = pd.Series(np.where(dated, state, None), index=clocks.index, dtype="string")
+    return clocks
+
+
+def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> BusinessCalendar:
+    stamps = [clocks[c].min() for c in _TIME_COLUMNS if c in clocks and clocks[c].notna().any()]
+    stamps += [clocks[c].max() for c in _TIME_COLUMNS if c in clocks and clocks[c].notna().any()]
+    stamps.append(pd.Timestamp(as_of))
+    return build_calendar(policy.business_hours, min(stamps), max(stamps))
+
+
+def _states(completed: np.ndarray, elapsed: np.ndarray, target: np.ndarray, dated: np.ndarray,
+            index: pd.Index) -> pd.Series:
+    state = np.where(completed, np.where(elapsed <= target, "achieved", "breached"),
+                     np.where(elapsed > target, "active_breached", "active"))
+    return pd.Series(np.where(dated, state, None), index=index, dtype="string")
+
+
+def _elapsed(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
+             pauses: pd.DataFrame | None, valid: np.ndarray) -> np.ndarray:
+    """SLA-clock ns from start to end per window, minus paused time; 0 where not valid."""
+    elapsed = np.zeros(len(start), dtype=np.int64)
+    if valid.any():
+        a, b = start[valid], np.maximum(end[valid], start[valid])
+        elapsed[valid] = business_ns_until(calendar, b) - business_ns_until(calendar, a)
+    return elapsed - _paused(calendar, rows, start, end, pauses, valid)
+
+
+def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
+            pauses: pd.DataFrame | None, valid: np.ndarray | None = None) -> np.ndarray:
+    """SLA-clock ns of each window [start, end) that fall inside its ticket's pause intervals."""
+    paused = np.zeros(len(start), dtype=np.int64)
+    if pauses is None or pauses.empty or not len(start):
+        return paused
+    windows = pd.DataFrame({"window": np.arange(len(start)), "row": rows, "a": start, "b": end})
+    if valid is not None:
+        windows = windows[valid]
+    joined = windows.merge(pauses, on="row", how="inner")
+    lo = np.maximum(joined["a"].to_numpy(), joined["pause_start"].to_numpy())
+    hi = np.minimum(joined["b"].to_numpy(), joined["pause_end"].to_numpy())
+    hit = hi > lo
+    overlap = business_ns_until(calendar, hi[hit]) - business_ns_until(calendar, lo[hit])
+    np.add.at(paused, joined["window"].to_numpy()[hit], overlap)
+    return paused
+
+
+def _pause_intervals(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.Series,
+                     as_of_ns: np.int64) -> pd.DataFrame | None:
+    """[pause_start, pause_end) ns per ticket row: from entering a pause status to leaving it."""
+    if events is None or not policy.pause_statuses or "status" not in events or events["status"].isna().all():
+        return None
+    rows = pd.Series(np.arange(len(ticket_ids)), index=ticket_ids.to_numpy())
+    rows = rows[~rows.index.duplicated(keep="last")]
+    log = events.loc[events["status"].notna(), ["ticket_id", "event_at", "status"]]
+    log = log.assign(row=log["ticket_id"].map(rows)).dropna(subset=["row"])
+    log = log.sort_values(["row", "event_at"], kind="stable")
+    row = log["row"].to_numpy(dtype=np.int64)
+    at = to_ns(log["event_at"])
+    in_pause = log["status"].isin(policy.pause_statuses).to_numpy()
+    first_of_ticket = np.r_[True, row[1:] != row[:-1]]
+    changes = first_of_ticket | np.r_[True, in_pause[1:] != in_pause[:-1]]
+    run_start = np.flatnonzero(changes)
+    run_row, run_at, run_pause = row[run_start], at[run_start], in_pause[run_start]
+    next_same = np.r_[run_row[1:] == run_row[:-1], False]
+    run_end = np.where(next_same, np.r_[run_at[1:], 0], as_of_ns)
+    keep = run_pause
+    return pd.DataFrame({"row": run_row[keep], "pause_start": run_at[keep], "pause_end": run_end[keep]})
+
+
+def _resolution_cycles(clocks: pd.DataFrame, events: pd.DataFrame | None, policy: SlaPolicy, c_ns: np.ndarray,
+                       s_ns: np.ndarray, is_open: np.ndarray, dated: np.ndarray) -> dict[str, np.ndarray]:
+    """Cycles (row, start ns, end ns, running) of dated tickets; one per ticket unless reopens are logged."""
+    dated_rows = np.flatnonzero(dated)
+    row, start = dated_rows, c_ns[dated_rows]
+    end = np.zeros(len(row), dtype=np.int64)
+    has_end = np.zeros(len(row), dtype=bool)
+    reopen = _reopen_times(events, clocks["ticket_id"]) if policy.reopen == "new_cycle" else None
+    if reopen is not None and not reopen.empty:
+        r_row, r_start = reopen["row"].to_numpy(), reopen["start"].to_numpy()
+        keep = dated[r_row] & (r_start > c_ns[r_row])
+        starts = pd.DataFrame({"row": np.r_[row, r_row[keep]], "start": np.r_[start, r_start[keep]]})
+        solves = _solve_times(events, clocks["ticket_id"])
+        solves["solve"] = np.arange(len(solves))
+        joined = pd.merge_asof(starts.sort_values("start", kind="stable"), solves.sort_values("end", kind="stable"),
+                               left_on="start", right_on="end", by="row", direction="forward")
+        joined = joined.sort_values(["row", "start"], kind="stable")
+        row = joined["row"].to_numpy(dtype=np.int64)
+        start = joined["start"].to_numpy(dtype=np.int64)
+        found = joined["solve"].notna().to_numpy()
+        end = np.zeros(len(row), dtype=np.int64)
+        end[found] = solves["end"].to_numpy()[joined["solve"].to_numpy()[found].astype(np.int64)]
+        has_end = found
+    last = np.r_[row[1:] != row[:-1], True] if len(row) else np.zeros(0, dtype=bool)
+    closing = last & ~is_open[row]
+    end = np.where(closing, s_ns[row], end)                # the tickets table holds the last solve
+    has_end = has_end | closing
+    running = last & is_open[row]
+    # an earlier cycle whose solve is not in the log ends where the next one starts
+    nxt = np.r_[start[1:], 0] if len(row) else start
+    end = np.where(~has_end & ~running, nxt, end)
+    end = np.where(running, 0, np.maximum(end, start))
+    return {"row": row, "start": start, "end": end, "running": running}
+
+
+def _rows(frame: pd.DataFrame, ticket_ids: pd.Series) -> pd.Series:
+    rows = pd.Series(np.arange(len(ticket_ids)), index=ticket_ids.to_numpy())
+    rows = rows[~rows.index.duplicated(keep="last")]
+    return frame["ticket_id"].map(rows)
+
+
+def _reopen_times(events: pd.DataFrame | None, ticket_ids: pd.Series) -> pd.DataFrame | None:
+    if events is None or "event_type" not in events:
+        return None
+    reopened = events.loc[events["event_type"] == "reopened", ["ticket_id", "event_at"]]
+    if reopened.empty:
+        return None
+    row = _rows(reopened, ticket_ids)
+    keep = row.notna().to_numpy()
+    return pd.DataFrame({"row": row[keep].to_numpy(dtype=np.int64), "start": to_ns(reopened["event_at"])[keep]})
+
+
+def _solve_times(events: pd.DataFrame, ticket_ids: pd.Series) -> pd.DataFrame:
+    solved = events.loc[events["event_type"] == "solved", ["ticket_id", "event_at"]]
+    row = _rows(solved, ticket_ids)
+    keep = row.notna().to_numpy()
+    return pd.DataFrame({"row": row[keep].to_numpy(dtype=np.int64), "end": to_ns(solved["event_at"])[keep]})

@@ -1,0 +1,143 @@
+"""Where escalated tickets spend their time: per stage, and waiting vs being worked by role.
+
+Process time is the time between a ticket's events while it is not resolved
+(intervals opened by a done stage, such as solved -> closed, are left out).
+Medians carry distribution-free order-statistic intervals; time to resolution
+is a Kaplan-Meier median in which open tickets count as censored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ...config.escalations import Escalations
+from .process_log import DONE, KINDS, WAIT, WORK, ProcessLog
+from ..core.stats import Estimate, kaplan_meier, median_interval
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """Time in one stage. Hours are calendar hours summed over a ticket's visits."""
+
+    stage: str
+    label: str
+    kind: str                      # work, wait or done
+    tickets: int                   # escalated tickets that were in the stage
+    share_of_tickets: float | None  # of escalated tickets
+    median_hours: float | None     # per escalated ticket that was in it
+    ci_low: float | None
+    ci_high: float | None
+    mean_hours: float | None       # per escalated ticket (0 when not in it)
+    share_of_time: float | None    # of escalated tickets' process time (work + wait)
+    median_hours_all: float | None  # per ticket that was in it, escalated or not
+    tickets_all: int
+
+
+@dataclass(frozen=True)
+class RoleTime:
+    """Process time of escalated tickets held by one role, in hours per escalated ticket."""
+
+    role: str
+    label: str
+    worked_hours: float            # mean per escalated ticket
+    waiting_hours: float           # mean per escalated ticket: waiting for this role to act
+    worked_share: float | None     # of all process time of escalated tickets
+    waiting_share: float | None
+    tickets: int                   # escalated tickets in which the role held the ticket at all
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """Per-ticket durations of escalated tickets (hours) and time to resolution by escalation."""
+
+    escalated: int
+    tickets: int
+    process_hours: Estimate        # median process time per escalated ticket
+    waiting_hours: Estimate        # median waiting time per escalated ticket
+    worked_hours: Estimate         # median worked time per escalated ticket
+    waiting_share: float | None    # waiting / process time over all escalated tickets
+    resolution_escalated: Estimate   # Kaplan-Meier median hours to resolution, escalated tickets
+    resolution_not_escalated: Estimate
+
+
+def _km(hours: np.ndarray, observed: np.ndarray) -> Estimate:
+    km = kaplan_meier(hours, observed)
+    return Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n)
+
+
+def stage_times(log: ProcessLog, config: Escalations) -> list[StageTime]:
+    n_tickets, n_stages = log.escalated.size, len(log.stages)
+    i = np.flatnonzero(log.has_next)
+    cell = log.ticket[i] * n_stages + log.stage[i]
+    total = np.bincount(cell, weights=log.duration[i], minlength=n_tickets * n_stages).reshape(n_tickets, n_stages)
+    visits = np.bincount(cell, minlength=n_tickets * n_stages).reshape(n_tickets, n_stages) > 0
+    esc = log.escalated
+    n_esc = int(esc.sum())
+    process = [k for k, s in enumerate(log.stages) if config.stages[s].kind != "done"]
+    esc_process_time = float(total[esc][:, process].sum())
+    out = []
+    for k, stage_id in enumerate(log.stages):
+        stage = config.stages[stage_id]
+        in_esc = visits[:, k] & esc
+        if not visits[:, k].any():
+            continue
+        med = median_interval(total[in_esc, k])
+        all_med = median_interval(total[visits[:, k], k])
+        out.append(StageTime(
+            stage_id, stage.label, stage.kind, int(in_esc.sum()), int(in_esc.sum()) / n_esc if n_esc else None,
+            med.value, med.ci_low, med.ci_high, float(total[esc, k].mean()) if n_esc else None,
+            (float(total[esc, k].sum()) / esc_process_time if esc_process_time and stage.kind != "done" else None),
+            all_med.value, int(visits[:, k].sum())))
+    return out
+
+
+def _held(log: ProcessLog) -> np.ndarray:
+    """Intervals of escalated tickets that are process time (not opened by a done stage)."""
+    return np.flatnonzero(log.has_next & (log.held != DONE) & log.escalated[log.ticket] & (log.owner >= 0))
+
+
+def role_times(log: ProcessLog, config: Escalations) -> list[RoleTime]:
+    i = _held(log)
+    n_esc = int(log.escalated.sum())
+    if n_esc == 0:
+        return []
+    n_roles = len(log.roles)
+    cell = log.owner[i] * 2 + (log.held[i] == WAIT)
+    hours = np.bincount(cell, weights=log.duration[i], minlength=n_roles * 2).reshape(n_roles, 2)
+    tickets = pd.Series(log.ticket[i]).groupby(log.owner[i]).nunique()
+    total = hours.sum()
+    ordered = [r for r in (*config.customer_roles, *config.ladder) if r in log.roles]
+    ordered += sorted(r for r in log.roles if r not in ordered)
+    out = []
+    for role in ordered:
+        k = log.roles.index(role)
+        if role in config.ignore_roles or hours[k].sum() == 0 and k not in tickets.index:
+            continue
+        out.append(RoleTime(role, config.role_label(role), float(hours[k, 0] / n_esc), float(hours[k, 1] / n_esc),
+                            float(hours[k, 0] / total) if total else None, float(hours[k, 1] / total) if total else None,
+                            int(tickets.get(k, 0))))
+    return out
+
+
+def ticket_times(log: ProcessLog, clocks: pd.DataFrame) -> TicketTimes:
+    """Per-ticket process, waiting and worked hours of escalated tickets; KM time to resolution."""
+    i = _held(log)
+    n = log.escalated.size
+    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, log.duration[i], 0.0), minlength=n)
+    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, log.duration[i], 0.0), minlength=n)
+    esc = log.escalated
+    process = wait + work
+    solved_hours = clocks["resolution_minutes"].to_numpy(dtype=float) / 60
+    open_hours = clocks["open_minutes"].to_numpy(dtype=float) / 60
+    observed = ~np.isnan(solved_hours)
+    hours = np.where(observed, solved_hours, open_hours)
+    return TicketTimes(
+        int(esc.sum()), int(n), median_interval(process[esc]), median_interval(wait[esc]), median_interval(work[esc]),
+        float(wait[esc].sum() / process[esc].sum()) if process[esc].sum() > 0 else None,
+        _km(hours[esc], observed[esc]), _km(hours[~esc], observed[~esc]))
+
+
+__all__ = ["KINDS", "RoleTime", "StageTime", "TicketTimes", "role_times", "stage_times", "ticket_times"]

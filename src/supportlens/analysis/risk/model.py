@@ -1,0 +1,281 @@
+"""The breach-risk model: at creation, will this ticket breach its resolution SLA?
+
+Label: the resolution SLA breached (completed late, or still open past its target), for
+tickets whose resolution deadline had passed by the as-of time, so every label is known.
+Temporal split by month of creation: the latest ``risk.test_months`` months are the test,
+the month before them the validation (it picks the review threshold), all earlier months
+the training. Three models are compared on the test months: the breach rate of the
+ticket's priority in training (the baseline), a logistic regression and a
+histogram gradient-boosting model. Scores are on probabilities: ROC-AUC and PR-AUC with
+paired bootstrap intervals, Brier score, a calibration curve; permutation importance for
+the chosen model (best validation ROC-AUC).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+# imported here, not lazily: threadpool_limits only reaches OpenMP runtimes already loaded
+from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
+
+from ...config import Config
+from .scores import Threshold, auc_and_ap, calibration_bins, choose_threshold
+from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
+from ..core.stats import Estimate
+
+MODEL_LABELS = {"priority_only": "Priority only (baseline)", "logistic": "Logistic regression",
+                "gradient_boosting": "Gradient boosting (histogram)"}
+
+
+class NotEnoughHistory(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Split:
+    name: str
+    first_month: str
+    last_month: str
+    tickets: int
+    breaches: int
+    breach_rate: float
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    id: str
+    label: str
+    roc_auc: Estimate
+    pr_auc: Estimate
+    brier: float
+    validation_roc_auc: float
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    predicted: float     # mean predicted probability in the bin
+    observed: float      # observed breach share in the bin
+    tickets: int
+
+
+@dataclass(frozen=True)
+class Importance:
+    feature: str
+    drop_in_roc_auc: float     # mean over repeats
+    std: float
+
+
+@dataclass(frozen=True)
+class OpenRisk:
+    ticket_id: str
+    priority: str
+    channel: str | None
+    category: str | None
+    created_at: pd.Timestamp
+    age_hours: float
+    due_in_hours: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    splits: list[Split]
+    features: list[FeatureInfo]
+    models: list[ModelScore]
+    chosen: str
+    auc_gain: Estimate               # chosen − baseline ROC-AUC, paired bootstrap
+    beats_baseline: bool             # the gain's interval lies above zero
+    calibration: dict[str, list[CalibrationBin]]   # chosen and baseline
+    roc_curves: dict[str, list[list[float]]]       # model -> [[false-positive rate, true-positive rate]]
+    importance: list[Importance]
+    threshold: Threshold
+    open_at_risk: list[OpenRisk]
+    open_active: int                 # open tickets not yet past their target
+    training_tickets: int            # after the optional sample
+    training_sampled: bool
+    test_days: float
+
+
+def labelled(clocks: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """1 = resolution SLA breached, 0 = achieved, NaN = deadline not passed yet (unknown)."""
+    deadline = clocks["created_at"] + pd.to_timedelta(clocks["resolution_target_minutes"], unit="min")
+    known = deadline <= as_of
+    state = clocks["resolution_state"]
+    label = pd.Series(np.nan, index=clocks.index)
+    label[known & state.isin(["breached", "active_breached"])] = 1.0
+    label[known & (state == "achieved")] = 0.0
+    return label
+
+
+def _frame(features: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    out = features.copy()
+    for column, levels in categories.items():
+        out[column] = pd.Categorical(out[column].astype(object), categories=levels)
+    return out
+
+
+def _models(seed: int, numeric: list[str], categorical: list[str]):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+    def as_text(frame):
+        return frame.astype(object).where(frame.notna(), "missing").astype(str)
+
+    encode = ColumnTransformer([
+        ("categorical", make_pipeline(FunctionTransformer(as_text), OneHotEncoder(handle_unknown="ignore")),
+         categorical + ["hour", "weekday"]),
+        ("numeric", make_pipeline(FunctionTransformer(lambda x: np.log1p(np.clip(np.nan_to_num(x), 0, None))),
+                                  StandardScaler()),
+         [c for c in numeric if c not in ("hour", "weekday")]),
+    ])
+    logistic = make_pipeline(encode, LogisticRegression(max_iter=300))
+    boosting = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=31,
+                                              categorical_features="from_dtype", early_stopping=True,
+                                              validation_fraction=0.1, n_iter_no_change=10, random_state=seed)
+    return {"logistic": logistic, "gradient_boosting": boosting}
+
+
+def risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_hour_of_week: np.ndarray | None,
+               as_of: pd.Timestamp, config: Config) -> RiskModel:
+    """Fit, score and explain the models. Runs single-threaded: on a shared machine OpenMP's
+    busy-waiting made gradient boosting up to 30× slower with two threads than with one."""
+    with threadpool_limits(1):
+        return _risk_model(clocks, accounts, agents_by_hour_of_week, as_of, config)
+
+
+def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_hour_of_week: np.ndarray | None,
+                as_of: pd.Timestamp, config: Config) -> RiskModel:
+    settings = config.risk
+    features = creation_features(clocks, accounts, agents_by_hour_of_week)
+    label = labelled(clocks, as_of)
+    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M").astype(str)
+    known = label.notna()
+    months = sorted(month[known].unique())
+    if len(months) < settings.test_months + 3:
+        raise NotEnoughHistory(f"needs at least {settings.test_months + 3} months of tickets whose resolution "
+                               f"deadline has passed (found {len(months)})")
+    test_months = months[-settings.test_months:]
+    validation_month = months[-settings.test_months - 1]
+    train = known & (month < validation_month)
+    validation = known & (month == validation_month)
+    test = known & month.isin(test_months)
+    for name, mask in (("training", train), ("validation", validation), ("test", test)):
+        if mask.sum() < 200 or label[mask].sum() < 20 or label[mask].sum() > mask.sum() - 20:
+            raise NotEnoughHistory(f"needs more tickets and breaches in the {name} months to fit and test a model "
+                                   f"({int(mask.sum())} tickets, {int(label[mask].sum())} breaches)")
+    rng = np.random.default_rng(config.seed)
+    train_index = np.flatnonzero(train.to_numpy())
+    sampled = len(train_index) > settings.max_training_tickets
+    if sampled:
+        train_index = np.sort(rng.choice(train_index, settings.max_training_tickets, replace=False))
+
+    categorical = [c for c in CATEGORICAL if c in features]
+    numeric = [c for c in features.columns if c not in categorical]
+    x_train = features.iloc[train_index]
+    categories = {c: sorted(x_train[c].dropna().unique().tolist())[:250] for c in categorical}
+    frame = _frame(features, categories)
+    y = label.to_numpy()
+    y_train = y[train_index]
+
+    # baseline: the training breach rate of the ticket's priority (Laplace-smoothed)
+    rates = pd.Series(y_train).groupby(features["priority"].iloc[train_index].to_numpy()).agg(["sum", "count"])
+    prior = (rates["sum"] + 1) / (rates["count"] + 2)
+    overall = (y_train.sum() + 1) / (len(y_train) + 2)
+    scores = {"priority_only": features["priority"].map(prior).fillna(overall).to_numpy(dtype=float)}
+    fitted = {}
+    for name, model in _models(config.seed, numeric, categorical).items():
+        model.fit(frame.iloc[train_index], y_train)
+        fitted[name] = model
+        scores[name] = model.predict_proba(frame)[:, 1]
+
+    val, tst = validation.to_numpy(), test.to_numpy()
+    draws = rng.integers(0, tst.sum(), size=(settings.bootstrap, tst.sum()), dtype=np.int32)
+    results, boot = [], {}
+    for name, score in scores.items():
+        point, samples = auc_and_ap(y[tst], score[tst], draws)
+        boot[name] = samples
+        val_auc, _ = auc_and_ap(y[val], score[val], None)
+        results.append(ModelScore(
+            id=name, label=MODEL_LABELS[name],
+            roc_auc=_estimate(point[0], samples[:, 0], int(tst.sum())),
+            pr_auc=_estimate(point[1], samples[:, 1], int(tst.sum())),
+            brier=float(np.mean((score[tst] - y[tst]) ** 2)), validation_roc_auc=float(val_auc[0])))
+    chosen = max((r for r in results if r.id != "priority_only"), key=lambda r: r.validation_roc_auc).id
+    gain = boot[chosen][:, 0] - boot["priority_only"][:, 0]
+    point_gain = next(r.roc_auc.value for r in results if r.id == chosen) - results[0].roc_auc.value
+    auc_gain = _estimate(point_gain, gain, int(tst.sum()))
+
+    created = clocks["created_at"]
+    test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
+    costs = clocks["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
+    threshold = choose_threshold(scores[chosen], y, costs, val, tst, draws, test_days, config.costs,
+                                 config.recommendations.interval)
+
+    importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
+    open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
+    open_at_risk = _open_at_risk(clocks, scores[chosen], open_now, as_of, settings.top_open)
+    return RiskModel(
+        splits=[_split("training", month, label, train), _split("validation", month, label, validation),
+                _split("test", month, label, test)],
+        features=feature_infos(list(features.columns)),
+        models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=bool(auc_gain.ci_low > 0),
+        calibration={name: calibration_bins(y[tst], scores[name][tst], CalibrationBin)
+                     for name in (chosen, "priority_only")},
+        roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
+        importance=importance, threshold=threshold, open_at_risk=open_at_risk, open_active=int(open_now.sum()),
+        training_tickets=len(train_index), training_sampled=sampled, test_days=test_days)
+
+
+def _estimate(point: float, samples: np.ndarray, n: int) -> Estimate:
+    low, high = np.percentile(samples, [2.5, 97.5])
+    return Estimate(float(point), float(low), float(high), n)
+
+
+def _roc_curve(y: np.ndarray, score: np.ndarray) -> list[list[float]]:
+    """The ROC curve at 51 false-positive rates (enough to draw it)."""
+    from sklearn.metrics import roc_curve
+
+    fpr, tpr, _ = roc_curve(y, score)
+    grid = np.linspace(0, 1, 51)
+    return [[float(f), float(t)] for f, t in zip(grid, np.interp(grid, fpr, tpr))]
+
+
+def _split(name: str, month: pd.Series, label: pd.Series, mask: pd.Series) -> Split:
+    months = sorted(month[mask].unique())
+    breaches = int(label[mask].sum())
+    return Split(name, months[0], months[-1], int(mask.sum()), breaches, breaches / int(mask.sum()))
+
+
+def _importance(model, frame: pd.DataFrame, y: np.ndarray, test: np.ndarray, settings, seed: int) -> list[Importance]:
+    from sklearn.inspection import permutation_importance
+
+    index = np.flatnonzero(test)
+    if len(index) > settings.importance_tickets:
+        index = np.sort(np.random.default_rng(seed).choice(index, settings.importance_tickets, replace=False))
+    result = permutation_importance(model, frame.iloc[index], y[index], scoring="roc_auc",
+                                    n_repeats=settings.importance_repeats, random_state=seed, n_jobs=1)
+    out = [Importance(name, float(mean), float(std))
+           for name, mean, std in zip(frame.columns, result.importances_mean, result.importances_std)]
+    return sorted(out, key=lambda i: -i.drop_in_roc_auc)
+
+
+def _open_at_risk(clocks: pd.DataFrame, score: np.ndarray, open_now: np.ndarray, as_of: pd.Timestamp,
+                  top: int) -> list[OpenRisk]:
+    index = np.flatnonzero(open_now)
+    order = index[np.lexsort((clocks["ticket_id"].to_numpy()[index].astype(str), -score[index]))][:top]
+    out = []
+    for i in order:
+        row = clocks.iloc[i]
+        age = (as_of - row["created_at"]).total_seconds() / 3600
+        out.append(OpenRisk(
+            ticket_id=str(row["ticket_id"]), priority=str(row["priority"]),
+            channel=None if pd.isna(row.get("channel")) else str(row.get("channel")),
+            category=None if pd.isna(row.get("category")) else str(row.get("category")),
+            created_at=row["created_at"], age_hours=float(age),
+            due_in_hours=float(row["resolution_target_minutes"] / 60 - age), probability=float(score[i])))
+    return out

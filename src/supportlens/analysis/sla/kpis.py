@@ -1,0 +1,154 @@
+"""Headline KPIs of the reporting period against the previous period and the targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ...config import KpiTargets
+from ..core.period import ReportingPeriod
+from ..core.stats import bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline number. Shares are 0-1; durations in the unit named."""
+
+    id: str
+    label: str
+    unit: str                      # tickets, minutes, hours, share, score
+    better: str                    # lower, higher or neutral
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int                         # the sample the value rests on
+    previous: float | None
+    change: float | None           # value - previous
+    relative_change: float | None  # change / previous
+    p_value: float | None          # test of period vs previous period
+    target: float | None
+    meets_target: bool | None
+    monthly: list[float | None]    # one value per calendar month of the data, for the sparkline
+    definition: str
+
+
+DEFINITIONS = {
+    "tickets": ("Tickets created", "tickets", "neutral", "Tickets created in the period."),
+    "first_response_median_minutes": ("Median first response", "minutes", "lower",
+                                      "Median of first public reply − created, calendar minutes, over responded tickets."),
+    "resolution_median_hours": ("Median time to resolution", "hours", "lower",
+                                "Kaplan–Meier median of solved − created, calendar hours; "
+                                "open tickets count as censored at the as-of time."),
+    "first_response_breach_rate": ("First-response SLA breaches", "share", "lower",
+                                   "Breached ÷ completed first-response SLAs of tickets created in the period."),
+    "resolution_breach_rate": ("Resolution SLA breaches", "share", "lower",
+                               "Breached ÷ completed resolution SLAs of tickets created in the period."),
+    "escalation_rate": ("Escalation rate", "share", "lower", "Escalated (tier > 1) ÷ tickets created."),
+    "reopen_rate": ("Reopen rate", "share", "lower", "Solved tickets reopened at least once ÷ solved tickets."),
+    "one_touch_rate": ("One-touch resolution", "share", "higher",
+                       "Solved with exactly one public agent reply and no reopen ÷ solved tickets."),
+    "csat_mean": ("CSAT", "score", "higher", "Mean satisfaction score (1–5) over rated tickets."),
+    "csat_response_rate": ("CSAT response rate", "share", "higher", "Rated ÷ solved tickets."),
+}
+
+
+@dataclass(frozen=True)
+class _Measure:
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    sample: object  # what the comparison test needs: (events, n) for a rate, values for a median/mean
+
+
+def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_intervals: bool = True) -> dict[str, _Measure]:
+    solved_mask = window["resolution_minutes"].notna()
+    if window["created_at"].isna().all():   # undated export: solved by status, durations unknown
+        solved_mask = window["status"].isin(["solved", "closed"])
+    solved = window[solved_mask]
+    out: dict[str, _Measure] = {"tickets": _Measure(float(len(window)), None, None, len(window), None)}
+
+    frt = window["first_response_minutes"].to_numpy(dtype=float)
+    frt = frt[~np.isnan(frt)]
+    est = bootstrap(frt, "median", seed=seed) if with_intervals else None
+    out["first_response_median_minutes"] = _Measure(
+        float(np.median(frt)) if len(frt) else None, est.ci_low if est else None, est.ci_high if est else None, len(frt), frt)
+
+    durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float) / 60.0
+    observed = window["resolution_minutes"].notna().to_numpy()
+    km = kaplan_meier(durations, observed)
+    out["resolution_median_hours"] = _Measure(km.median, km.median_ci_low, km.median_ci_high, km.n,
+                                              solved["resolution_minutes"].to_numpy(dtype=float) / 60.0)
+
+    for kpi, column in (("first_response_breach_rate", "first_response_state"), ("resolution_breach_rate", "resolution_state")):
+        states = window[column]
+        completed = int(states.isin(["achieved", "breached"]).sum())
+        out[kpi] = _rate(int((states == "breached").sum()), completed)
+
+    if "escalated" in window and window["escalated"].notna().any():
+        out["escalation_rate"] = _rate(int(window["escalated"].fillna(False).sum()), len(window))
+    if "reopens" in window and window["reopens"].notna().any():
+        out["reopen_rate"] = _rate(int((solved["reopens"].fillna(0) > 0).sum()), len(solved))
+    if "replies" in window and window["replies"].notna().any():
+        one_touch = (solved["replies"] == 1) & (solved.get("reopens", 0) == 0)
+        out["one_touch_rate"] = _rate(int(one_touch.fillna(False).sum()), len(solved))
+    if "csat" in window and window["csat"].notna().any():
+        scores = window["csat"].dropna().to_numpy(dtype=float)
+        est = bootstrap(scores, "mean", seed=seed) if with_intervals else None
+        out["csat_mean"] = _Measure(float(scores.mean()) if len(scores) else None,
+                                    est.ci_low if est else None, est.ci_high if est else None, len(scores), scores)
+        out["csat_response_rate"] = _rate(int(solved["csat"].notna().sum()), len(solved))
+    return out
+
+
+def _rate(events: int, n: int) -> _Measure:
+    rate = wilson(events, n)
+    return _Measure(rate.value, rate.ci_low, rate.ci_high, n, (events, n))
+
+
+def _compare(current: _Measure, previous: _Measure) -> float | None:
+    if current.sample is None or previous.sample is None:
+        return None
+    if isinstance(current.sample, tuple):
+        return two_proportion_p(*current.sample, *previous.sample)
+    return mann_whitney_p(current.sample, previous.sample)
+
+
+def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTargets, seed: int) -> list[Kpi]:
+    """KPIs of tickets created in the period, with previous period, change, test and target."""
+    created = clocks["created_at"]
+    current = _measures(clocks[period.mask(created)], period.as_of, seed)
+    previous = {}
+    if period.previous_start is not None:
+        previous = _measures(clocks[(created >= period.previous_start) & (created < period.previous_end)],
+                             period.as_of, seed, with_intervals=False)
+    monthly = _monthly(clocks, period.as_of, seed)
+    kpis = []
+    for kpi_id, (label, unit, better, definition) in DEFINITIONS.items():
+        if kpi_id not in current:
+            continue
+        now, before = current[kpi_id], previous.get(kpi_id)
+        change = (now.value - before.value) if before and now.value is not None and before.value is not None else None
+        target = getattr(targets, kpi_id, None)
+        meets = None
+        if target is not None and now.value is not None:
+            meets = now.value <= target if better == "lower" else now.value >= target
+        kpis.append(Kpi(
+            id=kpi_id, label=label, unit=unit, better=better, value=now.value, ci_low=now.ci_low,
+            ci_high=now.ci_high, n=now.n, previous=before.value if before else None, change=change,
+            relative_change=(change / before.value) if change is not None and before.value else None,
+            p_value=_compare(now, before) if before else None, target=target, meets_target=meets,
+            monthly=[m.get(kpi_id) for m in monthly], definition=definition,
+        ))
+    return kpis
+
+
+def _monthly(clocks: pd.DataFrame, as_of: pd.Timestamp, seed: int) -> list[dict[str, float | None]]:
+    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M")
+    out = []
+    for _, window in clocks.groupby(month, sort=True):
+        measures = _measures(window, as_of, seed, with_intervals=False)
+        out.append({k: m.value for k, m in measures.items()})
+    return out

@@ -1,0 +1,167 @@
+"""SLA performance: breach rates by priority, by hour, and the open breaches.
+
+Each ticket's clocks and states come from ``sla_clock.ticket_clocks`` (business
+or calendar time, pauses, reopen cycles, per-ticket due dates); this module
+summarises them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...canonical import PRIORITIES
+from ...config import Findings, SlaPolicy
+from ..core.clocks import STATES, ticket_clocks
+from ..core.stats import Rate, chi_square, two_proportion_p, wilson
+
+__all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour", "priority_inversion"]
+
+
+@dataclass(frozen=True)
+class PriorityBreach:
+    priority: str
+    first_response_target_hours: float
+    resolution_target_hours: float
+    first_response: Rate          # breached / completed first-response SLAs
+    resolution: Rate              # breached / completed resolution SLAs
+    open_breached: int            # open now and past the resolution target
+    tickets: int
+
+
+@dataclass(frozen=True)
+class SlaSummary:
+    """SLA performance of the tickets created in one window."""
+
+    first_response: Rate
+    resolution: Rate
+    open_breached: int
+    active: int
+    states: dict[str, int]
+    by_priority: list[PriorityBreach]
+    resolution_priority_p: float | None     # chi-square across priorities
+    resolution_priority_cramers_v: float | None
+    durations: list["DurationSummary"] = field(default_factory=list)
+    clock: str = "business"                 # the clock the states were judged on
+    due_date_tickets: int = 0               # tickets judged by their own due date from the source
+
+
+@dataclass(frozen=True)
+class DurationSummary:
+    """Completed first responses or resolutions: calendar and business minutes, and the SLA clock."""
+
+    measure: str                            # first_response or resolution
+    tickets: int                            # completed (the n every value rests on)
+    mean_minutes: float | None              # calendar
+    median_minutes: float | None
+    mean_business_minutes: float | None
+    median_business_minutes: float | None
+    mean_sla_minutes: float | None          # on the policy's clock, pauses excluded
+
+
+def duration_summaries(clocks: pd.DataFrame) -> list[DurationSummary]:
+    out = []
+    for measure in ("first_response", "resolution"):
+        calendar = clocks[f"{measure}_minutes"].dropna()
+        business = clocks[f"{measure}_business_minutes"].dropna()
+        sla = clocks[f"{measure}_sla_minutes"].where(clocks[f"{measure}_minutes"].notna()).dropna()
+        stat = lambda x, f: float(f(x)) if len(x) else None  # noqa: E731
+        out.append(DurationSummary(measure, len(calendar), stat(calendar, np.mean), stat(calendar, np.median),
+                                   stat(business, np.mean), stat(business, np.median), stat(sla, np.mean)))
+    return out
+
+
+def breach_rate(states: pd.Series) -> Rate:
+    completed = states.isin(["achieved", "breached"])
+    return wilson(int((states == "breached").sum()), int(completed.sum()))
+
+
+def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
+    by_priority = []
+    for priority in PRIORITIES:
+        group = clocks[clocks["priority"] == priority]
+        target = policy.target(priority)
+        by_priority.append(PriorityBreach(
+            priority=priority,
+            first_response_target_hours=target.first_response,
+            resolution_target_hours=target.resolution,
+            first_response=breach_rate(group["first_response_state"]),
+            resolution=breach_rate(group["resolution_state"]),
+            open_breached=int((group["resolution_state"] == "active_breached").sum()),
+            tickets=len(group),
+        ))
+    p, v = chi_square(np.array([b.resolution.events for b in by_priority]),
+                      np.array([b.resolution.n for b in by_priority]))
+    counts = clocks["resolution_state"].value_counts()
+    return SlaSummary(
+        first_response=breach_rate(clocks["first_response_state"]),
+        resolution=breach_rate(clocks["resolution_state"]),
+        open_breached=int(counts.get("active_breached", 0)),
+        active=int(counts.get("active", 0)),
+        states={state: int(counts.get(state, 0)) for state in STATES},
+        by_priority=by_priority,
+        resolution_priority_p=p,
+        resolution_priority_cramers_v=v,
+        durations=duration_summaries(clocks),
+        clock=policy.clock,
+        due_date_tickets=int(clocks["due_at"].notna().sum()) if "due_at" in clocks else 0,
+    )
+
+
+@dataclass(frozen=True)
+class PriorityInversion:
+    """``priority`` breaches its resolution target more often than ``tighter``, whose target is tighter.
+    Rates are over completed resolution SLAs; targets in hours."""
+
+    priority: str
+    tighter: str
+    rate: Rate
+    tighter_rate: Rate
+    ratio: float
+    p_value: float                # two-proportion z-test
+    target_hours: float
+    tighter_target_hours: float
+
+
+def priority_inversion(summary: SlaSummary, thresholds: Findings, min_completed: int = 30) -> PriorityInversion | None:
+    """Breaches concentrated in one priority beyond what its target explains: the worst priority (of
+    those with at least ``min_completed`` completed SLAs) breaches significantly and materially more
+    than one whose target is tighter. When the tightest target breaches most, the targets alone can
+    explain it and there is no inversion. Reads the per-priority rates of the SLA page's summary."""
+    rated = [b for b in summary.by_priority if b.resolution.n >= min_completed]
+    if len(rated) < 2:
+        return None
+    worst = max(rated, key=lambda b: b.resolution.value)
+    tighter = [b for b in rated if b.resolution_target_hours < worst.resolution_target_hours]
+    if not tighter:
+        return None
+    best = min(tighter, key=lambda b: b.resolution.value)
+    a, b = worst.resolution, best.resolution
+    p_value = two_proportion_p(a.events, a.n, b.events, b.n)
+    ratio = a.value / b.value if b.value else float("inf")
+    if p_value is None or p_value >= thresholds.alpha or ratio < thresholds.material_ratio:
+        return None
+    return PriorityInversion(worst.priority, best.priority, a, b, float(ratio), float(p_value),
+                             worst.resolution_target_hours, best.resolution_target_hours)
+
+
+@dataclass(frozen=True)
+class HourBreach:
+    hour: int
+    tickets: int
+    first_response: Rate
+    median_first_response_minutes: float | None
+
+
+def first_response_by_hour(clocks: pd.DataFrame) -> list[HourBreach]:
+    """First-response breach rate and median by hour of creation (UTC)."""
+    hours = clocks["created_at"].dt.hour
+    out = []
+    for hour in range(24):
+        group = clocks[hours == hour]
+        minutes = group["first_response_minutes"].dropna()
+        out.append(HourBreach(hour, len(group), breach_rate(group["first_response_state"]),
+                              float(minutes.median()) if len(minutes) else None))
+    return out

@@ -1,0 +1,86 @@
+"""Statistics against published or hand-worked values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supportlens.analysis.core.stats import (benjamini_hochberg, bootstrap, chi_square, kaplan_meier, median_interval, wilson)
+
+
+def test_wilson_matches_newcombe_1998():
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table I, method 3 (Wilson score):
+    # 81/263 -> 0.2553 to 0.3662; 15/148 -> 0.0624 to 0.1605; 0/20 -> 0 to 0.1611
+    r = wilson(81, 263)
+    assert (round(r.ci_low, 4), round(r.ci_high, 4)) == (0.2553, 0.3662)
+    r = wilson(15, 148)
+    assert (round(r.ci_low, 4), round(r.ci_high, 4)) == (0.0624, 0.1605)
+    r = wilson(0, 20)
+    assert r.ci_low == 0 and round(r.ci_high, 4) == 0.1611
+
+
+def test_wilson_empty_sample_has_no_value():
+    assert wilson(0, 0).value is None
+
+
+def test_kaplan_meier_hand_example():
+    # durations 6(event) 6(censored) 8(event) 24(event) 24(event) 1176(censored):
+    # S(6) = 5/6, S(8) = 5/6 * 3/4 = 0.625, S(24) = 0.625 * 1/3
+    km = kaplan_meier(np.array([6, 6, 8, 24, 24, 1176.0]), np.array([1, 0, 1, 1, 1, 0], dtype=bool))
+    assert km.times == [6, 8, 24]
+    assert km.survival == pytest.approx([5 / 6, 0.625, 0.625 / 3])
+    assert km.median == 24
+    assert km.events == 4 and km.n == 6
+
+
+def test_kaplan_meier_median_interval_brackets_median():
+    rng = np.random.default_rng(1)
+    durations = rng.exponential(10, 2000)
+    km = kaplan_meier(durations, np.ones(2000, dtype=bool))
+    # exponential(10): true median 10 ln 2 = 6.93
+    assert km.median_ci_low < 10 * np.log(2) < km.median_ci_high
+    assert km.median_ci_low < km.median < km.median_ci_high
+
+
+def test_kaplan_meier_median_undefined_when_survival_stays_above_half():
+    km = kaplan_meier(np.array([1.0, 2, 3, 4]), np.array([1, 0, 0, 0], dtype=bool))
+    assert km.median is None
+
+
+def test_benjamini_hochberg_matches_r_p_adjust():
+    # R: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.05), "BH") -> all 0.05
+    assert benjamini_hochberg([0.01, 0.02, 0.03, 0.04, 0.05]) == pytest.approx([0.05] * 5)
+    # R: p.adjust(c(0.001, 0.008, 0.039, 0.041, 0.042, 0.06), "BH")
+    #    -> 0.006 0.024 0.0504 0.0504 0.0504 0.06
+    assert benjamini_hochberg([0.001, 0.008, 0.039, 0.041, 0.042, 0.06]) == pytest.approx(
+        [0.006, 0.024, 0.0504, 0.0504, 0.0504, 0.06])
+    assert benjamini_hochberg([None, 0.5]) == [None, 0.5]
+
+
+def test_chi_square_and_cramers_v_on_hand_table():
+    # 2x2: 30/100 vs 10/100 -> chi2 = 12.5 (no continuity correction), V = sqrt(12.5/200) = 0.25
+    p, v = chi_square(np.array([30, 10]), np.array([100, 100]))
+    assert v == pytest.approx(0.25)
+    assert p == pytest.approx(0.000407, rel=1e-2)
+
+
+def test_bootstrap_is_seeded_and_brackets_the_median():
+    values = np.arange(1, 102, dtype=float)
+    a = bootstrap(values, "median", seed=3)
+    b = bootstrap(values, "median", seed=3)
+    assert a == b
+    assert a.value == 51 and a.ci_low < 51 < a.ci_high
+
+
+def test_median_interval_order_statistics():
+    # Conover (1999), table of binomial order statistics: a 95% interval for the median is
+    # (x(6), x(15)) for n = 20 (coverage 95.9%), (x(2), x(8)) for n = 9 and (x(1), x(6)) for n = 6;
+    # below n = 6 no pair of order statistics reaches 95%.
+    values = np.array([5.0, 1, 9, 3, 7, 2, 8, 4, 6, 10, 19, 11, 18, 12, 17, 13, 16, 14, 15, 20])
+    estimate = median_interval(values)
+    assert (estimate.value, estimate.ci_low, estimate.ci_high, estimate.n) == (10.5, 6.0, 15.0, 20)
+    nine, six = median_interval(np.arange(1.0, 10.0)), median_interval(np.arange(1.0, 7.0))
+    assert (nine.ci_low, nine.ci_high) == (2.0, 8.0)
+    assert (six.ci_low, six.ci_high) == (1.0, 6.0)
+    assert median_interval(np.arange(1.0, 6.0)).ci_low is None
+    assert median_interval(np.array([np.nan])).n == 0

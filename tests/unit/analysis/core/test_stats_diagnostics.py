@@ -1,0 +1,136 @@
+"""Statistics of the segment diagnostics against hand-worked values and published references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats as sstats
+
+from supportlens.analysis.core.stats import (bootstrap_mean, coefficient_of_variation, gini, kaplan_meier, kruskal_wallis, logrank, lorenz, median_interval, survival_at)
+
+# R's survival package, data(aml): time to relapse (weeks), status 1 = relapse, 0 = censored.
+AML_MAINTAINED = ([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0])
+AML_NONMAINTAINED = ([5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45], [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1])
+
+
+def test_median_interval_uses_the_binomial_order_statistics():
+    # n = 20: the 95% interval is [X(6), X(15)] (P(B <= 5) = 0.0207 for B ~ Bin(20, 1/2); Conover Table A3)
+    values = np.arange(1, 21, dtype=float) * 10
+    est = median_interval(values[::-1])
+    assert est.value == 105.0
+    assert (est.ci_low, est.ci_high) == (60.0, 150.0)
+    assert median_interval(np.array([1.0, 2, 3, 4, 5])).ci_low is None  # n < 6: no 95% interval
+
+
+def test_kaplan_meier_median_interval_worked_by_hand_on_aml():
+    # Hand-worked on aml (maintained): S(13) = 0.818, Greenwood sum 0.0202, log-log lower band
+    # exp(-exp(log(-log 0.818) + 1.96 * sqrt(0.0202) / 0.2007)) = 0.447 <= 0.5 first at t = 13;
+    # the upper band stays above 0.5 (0.525 at t = 48), so the upper limit is undefined.
+    # R: survfit(Surv(time, status) ~ 1, aml[aml$x == "Maintained", ], conf.type = "log-log") -> 31, 13, NA
+    km = kaplan_meier(np.array(AML_MAINTAINED[0], dtype=float), np.array(AML_MAINTAINED[1], dtype=bool))
+    assert km.median == 31
+    assert km.median_ci_low == 13
+    assert km.median_ci_high is None
+    assert survival_at(km, np.array([0, 9, 12.9, 13, 31])) == pytest.approx([1, 10 / 11, 10 / 11, 9 / 11, 0.490909], abs=1e-6)
+
+
+def test_logrank_hand_example():
+    # A: 1, 3, 5+   B: 2, 4, 6   O-E for A = 0.5 - 0.4 + 0.5 - 1/3 = 0.2667,
+    # V = 0.25 + 0.24 + 0.25 + 2/9 = 0.9622, chi2 = 0.2667^2 / 0.9622 = 0.0739
+    stat, df, p = logrank(np.array([1, 3, 5, 2, 4, 6.0]), np.array([1, 1, 0, 1, 1, 1], dtype=bool),
+                          np.array(list("AAABBB")))
+    assert df == 1
+    assert stat == pytest.approx((0.5 - 0.4 + 0.5 - 1 / 3) ** 2 / (0.25 + 0.24 + 0.25 + 2 / 9))
+    assert p == pytest.approx(sstats.chi2.sf(stat, 1))
+
+
+def test_logrank_matches_r_survdiff_on_aml():
+    # R: survdiff(Surv(time, status) ~ x, data = aml) -> Chisq = 3.4 on 1 degrees of freedom, p = 0.07
+    durations = np.array(AML_MAINTAINED[0] + AML_NONMAINTAINED[0], dtype=float)
+    observed = np.array(AML_MAINTAINED[1] + AML_NONMAINTAINED[1], dtype=bool)
+    groups = np.array(["M"] * 11 + ["N"] * 12)
+    stat, df, p = logrank(durations, observed, groups)
+    assert round(stat, 1) == 3.4 and round(p, 2) == 0.07
+    reference = sstats.logrank(sstats.CensoredData.right_censored(durations[:11], ~observed[:11]),
+                               sstats.CensoredData.right_censored(durations[11:], ~observed[11:]))
+    assert p == pytest.approx(reference.pvalue, rel=1e-9)
+
+
+def test_logrank_p_values_are_uniform_under_the_null_with_three_groups():
+    rng = np.random.default_rng(5)
+    p_values = []
+    for _ in range(300):
+        durations = rng.exponential(10, 90)
+        observed = rng.random(90) < 0.8
+        p_values.append(logrank(durations, observed, np.repeat(["a", "b", "c"], 30))[2])
+    rejected = np.mean(np.array(p_values) < 0.05)
+    assert 0.02 <= rejected <= 0.09
+    assert logrank(np.arange(30.0) + 1, np.ones(30, dtype=bool), np.repeat(["a", "b", "c"], 10))[2] < 0.001
+
+
+def test_kruskal_wallis_hand_example():
+    # ranks 1-3 vs 4-6: H = 12 / (6 * 7) * (6^2 / 3 + 15^2 / 3) - 3 * 7 = 3.857, epsilon^2 = H / 5
+    h, p, eps = kruskal_wallis([np.array([1.0, 2, 3]), np.array([4.0, 5, 6, np.nan])])
+    assert h == pytest.approx(12 / 42 * (36 / 3 + 225 / 3) - 21)
+    assert eps == pytest.approx(h / 5)
+    assert kruskal_wallis([np.array([1.0, 2])]) == (None, None, None)
+
+
+def test_gini_lorenz_and_cv_by_hand():
+    assert gini(np.array([0, 0, 0, 10.0])) == pytest.approx(0.75)   # (n - 1) / n: one holds all
+    assert gini(np.array([5, 5, 5, 5.0])) == pytest.approx(0.0)
+    # 1, 2, 3, 4: G = 2 * (1 + 4 + 9 + 16) / (4 * 10) - 5 / 4 = 0.25
+    assert gini(np.array([4, 1, 3, 2.0])) == pytest.approx(0.25)
+    holders, amount = lorenz(np.array([4, 1, 3, 2.0]), points=5)
+    assert holders == pytest.approx([0, 0.25, 0.5, 0.75, 1])
+    assert amount == pytest.approx([0, 0.1, 0.3, 0.6, 1])
+    assert coefficient_of_variation(np.array([2.0, 4, 6])) == pytest.approx(np.sqrt(8 / 3) / 4)
+
+
+def test_bootstrap_mean_is_seeded_and_brackets_the_mean():
+    scores = np.repeat([1.0, 2, 3, 4, 5], [10, 10, 20, 30, 30])
+    a = bootstrap_mean(scores, seed=4)
+    assert a == bootstrap_mean(scores, seed=4)
+    assert a.value == pytest.approx(3.6)
+    # normal approximation: 3.6 +- 1.96 * sd / sqrt(100) = 3.6 +- 0.25
+    assert a.ci_low == pytest.approx(3.6 - 1.96 * scores.std() / 10, abs=0.05)
+    assert a.ci_high == pytest.approx(3.6 + 1.96 * scores.std() / 10, abs=0.05)
+
+
+def test_two_proportion_p_equals_the_chi_square_test():
+    from supportlens.analysis.core.stats import two_proportion_p
+    for a, n, b, m in ((30, 100, 10, 100), (5, 40, 9, 41), (0, 10, 3, 12), (7, 7, 1, 9)):
+        table = np.array([[a, n - a], [b, m - b]])
+        expected = sstats.chi2_contingency(table, correction=False)[1]
+        assert two_proportion_p(a, n, b, m) == pytest.approx(expected, rel=1e-9)
+    assert two_proportion_p(0, 10, 0, 5) == 1.0 and two_proportion_p(1, 0, 1, 2) is None
+
+
+def test_logistic_regression_matches_statsmodels_logit():
+    from statsmodels.discrete.discrete_model import Logit
+
+    from supportlens.analysis.core.stats import logistic_regression
+    rng = np.random.default_rng(2)
+    n = 600
+    group = rng.integers(0, 3, n)
+    X = np.column_stack([np.ones(n), group == 1, group == 2, rng.normal(size=n)]).astype(float)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.array([-1.0, 0.8, -0.5, 0.3]))))).astype(float)
+    ours = logistic_regression(X, y)
+    reference = Logit(y, X).fit(disp=0)
+    assert ours.converged
+    assert ours.coefficients == pytest.approx(reference.params, rel=1e-6)
+    assert np.sqrt(np.diag(ours.covariance)) == pytest.approx(reference.bse, rel=1e-6)
+    assert ours.mcfadden_r2 == pytest.approx(reference.prsquared, rel=1e-6)
+
+
+def test_mann_whitney_sorted_matches_scipy():
+    from supportlens.analysis.core.stats import mann_whitney_sorted
+    rng = np.random.default_rng(9)
+    cases = [(rng.exponential(10, 300), rng.exponential(12, 250)),
+             (rng.integers(1, 6, 400).astype(float), rng.integers(1, 6, 350).astype(float)),   # CSAT-like, many ties
+             (np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]), np.array([5.0, 5, 5, 11, 12]))]
+    for a, b in cases:
+        expected = sstats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic").pvalue
+        assert mann_whitney_sorted(np.sort(a), np.sort(b)) == pytest.approx(expected, rel=1e-9)
+    assert mann_whitney_sorted(np.array([3.0, 3.0]), np.array([3.0])) == 1.0
+    assert mann_whitney_sorted(np.array([]), np.array([1.0])) is None

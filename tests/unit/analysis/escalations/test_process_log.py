@@ -1,0 +1,271 @@
+"""The escalation process on a tiny hand-made log, every number worked out by hand.
+
+Three tickets, times in hours after Monday 2026-01-05 00:00 UTC:
+
+E1 (high): created by the customer 0 | tier-1 reply 1 | escalated by tier 1 (tier 2) 3 |
+    tier-2 note 5 | tier-2 reply 6 | escalated by tier 2 (tier 3) 8 | tier-3 note 20 |
+    tier-3 reply 26 | solved 26 | closed by the system 122
+E2 (normal, handed back down): created 10 | tier-1 reply 10.5 | escalated (tier 2) 11 |
+    tier-2 note 14 | tier-1 note 15 | tier-1 reply 17 | solved 17
+N1 (low, never escalated): created 30 | tier-1 reply 32 | solved 32
+
+Intervals (stage of the opening event, kind, who holds it):
+E1: 1 h initial submission (waiting for tier 1), 2 h communication (tier 1 works),
+    2 h escalation (waiting for tier 2), 1 h troubleshooting (tier 2), 2 h communication (tier 2),
+    12 h escalation (waiting for tier 3), 6 h development (tier 3), 0 h communication (tier 3),
+    96 h resolution confirmation (done: not process time).   Process time 26 h.
+E2: 0.5 h initial submission (waiting for tier 1), 0.5 h communication (tier 1), 3 h escalation
+    (waiting for tier 2), 1 h troubleshooting (tier 2), 2 h review & analysis (tier 1), 0 h.
+    Process time 7 h.
+Handoffs: customer -> tier 1 waits 1, 0.5 and 2 h (median 1); tier 1 -> tier 2 waits 2 and 3 h
+(median 2.5); tier 2 -> tier 3 waits 12 h; tier 2 -> tier 1 (E2's return) waits 0 h, because
+tier 2 was working until tier 1 took the ticket back.
+Longest silence (public replies between escalation and first solve): E1 window 3-26 with
+updates at 6 and 26: gaps 3, 20, 0 -> 20 h; E2 window 11-17 with an update at 17: 6 h.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from supportlens.analysis.core.missing import MissingData
+from supportlens.analysis.escalations.communication import silences
+from supportlens.analysis.escalations.process import analyse_escalations
+from supportlens.analysis.sla.summary import ticket_clocks
+from supportlens.analysis.escalations.process_log import read_log
+from supportlens.analysis.escalations.handoffs import analyse_handoffs, handoff_waits
+from supportlens.analysis.escalations.paths import ticket_paths
+from supportlens.analysis.escalations.proactive import estimate_policies
+from supportlens.analysis.escalations.stages import role_times, stage_times
+from supportlens.config import Config
+
+BASE = pd.Timestamp("2026-01-05", tz="UTC")
+LOG = [  # ticket, hours, event_type, actor, role, tier, status
+    ("E1", 0, "created", "C1", "customer", 1, "new"),
+    ("E1", 1, "public_reply", "A1", "tier1", 1, "open"),
+    ("E1", 3, "escalated", "A1", "tier1", 2, "open"),
+    ("E1", 5, "internal_note", "B1", "tier2", 2, "open"),
+    ("E1", 6, "public_reply", "B1", "tier2", 2, "open"),
+    ("E1", 8, "escalated", "B1", "tier2", 3, "open"),
+    ("E1", 20, "internal_note", "D1", "tier3", 3, "open"),
+    ("E1", 26, "public_reply", "D1", "tier3", 3, "open"),
+    ("E1", 26, "solved", "D1", "tier3", 3, "solved"),
+    ("E1", 122, "closed", "system", "system", 3, "closed"),
+    ("E2", 10, "created", "C2", "customer", 1, "new"),
+    ("E2", 10.5, "public_reply", "A1", "tier1", 1, "open"),
+    ("E2", 11, "escalated", "A1", "tier1", 2, "open"),
+    ("E2", 14, "internal_note", "B1", "tier2", 2, "open"),
+    ("E2", 15, "internal_note", "A1", "tier1", 1, "open"),
+    ("E2", 17, "public_reply", "A1", "tier1", 1, "open"),
+    ("E2", 17, "solved", "A1", "tier1", 1, "solved"),
+    ("N1", 30, "created", "C3", "customer", 1, "new"),
+    ("N1", 32, "public_reply", "A2", "tier1", 1, "open"),
+    ("N1", 32, "solved", "A2", "tier1", 1, "solved"),
+]
+
+
+def events_frame(rows=LOG) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["ticket_id", "hours", "event_type", "actor_id", "actor_role", "tier", "status"])
+    frame["event_at"] = BASE + pd.to_timedelta(frame.pop("hours"), unit="h")
+    # shuffled: the reader must sort by ticket and time itself, keeping the logged order of ties
+    return frame.iloc[[3, 0, 1, 2] + list(range(4, len(frame)))].reset_index(drop=True)
+
+
+def tickets_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "ticket_id": ["E1", "E2", "N1"],
+        "created_at": [BASE, BASE + pd.Timedelta(hours=10), BASE + pd.Timedelta(hours=30)],
+        "solved_at": [BASE + pd.Timedelta(hours=26), BASE + pd.Timedelta(hours=17), BASE + pd.Timedelta(hours=32)],
+        "status": ["closed", "solved", "solved"],
+        "priority": ["high", "normal", "low"],
+        "reopens": [0, 0, 0],
+    })
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config.model_validate({"escalations": {"min_transitions": 1}})
+
+
+@pytest.fixture
+def log(config):
+    return read_log(events_frame(), tickets_frame(), config.escalations)
+
+
+def test_escalated_tickets_and_when(log):
+    assert log.escalated.tolist() == [True, True, False]
+    assert log.escalated_at[:2].tolist() == [3.0, 11.0]
+
+
+def test_stage_durations_by_hand(log, config):
+    stages = {s.stage: s for s in stage_times(log, config.escalations)}
+    # escalation: E1 2 + 12 = 14 h, E2 3 h -> median 8.5 h over the two escalated tickets
+    assert stages["escalation"].tickets == 2
+    assert stages["escalation"].median_hours == pytest.approx(8.5)
+    assert stages["escalation"].mean_hours == pytest.approx(8.5)
+    # communication: E1 2 + 2 + 0 = 4 h, E2 0.5 + 0 = 0.5 h
+    assert stages["communication"].median_hours == pytest.approx(2.25)
+    assert stages["development"].tickets == 1 and stages["development"].median_hours == pytest.approx(6)
+    assert stages["review_analysis"].median_hours == pytest.approx(2)
+    # shares of the 33 h of process time of the escalated tickets
+    assert stages["escalation"].share_of_time == pytest.approx(17 / 33)
+    assert stages["initial_submission"].share_of_time == pytest.approx(1.5 / 33)
+    # solved -> closed is after the resolution: reported, but not process time
+    assert stages["resolution_confirmation"].median_hours == pytest.approx(96)
+    assert stages["resolution_confirmation"].share_of_time is None
+    # over all tickets the initial submission takes 1, 0.5 and 2 h
+    assert stages["initial_submission"].median_hours_all == pytest.approx(1)
+
+
+def test_waiting_and_worked_by_role(log, config):
+    roles = {r.role: r for r in role_times(log, config.escalations)}
+    assert set(roles) == {"tier1", "tier2", "tier3"}
+    assert roles["tier1"].worked_hours == pytest.approx((2 + 0.5 + 2) / 2)
+    assert roles["tier1"].waiting_hours == pytest.approx((1 + 0.5) / 2)
+    assert roles["tier2"].worked_hours == pytest.approx((3 + 1) / 2)
+    assert roles["tier2"].waiting_hours == pytest.approx((2 + 3) / 2)
+    assert roles["tier3"].worked_hours == pytest.approx(6 / 2)
+    assert roles["tier3"].waiting_hours == pytest.approx(12 / 2)
+    assert roles["tier3"].waiting_share == pytest.approx(12 / 33)
+
+
+def test_handoff_matrix_by_hand(log, config):
+    waits = handoff_waits(log, config.escalations)
+    named = {(log.roles[a], log.roles[b]): sorted(g["wait_hours"].tolist())
+             for (a, b), g in waits.groupby(["from_role", "to_role"])}
+    assert named == {("customer", "tier1"): [0.5, 1.0, 2.0], ("tier1", "tier2"): [2.0, 3.0],
+                     ("tier2", "tier3"): [12.0], ("tier2", "tier1"): [0.0]}
+    result = analyse_handoffs(log, config.escalations, config.findings)
+    cells = {(h.from_role, h.to_role): h for h in result.matrix}
+    assert cells[("customer", "tier1")].median_wait_hours == pytest.approx(1.0)
+    assert cells[("customer", "tier1")].handoffs == 3 and cells[("customer", "tier1")].tickets == 3
+    assert cells[("tier1", "tier2")].median_wait_hours == pytest.approx(2.5)
+    assert cells[("tier1", "tier2")].total_wait_hours == pytest.approx(5.0)
+    # the bottleneck is tier 2 -> tier 3: 12 h against the other six waits 0, 0.5, 1, 2, 2, 3 h
+    # (median 1.5 h): 8 times as long
+    neck = result.bottleneck
+    assert (neck.handoff.from_role, neck.handoff.to_role) == ("tier2", "tier3")
+    assert neck.others_median_wait_hours == pytest.approx(1.5)
+    assert neck.ratio == pytest.approx(8.0)
+    assert not neck.significant          # one observation cannot be significant
+    assert neck.share_of_escalated == pytest.approx(0.5)
+    # ping-pong: E2 went back from tier 2 to tier 1; 1 of 2 escalated tickets
+    assert result.ping_pong.rate.events == 1 and result.ping_pong.rate.n == 2
+    assert result.ping_pong.by_pair == [{"from_role": "tier2", "to_role": "tier1", "returns": 1}]
+
+
+def test_breaches_the_bottleneck_explains(log, config):
+    # E1 waited 12 h at tier 2 -> tier 3, 10.5 h beyond the other handoffs' median (1.5 h): a breach that
+    # overran its target by at most 10.5 h is one a handoff as quick as the others could have avoided.
+    # E2 breached too but never went through that handoff.
+    def clocks(overrun_hours: float) -> pd.DataFrame:
+        return pd.DataFrame({"priority": ["high", "normal", "low"],
+                             "resolution_minutes": [(8 + overrun_hours) * 60, 30 * 60, 60],
+                             "resolution_target_minutes": [8 * 60, 24 * 60, 72 * 60],
+                             "resolution_state": pd.array(["breached", "breached", "achieved"], dtype="string")})
+
+    def explained(frame):
+        return analyse_handoffs(log, config.escalations, config.findings, frame).bottleneck.breaches_within_extra_wait
+
+    assert explained(clocks(10.5)) == {"high": 1}
+    assert explained(clocks(10.6)) == {}
+    assert explained(None) is None
+
+
+def test_directly_follows_graph(log, config):
+    result = analyse_handoffs(log, config.escalations, config.findings)
+    edges = {(e.source, e.target): e for e in result.transitions}
+    created = edges[("created", "public_reply")]
+    assert created.count == 3 and created.median_hours == pytest.approx(1.0)
+    assert edges[("escalated", "internal_note")].count == 3
+    assert edges[("escalated", "internal_note")].median_hours == pytest.approx(3.0)   # 2, 12, 3
+    assert edges[("solved", "closed")].from_done
+    assert {a["activity"]: a["starts"] for a in result.activities}["created"] == 3
+
+
+def test_paths(log, config):
+    code, labels = ticket_paths(log, config.escalations)
+    assert [labels[c] for c in code] == ["Tier 1 → Tier 2 → Tier 3", "Tier 1 → Tier 2 → Tier 1", "Tier 1"]
+
+
+def test_longest_silence_and_policy(log, config):
+    as_of = 200.0
+    sil = silences(log, as_of)
+    assert sil.longest[:2].tolist() == [20.0, 6.0] and np.isnan(sil.longest[2])
+    assert sil.resolved.tolist() == [True, True, False]
+    policy = estimate_policies((8.0,), sil)[0]
+    assert policy.affected.events == 1 and policy.affected.n == 2
+    # a 20 h silence needs ceil(20 / 8) - 1 = 2 updates; 3 h and 6 h need none
+    assert policy.extra_updates_per_ticket == pytest.approx(1.0)
+    assert policy.csat_change is None       # no CSAT model on three tickets
+
+
+def test_activity_column_wildcards_and_role_map():
+    """A status-change log with its own activity labels and levels in `tier` (like BPIC 2013)."""
+    rows = [("T1", 0, "Queued-Awaiting Assignment", "1"), ("T1", 2, "Accepted-In Progress", "1"),
+            ("T1", 3, "Queued-Awaiting Assignment", "2"), ("T1", 9, "Accepted-In Progress", "2"),
+            ("T1", 10, "Accepted-Wait - User", "2"), ("T1", 20, "Accepted-In Progress", "1"),
+            ("T1", 21, "Completed-Resolved", "1")]
+    events = pd.DataFrame(rows, columns=["ticket_id", "hours", "activity", "tier"])
+    events["event_at"] = BASE + pd.to_timedelta(events.pop("hours"), unit="h")
+    events["event_type"] = "status_change"
+    events["actor_id"] = ["x", "x", "y", "y", "y", "z", "z"]
+    tickets = pd.DataFrame({"ticket_id": ["T1"], "created_at": [BASE], "priority": ["normal"], "status": ["solved"]})
+    config = Config.model_validate({"escalations": {
+        "stages": {"queued": {"label": "Queued", "kind": "wait"}, "work": {"label": "Work", "kind": "work"},
+                   "user": {"label": "Waiting on user", "kind": "wait", "waits_for": "customer"},
+                   "done": {"label": "Done", "kind": "done"}, "other": {"label": "Other", "kind": "work"}},
+        "stage_rules": [{"activity": "queued-*", "stage": "queued"}, {"activity": "ACCEPTED-WAIT*", "stage": "user"},
+                        {"activity": "accepted-*", "stage": "work"}, {"activity": "Completed-*", "stage": "done"}],
+        "roles": {"source": "tier", "values": {"1": "tier1", "2": "tier2"}, "actors": {"z": "project_manager"}},
+        "escalation_stages": [], "communication_stages": ["user"], "customer_facing": ["Accepted-Wait - User"],
+        "min_transitions": 1}}).escalations
+    log = read_log(events, tickets, config)
+    assert [log.stages[s] for s in log.stage] == ["queued", "work", "queued", "work", "user", "work", "done"]
+    assert [log.roles[r] for r in log.role] == ["tier1", "tier1", "tier2", "tier2", "tier2", "project_manager",
+                                               "project_manager"]
+    assert log.escalated.tolist() == [True] and log.escalated_at[0] == 3.0
+    waits = handoff_waits(log, config)
+    # tier 1 worked 2-3, then the ticket queued at level 2 from 3 to 9: a 6 h wait for tier 2;
+    # tier 2 asked the user at 10 and the project manager acted at 20: 10 h
+    assert waits["wait_hours"].tolist() == [6.0, 10.0]
+    # the 10 h waiting on the user are charged to the customer, not to the next actor
+    times = {r.role: r for r in role_times(log, config)}
+    assert times["customer"].waiting_hours == pytest.approx(10.0)
+    assert times["tier2"].waiting_hours == pytest.approx(6.0)
+
+
+def test_no_event_log_is_missing_data(config):
+    with pytest.raises(MissingData, match="needs an event log"):
+        read_log(None, tickets_frame(), config.escalations)
+    events = events_frame().drop(columns=["actor_role"])
+    with pytest.raises(MissingData, match="who acted"):
+        read_log(events, tickets_frame(), config.escalations)
+
+
+def test_events_of_unknown_tickets_are_counted_not_silently_dropped(config):
+    events = pd.concat([events_frame(), events_frame().assign(ticket_id="ZZ")], ignore_index=True)
+    log = read_log(events, tickets_frame(), config.escalations)
+    assert log.events == len(LOG) and log.events_without_ticket == len(LOG)
+
+
+def test_actor_ids_are_never_published_as_roles(config):
+    mapped = config.escalations.model_copy(update={"roles": config.escalations.roles.model_copy(
+        update={"source": "actor_id", "values": {"A1": "tier1", "B1": "tier2"}, "actors": {"D1": "tier3"}})})
+    log = read_log(events_frame(), tickets_frame(), mapped)
+    assert set(log.roles) - {"third_party"} == {"tier1", "tier2", "tier3", "unmapped_actor"}
+    assert not {"C1", "C2", "A2", "system"} & set(log.roles)
+
+
+def test_a_log_without_escalations_still_reads(config):
+    events = events_frame()
+    events = events[events["ticket_id"] == "N1"]
+    tickets = tickets_frame()
+    as_of = BASE + pd.Timedelta(days=10)
+    result = analyse_escalations(events, tickets, ticket_clocks(tickets, config.sla, as_of), as_of, config)
+    assert result.escalated.events == 0 and result.reading.tickets_without_events == 2
+    assert result.role_time == [] and result.timelines == []
+    assert result.handoffs.ping_pong.rate.n == 0 and result.communication.longest_silence.n == 0
+    assert result.proactive.headline.affected.n == 0

@@ -1,0 +1,108 @@
+"""The breach-risk model: features known at creation only, scores that agree with
+scikit-learn, and a model that beats priority alone on the simulated organisation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from supportlens.analysis.risk.scores import auc_and_ap
+from supportlens.analysis.core.period import reporting_period
+from supportlens.analysis.risk.model import labelled, risk_model
+from supportlens.analysis.risk.features import creation_features
+from supportlens.analysis.sla.summary import ticket_clocks
+from supportlens.analysis.staffing.plan import agents_on_shift
+from supportlens.config import Config
+from supportlens.dataset import Dataset
+from supportlens.sample import SimulationSpec, simulate
+
+TIMESTAMPS = ("first_response_at", "first_solved_at", "solved_at", "closed_at")
+
+
+@pytest.fixture(scope="module")
+def world():
+    data = simulate(SimulationSpec(tickets=12_000, seed=5))
+    dataset = Dataset(tickets=data.tickets, events=data.events, accounts=data.accounts, agents=data.agents)
+    schedule, _ = agents_on_shift(dataset, None)
+    return data, dataset, schedule
+
+
+def known_at(tickets: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    """The tickets table as it looked at time t: later tickets absent, later timestamps not yet set."""
+    cut = tickets[tickets["created_at"] <= t].copy()
+    for column in TIMESTAMPS:
+        cut[column] = cut[column].where(cut[column] <= t)
+    cut["status"] = np.where(cut["solved_at"].notna(), "solved", "open")
+    for column in ("reopens", "replies", "tier_max"):
+        cut[column] = 0
+    cut["escalated"] = False
+    cut["csat"] = np.nan
+    return cut
+
+
+def test_no_feature_uses_information_from_after_creation(world):
+    data, dataset, schedule = world
+    tickets = data.tickets
+    full = creation_features(tickets, data.accounts, schedule)
+    assert {"queue_waiting", "open_backlog", "account_tickets_prior_30d", "agents_on_shift"} <= set(full.columns)
+    picks = np.random.default_rng(3).choice(len(tickets), 25, replace=False)
+    for i in picks:
+        t = tickets["created_at"].iloc[i]
+        cut = known_at(tickets, t)
+        again = creation_features(cut, data.accounts, schedule)
+        pd.testing.assert_series_equal(again.loc[tickets.index[i]], full.iloc[i], check_names=False)
+
+
+def test_the_cut_catches_a_leaky_feature(world):
+    """The check above can fail: a feature that peeks at the future changes under the cut."""
+    data, _, _ = world
+    tickets = data.tickets
+    leaky = (tickets["solved_at"] - tickets["created_at"]).dt.total_seconds()
+    changed = 0
+    for i in np.random.default_rng(3).choice(len(tickets), 25, replace=False):
+        cut = known_at(tickets, tickets["created_at"].iloc[i])
+        row = cut.loc[tickets.index[i]]
+        changed += pd.isna((row["solved_at"] - row["created_at"])) and not pd.isna(leaky.iloc[i])
+    assert changed > 0
+
+
+def test_scores_agree_with_scikit_learn():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 800)
+    score = np.round(rng.random(800) + 0.3 * y, 1)      # many ties, like the priority baseline
+    (auc, ap), _ = auc_and_ap(y, score, None)
+    assert auc == pytest.approx(roc_auc_score(y, score), abs=1e-12)
+    assert ap == pytest.approx(average_precision_score(y, score), abs=1e-12)
+    draws = rng.integers(0, 800, size=(3, 800))
+    _, boot = auc_and_ap(y, score, draws)
+    assert boot[1, 0] == pytest.approx(roc_auc_score(y[draws[1]], score[draws[1]]), abs=1e-12)
+    assert boot[2, 1] == pytest.approx(average_precision_score(y[draws[2]], score[draws[2]]), abs=1e-12)
+
+
+def test_labels_wait_for_the_deadline():
+    clocks = pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-01-01 00:00", "2026-01-01 00:00", "2026-01-03 00:00"], utc=True),
+        "resolution_target_minutes": [240.0, 240.0, 4320.0],
+        "resolution_state": ["breached", "achieved", "active"],
+    })
+    label = labelled(clocks, pd.Timestamp("2026-01-04", tz="UTC"))
+    assert label.iloc[0] == 1 and label.iloc[1] == 0 and np.isnan(label.iloc[2])
+
+
+def test_model_beats_priority_only_on_the_sample(world):
+    data, dataset, schedule = world
+    config = Config.model_validate({"period": {"length": "all"}, "risk": {"bootstrap": 100}})
+    period = reporting_period(data.tickets, config.period)
+    clocks = ticket_clocks(data.tickets, config.sla, period.as_of)
+    model = risk_model(clocks, data.accounts, schedule, period.as_of, config)
+    scores = {m.id: m for m in model.models}
+    chosen, base = scores[model.chosen], scores["priority_only"]
+    assert chosen.roc_auc.ci_low > base.roc_auc.ci_high       # intervals do not overlap
+    assert chosen.pr_auc.ci_low > base.pr_auc.ci_high
+    assert model.beats_baseline and chosen.brier < base.brier
+    # the planted drivers (category work times, priority) lead the importance ranking
+    assert {i.feature for i in model.importance[:3]} & {"category", "priority"}
+    assert model.threshold.recall is not None and 0 < model.threshold.recall <= 1
+    assert all(o.due_in_hours > 0 for o in model.open_at_risk)

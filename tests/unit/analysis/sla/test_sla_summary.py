@@ -1,0 +1,36 @@
+"""sla.priority_inversion on hand-made per-priority breach counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from supportlens.analysis.sla.summary import PriorityBreach, SlaSummary, priority_inversion
+from supportlens.analysis.core.stats import wilson
+from supportlens.config import Findings
+
+TARGETS = {"critical": 4.0, "high": 8.0, "normal": 24.0, "low": 72.0}   # resolution hours (the defaults)
+
+
+def summary(breached: dict[str, tuple[int, int]]) -> SlaSummary:
+    """priority -> (breached, completed) resolution SLAs."""
+    rows = [PriorityBreach(p, 1.0, TARGETS[p], wilson(0, 0), wilson(*breached[p]), 0, breached[p][1])
+            for p in TARGETS if p in breached]
+    return SlaSummary(wilson(0, 0), wilson(0, 0), 0, 0, {}, rows, None, None)
+
+
+def test_a_priority_that_breaches_more_than_a_tighter_one():
+    # high 40 of 100 vs critical 20 of 100: ratio 2; pooled 0.3, z = 0.2 / sqrt(0.3 * 0.7 * 0.02) = 3.09, p = 0.002
+    found = priority_inversion(summary({"critical": (20, 100), "high": (40, 100), "normal": (30, 100)}), Findings())
+    assert (found.priority, found.tighter) == ("high", "critical")
+    assert found.ratio == pytest.approx(2.0) and found.p_value == pytest.approx(0.00203, rel=0.01)
+    assert (found.target_hours, found.tighter_target_hours) == (8.0, 4.0)
+    assert (found.rate.events, found.tighter_rate.events) == (40, 20)
+
+
+def test_no_inversion_when_the_targets_explain_the_breaches():
+    # the tightest target breaches most: nothing has a tighter target to compare with
+    assert priority_inversion(summary({"critical": (40, 100), "high": (20, 100)}), Findings()) is None
+    # high breaches more, but only 1.2x critical: not material
+    assert priority_inversion(summary({"critical": (50, 250), "high": (60, 250)}), Findings()) is None
+    # a priority with fewer than 30 completed SLAs is not compared
+    assert priority_inversion(summary({"critical": (2, 29), "high": (40, 100)}), Findings()) is None
