@@ -15,11 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from supportlens.analysis import analyse
+from supportlens.build import analysed
 from supportlens.config import load_config
 from supportlens.context import build_context
 from supportlens.ingest import load_dataset
-from supportlens.sample.what_if import check_on_simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +35,7 @@ def context_of(path: Path) -> dict | None:
         print(f"skip {path.name}: {config.data.tickets} is not here", file=sys.stderr)
         return None
     dataset = load_dataset(config, ROOT)
-    context = build_context(dataset, check_on_simulator(analyse(dataset, config), dataset, config), config)
+    context = build_context(dataset, analysed(dataset, config), config)
     context["provenance"].pop("versions", None)   # the package version is not a number of the report
     return context
 

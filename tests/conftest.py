@@ -21,9 +21,8 @@ def tiny_config(tmp_path: Path) -> Config:
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
-    """A project folder like a fresh clone: templates, _quarto.yml, a config, sample data; built once."""
+    """A project folder like a fresh clone: _quarto.yml, a config, sample data; built once."""
     folder = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "templates", folder / "templates")
     shutil.copy(ROOT / "_quarto.yml", folder / "_quarto.yml")
     shutil.copy(ROOT / "supportlens.yml", folder / "supportlens.yml")
     sampled = run_cli("sample", "--tickets", "4000", "--seed", "3", cwd=folder)
@@ -38,10 +37,9 @@ def analysed_sample(folder: Path, spec) -> tuple:
 
     The risk model's bootstrap and the recommendations' Monte Carlo draws are cut down to keep the
     tests quick; nothing the recovery tests read depends on them."""
-    from supportlens.analysis import analyse
+    from supportlens.build import analysed
     from supportlens.ingest import load_dataset
     from supportlens.sample import simulate, write_sample
-    from supportlens.sample.what_if import check_on_simulator
 
     data = simulate(spec)
     write_sample(data, folder)
@@ -52,7 +50,7 @@ def analysed_sample(folder: Path, spec) -> tuple:
         "recommendations": {"draws": 500},
     })
     dataset = load_dataset(config)
-    return check_on_simulator(analyse(dataset, config), dataset, config), data.truth
+    return analysed(dataset, config), data.truth
 
 
 @pytest.fixture(scope="session")

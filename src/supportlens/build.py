@@ -15,9 +15,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import analyse
+from .analysis import Analysis, analyse
 from .charts import build_charts
 from .config import Config
+from .dataset import Dataset
 from .context import build_context, write_context
 from .ingest import load_dataset
 from .render.pages import render_pages, write_pages
@@ -37,6 +38,11 @@ class BuildResult:
 
 
 Reporter = Callable[[str], None]
+
+
+def analysed(dataset: Dataset, config: Config) -> Analysis:
+    """Every analysis of the dataset; on the simulated sample, with the simulator's what-if checks."""
+    return check_on_simulator(analyse(dataset, config), dataset, config)
 
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
@@ -61,7 +67,7 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
         with step("ingest", "Reading exports"):
             dataset = load_dataset(config, root)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-            analysis = check_on_simulator(analyse(dataset, config), dataset, config)
+            analysis = analysed(dataset, config)
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from supportlens.analysis import analyse
+from supportlens.build import analysed
 from supportlens.charts import build_charts
 from supportlens.config import Config
 from supportlens.context import build_context
@@ -20,7 +20,7 @@ HOSTILE = "<b>Eng</b> | *three*"
 
 def page_of(config: Config) -> tuple[str, dict, dict]:
     dataset = load_dataset(config)
-    analysis = analyse(dataset, config)
+    analysis = analysed(dataset, config)
     context = build_context(dataset, analysis, config)
     charts = build_charts(context)
     return render_pages(context, charts, ROOT, flavour="site")["escalations"], context, charts

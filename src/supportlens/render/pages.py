@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from ..charts import Chart
@@ -68,12 +68,16 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 
 
-def template_dir(root: Path) -> Path:
-    """The project's ``templates/`` folder, else the one next to the installed source tree."""
-    local = root / "templates"
-    if local.is_dir():
-        return local
-    return Path(__file__).resolve().parents[3] / "templates"
+def template_loader(root: Path) -> ChoiceLoader:
+    """The templates shipped in the package (``supportlens/templates/``); a file of the same name in the
+    project's own ``templates/`` folder overrides that one file."""
+    return ChoiceLoader([FileSystemLoader(str(root / "templates")), PackageLoader("supportlens", "templates")])
+
+
+def template_text(root: Path, name: str) -> str:
+    """A shipped file that is not a Jinja template (CSS, JavaScript), with the project's override."""
+    env = Environment(loader=template_loader(root))
+    return env.loader.get_source(env, name)[0]
 
 
 def _date(value: str | None) -> str:
@@ -95,7 +99,7 @@ def _yaml_str(value: object) -> Markup:
 
 
 def environment(root: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(template_dir(root))), autoescape=select_autoescape(default=True),
+    env = Environment(loader=template_loader(root), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       # Quarto's heading ids '{#id}' must not open a Jinja comment
                       comment_start_string="{##", comment_end_string="##}")

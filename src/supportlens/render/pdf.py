@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..charts import Chart
 from .markdown import render_markdown
-from .pages import PAGES, environment, template_dir
+from .pages import PAGES, environment, template_text
 
 PRINTED = tuple(page for page in PAGES if page.in_pdf)  # the executive summary and the PDF's sections
 
@@ -77,7 +77,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
                          "html": internal_links(rendered.html, page.id), "toc": rendered.toc})
-    css = (template_dir(root) / "print" / "print.css").read_text(encoding="utf-8")
+    css = template_text(root, "print/print.css")
     return env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
         summary=summary, sections=sections, css=css)

@@ -19,7 +19,7 @@ from .. import __version__
 from ..charts import Chart
 from ..errors import SupportlensError
 from .markdown import render_markdown
-from .pages import PAGES, environment, navbar, template_dir
+from .pages import PAGES, environment, navbar, template_text
 
 # plotly.js/lib/core + the trace types the charts use, built by `make plotly-bundle` (scripts/plotly-bundle/)
 PLOTLY_BUNDLE = Path(__file__).with_name("assets") / "plotly-supportlens.min.js"
@@ -104,7 +104,7 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
     for asset in ("site.css", "charts.js", "explorer.js"):
-        shutil.copy(template_dir(root) / "site" / asset, assets / asset)
+        (assets / asset).write_text(template_text(root, f"site/{asset}"), encoding="utf-8")
     shutil.copy(PLOTLY_BUNDLE, out_dir / "plotly.min.js")
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)

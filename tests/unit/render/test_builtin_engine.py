@@ -82,7 +82,7 @@ def test_raw_html_block_passes_through():
 
 def test_templates_use_only_supported_constructs():
     """Every fenced div and raw block in the page templates is one the engine handles."""
-    templates = [*(ROOT / "templates" / "pages").glob("*.j2"), *(ROOT / "templates" / "partials").glob("*.j2")]
+    templates = [*(ROOT / "src" / "supportlens" / "templates" / "pages").glob("*.j2"), *(ROOT / "src" / "supportlens" / "templates" / "partials").glob("*.j2")]
     assert templates
     for template in templates:
         text = template.read_text()
