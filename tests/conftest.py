@@ -21,9 +21,8 @@ def tiny_config(tmp_path: Path) -> Config:
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
-    """A project folder like a fresh clone: _quarto.yml, a config, sample data; built once."""
+    """A project folder like a fresh clone: a config and sample data; built once."""
     folder = tmp_path_factory.mktemp("project")
-    shutil.copy(ROOT / "_quarto.yml", folder / "_quarto.yml")
     shutil.copy(ROOT / "supportlens.yml", folder / "supportlens.yml")
     sampled = run_cli("sample", "--tickets", "4000", "--seed", "3", cwd=folder)
     assert sampled.returncode == 0, sampled.stderr

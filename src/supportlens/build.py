@@ -22,9 +22,11 @@ from .dataset import Dataset
 from .context import build_context, write_context
 from .ingest import load_dataset
 from .render.pages import render_pages, write_pages
-from .render.pdf import PRINTED, chart_browser, export_svgs, print_html, write_pdf
+from .pages import PRINTED
+from .render.pdf import chart_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
-from .render.site import add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir
+from .render.site import (add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir,
+                          write_quarto_project)
 
 
 @dataclass
@@ -82,11 +84,12 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures")
         with step("pages", "Rendering pages to report/*.qmd"):
             write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
+            write_quarto_project(context, report_dir, root)
         stage = staging_dir(site_dir)
         try:
             with step("site", f"Building the site ({engine} engine)"):
                 if engine == "quarto":
-                    render_quarto(report_dir, stage, root)
+                    render_quarto(report_dir, stage)
                 else:
                     render_builtin(context, report_dir, stage, root)
                 add_assets(context, charts, stage, root)

@@ -1,4 +1,4 @@
-"""The ``supportlens`` command: build, sample, check, serve."""
+"""The ``supportlens`` command: build, init, sample, check, serve."""
 
 from __future__ import annotations
 
@@ -51,6 +51,20 @@ def build(
     console.print(f"[green]✓[/] Built {result.site_dir}/index.html"
                   + (f" and {result.pdf_path}" if result.pdf_path else "")
                   + f" from {result.tickets:,} tickets in {time.perf_counter() - started:.1f} s ({result.engine} engine)")
+
+
+@app.command()
+def init(
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+    config: ConfigOption = Path("supportlens.yml"),
+) -> None:
+    """Write the documented default supportlens.yml (every key, its default and meaning) to start a project."""
+    from .config import default_config_text
+
+    if config.exists() and not force:
+        _fail(SupportlensError(f"{config} already exists", "edit it, or pass --force to replace it with the defaults"))
+    config.write_text(default_config_text(), encoding="utf-8")
+    console.print(f"[green]✓[/] Wrote {config}: every key with its default; point data.tickets at your export")
 
 
 @app.command()

@@ -2,13 +2,16 @@
 
 Every key is declared here with its default and meaning; an unknown or
 mistyped key is an error that names the key, not a silently ignored default.
-The documented example is the repository's own ``supportlens.yml``.
+The documented defaults ship inside the package as ``supportlens/config/supportlens.yml`` (read
+with ``importlib.resources``; ``supportlens init`` writes a copy); the repository's own
+``supportlens.yml`` is the same file, and a test checks both equal ``Config()``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -468,20 +471,33 @@ class Config(_Strict):
         return self
 
 
+DEFAULT_CONFIG = resources.files(__name__).joinpath("supportlens.yml")   # package data
+
+
+def default_config_text() -> str:
+    """The documented ``supportlens.yml`` shipped in the package: every key with its default and meaning."""
+    return DEFAULT_CONFIG.read_text(encoding="utf-8")
+
+
 def load_config(path: Path | str | None) -> Config:
-    """Read and validate ``supportlens.yml``; a missing file means all defaults."""
+    """Read and validate ``supportlens.yml``; no file (None) means the documented defaults shipped in the package."""
     if path is None:
-        return Config()
+        return _validate(default_config_text(), "the default supportlens.yml")
     path = Path(path)
     if not path.exists():
         raise SupportlensError(f"config file {path} not found",
-                               "create it (copy supportlens.yml from the repository) or pass --config")
+                               "create it (`supportlens init` writes the documented defaults) or pass --config")
+    return _validate(path.read_text(encoding="utf-8"), str(path))
+
+
+def _validate(text: str, path: str) -> Config:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise SupportlensError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
     if not isinstance(raw, dict):
-        raise SupportlensError(f"{path} must hold a mapping of keys", "see supportlens.yml in the repository")
+        raise SupportlensError(f"{path} must hold a mapping of keys",
+                               "see the documented keys in the file `supportlens init` writes")
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
@@ -493,4 +509,4 @@ def load_config(path: Path | str | None) -> Config:
             else:
                 lines.append(f"'{key}': {err['msg']}")
         raise SupportlensError(f"{path}: " + "; ".join(lines),
-                               "check the spelling against the documented keys in supportlens.yml") from None
+                               "check the spelling against the documented keys in the file `supportlens init` writes") from None

@@ -9,7 +9,6 @@ PDF is built from it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,50 +18,9 @@ from markupsafe import Markup, escape
 
 from ..charts import Chart
 from ..formatting import FILTERS
+# the pages are declared in supportlens/pages.py; PAGES, Page and navbar stay importable from here
+from ..pages import CHART_PAGE, PAGES, Page, navbar  # noqa: F401
 
-
-@dataclass(frozen=True)
-class Page:
-    id: str
-    nav: str      # navbar label
-    template: str
-    group: str = ""      # navbar menu the page sits in ("" = a top-level link)
-    in_pdf: bool = True  # a section of the PDF (the explorer and downloads pages are not)
-
-
-# Site navbar order, and the order of the PDF's sections.
-PAGES = (
-    Page("index", "Summary", "pages/index.qmd.j2"),
-    Page("sla", "SLA performance", "pages/sla.qmd.j2", group="Performance"),
-    Page("drivers", "Why we breach", "pages/drivers.qmd.j2", group="Performance"),
-    Page("trends", "Trends", "pages/trends.qmd.j2", group="Performance"),
-    Page("escalations", "Escalations", "pages/escalations.qmd.j2", group="Operations"),
-    Page("staffing", "Staffing", "pages/staffing.qmd.j2", group="Operations"),
-    Page("workload", "Workload", "pages/workload.qmd.j2", group="Operations"),
-    Page("accounts", "Accounts", "pages/accounts.qmd.j2", group="Operations"),
-    Page("risk", "Risk model", "pages/risk.qmd.j2", group="Actions"),
-    Page("recommendations", "Recommendations", "pages/recommendations.qmd.j2", group="Actions"),
-    Page("quality", "Data quality", "pages/quality.qmd.j2", group="Data"),
-    Page("methodology", "Methodology", "pages/methodology.qmd.j2", group="Data"),
-    Page("explorer", "Explorer", "pages/explorer.qmd.j2", in_pdf=False),
-    Page("downloads", "Downloads", "pages/downloads.qmd.j2", group="Data", in_pdf=False),
-)
-
-
-def navbar() -> list[dict]:
-    """Top-level navbar entries: a page, or a menu of the pages of one group, in PAGES order."""
-    entries: list[dict] = []
-    for page in PAGES:
-        item = {"id": page.id, "nav": page.nav}
-        if not page.group:
-            entries.append(item)
-            continue
-        menu = next((e for e in entries if e.get("menu") == page.group), None)
-        if menu is None:
-            menu = {"menu": page.group, "pages": []}
-            entries.append(menu)
-        menu["pages"].append(item)
-    return entries
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
@@ -205,7 +163,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
 
     env.globals["chart"] = chart
     titles = {page.id: page.nav for page in PAGES}
-    env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
+    env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": CHART_PAGE[c.id], "page_title": titles[CHART_PAGE[c.id]]}
                                   for c in charts.values()]
     env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
     findings_config = context["provenance"]["config"]["findings"]

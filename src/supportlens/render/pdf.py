@@ -9,10 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..charts import Chart
+from ..pages import PRINTED  # the executive summary and the PDF's sections: the pages declared in_pdf
 from .markdown import render_markdown
-from .pages import PAGES, environment, template_text
-
-PRINTED = tuple(page for page in PAGES if page.in_pdf)  # the executive summary and the PDF's sections
+from .pages import environment, template_text
 
 STATIC_WIDTH = 760  # px of the SVG; the PDF scales it to the text width (174 mm: 13 px type prints at about 8.4 pt)
 WIDE_WIDTH = 1300   # px of a wide chart, printed on a landscape page

@@ -13,17 +13,22 @@ import io
 import json
 import shutil
 import subprocess
+from importlib import resources
 from pathlib import Path
 
 from .. import __version__
 from ..charts import Chart
 from ..errors import SupportlensError
+from ..pages import PAGES, navbar
 from .markdown import render_markdown
-from .pages import PAGES, environment, navbar, template_text
+from .pages import environment, template_text
 
-# plotly.js/lib/core + the trace types the charts use, built by `make plotly-bundle` (scripts/plotly-bundle/)
-PLOTLY_BUNDLE = Path(__file__).with_name("assets") / "plotly-supportlens.min.js"
-PLOTLY_BUNDLE_MANIFEST = PLOTLY_BUNDLE.with_name("plotly-supportlens.json")
+# plotly.js/lib/core + the trace types the charts use, built by `make plotly-bundle` (scripts/plotly-bundle/);
+# package data, read through importlib.resources
+ASSETS = resources.files("supportlens").joinpath("render", "assets")
+PLOTLY_BUNDLE = ASSETS.joinpath("plotly-supportlens.min.js")
+PLOTLY_BUNDLE_MANIFEST = ASSETS.joinpath("plotly-supportlens.json")
+QUARTO_PROJECT = "quarto/_quarto.yml.j2"   # the Quarto project's template, under templates/
 
 
 def plotly_bundle_manifest() -> dict:
@@ -63,12 +68,28 @@ def render_builtin(context: dict, report_dir: Path, out_dir: Path, root: Path) -
         (out_dir / f"{page.id}.html").write_text(html, encoding="utf-8")
 
 
-def render_quarto(report_dir: Path, out_dir: Path, root: Path) -> None:
-    """Stage ``_quarto.yml`` with the pages and let ``quarto render`` write the site."""
+def quarto_project(context: dict, root: Path) -> str:
+    """``_quarto.yml`` of the pages: their render list and navbar follow from ``supportlens/pages.py``
+    (template ``templates/quarto/_quarto.yml.j2``, which a project's ``templates/`` folder may override)."""
+    return environment(root).get_template(QUARTO_PROJECT).render(site=_site_info(context))
+
+
+def write_quarto_project(context: dict, report_dir: Path, root: Path) -> Path:
+    """Write ``report/_quarto.yml`` beside the pages: ``report/`` is then a Quarto website project."""
+    path = report_dir / "_quarto.yml"
+    path.write_text(quarto_project(context, root), encoding="utf-8")
+    return path
+
+
+def render_quarto(report_dir: Path, out_dir: Path) -> None:
+    """Stage ``report/_quarto.yml`` with the pages and let ``quarto render`` write the site.
+
+    The stage holds only the project file and the pages, so Quarto's own files (``.quarto/``) stay out of
+    ``report/``; the site's assets and downloads are added afterwards by ``add_assets``."""
     stage = out_dir.parent / (out_dir.name + ".quarto")
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    shutil.copy(root / "_quarto.yml", stage / "_quarto.yml")
+    shutil.copy(report_dir / "_quarto.yml", stage / "_quarto.yml")
     for page in PAGES:
         shutil.copy(report_dir / f"{page.id}.qmd", stage / f"{page.id}.qmd")
     result = subprocess.run(["quarto", "render", str(stage), "--output-dir", str(out_dir.resolve())],
@@ -105,7 +126,7 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     assets.mkdir(exist_ok=True)
     for asset in ("site.css", "charts.js", "explorer.js"):
         (assets / asset).write_text(template_text(root, f"site/{asset}"), encoding="utf-8")
-    shutil.copy(PLOTLY_BUNDLE, out_dir / "plotly.min.js")
+    (out_dir / "plotly.min.js").write_bytes(PLOTLY_BUNDLE.read_bytes())
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
     (downloads / "context.json").write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False),
