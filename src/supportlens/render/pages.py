@@ -208,7 +208,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": c.page, "page_title": titles.get(c.page, c.page)}
                                   for c in charts.values()]
     env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
-    # the settings a sentence cites are in context["method"]: templates never read provenance.config
+    # the settings a sentence cites are in context["method"]: templates never read the configuration
     variables = dict(context, period=context["report"]["period"], flavour=flavour)
     return {page.id: env.get_template(page.template).render(**variables) for page in pages}
 
