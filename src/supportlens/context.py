@@ -105,6 +105,7 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
         "interrupted_series": analysis.interrupted,
         "diagnostics": analysis.diagnostics,
         "actions": analysis.actions,   # null when the export has no creation times
+        "method": analysis.method,     # the settings the sentences cite; templates never read provenance.config
     }
     plain = to_plain(context)
     validate_context(plain)

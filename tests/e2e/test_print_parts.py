@@ -45,7 +45,8 @@ def _model(segments_per_dimension: list[int]) -> dict:
         for s in range(n):
             ratio = 0.5 + s * 0.5
             odds.append({"dimension": f"dim{d}", "segment": f"seg{s}", "reference": "base", "odds_ratio": ratio,
-                         "ci_low": ratio / 1.5, "ci_high": ratio * 1.5, "p_value": 0.01, "adjusted_p": 0.02})
+                         "ci_low": ratio / 1.5, "ci_high": ratio * 1.5, "p_value": 0.01, "adjusted_p": 0.02,
+                         "significant": True})
     return {"diagnostics": {"model": {"dimensions": dimensions, "odds_ratios": odds}}}
 
 

@@ -40,6 +40,7 @@ from .drivers.survival import ResolutionSurvival, resolution_survival
 from .escalations.before_after import InterruptedSeries, interrupted_series
 from .escalations.process import EscalationAnalysis, analyse_escalations, escalation_findings
 from .findings import Finding, diagnostic_findings, key_findings, ranked
+from .core.method import Method, report_method
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
 from .sla.summary import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
@@ -127,6 +128,7 @@ class Analysis:
     actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
     diagnostics: Diagnostics | None = None
     clocks: pd.DataFrame | None = field(default=None, repr=False)   # per ticket; not in the context
+    method: Method | None = None      # the settings the report's sentences cite (templates never read the config)
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -135,8 +137,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]
-    kpis = headline_kpis(clocks, period, config.targets, config.seed)
-    sla_period = summarise_sla(in_period, config.sla)
+    kpis = headline_kpis(clocks, period, config.targets, config.seed, config.findings.alpha)
+    sla_period = summarise_sla(in_period, config.sla, config.findings.alpha)
     hours = first_response_by_hour(in_period)
     skipped = []
     dated = dataset.has("tickets", "created_at")
@@ -162,7 +164,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
-    sla_all = summarise_sla(clocks, config.sla)
+    sla_all = summarise_sla(clocks, config.sla, config.findings.alpha)
     actions = optional("staffing, breach-risk model and recommendations", skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
@@ -184,6 +186,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         interrupted=interrupted,
         diagnostics=diagnostics,
         clocks=clocks,
+        method=report_method(config),
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
     return analysis

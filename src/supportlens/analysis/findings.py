@@ -73,9 +73,9 @@ def _ranges(hours: list[int]) -> list[str]:
 
 def priority_breach(sla: SlaSummary, thresholds: Findings) -> Finding | None:
     rated = [b for b in sla.by_priority if b.resolution.n > 0 and b.resolution.value is not None]
-    if len(rated) < 2 or sla.resolution_priority_p is None or sla.resolution_priority_p >= thresholds.alpha:
+    if len(rated) < 2 or not sla.priorities_differ:   # the summary's decision, the one the SLA page shows
         return None
-    worst = max(rated, key=lambda b: b.resolution.value)
+    worst = next(b for b in rated if b.priority == sla.worst_priority)
     best = min(rated, key=lambda b: b.resolution.value)
     if best.resolution.value == 0:
         ratio = None
@@ -107,17 +107,16 @@ def open_breached(clocks: pd.DataFrame) -> Finding | None:
 
 def kpi_change(kpis: list[Kpi], thresholds: Findings) -> Finding | None:
     """The KPI that moved most (relative) among those that changed significantly and materially."""
-    candidates = [k for k in kpis if k.better != "neutral" and k.relative_change is not None and k.p_value is not None]
-    adjusted = benjamini_hochberg([k.p_value for k in candidates])
-    moved = [(k, q) for k, q in zip(candidates, adjusted)
-             if q is not None and q < thresholds.alpha and abs(k.relative_change) >= thresholds.material_change]
+    # significance is the KPIs' own decision (sla.kpis.with_significance), the one the tiles show
+    moved = [k for k in kpis if k.significant and k.relative_change is not None
+             and abs(k.relative_change) >= thresholds.material_change]
     if not moved:
         return None
-    kpi, q = max(moved, key=lambda item: abs(item[0].relative_change))
-    improved = (kpi.change < 0) == (kpi.better == "lower")
+    kpi = max(moved, key=lambda k: abs(k.relative_change))
     return Finding("kpi_change", "index", None, {
         "kpi": kpi.id, "label": kpi.label, "unit": kpi.unit, "value": kpi.value, "previous": kpi.previous,
-        "relative_change": kpi.relative_change, "adjusted_p": q, "improved": improved,
+        "relative_change": kpi.relative_change, "adjusted_p": kpi.adjusted_p,
+        "improved": kpi.change_direction == "improved",
     })
 
 

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -91,6 +91,15 @@ class WorkloadReport:
     categories: list[CategoryAutomation]
     deflection_rate: float
     notes: list[dict]                 # {"analysis", "reason"}
+    # what the page and its charts show, decided here (indices into the lists above, in the order shown)
+    shown_limit: int = 15                                      # workload.shown
+    groups_shown: list[int] = field(default_factory=list)     # the shown_limit groups with the most tickets
+    most_uneven_group: int | None = None   # of the groups shown with more than one agent: the highest CV
+    agents_shown: int = 0                                      # the first agents (most solved first)
+    episodes_shown: list[int] = field(default_factory=list)   # the EPISODES_SHOWN ending with the largest backlog, by start
+    largest_episode: int | None = None     # the episode whose backlog grew most
+    categories_shown: list[int] = field(default_factory=list)  # the shown_limit largest categories and every candidate
+    candidates_deflectable_per_year: float = 0.0               # summed over the candidates
 
 
 def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: bool) -> tuple[list[AgentLoad], list[GroupLoad], float | None, bool]:
@@ -220,4 +229,28 @@ def workload_report(window: pd.DataFrame, clocks: pd.DataFrame, agents: pd.DataF
     categories = automation(window, window_days, settings)
     if not categories:
         notes.append({"analysis": "automation candidates", "reason": "needs a category on the tickets"})
-    return WorkloadReport(label, named, loads, groups, overall, episodes, median, categories, settings.deflection_rate, notes)
+    return WorkloadReport(label, named, loads, groups, overall, episodes, median, categories, settings.deflection_rate, notes,
+                          **shown(groups, episodes, categories, len(loads), settings.shown))
+
+
+AGENTS_SHOWN = 10     # the agents who solved most
+EPISODES_SHOWN = 10   # congestion episodes
+
+
+def shown(groups: list[GroupLoad], episodes: list[Episode], categories: list[CategoryAutomation], agents: int,
+          limit: int) -> dict:
+    """What the workload page and its charts show, and the extremes their sentences name."""
+    by_tickets = sorted(range(len(groups)), key=lambda i: -groups[i].tickets)[:limit]
+    uneven = [i for i in by_tickets if groups[i].cv is not None and groups[i].agents > 1]
+    biggest = sorted(range(len(episodes)), key=lambda i: -episodes[i].backlog_end)[:EPISODES_SHOWN]
+    grew = max(range(len(episodes)), key=lambda i: episodes[i].backlog_end - episodes[i].backlog_start, default=None)
+    return {
+        "shown_limit": limit,
+        "groups_shown": by_tickets,
+        "most_uneven_group": max(uneven, key=lambda i: groups[i].cv, default=None),
+        "agents_shown": min(agents, AGENTS_SHOWN),
+        "episodes_shown": sorted(biggest, key=lambda i: episodes[i].start),
+        "largest_episode": grew,
+        "categories_shown": [i for i, c in enumerate(categories) if i < limit or c.candidate],
+        "candidates_deflectable_per_year": sum(c.deflectable_per_year or 0 for c in categories if c.candidate),
+    }

@@ -89,3 +89,8 @@ def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | 
     if y_format:
         fig.update_yaxes(tickformat=y_format)
     return fig
+
+
+def kpi_target(context: dict, kpi_id: str) -> float | None:
+    """The target of a headline KPI, the field its tile shows (a chart never reads the configuration)."""
+    return next((k["target"] for k in context["kpis"] if k["id"] == kpi_id), None)

@@ -182,7 +182,7 @@ def _forest_figure(shown: list[dict], effects: dict, x_range: list[float] | None
     """Adjusted odds ratios with 95% intervals, one row per segment, against a dashed line at 1."""
     labels = [plotly_text(f"{effects[r['dimension']]['label']}: {fmt_segment(r['segment'], r['dimension'])} vs "
                           f"{fmt_segment(r['reference'], r['dimension'])}") for r in shown]
-    significant = [r["adjusted_p"] is not None and r["adjusted_p"] < 0.05 for r in shown]
+    significant = [bool(r["significant"]) for r in shown]
     fig = go.Figure(go.Scatter(
         x=[r["odds_ratio"] for r in shown], y=labels, mode="markers",
         marker=dict(color=[PALETTE["vermillion"] if s else GREY for s in significant], size=8),

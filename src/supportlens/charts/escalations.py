@@ -28,11 +28,10 @@ def _esc(context: dict) -> dict | None:
 
 
 def _ordered_roles(context: dict) -> list[dict]:
-    """Roles found, the customer first, then up the escalation ladder, then the rest by events."""
-    cfg = context["provenance"]["config"]["escalations"]
-    first = list(cfg["customer_roles"]) + list(cfg["ladder"])
-    roles = context["escalations"]["reading"]["roles"]
-    return sorted(roles, key=lambda r: (first.index(r["role"]) if r["role"] in first else len(first), -r["events"]))
+    """Roles found, in the analysis' display order (the customer first, then up the escalation ladder, then the rest)."""
+    reading = context["escalations"]["reading"]
+    by_id = {r["role"]: r for r in reading["roles"]}
+    return [by_id[role] for role in reading["display_order"]]
 
 
 def time_by_role(context: dict) -> Chart | None:
@@ -132,7 +131,7 @@ def process_map(context: dict) -> Chart | None:
     esc = _esc(context)
     if not esc or not esc["handoffs"]["transitions"]:
         return None
-    limit = context["provenance"]["config"]["escalations"]["dfg_max_edges"]
+    limit = context["method"]["escalations"]["process_map_edges"]
     edges = esc["handoffs"]["transitions"][:limit]
     sources = sorted({e["source"] for e in edges})
     targets = sorted({e["target"] for e in edges})

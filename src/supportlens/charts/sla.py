@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import fmt_int, fmt_pct
-from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout
+from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout, kpi_target
 
 
 def breach_by_priority(context: dict) -> Chart | None:
@@ -25,8 +25,7 @@ def breach_by_priority(context: dict) -> Chart | None:
             hovertemplate="%{x}: %{y:.1%}<br>%{customdata[0]:,} of %{customdata[1]:,} breached<extra>" + name + "</extra>",
         )
     fig.update_layout(barmode="group")
-    rated = [r for r in rows if r["resolution"]["value"] is not None]
-    worst = max(rated, key=lambda r: r["resolution"]["value"])
+    worst = next(r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"])
     takeaway = (f"{worst['priority'].title()} tickets breach their resolution target most often: "
                 f"{fmt_pct(worst['resolution']['value'])} of completed SLAs in {context['report']['period']['label']}.")
     return Chart("breach_by_priority", "sla", "SLA breach rate by priority (95% Wilson intervals)", takeaway,
@@ -82,14 +81,13 @@ def monthly_breach(context: dict) -> Chart | None:
     months = context["sla"]["monthly"]
     if not months:
         return None
-    targets = context["provenance"]["config"]["targets"]
     fig = go.Figure()
     for name, key, colour in (("First response", "first_response", PALETTE["sky"]),
                               ("Resolution", "resolution", PALETTE["vermillion"])):
         fig.add_scatter(name=name, x=[m["month"] for m in months], y=[m[f"{key}_rate"] for m in months],
                         mode="lines+markers", line=dict(color=colour, width=2),
                         hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>")
-    target = targets.get("resolution_breach_rate")
+    target = kpi_target(context, "resolution_breach_rate")
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#3e4c59",
                       annotation_text=f"target {fmt_pct(target, 0)}", annotation_position="top left")
@@ -109,9 +107,10 @@ def open_breached_by_priority(context: dict) -> Chart | None:
     fig = go.Figure(go.Bar(x=[r["priority"].title() for r in rows], y=[r["open_breached"] for r in rows],
                            marker_color=[PRIORITY_COLOURS[r["priority"]] for r in rows],
                            hovertemplate="%{x}: %{y:,} open past target<extra></extra>"))
-    total = sum(r["open_breached"] for r in rows)
+    total = context["sla"]["all"]["open_breached"]
     takeaway = (f"{fmt_int(total)} open tickets are already past their resolution target"
-                + (f", {fmt_int(rows[0]['open_breached'] + rows[1]['open_breached'])} of them critical or high." if total else "."))
+                + (f", {fmt_int(context['sla']['all']['open_breached_critical_or_high'])} of them critical or high." if total
+                   else "."))
     return Chart("open_breached_by_priority", "sla", "Open tickets already past their resolution target", takeaway,
                  f"Bar chart of open tickets past their resolution target by priority. {takeaway}",
                  house_layout(fig, x_title="Priority", y_title="Open tickets past target", height=320),

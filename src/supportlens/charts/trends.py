@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import fmt_int, fmt_num, fmt_pct
-from .base import PALETTE, Chart, house_layout
+from .base import PALETTE, Chart, house_layout, kpi_target
 
 
 def _trends(context: dict) -> dict | None:
@@ -76,7 +76,7 @@ def weekly_breach(context: dict) -> Chart | None:
                    customdata=[[r["events"], r["n"]] for r in rate],
                    hovertemplate="week of %{x}: %{y:.1%}<br>%{customdata[0]:,} of %{customdata[1]:,}<extra></extra>"),
     ])
-    target = context["provenance"]["config"]["targets"].get("resolution_breach_rate")
+    target = kpi_target(context, "resolution_breach_rate")
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#3e4c59", annotation_text=f"target {fmt_pct(target, 0)}",
                       annotation_position="top left")

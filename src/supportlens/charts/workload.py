@@ -10,9 +10,6 @@ from .base import PALETTE, Chart, house_layout
 GROUP_COLOURS = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "grey", "yellow")]
 
 
-SHOWN = 15   # groups and named categories, as in the page's tables
-
-
 def _workload(context: dict) -> dict | None:
     return (context.get("diagnostics") or {}).get("workload")
 
@@ -21,8 +18,8 @@ def agent_load(context: dict) -> Chart | None:
     workload = _workload(context)
     if not workload or not workload["agents"]:
         return None
-    # the groups with the most tickets (as the page's table): hundreds of boxes would be unreadable
-    groups = sorted(workload["groups"], key=lambda g: -g["tickets"])[:SHOWN]
+    # the groups the analysis shows (as the page's table): hundreds of boxes would be unreadable
+    groups = [workload["groups"][i] for i in workload["groups_shown"]]
     fig = go.Figure()
     for k, g in enumerate(groups):
         members = [a for a in workload["agents"] if (a["group"] or "(not set)") == g["group"]]
@@ -31,16 +28,15 @@ def agent_load(context: dict) -> Chart | None:
                     line=dict(color=GROUP_COLOURS[k % len(GROUP_COLOURS)]), fillcolor="rgba(0,0,0,0)",
                     text=[plotly_text(a["agent"]) for a in members],
                     hovertemplate="%{text}: %{y:,} solved<extra></extra>", showlegend=False)
-    uneven = [g for g in groups if g["cv"] is not None and g["agents"] > 1]
-    if uneven:
-        worst = max(uneven, key=lambda g: g["cv"])
+    if workload["most_uneven_group"] is not None:
+        worst = workload["groups"][workload["most_uneven_group"]]
         takeaway = (f"Load is most uneven in {fmt_segment(worst['group'], 'group')}: solved tickets per agent vary by "
                     f"{fmt_pct(worst['cv'], 0)} of the mean (coefficient of variation), the busiest agent solving "
                     f"{fmt_num(worst['busiest_to_median'])}× the median.")
     else:
         takeaway = "Every group has a single agent: no imbalance within groups to measure."
-    if len(workload["groups"]) > SHOWN:
-        takeaway += f" Shown: the {SHOWN} of {fmt_int(len(workload['groups']))} groups with the most tickets."
+    if len(workload["groups"]) > len(groups):
+        takeaway += f" Shown: the {len(groups)} of {fmt_int(len(workload['groups']))} groups with the most tickets."
     house_layout(fig, x_title="Group", y_title=f"Tickets solved per agent ({workload['window']})")
     return Chart("agent_load", "workload", "Tickets solved per agent, by group", takeaway,
                  f"Box plots with every agent as a point: tickets solved per agent in each group. {takeaway}", fig,
@@ -70,7 +66,7 @@ def congestion(context: dict) -> Chart | None:
                         name=name, hoverinfo="skip")
     episodes = workload["episodes"]
     if episodes:
-        biggest = max(episodes, key=lambda e: e["backlog_end"] - e["backlog_start"])
+        biggest = episodes[workload["largest_episode"]]
         causes = sum(e["cause"] == "volume" for e in episodes)
         takeaway = (f"{len(episodes)} congestion episode{'s' if len(episodes) != 1 else ''}; the largest, {biggest['start']} to "
                     f"{biggest['end']}, took the backlog from {fmt_int(biggest['backlog_start'])} to {fmt_int(biggest['backlog_end'])} "
@@ -93,9 +89,9 @@ def automation_candidates(context: dict) -> Chart | None:
     rows = [c for c in workload["categories"] if c["resolution"]["value"] is not None]
     if not rows:
         return None
-    # the largest categories and every candidate (as in the page's table): hundreds of small ones would pile up
-    shown = {c["category"] for c in rows[:SHOWN]} | {c["category"] for c in rows if c["candidate"]}
-    plotted = [c for c in rows if c["category"] in shown]
+    # the largest categories and every candidate, as the analysis shows them (and the page's table): hundreds of
+    # small ones would pile up; a category without a median resolution has no place on the axis
+    plotted = [c for c in (workload["categories"][i] for i in workload["categories_shown"]) if c["resolution"]["value"] is not None]
     fig = go.Figure()
     for candidate, colour, name in ((True, PALETTE["green"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
         group = [c for c in plotted if c["candidate"] == candidate]
@@ -111,15 +107,16 @@ def automation_candidates(context: dict) -> Chart | None:
                           "escalated %{customdata[1]}<extra></extra>")
     candidates = [c for c in rows if c["candidate"]]
     if candidates:
-        total = sum(c["deflectable_per_year"] or 0 for c in candidates)
+        total = workload["candidates_deflectable_per_year"]
         names = ", ".join(fmt_segment(c["category"], "category") for c in candidates)
         takeaway = (f"{names}: high volume, quick, rarely escalated and mostly one-touch; self-service or auto-routing could "
                     f"take about {fmt_int(total)} tickets a year (assuming {fmt_pct(workload['deflection_rate'], 0)} of their "
                     f"one-touch tickets).")
     else:
         takeaway = "No category meets every automation criterion (volume, short resolution, few escalations, one-touch)."
-    if len(plotted) < len(rows):
-        takeaway += f" Shown: the {SHOWN} largest of {fmt_int(len(rows))} categories and every candidate."
+    if len(workload["categories_shown"]) < len(workload["categories"]):
+        takeaway += (f" Shown: the {workload['shown_limit']} largest of {fmt_int(len(workload['categories']))} categories and "
+                     "every candidate.")
     house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "

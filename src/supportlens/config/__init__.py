@@ -301,6 +301,9 @@ class Workload(_Strict):
     automation_min_one_touch_rate: float = Field(0.4, ge=0, le=1)
     # assumption: the share of a candidate's one-touch tickets self-service or auto-routing could take
     deflection_rate: float = Field(0.3, ge=0, le=1)
+    # the page's tables and charts show this many groups (most tickets first) and categories (largest first,
+    # plus every candidate); every row stays in context.json
+    shown: int = Field(15, ge=1)
 
 
 class KpiTargets(_Strict):

@@ -166,11 +166,8 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": CHART_PAGE[c.id], "page_title": titles[CHART_PAGE[c.id]]}
                                   for c in charts.values()]
     env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
-    findings_config = context["provenance"]["config"]["findings"]
-    variables = dict(context, period=context["report"]["period"], flavour=flavour,
-                     findings_alpha=findings_config["alpha"], findings_ratio=findings_config["material_ratio"],
-                     findings_change=findings_config["material_change"],
-                     config_period_length=context["provenance"]["config"]["period"]["length"])
+    # the settings a sentence cites are in context["method"]: templates never read the configuration
+    variables = dict(context, period=context["report"]["period"], flavour=flavour)
     return {page.id: env.get_template(page.template).render(**variables) for page in pages}
 
 

@@ -98,23 +98,33 @@ def test_automation_candidate_needs_thirty_solved_tickets():
 
 
 def test_charts_of_hundreds_of_groups_and_categories_show_the_largest():
-    """A real export (BPIC 2013) has 379 groups and 704 products: the charts keep the 15 largest and every candidate."""
-    from supportlens.charts.workload import SHOWN, agent_load, automation_candidates
+    """A real export (BPIC 2013) has 379 groups and 704 products: the analysis decides which the page shows (the 15
+    largest and every candidate), and the chart draws exactly those."""
+    from types import SimpleNamespace
+
+    from supportlens.analysis.workload import shown
+    from supportlens.charts.workload import agent_load, automation_candidates
 
     def category(i, candidate=False):
         rate = {"value": 0.1, "ci_low": 0.05, "ci_high": 0.2, "n": 50}
         return {"category": f"c{i}", "tickets_per_year": 1000 - i, "resolution": {"value": 5.0, "ci_low": 4.0, "ci_high": 6.0},
                 "escalation": rate, "one_touch": rate, "candidate": candidate, "deflectable_per_year": 3 if candidate else None}
 
-    groups = [{"group": f"g{i}", "agents": 2, "tickets": 10 + i, "cv": 0.1, "busiest_to_median": 1.1} for i in range(40)]
+    groups = [{"group": f"g{i}", "agents": 2, "tickets": 10 + i, "cv": 0.1 + (0.5 if i == 30 else 0),
+               "busiest_to_median": 1.1} for i in range(40)]
     agents = [{"agent": f"a{i}", "group": f"g{i // 2}", "tickets": 5, "solved": 5,
                "resolution_breach": {"value": 0.1}} for i in range(80)]
     categories = [category(i, candidate=(i == 30)) for i in range(40)]
+    decided = shown([SimpleNamespace(**g) for g in groups], [], [SimpleNamespace(**c) for c in categories], len(agents), 15)
+    assert decided["groups_shown"] == list(range(39, 24, -1))          # most tickets first
+    assert decided["categories_shown"] == list(range(15)) + [30]       # the largest and every candidate
+    assert decided["most_uneven_group"] == 30 and decided["candidates_deflectable_per_year"] == 3
     context = {"diagnostics": {"workload": {"groups": groups, "agents": agents, "categories": categories, "window": "Q1",
-                                            "deflection_rate": 0.3}}}
-    boxes = agent_load(context).figure.data
-    assert [b.name.lower() for b in boxes] == [f"g{i}" for i in range(39, 39 - SHOWN, -1)]   # most tickets first
+                                            "deflection_rate": 0.3, **decided}}}
+    chart = agent_load(context)
+    assert [b.name.lower() for b in chart.figure.data] == [f"g{i}" for i in range(39, 24, -1)]
+    assert "most uneven in G30" in chart.takeaway and "the 15 of 40 groups" in chart.takeaway
     chart = automation_candidates(context)
     named = {t.lower() for trace in chart.figure.data for t in trace.text}
-    assert named == {f"c{i}" for i in range(SHOWN)} | {"c30"}
+    assert named == {f"c{i}" for i in range(15)} | {"c30"}
     assert "15 largest of 40 categories" in chart.takeaway

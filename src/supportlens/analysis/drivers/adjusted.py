@@ -17,7 +17,7 @@ left out, with their tickets, and listed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ class OddsRatio:
     ci_high: float | None
     p_value: float | None
     adjusted_p: float | None          # Benjamini-Hochberg across all coefficients
+    significant: bool | None = None   # adjusted_p < findings.alpha (None: not estimated)
 
 
 @dataclass(frozen=True)
@@ -172,5 +173,6 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
     adjusted = benjamini_hochberg([e.p_value for e in effects])
     effects = [DimensionEffect(**{**e.__dict__, "adjusted_p": q, "significant": q is not None and q < alpha})
                for e, q in zip(effects, adjusted)]
+    ratios = [replace(r, significant=None if r.adjusted_p is None else bool(r.adjusted_p < alpha)) for r in ratios]
     return BreachModel("resolution SLA breached (completed SLAs)", int(len(y)), int(y.sum()), sampled, converged,
                        fit.mcfadden_r2, effects, ratios, left_out)

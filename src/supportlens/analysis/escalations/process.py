@@ -5,7 +5,7 @@ proactive.py over one reading of the event log (eventlog.py), and the findings t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ class LogReading:
     activities: int
     unmapped_activities: list[str]  # labels that matched no stage rule (default stage)
     default_stage: str
+    display_order: list[str] = field(default_factory=list)   # role ids as the charts list them: the customer roles,
+                                                             # then up the escalation ladder, then the rest by events
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,12 @@ def _reading(log, events: pd.DataFrame, config: Config) -> LogReading:
     default = log.stages.index(esc.default_stage)
     unmapped = sorted({log.labels[k] for k in np.unique(log.label[log.stage == default])})
     uses_activity = "activity" in events and events["activity"].notna().any()
+    first = list(esc.customer_roles) + list(esc.ladder)
+    order = [r["role"] for r in sorted(roles, key=lambda r: (first.index(r["role"]) if r["role"] in first else len(first),
+                                                             -r["events"]))]
     return LogReading(log.events, int(log.escalated.size), log.events_without_ticket, log.tickets_without_events,
                       "activity" if uses_activity else "event_type", esc.roles.source, roles, int(np.unique(log.label).size),
-                      unmapped[:20], esc.default_stage)
+                      unmapped[:20], esc.default_stage, order)
 
 
 def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, clocks: pd.DataFrame,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ...config import KpiTargets
 from ..core.period import ReportingPeriod
-from ..core.stats import bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
+from ..core.stats import benjamini_hochberg, bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Kpi:
     meets_target: bool | None
     monthly: list[float | None]    # one value per calendar month of the data, for the sparkline
     definition: str
+    adjusted_p: float | None = None     # p_value, Benjamini-Hochberg across the KPIs compared (see tested_change)
+    significant: bool | None = None     # adjusted_p < findings.alpha; None when the change was not tested
+    change_direction: str | None = None  # improved, worsened or neutral (no better way, or no change); None without a change
 
 
 DEFINITIONS = {
@@ -116,8 +119,10 @@ def _compare(current: _Measure, previous: _Measure) -> float | None:
     return mann_whitney_p(current.sample, previous.sample)
 
 
-def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTargets, seed: int) -> list[Kpi]:
-    """KPIs of tickets created in the period, with previous period, change, test and target."""
+def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTargets, seed: int,
+                  alpha: float) -> list[Kpi]:
+    """KPIs of tickets created in the period, with previous period, change, test (significant at ``alpha`` after
+    adjustment across the KPIs) and target."""
     created = clocks["created_at"]
     current = _measures(clocks[period.mask(created)], period.as_of, seed)
     previous = {}
@@ -142,7 +147,31 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
             p_value=_compare(now, before) if before else None, target=target, meets_target=meets,
             monthly=[m.get(kpi_id) for m in monthly], definition=definition,
         ))
-    return kpis
+    return with_significance(kpis, alpha)
+
+
+def tested_change(kpi: Kpi) -> bool:
+    """A KPI whose change against the previous period is tested: it has a better direction, a change and a p-value."""
+    return kpi.better != "neutral" and kpi.change is not None and kpi.p_value is not None
+
+
+def change_direction(kpi: Kpi) -> str | None:
+    if kpi.change is None:
+        return None
+    if kpi.better == "neutral" or kpi.change == 0:
+        return "neutral"
+    return "improved" if (kpi.change < 0) == (kpi.better == "lower") else "worsened"
+
+
+def with_significance(kpis: list[Kpi], alpha: float) -> list[Kpi]:
+    """The one significance decision of the KPIs, shared by the tiles and the ``kpi_change`` finding: the p-values
+    of the tested changes are adjusted together (Benjamini-Hochberg) and a change is significant when its adjusted
+    p is below the configured alpha."""
+    tested = [k for k in kpis if tested_change(k)]
+    adjusted = dict(zip((k.id for k in tested), benjamini_hochberg([k.p_value for k in tested])))
+    return [replace(k, adjusted_p=adjusted.get(k.id),
+                    significant=(adjusted[k.id] < alpha) if k.id in adjusted else None,
+                    change_direction=change_direction(k)) for k in kpis]
 
 
 def _monthly(clocks: pd.DataFrame, as_of: pd.Timestamp, seed: int) -> list[dict[str, float | None]]:

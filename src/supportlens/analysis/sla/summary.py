@@ -46,6 +46,9 @@ class SlaSummary:
     durations: list["DurationSummary"] = field(default_factory=list)
     clock: str = "business"                 # the clock the states were judged on
     due_date_tickets: int = 0               # tickets judged by their own due date from the source
+    priorities_differ: bool | None = None   # resolution_priority_p < findings.alpha (None: not tested)
+    worst_priority: str | None = None       # the highest resolution breach rate (the first of a tie, most urgent first)
+    open_breached_critical_or_high: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def breach_rate(states: pd.Series) -> Rate:
     return wilson(int((states == "breached").sum()), int(completed.sum()))
 
 
-def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
+def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy, alpha: float) -> SlaSummary:
+    """Breach rates, states and durations of ``clocks``; priorities differ when the chi-square p < ``alpha``."""
     by_priority = []
     for priority in PRIORITIES:
         group = clocks[clocks["priority"] == priority]
@@ -107,7 +111,16 @@ def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy) -> SlaSummary:
         durations=duration_summaries(clocks),
         clock=policy.clock,
         due_date_tickets=int(clocks["due_at"].notna().sum()) if "due_at" in clocks else 0,
+        priorities_differ=None if p is None else bool(p < alpha),
+        worst_priority=worst_priority(by_priority),
+        open_breached_critical_or_high=sum(b.open_breached for b in by_priority if b.priority in ("critical", "high")),
     )
+
+
+def worst_priority(by_priority: list[PriorityBreach]) -> str | None:
+    """The priority whose completed resolution SLAs breach most often; the first (most urgent) of a tie."""
+    rated = [b for b in by_priority if b.resolution.value is not None]
+    return max(rated, key=lambda b: b.resolution.value).priority if rated else None
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,55 @@ def test_priority_spellings_are_normalised(kpis):
     _, analysis = kpis
     counts = {b.priority: b.tickets for b in analysis.sla_period.by_priority}
     assert counts == {"critical": 1, "high": 1, "normal": 3, "low": 1}
+
+
+def _kpi(kpi_id: str, p_value: float | None, change: float | None = -0.02, better: str = "lower", previous: float = 0.2):
+    from supportlens.analysis.sla.kpis import Kpi
+    value = None if change is None else previous + change
+    return Kpi(id=kpi_id, label=kpi_id.replace("_", " "), unit="share", better=better, value=value, ci_low=None,
+               ci_high=None, n=1000, previous=previous, change=change,
+               relative_change=None if change is None else change / previous, p_value=p_value, target=None,
+               meets_target=None, monthly=[], definition="")
+
+
+def test_significance_is_decided_once_on_the_adjusted_p_and_the_tile_and_the_finding_agree(tmp_path):
+    """Unadjusted p 0.03 < 0.05, but adjusted with two other tested KPIs (p 0.5, 0.6) it is 0.03 * 3 / 1 = 0.09
+    (Benjamini-Hochberg; 0.5 -> min(0.6, 0.5 * 3 / 2) = 0.6): not significant at alpha 0.05. The tile says n.s. and
+    no kpi_change finding is written, although the change is material (-10%)."""
+    from supportlens.analysis.findings import kpi_change
+    from supportlens.analysis.sla.kpis import with_significance
+    from supportlens.config import Findings
+    from supportlens.render.pages import environment
+
+    kpis = with_significance([_kpi("reopen_rate", 0.03), _kpi("escalation_rate", 0.5, change=0.01),
+                              _kpi("one_touch_rate", 0.6, better="higher"),
+                              _kpi("tickets", None, better="neutral"), _kpi("csat_response_rate", 0.01, change=None)],
+                             alpha=0.05)
+    by_id = {k.id: k for k in kpis}
+    assert by_id["reopen_rate"].adjusted_p == pytest.approx(0.09)
+    assert by_id["escalation_rate"].adjusted_p == pytest.approx(0.6)
+    assert by_id["one_touch_rate"].adjusted_p == pytest.approx(0.6)
+    assert [by_id[k].significant for k in ("reopen_rate", "escalation_rate", "tickets", "csat_response_rate")] == \
+        [False, False, None, None]   # no test for a neutral KPI, none without a change
+    assert by_id["reopen_rate"].change_direction == "improved"       # lower is better, it fell
+    assert by_id["escalation_rate"].change_direction == "worsened"
+    assert by_id["one_touch_rate"].change_direction == "worsened"    # higher is better, it fell
+    assert by_id["tickets"].change_direction == "neutral" and by_id["csat_response_rate"].change_direction is None
+    assert kpi_change(kpis, Findings(alpha=0.05, material_change=0.05)) is None
+
+    from supportlens.context import to_plain
+    env = environment(tmp_path)
+    tiles = env.from_string('{% from "partials/macros.j2" import kpi_tiles %}{{ kpi_tiles(kpis, "Q1") }}').render(
+        kpis=to_plain([by_id["reopen_rate"]]))
+    assert "(n.s.)" in tiles and "adjusted p = 0.090" in tiles and 'kpi-change good' in tiles
+
+    # at alpha 0.10 the same change is significant: the tile drops its n.s. and the finding is written
+    kpis = with_significance([_kpi("reopen_rate", 0.03), _kpi("escalation_rate", 0.5), _kpi("one_touch_rate", 0.6)],
+                             alpha=0.10)
+    assert kpis[0].significant is True and kpis[1].significant is False
+    finding = kpi_change(kpis, Findings(alpha=0.10, material_change=0.05))
+    assert finding.facts["kpi"] == "reopen_rate" and finding.facts["adjusted_p"] == pytest.approx(0.09)
+    assert finding.facts["improved"] is True
+    tiles = env.from_string('{% from "partials/macros.j2" import kpi_tiles %}{{ kpi_tiles(kpis, "Q1") }}').render(
+        kpis=to_plain(kpis[:1]))
+    assert "(n.s.)" not in tiles

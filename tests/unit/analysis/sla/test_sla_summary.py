@@ -34,3 +34,24 @@ def test_no_inversion_when_the_targets_explain_the_breaches():
     assert priority_inversion(summary({"critical": (50, 250), "high": (60, 250)}), Findings()) is None
     # a priority with fewer than 30 completed SLAs is not compared
     assert priority_inversion(summary({"critical": (2, 29), "high": (40, 100)}), Findings()) is None
+
+
+def test_worst_priority_and_whether_priorities_differ_are_fields_of_the_summary(tiny_config):
+    """The SLA page's "no clear difference between priorities", the chart's worst priority and its "critical or
+    high" count are decided in the summary (on the configured alpha), not in the chart or the template."""
+    from supportlens.analysis import analyse
+    from supportlens.analysis.sla.summary import worst_priority
+    from supportlens.analysis.core.stats import wilson
+    from supportlens.analysis.sla.summary import PriorityBreach
+    from supportlens.ingest import load_dataset
+
+    rows = [PriorityBreach("critical", 1, 4, wilson(0, 0), wilson(1, 4), 2, 5),
+            PriorityBreach("high", 4, 8, wilson(0, 0), wilson(3, 4), 1, 4),
+            PriorityBreach("normal", 8, 24, wilson(0, 0), wilson(3, 4), 0, 4),
+            PriorityBreach("low", 24, 72, wilson(0, 0), wilson(0, 0), 0, 0)]
+    assert worst_priority(rows) == "high"     # 0.75 ties with normal: the more urgent first; low has no rate
+    assert worst_priority(rows[3:]) is None
+    summary = analyse(load_dataset(tiny_config), tiny_config).sla_all
+    p = summary.resolution_priority_p
+    assert summary.priorities_differ is (None if p is None else p < tiny_config.findings.alpha)
+    assert summary.open_breached_critical_or_high == 1   # T4 (high) is open past its target; no critical one is
