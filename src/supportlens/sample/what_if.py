@@ -15,7 +15,7 @@ Both run only when the tickets have the simulator's ``truth.json`` beside them (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
