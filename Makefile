@@ -18,7 +18,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test bench sample serve check clean install sysdeps plotly-bundle
+.PHONY: report site pdf test bench sample serve check clean install sysdeps plotly-bundle schema
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -35,6 +35,9 @@ $(SAMPLE): | $(INSTALLED)
 
 sample: $(INSTALLED)  ## (re)write the simulated sample data
 	$(BIN)/supportlens sample --config $(CONFIG)
+
+schema: $(INSTALLED)  ## regenerate src/supportlens/schema/context.schema.json from the context's types
+	$(BIN)/python scripts/generate_schema.py
 
 check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-quality issues
 	$(BIN)/supportlens check --config $(CONFIG)

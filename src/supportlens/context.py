@@ -2,36 +2,131 @@
 
 The context is the single source of truth of the site and the PDF: plain JSON
 (no pandas or numpy objects), deterministic for the same inputs and config.
+``Context`` declares it: each key is a typed result of the analysis, and the JSON Schema
+(schema/context.schema.json) is generated from these types (``generate_schema``; regenerate
+with ``make schema``, a test checks the committed file is current).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import math
 import platform
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any, Literal
 
 import jsonschema
 import numpy as np
 import pandas as pd
+from pydantic import ConfigDict, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
 
-from .analysis import Analysis
+from .analysis import Analysis, Diagnostics
+from .analysis.core.method import Method
+from .analysis.actions.plan import Actions
+from .analysis.actions.recommendations import FACTS as RECOMMENDATION_FACTS
+from .analysis.core.missing import Skipped
+from .analysis.core.period import ReportingPeriod
+from .analysis.core.volume import Backlog, MonthVolume
+from .analysis.data_quality import QualityReport
+from .analysis.escalations.before_after import InterruptedSeries
+from .analysis.escalations.process import EscalationAnalysis
+from .analysis.findings import FACTS as FINDING_FACTS
+from .analysis.findings import Finding
+from .analysis.sla.explorer import Cube
+from .analysis.sla.kpis import Kpi
+from .analysis.sla.summary import HourBreach, SlaSummary
 from .config import Config
-from .dataset import Dataset
+from .dataset import Dataset, QualityIssue, SourceFile
 
 SCHEMA_VERSION = "1.0"
 _PACKAGES = ("supportlens", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "plotly", "kaleido",
              "jinja2", "weasyprint", "markdown-it-py")
 
 
+# Every dataclass of the context: no key beyond its fields; pandas timestamps are ISO strings.
+_STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    title: str
+    organisation: str
+    currency: str
+    as_of: pd.Timestamp
+    period: ReportingPeriod
+
+
+@dataclass(frozen=True)
+class Provenance:
+    inputs: list[SourceFile]
+    config: dict[str, Any]          # the configuration as read (config.model_dump); templates never read it
+    versions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    tickets: int
+    events: int
+    accounts: int
+    agents: int
+    first_created: pd.Timestamp | None
+    last_created: pd.Timestamp | None
+    columns: list[str]
+
+
+@dataclass(frozen=True)
+class SlaSection:
+    period: SlaSummary                      # the reporting period
+    all: SlaSummary                         # the whole span of the data
+    first_response_by_hour: list[HourBreach]
+    monthly: list[dict[str, Any]]           # breach rates by month of creation
+
+
+@dataclass(frozen=True)
+class VolumeSection:
+    monthly: list[MonthVolume] | None
+    backlog: Backlog | None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Every number, finding and table of the report. Shares are 0-1; durations carry their unit in the key
+    or in 'unit'."""
+
+    __pydantic_config__ = _STRICT
+
+    schema_version: Literal["1.0"]
+    report: ReportInfo
+    provenance: Provenance
+    data: DataSummary
+    quality: list[QualityIssue]
+    kpis: list[Kpi]
+    sla: SlaSection
+    volume: VolumeSection
+    findings: list[Finding]
+    explorer: Cube | None                   # null without creation times
+    skipped: list[Skipped]
+    data_quality: QualityReport | None
+    escalations: EscalationAnalysis | None  # null without a usable event log (see skipped)
+    interrupted_series: InterruptedSeries | None   # null when no change date is configured
+    diagnostics: Diagnostics | None
+    actions: Actions | None                 # null when the export has no creation times
+    method: Method                          # the settings the report's sentences cite
+
+
 def to_plain(value: object) -> object:
     """Dataclasses, numpy and pandas values -> JSON types; NaN -> None; floats to 6 significant digits."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}   # str() of a StrEnum is its value
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
@@ -62,58 +157,87 @@ def versions() -> dict[str, str]:
     return found
 
 
-def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
+def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
     period = analysis.period
     tickets = dataset.tickets
-    context = {
-        "schema_version": SCHEMA_VERSION,
-        "report": {
-            "title": config.publish.title,
-            "organisation": config.publish.organisation,
-            "currency": config.publish.currency,
-            "as_of": period.as_of,
-            "period": period,
-        },
-        "provenance": {
-            "inputs": dataset.sources,
-            "config": config.model_dump(mode="json"),
-            "versions": versions(),
-        },
-        "data": {
-            "tickets": len(tickets),
-            "events": 0 if dataset.events is None else len(dataset.events),
-            "accounts": 0 if dataset.accounts is None else len(dataset.accounts),
-            "agents": 0 if dataset.agents is None else len(dataset.agents),
-            "first_created": tickets["created_at"].min(),
-            "last_created": tickets["created_at"].max(),
-            "columns": sorted(tickets.columns),
-        },
-        "quality": dataset.quality,
-        "kpis": analysis.kpis,
-        "sla": {
-            "period": analysis.sla_period,
-            "all": analysis.sla_all,
-            "first_response_by_hour": analysis.first_response_by_hour,
-            "monthly": analysis.monthly_breach,
-        },
-        "volume": {"monthly": analysis.monthly_volume, "backlog": analysis.backlog},
-        "findings": analysis.findings,
-        "explorer": analysis.explorer,
-        "skipped": analysis.skipped,
-        "data_quality": analysis.quality,
-        "escalations": analysis.escalations,
-        "interrupted_series": analysis.interrupted,
-        "diagnostics": analysis.diagnostics,
-        "actions": analysis.actions,   # null when the export has no creation times
-        "method": analysis.method,     # the settings the sentences cite; templates never read provenance.config
-    }
-    plain = to_plain(context)
+    return Context(
+        schema_version=SCHEMA_VERSION,
+        report=ReportInfo(config.publish.title, config.publish.organisation, config.publish.currency, period.as_of,
+                          period),
+        provenance=Provenance(dataset.sources, config.model_dump(mode="json"), versions()),
+        data=DataSummary(
+            tickets=len(tickets),
+            events=0 if dataset.events is None else len(dataset.events),
+            accounts=0 if dataset.accounts is None else len(dataset.accounts),
+            agents=0 if dataset.agents is None else len(dataset.agents),
+            first_created=tickets["created_at"].min(),
+            last_created=tickets["created_at"].max(),
+            columns=sorted(tickets.columns),
+        ),
+        quality=dataset.quality,
+        kpis=analysis.kpis,
+        sla=SlaSection(analysis.sla_period, analysis.sla_all, analysis.first_response_by_hour, analysis.monthly_breach),
+        volume=VolumeSection(analysis.monthly_volume, analysis.backlog),
+        findings=analysis.findings,
+        explorer=analysis.explorer,
+        skipped=analysis.skipped,
+        data_quality=analysis.quality,
+        escalations=analysis.escalations,
+        interrupted_series=analysis.interrupted,
+        diagnostics=analysis.diagnostics,
+        actions=analysis.actions,   # null when the export has no creation times
+        method=analysis.method,     # the settings the sentences cite; templates never read provenance.config
+    )
+
+
+def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
+    plain = to_plain(context_of(dataset, analysis, config))
     validate_context(plain)
     return plain
 
 
+SCHEMA_PATH = "schema/context.schema.json"
+
+
+class _ContextSchema(GenerateJsonSchema):
+    """How ``to_plain`` writes values: pandas timestamps as ISO 8601 strings, and a float that is NaN or
+    infinite (an export can make any ratio or median undefined) as null, so every float may be null."""
+
+    def float_schema(self, schema):
+        return {"type": ["number", "null"]}
+
+    def is_instance_schema(self, schema):
+        if schema["cls"] is pd.Timestamp:
+            return {"type": "string", "format": "date-time", "pattern": "^\\d{4}-\\d{2}-\\d{2}T"}
+        return super().is_instance_schema(schema)
+
+
+def _tie_kind_to_facts(definition: dict, facts: dict[enum.Enum, type], constants=lambda cls: {}) -> None:
+    """A finding's or a recommendation's ``facts`` must be the dataclass of its ``kind``."""
+    definition["oneOf"] = [
+        {"properties": {"kind": {"const": kind.value},
+                        **{key: {"const": value} for key, value in constants(cls).items()},
+                        "facts": {"$ref": f"#/$defs/{cls.__name__}"}}}
+        for kind, cls in facts.items()]
+
+
+def generate_schema() -> dict:
+    """The JSON Schema of ``to_plain(Context)``, generated from the types."""
+    schema = TypeAdapter(Context).json_schema(schema_generator=_ContextSchema, mode="serialization")
+    defs = schema["$defs"]
+    _tie_kind_to_facts(defs["Finding"], FINDING_FACTS,
+                       lambda cls: {"page": cls.PAGE, "chart": cls.CHART})
+    _tie_kind_to_facts(defs["Recommendation"], RECOMMENDATION_FACTS)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "supportlens report context",
+            **schema}
+
+
+def schema_text(schema: dict) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def context_schema() -> dict:
-    return json.loads(resources.files("supportlens").joinpath("schema/context.schema.json").read_text())
+    return json.loads(resources.files("supportlens").joinpath(SCHEMA_PATH).read_text())
 
 
 def validate_context(context: dict) -> None:

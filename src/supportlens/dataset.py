@@ -3,8 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
+
+
+class Check(StrEnum):
+    """The data-quality taxonomy: what ingest can find wrong with an export (titles, meanings and
+    severities are in analysis/data_quality.py)."""
+
+    MISSING_COLUMN = "MISSING_COLUMN"
+    MISSING_VALUES = "MISSING_VALUES"
+    DUPLICATE_ID = "DUPLICATE_ID"
+    BEFORE_CREATED = "BEFORE_CREATED"
+    SOLVED_BEFORE_FIRST_RESPONSE = "SOLVED_BEFORE_FIRST_RESPONSE"
+    FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP"
+    UNPARSEABLE_TIMESTAMP = "UNPARSEABLE_TIMESTAMP"
+    NOT_A_NUMBER = "NOT_A_NUMBER"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    UNKNOWN_VALUE = "UNKNOWN_VALUE"
+    UNKNOWN_STATUS = "UNKNOWN_STATUS"
+    MAPPED_TO_MISSING = "MAPPED_TO_MISSING"
+    SPELLING_VARIANTS = "SPELLING_VARIANTS"
+    DATE_ONLY = "DATE_ONLY"
+    TIMEZONE_ASSUMED = "TIMEZONE_ASSUMED"
+    DERIVED = "DERIVED"
+    AUDIT_ROWS = "AUDIT_ROWS"
+    ORPHAN_EVENTS = "ORPHAN_EVENTS"
+    PERSONAL_DATA = "PERSONAL_DATA"
+    TABLE_ABSENT = "TABLE_ABSENT"
+    TABLE_IGNORED = "TABLE_IGNORED"
 
 
 @dataclass(frozen=True)
@@ -12,11 +40,14 @@ class QualityIssue:
     """One thing found wrong with an export and what was done about it."""
 
     table: str
-    check: str  # e.g. MISSING_VALUES, UNKNOWN_VALUE, DUPLICATE_ID, ORDER
+    check: Check
     column: str | None
     rows: int
     action: str  # what supportlens did: "kept as missing", "mapped to normal", "dropped" ...
     example: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check", Check(self.check))   # a check outside the taxonomy is a bug
 
 
 @dataclass(frozen=True)

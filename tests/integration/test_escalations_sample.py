@@ -52,8 +52,8 @@ def test_planted_bottleneck_is_the_slowest_transition(planted):
     assert neck.handoff.median_wait_hours == pytest.approx(truth["median_wait_hours"], rel=0.02)
     assert neck.significant and neck.material
     finding = next(f for f in escalation_findings(result, CONFIG.findings) if f.kind == "escalation_bottleneck")
-    assert (finding.facts["from_role"], finding.facts["to_role"]) == ("tier2", "tier3")
-    assert finding.facts["ratio"] > 3
+    assert (finding.facts.from_role, finding.facts.to_role) == ("tier2", "tier3")
+    assert finding.facts.ratio > 3
 
 
 def test_null_world_has_no_escalation_bottleneck(null):

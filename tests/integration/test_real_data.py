@@ -43,8 +43,8 @@ def test_kaggle_csat_and_the_missing_creation_time():
 def test_eshokhat_dates_only_leave_out_the_plan_by_hour():
     dataset, analysis = analysed("eshokhat_50k")
     assert analysis.actions.staffing is None
-    assert any(s["analysis"] == "staffing plan" and "dates only" in s["reason"] for s in analysis.skipped)
-    assert analysis.actions.risk is not None or any(s["analysis"] == "breach-risk model" for s in analysis.skipped)
+    assert any(s.code == "staffing_plan" and "dates only" in s.reason for s in analysis.skipped)
+    assert analysis.actions.risk is not None or any(s.code == "risk_model" for s in analysis.skipped)
 
 
 def test_eshokhat_escalation_rate_and_mean_resolution():
@@ -61,15 +61,15 @@ def test_event_logs_build_tickets():
     assert len(dataset.tickets) == 4580 and len(dataset.events) == 21348
     # the self-service rule names exactly the workload page's candidates (it once kept a list of its own)
     service = next(r for r in analysis.actions.recommendations if r.kind == "self_service")
-    assert service.facts["categories"] == [c for c in analysis.diagnostics.workload.categories if c.candidate]
+    assert service.facts.categories == [c for c in analysis.diagnostics.workload.categories if c.candidate]
     dataset, analysis = analysed("bpic2013")
     assert len(dataset.tickets) == 7554 and dataset.tickets["tier_max"].max() == 3
     assert 0 < kpi(analysis, "escalation_rate").value < 1
     # the escalation rule fires on the handoff of the escalation_bottleneck finding, with its numbers
     finding = next(f.facts for f in analysis.findings if f.kind == "escalation_bottleneck")
-    handoff = next(r for r in analysis.actions.recommendations if r.kind == "escalation").facts["handoff"]
+    handoff = next(r for r in analysis.actions.recommendations if r.kind == "escalation").facts.handoff
     assert (handoff.from_role, handoff.to_role, handoff.median_wait_hours) == (
-        finding["from_role"], finding["to_role"], finding["median_wait_hours"])
+        finding.from_role, finding.to_role, finding.median_wait_hours)
 
 
 @pytest.mark.parametrize("folder", ["kaggle_support_tickets", "eshokhat_50k", "helpdesk_eventlog",

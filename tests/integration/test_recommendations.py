@@ -21,17 +21,17 @@ def test_planted_coverage_gap_yields_a_staffing_recommendation(planted):
     planted_slots = {(d, h) for d in gap["weekdays"] for h in gap["hours"]}
     coverage = [r for r in actions.recommendations if r.kind == "coverage"]
     assert coverage, "no staffing recommendation"
-    recommended = {(d, h) for r in coverage for d, h in r.facts["slots"]}
+    recommended = {(d, h) for r in coverage for d, h in r.facts.slots}
     assert planted_slots <= recommended, planted_slots - recommended
-    weekday = next(r for r in coverage if set(gap["weekdays"]) <= set(r.facts["block"].days))
-    assert weekday.facts["breach_rate_in_gap"] > weekday.facts["breach_rate_staffed"]
-    assert all(weekday.facts["extra_by_hour"][str(h)] >= 1 for h in gap["hours"])
+    weekday = next(r for r in coverage if set(gap["weekdays"]) <= set(r.facts.block.days))
+    assert weekday.facts.breach_rate_in_gap > weekday.facts.breach_rate_staffed
+    assert all(weekday.facts.extra_by_hour[str(h)] >= 1 for h in gap["hours"])
 
 
 def test_coverage_recommendation_is_checked_on_the_simulator(planted):
     actions, _ = planted
-    weekday = next(r for r in actions.recommendations if r.kind == "coverage" and 0 in r.facts["block"].days)
-    check = weekday.facts["simulated"]
+    weekday = next(r for r in actions.recommendations if r.kind == "coverage" and 0 in r.facts.block.days)
+    check = weekday.facts.simulated
     assert check is not None, actions.what_if_note
     predicted = weekday.impact.breaches_avoided_per_year
     # the re-run with the recommended cover avoids breaches in the gap hours, of the predicted size
@@ -47,12 +47,12 @@ def test_planted_effects_fire_their_rules(planted):
     actions, truth = planted
     kinds = {r.kind for r in actions.recommendations}
     assert {"coverage", "priority_team", "account_management", "self_service", "escalation"} <= kinds
-    assert _rec(actions, "priority_team").facts["priority"] == truth["worst_breach_priority"]
-    accounts = _rec(actions, "account_management").facts["accounts"]
+    assert _rec(actions, "priority_team").facts.priority == truth["worst_breach_priority"]
+    accounts = _rec(actions, "account_management").facts.accounts
     assert [a["account_id"] for a in accounts] == [truth["concentrated_account"]["account_id"]]
     # the simulator makes how_to quick, rarely escalated and mostly one-touch (sample/lifecycle.py)
-    assert "how_to" in {c.category for c in _rec(actions, "self_service").facts["categories"]}
-    handoff = _rec(actions, "escalation").facts["handoff"]
+    assert "how_to" in {c.category for c in _rec(actions, "self_service").facts.categories}
+    handoff = _rec(actions, "escalation").facts.handoff
     transition = truth["bottleneck_transition"]
     assert (handoff.from_role, handoff.to_role) == (transition["from"], transition["to"])
 
@@ -64,29 +64,29 @@ def test_recommendations_quote_the_numbers_of_the_pages_they_link(planted_sample
     # escalation: the handoff and numbers of the escalation_bottleneck finding (escalations page)
     finding = next(f.facts for f in analysis.findings if f.kind == "escalation_bottleneck")
     escalation = _rec(actions, "escalation")
-    handoff = escalation.facts["handoff"]
-    assert (handoff.from_role, handoff.to_role) == (finding["from_role"], finding["to_role"])
-    assert handoff.median_wait_hours == finding["median_wait_hours"]
-    assert [handoff.ci_low, handoff.ci_high] == finding["ci"]
-    assert escalation.facts["ratio"] == finding["ratio"] and escalation.facts["p_value"] == finding["p_value"]
-    assert escalation.metric.baseline == finding["median_wait_hours"]
-    assert escalation.metric.target == finding["others_median_wait_hours"]
+    handoff = escalation.facts.handoff
+    assert (handoff.from_role, handoff.to_role) == (finding.from_role, finding.to_role)
+    assert handoff.median_wait_hours == finding.median_wait_hours
+    assert [handoff.ci_low, handoff.ci_high] == list(finding.ci)
+    assert escalation.facts.ratio == finding.ratio and escalation.facts.p_value == finding.p_value
+    assert escalation.metric.baseline == finding.median_wait_hours
+    assert escalation.metric.target == finding.others_median_wait_hours
     assert (escalation.evidence_page, escalation.evidence_chart) == ("escalations", "handoff_matrix")
     # accounts: the accounts page's dominant accounts and the account_concentration finding
     dominant = diagnostics.accounts.concentration.dominant
-    accounts = _rec(actions, "account_management").facts["accounts"]
+    accounts = _rec(actions, "account_management").facts.accounts
     assert accounts == dominant
-    assert accounts[0]["account"] == next(f.facts for f in analysis.findings if f.kind == "account_concentration")["account"]
+    assert accounts[0]["account"] == next(f.facts for f in analysis.findings if f.kind == "account_concentration").account
     # self-service: exactly the workload page's automation candidates
     candidates = [c for c in diagnostics.workload.categories if c.candidate]
     service = _rec(actions, "self_service")
-    assert service.facts["categories"] == candidates
-    assert service.facts["deflectable_per_year"] == pytest.approx(sum(c.deflectable_per_year for c in candidates))
+    assert service.facts.categories == candidates
+    assert service.facts.deflectable_per_year == pytest.approx(sum(c.deflectable_per_year for c in candidates))
     # priority: the rates of the SLA summary of the whole span
     inversion = _rec(actions, "priority_team").facts
     by_priority = {b.priority: b.resolution for b in analysis.sla_all.by_priority}
-    assert inversion["rate"] == by_priority[inversion["priority"]].value
-    assert inversion["tighter_rate"] == by_priority[inversion["tighter"]].value
+    assert inversion.rate == by_priority[inversion.priority].value
+    assert inversion.tighter_rate == by_priority[inversion.tighter].value
     # no rule charts its own evidence: each links to the page that shows it
     assert all(r.evidence_page != "recommendations" for r in actions.recommendations)
 

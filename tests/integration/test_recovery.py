@@ -21,18 +21,18 @@ def test_coverage_gap_hours_are_found(planted):
     analysis, truth = planted
     gap = next(f for f in analysis.findings if f.kind == "coverage_gap")
     planted_hours = set(truth["coverage_gap"]["hours"])
-    found = set(gap.facts["hours"])
+    found = set(gap.facts.hours)
     # every flagged hour is a planted gap hour, and most planted hours are flagged
     assert found <= planted_hours, (found, planted_hours)
     assert len(found & planted_hours) >= len(planted_hours) // 2
-    assert gap.facts["breach_rate_in_hours"] > gap.facts["breach_rate_other_hours"]
+    assert gap.facts.breach_rate_in_hours > gap.facts.breach_rate_other_hours
 
 
 def test_worst_breach_priority_is_found(planted):
     analysis, truth = planted
     finding = next(f for f in analysis.findings if f.kind == "priority_breach")
-    assert finding.facts["worst"] == truth["worst_breach_priority"]
-    assert finding.facts["p_value"] < 0.05
+    assert finding.facts.worst == truth["worst_breach_priority"]
+    assert finding.facts.p_value < 0.05
 
 
 def test_null_simulation_flags_no_coverage_gap(null):

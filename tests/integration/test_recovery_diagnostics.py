@@ -71,7 +71,7 @@ def test_concentrated_account_is_dominant(planted):
     top = concentration.dominant[0]
     assert top["ci_low"] > 0.03 and top["ci_low"] <= planted_account["share"] <= top["ci_high"]
     finding = next(f for f in analysis.findings if f.kind == "account_concentration")
-    assert finding.facts["account"] == planted_account["account_id"]
+    assert finding.facts.account == planted_account["account_id"]
 
 
 def test_no_tenure_effect_where_none_was_planted(planted):

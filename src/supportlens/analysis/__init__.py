@@ -29,7 +29,7 @@ from ..config import Config
 from ..dataset import Dataset
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
-from .core.missing import MissingData, optional
+from .core.missing import MissingData, Skip, Skipped, optional
 from .core.period import ReportingPeriod, reporting_period
 from .core.volume import Backlog, MonthVolume, backlog, monthly_volume
 from .data_quality import QualityReport, quality_report
@@ -47,7 +47,7 @@ from .sla.summary import HourBreach, SlaSummary, first_response_by_hour, summari
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
 
-__all__ = ["Analysis", "Diagnostics", "MissingData", "analyse", "optional"]
+__all__ = ["Analysis", "Diagnostics", "MissingData", "Skip", "Skipped", "analyse", "optional"]
 
 @dataclass(frozen=True)
 class Diagnostics:
@@ -74,30 +74,29 @@ def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> t
 
 
 def run_diagnostics(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod,
-                    backlog: Backlog, skipped: list[dict]) -> Diagnostics:
+                    backlog: Backlog, skipped: list[Skipped]) -> Diagnostics:
     # One BLAS thread: the matrices here are small, and a BLAS thread pool on a busy machine costs 10-20x.
     with threadpool_limits(limits=1, user_api="blas"):
         return _run(dataset, config, clocks, period, backlog, skipped)
 
 
 def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod, backlog: Backlog,
-         skipped: list[dict]) -> Diagnostics:
+         skipped: list[Skipped]) -> Diagnostics:
     if backlog is None or not clocks["created_at"].notna().any():
-        skipped.append({"analysis": "why we breach, trends, accounts and workload",
-                        "reason": "needs the tickets' creation time, which the export does not have"})
+        skipped.append(Skipped.of(Skip.DIAGNOSTICS, "needs the tickets' creation time, which the export does not have"))
         return Diagnostics("", "all", 0, None, None, None, None, None, None)
     window, span = diagnostic_window(clocks, period, config.period.diagnostics)
-    both = optional("segment diagnostics", skipped, _segments, window, span, dataset, config)
+    both = optional(Skip.SEGMENTS, skipped, _segments, window, span, dataset, config)
     segments, model = both if both is not None else (None, None)
     if segments is not None and model is None:
-        skipped.append({"analysis": "breach regression", "reason": "needs at least 50 completed resolution SLAs "
-                        "with both outcomes and a dimension to adjust for"})
+        skipped.append(Skipped.of(Skip.BREACH_REGRESSION, "needs at least 50 completed resolution SLAs "
+                                  "with both outcomes and a dimension to adjust for"))
     survival = resolution_survival(window, config.sla, span.label, config.findings.alpha) if len(window) else None
     trends = trend_report(clocks, backlog, period.as_of, config.trends)
     for note in trends.notes:
         skipped.append(note)
     days = max((span.end - span.start).total_seconds() / 86400, 1.0)
-    accounts = optional("accounts", skipped, account_report, window, dataset.accounts, segments, span.end,
+    accounts = optional(Skip.ACCOUNTS, skipped, account_report, window, dataset.accounts, segments, span.end,
                         config.accounts.top_accounts, config.accounts.dominant_share, config.publish.allow_personal_data,
                         days)
     workload = workload_report(window, clocks, dataset.agents, backlog, span.label, days, config.workload,
@@ -121,7 +120,7 @@ class Analysis:
     backlog: Backlog | None
     findings: list[Finding]
     explorer: Cube | None
-    skipped: list[dict] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     quality: QualityReport | None = None
     escalations: EscalationAnalysis | None = None
     interrupted: InterruptedSeries | None = None
@@ -149,23 +148,22 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         return func(*args)
 
     if not dated:
-        skipped.append({"analysis": "first response and resolution times, SLA states",
-                        "reason": "the export has no ticket-creation time, so no duration can be measured"})
-    daily_backlog = optional("backlog", skipped, needs_creation_time, backlog, clocks, period.as_of)
+        skipped.append(Skipped.of(Skip.DURATIONS, "the export has no ticket-creation time, so no duration can be measured"))
+    daily_backlog = optional(Skip.BACKLOG, skipped, needs_creation_time, backlog, clocks, period.as_of)
     diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped)
-    for kpi, column in (("escalation rate", "escalated"), ("reopen rate", "reopens"),
-                        ("one-touch resolution", "replies"), ("CSAT", "csat")):
+    for kpi, column in ((Skip.ESCALATION_RATE, "escalated"), (Skip.REOPEN_RATE, "reopens"),
+                        (Skip.ONE_TOUCH, "replies"), (Skip.CSAT, "csat")):
         if not dataset.has("tickets", column):
-            skipped.append({"analysis": kpi, "reason": f"the tickets have no '{column}' values"})
-    escalations = optional("escalation process", skipped, analyse_escalations, dataset.events, tickets, clocks,
+            skipped.append(Skipped.of(kpi, f"the tickets have no '{column}' values"))
+    escalations = optional(Skip.ESCALATION_PROCESS, skipped, analyse_escalations, dataset.events, tickets, clocks,
                            period.as_of, config)
     escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
                  if dataset.has("tickets", "escalated") else None)
-    interrupted = optional("before/after the change", skipped, interrupted_series, clocks, escalated,
+    interrupted = optional(Skip.BEFORE_AFTER, skipped, interrupted_series, clocks, escalated,
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
     sla_all = summarise_sla(clocks, config.sla, config.findings.alpha)
-    actions = optional("staffing, breach-risk model and recommendations", skipped, needs_creation_time,
+    actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
     analysis = Analysis(
@@ -175,12 +173,12 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         sla_period=sla_period,
         sla_all=sla_all,
         first_response_by_hour=hours,
-        monthly_volume=optional("volume by month", skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
+        monthly_volume=optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
         monthly_breach=_monthly_breach(clocks),
         backlog=daily_backlog,
         findings=ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
                         + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics)),
-        explorer=optional("explorer", skipped, needs_creation_time, explorer_cube, clocks),
+        explorer=optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks),
         skipped=skipped,
         escalations=escalations,
         interrupted=interrupted,

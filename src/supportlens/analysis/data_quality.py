@@ -9,46 +9,53 @@ each with a reason a reader understands.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 
 from ..canonical import TABLES
-from ..dataset import Dataset
+from ..dataset import Check, Dataset
+from .core.missing import Skipped
 
-# check -> (title, what it means, severity: warning = rows changed, dropped or analyses limited; info = a
-# documented assumption or derivation)
-CHECKS: dict[str, tuple[str, str, str]] = {
-    "MISSING_COLUMN": ("Missing column", "The export has no column for this; what needs it is skipped or assumed.", "warning"),
-    "MISSING_VALUES": ("Missing values", "Cells without a value (or with a marker such as '?').", "warning"),
-    "DUPLICATE_ID": ("Duplicate ids", "Several rows share one ticket id.", "warning"),
-    "BEFORE_CREATED": ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", "warning"),
-    "SOLVED_BEFORE_FIRST_RESPONSE": ("Solved before first response", "The solve time precedes the first response.", "warning"),
-    "FUTURE_TIMESTAMP": ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", "warning"),
-    "UNPARSEABLE_TIMESTAMP": ("Unreadable timestamp", "A value in a date column that is not a date.", "warning"),
-    "NOT_A_NUMBER": ("Not a number", "A value in a numeric column that is not a number.", "warning"),
-    "OUT_OF_RANGE": ("Out of range", "A number outside its valid range (CSAT 1-5).", "warning"),
-    "UNKNOWN_VALUE": ("Unknown category value", "A value the vocabulary does not know: mapped to a default or kept as is.", "warning"),
-    "UNKNOWN_STATUS": ("Unknown status", "A status that maps to none of new, open, pending, on hold, solved, closed.", "warning"),
-    "MAPPED_TO_MISSING": ("Value that means 'none'", "A value the vocabulary reads as missing (e.g. 'offered' for CSAT).", "info"),
-    "SPELLING_VARIANTS": ("Spelling variants merged", "Values that differ only in case, spaces or punctuation.", "info"),
-    "DATE_ONLY": ("Date without time", "A timestamp column that holds dates only.", "warning"),
-    "TIMEZONE_ASSUMED": ("Time zone assumed", "Timestamps without a UTC offset, read in the configured zone.", "info"),
-    "DERIVED": ("Derived by a rule", "A column computed from others by a documented rule.", "info"),
-    "AUDIT_ROWS": ("Audit rows collapsed", "Several rows per ticket (one per update) turned into one ticket and its events.", "info"),
-    "ORPHAN_EVENTS": ("Events of unknown tickets", "Events whose ticket is not in the tickets table.", "warning"),
-    "PERSONAL_DATA": ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", "info"),
-    "TABLE_ABSENT": ("Table absent", "An optional export that is not there.", "info"),
-    "TABLE_IGNORED": ("Table not read", "An export that the importer replaces with its own.", "info"),
+
+class Severity(StrEnum):
+    WARNING = "warning"    # rows changed, dropped or analyses limited
+    INFO = "info"          # a documented assumption or derivation
+
+
+# check -> (title, what it means, severity)
+CHECKS: dict[Check, tuple[str, str, Severity]] = {
+    Check.MISSING_COLUMN: ("Missing column", "The export has no column for this; what needs it is skipped or assumed.", Severity.WARNING),
+    Check.MISSING_VALUES: ("Missing values", "Cells without a value (or with a marker such as '?').", Severity.WARNING),
+    Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket id.", Severity.WARNING),
+    Check.BEFORE_CREATED: ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", Severity.WARNING),
+    Check.SOLVED_BEFORE_FIRST_RESPONSE: ("Solved before first response", "The solve time precedes the first response.", Severity.WARNING),
+    Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", Severity.WARNING),
+    Check.UNPARSEABLE_TIMESTAMP: ("Unreadable timestamp", "A value in a date column that is not a date.", Severity.WARNING),
+    Check.NOT_A_NUMBER: ("Not a number", "A value in a numeric column that is not a number.", Severity.WARNING),
+    Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5).", Severity.WARNING),
+    Check.UNKNOWN_VALUE: ("Unknown category value", "A value the vocabulary does not know: mapped to a default or kept as is.", Severity.WARNING),
+    Check.UNKNOWN_STATUS: ("Unknown status", "A status that maps to none of new, open, pending, on hold, solved, closed.", Severity.WARNING),
+    Check.MAPPED_TO_MISSING: ("Value that means 'none'", "A value the vocabulary reads as missing (e.g. 'offered' for CSAT).", Severity.INFO),
+    Check.SPELLING_VARIANTS: ("Spelling variants merged", "Values that differ only in case, spaces or punctuation.", Severity.INFO),
+    Check.DATE_ONLY: ("Date without time", "A timestamp column that holds dates only.", Severity.WARNING),
+    Check.TIMEZONE_ASSUMED: ("Time zone assumed", "Timestamps without a UTC offset, read in the configured zone.", Severity.INFO),
+    Check.DERIVED: ("Derived by a rule", "A column computed from others by a documented rule.", Severity.INFO),
+    Check.AUDIT_ROWS: ("Audit rows collapsed", "Several rows per ticket (one per update) turned into one ticket and its events.", Severity.INFO),
+    Check.ORPHAN_EVENTS: ("Events of unknown tickets", "Events whose ticket is not in the tickets table.", Severity.WARNING),
+    Check.PERSONAL_DATA: ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", Severity.INFO),
+    Check.TABLE_ABSENT: ("Table absent", "An optional export that is not there.", Severity.INFO),
+    Check.TABLE_IGNORED: ("Table not read", "An export that the importer replaces with its own.", Severity.INFO),
 }
 
 
 @dataclass(frozen=True)
 class Issue:
     table: str
-    check: str
+    check: Check
     title: str
     meaning: str
-    severity: str            # warning or info
+    severity: Severity
     column: str | None
     rows: int
     share: float | None      # rows / rows of the table (0-1), when the table is known
@@ -66,42 +73,56 @@ class Completeness:
 
 
 @dataclass(frozen=True)
+class ColumnSource:
+    canonical: str
+    source: str              # the export column that fed it
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    check: Check
+    title: str
+    meaning: str
+    found: bool              # whether this export has an issue of this check
+
+
+@dataclass(frozen=True)
 class QualityReport:
     importer: str
     importer_title: str
     notes: list[str]                 # what the importer decided where the export is ambiguous
-    mapping: list[dict]              # {"canonical", "source"}: which export column fed each canonical one
+    mapping: list[ColumnSource]      # which export column fed each canonical one
     issues: list[Issue]
     warnings: int
     completeness: list[Completeness]
-    checks: list[dict]               # the taxonomy: {"check", "title", "meaning", "found"}
-    cannot: list[dict]               # analyses the data cannot support: {"analysis", "reason"}
+    checks: list[CheckStatus]        # the taxonomy, and which checks this export tripped
+    cannot: list[Skipped]            # analyses the data cannot support
 
 
-def quality_report(dataset: Dataset, skipped: list[dict]) -> QualityReport:
+def quality_report(dataset: Dataset, skipped: list[Skipped]) -> QualityReport:
     sizes = {table: len(frame) for table in TABLES if (frame := getattr(dataset, table)) is not None}
     raw_rows = {s.table: s.rows for s in dataset.sources}
     issues = []
     for q in dataset.quality:
-        title, meaning, severity = CHECKS.get(q.check, (q.check.replace("_", " ").capitalize(), "", "warning"))
+        title, meaning, severity = CHECKS[q.check]
         # the export's rows when one row is one ticket (dropped rows count), else the canonical table's
         one_row_per_ticket = q.table != "tickets" or (dataset.source_info or {}).get("shape", "tickets") == "tickets"
         base = (raw_rows.get(q.table) if one_row_per_ticket else None) or sizes.get(q.table)
         issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows,
                             (q.rows / base) if base else None, q.action, q.example))
     issues.sort(key=lambda i: (list(TABLES).index(i.table) if i.table in TABLES else 9,
-                               i.severity != "warning", -i.rows))
+                               i.severity != Severity.WARNING, -i.rows))
     found = {q.check for q in dataset.quality}
     info = dataset.source_info or {}
     return QualityReport(
         importer=info.get("importer", "generic"),
         importer_title=info.get("title", ""),
         notes=list(info.get("notes", [])),
-        mapping=[{"canonical": k, "source": v} for k, v in (info.get("mapping") or {}).items()],
+        mapping=[ColumnSource(k, v) for k, v in (info.get("mapping") or {}).items()],
         issues=issues,
-        warnings=sum(1 for i in issues if i.severity == "warning"),
+        warnings=sum(1 for i in issues if i.severity == Severity.WARNING),
         completeness=_completeness(dataset),
-        checks=[{"check": c, "title": t, "meaning": m, "found": c in found} for c, (t, m, _) in CHECKS.items()],
+        checks=[CheckStatus(c, t, m, c in found) for c, (t, m, _) in CHECKS.items()],
         cannot=list(skipped),
     )
 

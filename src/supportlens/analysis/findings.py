@@ -8,7 +8,9 @@ templates write the sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -19,12 +21,219 @@ from .sla.summary import HourBreach, SlaSummary
 from .core.stats import benjamini_hochberg, two_proportion_p
 
 
+class FindingKind(StrEnum):
+    """The kinds of finding; the value is the ``kind`` written into the context."""
+
+    COVERAGE_GAP = "coverage_gap"
+    PRIORITY_BREACH = "priority_breach"
+    OPEN_BREACHED = "open_breached"
+    ESCALATION_BOTTLENECK = "escalation_bottleneck"
+    SEGMENT_BREACH = "segment_breach"
+    SEGMENT_DURATION = "segment_duration"
+    CUSTOMER_SILENCE = "customer_silence"
+    ACCOUNT_CONCENTRATION = "account_concentration"
+    KPI_CHANGE = "kpi_change"
+
+
+Ci = tuple[float | None, float | None]      # a 95% interval: [low, high]
+
+
+@dataclass(frozen=True)
+class CoverageGapFacts:
+    """Hours of the day whose first-response breach rate is significantly and materially above the rest."""
+
+    KIND: ClassVar = FindingKind.COVERAGE_GAP
+    PAGE: ClassVar = "sla"
+    CHART: ClassVar = "first_response_by_hour"
+    hours: list[int]
+    hour_ranges: list[str]                   # ["18:00–22:00"]
+    breach_rate_in_hours: float
+    breach_rate_other_hours: float
+    ratio: float | None
+    tickets_in_hours: int
+    max_adjusted_p: float
+
+
+@dataclass(frozen=True)
+class PriorityBreachFacts:
+    """The priority that misses its resolution target most often, against the one that misses least."""
+
+    KIND: ClassVar = FindingKind.PRIORITY_BREACH
+    PAGE: ClassVar = "sla"
+    CHART: ClassVar = "breach_by_priority"
+    worst: str
+    worst_rate: float
+    worst_ci: Ci
+    best: str
+    best_rate: float
+    ratio: float | None                      # None when the best priority never breaches
+    p_value: float
+    cramers_v: float | None
+
+
+@dataclass(frozen=True)
+class OpenBreachedFacts:
+    """Open tickets already past their resolution target."""
+
+    KIND: ClassVar = FindingKind.OPEN_BREACHED
+    PAGE: ClassVar = "sla"
+    CHART: ClassVar = "open_breached_by_priority"
+    tickets: int
+    open_tickets: int
+    median_overdue_hours: float | None
+    critical_or_high: int
+
+
+@dataclass(frozen=True)
+class KpiChangeFacts:
+    """The KPI that moved most among those that changed significantly and materially."""
+
+    KIND: ClassVar = FindingKind.KPI_CHANGE
+    PAGE: ClassVar = "index"
+    CHART: ClassVar = None
+    kpi: str
+    label: str
+    unit: str
+    value: float | None
+    previous: float | None
+    relative_change: float
+    adjusted_p: float
+    improved: bool
+
+
+@dataclass(frozen=True)
+class RunnerUp:
+    """The second-slowest handoff."""
+
+    from_label: str
+    to_label: str
+    median_wait_hours: float | None
+
+
+@dataclass(frozen=True)
+class EscalationBottleneckFacts:
+    """The slowest handoff, when significantly and materially slower than the others (escalations page)."""
+
+    KIND: ClassVar = FindingKind.ESCALATION_BOTTLENECK
+    PAGE: ClassVar = "escalations"
+    CHART: ClassVar = "handoff_matrix"
+    from_role: str
+    to_role: str
+    from_label: str
+    to_label: str
+    median_wait_hours: float | None
+    ci: Ci
+    p90_wait_hours: float | None
+    handoffs: int
+    tickets: int
+    share_of_escalated: float | None
+    others_median_wait_hours: float | None
+    ratio: float | None
+    p_value: float | None
+    total_wait_hours: float | None
+    runner_up: RunnerUp | None
+
+
+@dataclass(frozen=True)
+class CustomerSilenceFacts:
+    """Longer silences towards escalated customers go with lower CSAT (or more reopens)."""
+
+    KIND: ClassVar = FindingKind.CUSTOMER_SILENCE
+    PAGE: ClassVar = "escalations"
+    CHART: ClassVar = "csat_by_silence"
+    csat_points_per_doubling: float | None
+    csat_ci: Ci | None
+    csat_adjusted_p: float | None
+    reopen_odds_ratio_per_doubling: float | None
+    reopen_adjusted_p: float | None
+    outcomes: list[str]                      # "csat", "reopened": the outcomes that get worse
+    median_longest_silence_hours: float | None
+    policy_hours: float | None
+    policy_csat_change: float | None
+    policy_csat_ci: Ci | None
+
+
+@dataclass(frozen=True)
+class SegmentBreachFacts:
+    """A dimension whose resolution breach rates differ significantly and materially, worst vs best."""
+
+    KIND: ClassVar = FindingKind.SEGMENT_BREACH
+    PAGE: ClassVar = "drivers"
+    CHART: ClassVar = "breach_by_segment"
+    dimension: str
+    dimension_label: str
+    worst: str
+    best: str
+    worst_rate: float | None
+    worst_ci: Ci
+    best_rate: float | None
+    ratio: float | None
+    adjusted_p: float | None
+    pair_adjusted_p: float | None
+    cramers_v: float | None
+    model_significant: bool | None           # the adjusted model's verdict on the dimension; None without a model
+    model_adjusted_p: float | None
+    model_worst: str | None
+    model_best: str | None
+    model_odds_ratio: float | None
+    model_ci: Ci | None
+
+
+@dataclass(frozen=True)
+class SegmentDurationFacts:
+    """A dimension whose time to resolution differs significantly and materially, slowest vs fastest."""
+
+    KIND: ClassVar = FindingKind.SEGMENT_DURATION
+    PAGE: ClassVar = "drivers"
+    CHART: ClassVar = "resolution_by_segment"
+    dimension: str
+    dimension_label: str
+    worst: str
+    best: str
+    worst_median_hours: float | None
+    worst_ci: Ci
+    best_median_hours: float | None
+    ratio: float | None
+    adjusted_p: float | None
+    pair_adjusted_p: float | None
+
+
+@dataclass(frozen=True)
+class AccountConcentrationFacts:
+    """An account whose share of tickets is significantly above the dominant-share threshold."""
+
+    KIND: ClassVar = FindingKind.ACCOUNT_CONCENTRATION
+    PAGE: ClassVar = "accounts"
+    CHART: ClassVar = "top_accounts"
+    account: str
+    share: float
+    ci: Ci
+    tickets: int
+    dominant_accounts: int
+    threshold: float
+    top_20pct_share: float | None
+    gini: float | None
+    accounts: int
+
+
+FindingFacts = (CoverageGapFacts | PriorityBreachFacts | OpenBreachedFacts | KpiChangeFacts | EscalationBottleneckFacts
+                | CustomerSilenceFacts | SegmentBreachFacts | SegmentDurationFacts | AccountConcentrationFacts)
+FACTS: dict[FindingKind, type] = {cls.KIND: cls for cls in FindingFacts.__args__}
+
+
 @dataclass(frozen=True)
 class Finding:
-    kind: str            # coverage_gap, priority_breach, open_breached, kpi_change, escalation_bottleneck, customer_silence
+    """One finding: its kind, the page and chart whose evidence backs it, and the facts its sentence needs
+    (one dataclass per kind; templates/partials/findings/<kind>.j2 writes the sentence)."""
+
+    kind: FindingKind
     page: str            # the page whose evidence backs it
     chart: str | None    # the chart id that shows it
-    facts: dict = field(default_factory=dict)
+    facts: FindingFacts
+
+    @classmethod
+    def of(cls, facts: FindingFacts) -> Finding:
+        return cls(facts.KIND, facts.PAGE, facts.CHART, facts)
 
 
 def coverage_gap(hours: list[HourBreach], thresholds: Findings) -> Finding | None:
@@ -46,15 +255,15 @@ def coverage_gap(hours: list[HourBreach], thresholds: Findings) -> Finding | Non
     mask = np.isin(np.arange(24), flagged)
     inside = events[mask].sum() / max(1, totals[mask].sum())
     outside = events[~mask].sum() / max(1, totals[~mask].sum())
-    return Finding("coverage_gap", "sla", "first_response_by_hour", {
-        "hours": flagged,
-        "hour_ranges": _ranges(flagged),
-        "breach_rate_in_hours": float(inside),
-        "breach_rate_other_hours": float(outside),
-        "ratio": float(inside / outside) if outside > 0 else None,
-        "tickets_in_hours": int(totals[mask].sum()),
-        "max_adjusted_p": float(max(q for h, q in zip(hours, adjusted) if h.hour in flagged)),
-    })
+    return Finding.of(CoverageGapFacts(
+        hours=flagged,
+        hour_ranges=_ranges(flagged),
+        breach_rate_in_hours=float(inside),
+        breach_rate_other_hours=float(outside),
+        ratio=float(inside / outside) if outside > 0 else None,
+        tickets_in_hours=int(totals[mask].sum()),
+        max_adjusted_p=float(max(q for h, q in zip(hours, adjusted) if h.hour in flagged)),
+    ))
 
 
 def _ranges(hours: list[int]) -> list[str]:
@@ -83,12 +292,12 @@ def priority_breach(sla: SlaSummary, thresholds: Findings) -> Finding | None:
         ratio = worst.resolution.value / best.resolution.value
         if ratio < thresholds.material_ratio:
             return None
-    return Finding("priority_breach", "sla", "breach_by_priority", {
-        "worst": worst.priority, "worst_rate": worst.resolution.value,
-        "worst_ci": [worst.resolution.ci_low, worst.resolution.ci_high],
-        "best": best.priority, "best_rate": best.resolution.value, "ratio": ratio,
-        "p_value": sla.resolution_priority_p, "cramers_v": sla.resolution_priority_cramers_v,
-    })
+    return Finding.of(PriorityBreachFacts(
+        worst=worst.priority, worst_rate=worst.resolution.value,
+        worst_ci=(worst.resolution.ci_low, worst.resolution.ci_high),
+        best=best.priority, best_rate=best.resolution.value, ratio=ratio,
+        p_value=sla.resolution_priority_p, cramers_v=sla.resolution_priority_cramers_v,
+    ))
 
 
 def open_breached(clocks: pd.DataFrame) -> Finding | None:
@@ -97,12 +306,12 @@ def open_breached(clocks: pd.DataFrame) -> Finding | None:
         return None
     overdue_hours = (breached["open_minutes"] - breached["resolution_target_minutes"]) / 60
     by_priority = breached["priority"].value_counts()
-    return Finding("open_breached", "sla", "open_breached_by_priority", {
-        "tickets": len(breached),
-        "open_tickets": int(clocks["open_minutes"].notna().sum()),
-        "median_overdue_hours": float(overdue_hours.median()),
-        "critical_or_high": int(by_priority.get("critical", 0) + by_priority.get("high", 0)),
-    })
+    return Finding.of(OpenBreachedFacts(
+        tickets=len(breached),
+        open_tickets=int(clocks["open_minutes"].notna().sum()),
+        median_overdue_hours=float(overdue_hours.median()),
+        critical_or_high=int(by_priority.get("critical", 0) + by_priority.get("high", 0)),
+    ))
 
 
 def kpi_change(kpis: list[Kpi], thresholds: Findings) -> Finding | None:
@@ -113,11 +322,10 @@ def kpi_change(kpis: list[Kpi], thresholds: Findings) -> Finding | None:
     if not moved:
         return None
     kpi = max(moved, key=lambda k: abs(k.relative_change))
-    return Finding("kpi_change", "index", None, {
-        "kpi": kpi.id, "label": kpi.label, "unit": kpi.unit, "value": kpi.value, "previous": kpi.previous,
-        "relative_change": kpi.relative_change, "adjusted_p": kpi.adjusted_p,
-        "improved": kpi.change_direction == "improved",
-    })
+    return Finding.of(KpiChangeFacts(
+        kpi=kpi.id, label=kpi.label, unit=kpi.unit, value=kpi.value, previous=kpi.previous,
+        relative_change=kpi.relative_change, adjusted_p=kpi.adjusted_p, improved=kpi.change_direction == "improved",
+    ))
 
 
 def key_findings(clocks: pd.DataFrame, sla: SlaSummary, hours: list[HourBreach], kpis: list[Kpi],
@@ -130,15 +338,14 @@ def key_findings(clocks: pd.DataFrame, sla: SlaSummary, hours: list[HourBreach],
 
 # --- Segment diagnostics (issue 4) -------------------------------------------------------------
 
-# Most actionable first; kinds not listed go last, in the order they were found.
-ORDER = ("coverage_gap", "priority_breach", "open_breached", "escalation_bottleneck", "segment_breach",
-         "segment_duration", "customer_silence", "account_concentration", "kpi_change")
+# Most actionable first: the order of FindingKind.
+ORDER = tuple(FindingKind)
 # Dimensions whose differences other findings already cover or that describe the work, not the request.
 _NOT_A_SEGMENT_FINDING = {"priority", "group"}
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: ORDER.index(f.kind) if f.kind in ORDER else len(ORDER))
+    return sorted(findings, key=lambda f: ORDER.index(f.kind))
 
 
 def _segment_candidates(diagnostics, metric: str) -> list[tuple]:
@@ -166,16 +373,16 @@ def segment_breach(diagnostics, limit: int = 1) -> list[Finding]:
     for dimension, c in _segment_candidates(diagnostics, "resolution_breach")[:limit]:
         worst, best = _segment(dimension, c.worst).resolution_breach, _segment(dimension, c.best).resolution_breach
         adjusted = model.get(dimension.id)
-        found.append(Finding("segment_breach", "drivers", "breach_by_segment", {
-            "dimension": dimension.id, "dimension_label": dimension.label, "worst": c.worst, "best": c.best,
-            "worst_rate": worst.value, "worst_ci": [worst.ci_low, worst.ci_high], "best_rate": best.value,
-            "ratio": c.ratio, "adjusted_p": c.adjusted_p, "pair_adjusted_p": c.pair_adjusted_p, "cramers_v": c.effect_size,
-            "model_significant": adjusted.significant if adjusted else None,
-            "model_adjusted_p": adjusted.adjusted_p if adjusted else None,
-            "model_worst": adjusted.worst if adjusted else None, "model_best": adjusted.best if adjusted else None,
-            "model_odds_ratio": adjusted.odds_ratio if adjusted else None,
-            "model_ci": [adjusted.ci_low, adjusted.ci_high] if adjusted else None,
-        }))
+        found.append(Finding.of(SegmentBreachFacts(
+            dimension=dimension.id, dimension_label=dimension.label, worst=c.worst, best=c.best,
+            worst_rate=worst.value, worst_ci=(worst.ci_low, worst.ci_high), best_rate=best.value,
+            ratio=c.ratio, adjusted_p=c.adjusted_p, pair_adjusted_p=c.pair_adjusted_p, cramers_v=c.effect_size,
+            model_significant=adjusted.significant if adjusted else None,
+            model_adjusted_p=adjusted.adjusted_p if adjusted else None,
+            model_worst=adjusted.worst if adjusted else None, model_best=adjusted.best if adjusted else None,
+            model_odds_ratio=adjusted.odds_ratio if adjusted else None,
+            model_ci=(adjusted.ci_low, adjusted.ci_high) if adjusted else None,
+        )))
     return found
 
 
@@ -186,12 +393,12 @@ def segment_duration(diagnostics, limit: int = 1, cited: set[str] = frozenset())
     candidates = sorted(_segment_candidates(diagnostics, "resolution"), key=lambda item: item[0].id in cited)
     for dimension, c in candidates[:limit]:
         worst, best = _segment(dimension, c.worst).resolution, _segment(dimension, c.best).resolution
-        found.append(Finding("segment_duration", "drivers", "resolution_by_segment", {
-            "dimension": dimension.id, "dimension_label": dimension.label, "worst": c.worst, "best": c.best,
-            "worst_median_hours": worst.value, "worst_ci": [worst.ci_low, worst.ci_high],
-            "best_median_hours": best.value, "ratio": c.ratio, "adjusted_p": c.adjusted_p,
-            "pair_adjusted_p": c.pair_adjusted_p,
-        }))
+        found.append(Finding.of(SegmentDurationFacts(
+            dimension=dimension.id, dimension_label=dimension.label, worst=c.worst, best=c.best,
+            worst_median_hours=worst.value, worst_ci=(worst.ci_low, worst.ci_high),
+            best_median_hours=best.value, ratio=c.ratio, adjusted_p=c.adjusted_p,
+            pair_adjusted_p=c.pair_adjusted_p,
+        )))
     return found
 
 
@@ -201,16 +408,16 @@ def account_concentration(diagnostics) -> Finding | None:
         return None
     c = diagnostics.accounts.concentration
     top = c.dominant[0]
-    return Finding("account_concentration", "accounts", "top_accounts", {
-        "account": top["account"], "share": top["share"], "ci": [top["ci_low"], top["ci_high"]], "tickets": top["tickets"],
-        "dominant_accounts": len(c.dominant), "threshold": c.dominant_threshold, "top_20pct_share": c.top_20pct_share,
-        "gini": c.gini, "accounts": c.accounts,
-    })
+    return Finding.of(AccountConcentrationFacts(
+        account=top["account"], share=top["share"], ci=(top["ci_low"], top["ci_high"]), tickets=top["tickets"],
+        dominant_accounts=len(c.dominant), threshold=c.dominant_threshold, top_20pct_share=c.top_20pct_share,
+        gini=c.gini, accounts=c.accounts,
+    ))
 
 
 def diagnostic_findings(diagnostics) -> list[Finding]:
     """Findings of the drivers and accounts pages; every one has passed its family's tests already."""
     breach = segment_breach(diagnostics)
-    found = breach + segment_duration(diagnostics, cited={f.facts["dimension"] for f in breach})
+    found = breach + segment_duration(diagnostics, cited={f.facts.dimension for f in breach})
     concentration = account_concentration(diagnostics)
     return found + ([concentration] if concentration else [])

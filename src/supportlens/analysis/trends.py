@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Trends
+from .core.missing import Skip, Skipped
 from .core.stats import Rate, wilson
 from .core.volume import Backlog
 
@@ -83,7 +84,7 @@ class TrendReport:
     monthly: list[TrendPoint]
     seasonality: Seasonality | None
     forecast: Forecast | None
-    notes: list[dict]                 # {"analysis", "reason"} for a part that could not be made
+    notes: list[Skipped]              # a part that could not be made, and why
 
 
 def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp) -> list[TrendPoint]:
@@ -211,10 +212,10 @@ def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, se
         season = seasonality(clocks, as_of)
     except NotEnoughHistory as reason:
         season = None
-        notes.append({"analysis": "weekly seasonality (STL)", "reason": str(reason)})
+        notes.append(Skipped.of(Skip.SEASONALITY, str(reason)))
     try:
         ahead = forecast(weekly, settings)
     except NotEnoughHistory as reason:
         ahead = None
-        notes.append({"analysis": "volume forecast", "reason": str(reason)})
+        notes.append(Skipped.of(Skip.FORECAST, str(reason)))
     return TrendReport(weekly, monthly, season, ahead, notes)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Workload
+from .core.missing import Skip, Skipped
 from .core.stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
 from .core.volume import Backlog
 
@@ -90,7 +91,7 @@ class WorkloadReport:
     median_backlog: float
     categories: list[CategoryAutomation]
     deflection_rate: float
-    notes: list[dict]                 # {"analysis", "reason"}
+    notes: list[Skipped]              # a part that could not be made, and why
     # what the page and its charts show, decided here (indices into the lists above, in the order shown)
     shown_limit: int = 15                                      # workload.shown
     groups_shown: list[int] = field(default_factory=list)     # the shown_limit groups with the most tickets
@@ -224,11 +225,11 @@ def workload_report(window: pd.DataFrame, clocks: pd.DataFrame, agents: pd.DataF
     if "agent_id" in window and window["agent_id"].notna().any():
         loads, groups, overall, named = agent_loads(window, agents, allow_names)
     else:
-        notes.append({"analysis": "load per agent and group", "reason": "needs an agent_id on the tickets"})
+        notes.append(Skipped.of(Skip.AGENT_LOAD, "needs an agent_id on the tickets"))
     episodes, median = congestion(clocks, backlog, settings)
     categories = automation(window, window_days, settings)
     if not categories:
-        notes.append({"analysis": "automation candidates", "reason": "needs a category on the tickets"})
+        notes.append(Skipped.of(Skip.AUTOMATION, "needs a category on the tickets"))
     return WorkloadReport(label, named, loads, groups, overall, episodes, median, categories, settings.deflection_rate, notes,
                           **shown(groups, episodes, categories, len(loads), settings.shown))
 

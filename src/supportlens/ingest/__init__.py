@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Config
-from ..dataset import Dataset, QualityIssue, SourceFile
+from ..dataset import Check, Dataset, QualityIssue, SourceFile
 from .checks import check_events, check_tickets
 from .eventlog import import_eventlog
 from .importers import REGISTRY, Importer, detect, get_importer
@@ -73,7 +73,7 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
         configured = getattr(config.data, table)
         if table == "events" and tables.get("events") is not None:
             if configured is not None and (configured if configured.is_absolute() else root / configured).exists():
-                quality.append(QualityIssue("events", "TABLE_IGNORED", None, 0,
+                quality.append(QualityIssue("events", Check.TABLE_IGNORED, None, 0,
                                             f"not read: the {importer.name} importer builds the events from the "
                                             "tickets export", configured.as_posix()))
             continue
@@ -82,7 +82,7 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
             continue
         path = configured if configured.is_absolute() else root / configured
         if table != "tickets" and not path.exists():
-            quality.append(QualityIssue(table, "TABLE_ABSENT", None, 0,
+            quality.append(QualityIssue(table, Check.TABLE_ABSENT, None, 0,
                                         f"analyses that need {table} are skipped", path.as_posix()))
             tables[table] = None
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dataset import QualityIssue
+from ..dataset import Check, QualityIssue
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -20,14 +20,14 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
 
     no_created = tickets["created_at"].isna()
     if no_created.any() and not no_created.all():
-        quality.append(QualityIssue("tickets", "MISSING_VALUES", "created_at", int(no_created.sum()),
+        quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "created_at", int(no_created.sum()),
                                     "dropped: a ticket without a creation time cannot be placed in time",
                                     str(tickets.loc[no_created, "ticket_id"].iloc[0])))
         tickets = tickets[~no_created]
 
     duplicated = tickets["ticket_id"].duplicated(keep="last")
     if duplicated.any():
-        quality.append(QualityIssue("tickets", "DUPLICATE_ID", "ticket_id", int(duplicated.sum()),
+        quality.append(QualityIssue("tickets", Check.DUPLICATE_ID, "ticket_id", int(duplicated.sum()),
                                     "kept the last row of each id", str(tickets.loc[duplicated, "ticket_id"].iloc[0])))
         tickets = tickets[~duplicated]
 
@@ -37,13 +37,13 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
             continue
         before = tickets[column] < tickets["created_at"]
         if before.any():
-            quality.append(QualityIssue("tickets", "BEFORE_CREATED", column, int(before.sum()),
+            quality.append(QualityIssue("tickets", Check.BEFORE_CREATED, column, int(before.sum()),
                                         "kept as missing", str(tickets.loc[before, "ticket_id"].iloc[0])))
             tickets.loc[before, column] = pd.NaT
     if "first_response_at" in tickets and "solved_at" in tickets:
         early = tickets["solved_at"] < tickets["first_response_at"]
         if early.any():
-            quality.append(QualityIssue("tickets", "SOLVED_BEFORE_FIRST_RESPONSE", "solved_at", int(early.sum()),
+            quality.append(QualityIssue("tickets", Check.SOLVED_BEFORE_FIRST_RESPONSE, "solved_at", int(early.sum()),
                                         "kept as exported: each time is measured from creation on its own",
                                         str(tickets.loc[early, "ticket_id"].iloc[0])))
 
@@ -53,7 +53,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
             solved = "solved_at" in tickets
             tickets.loc[unknown, "status"] = (tickets.loc[unknown, "solved_at"].notna().map({True: "solved", False: "open"})
                                               if solved else "open")
-            quality.append(QualityIssue("tickets", "UNKNOWN_STATUS", "status", int(unknown.sum()),
+            quality.append(QualityIssue("tickets", Check.UNKNOWN_STATUS, "status", int(unknown.sum()),
                                         "inferred from solved_at (solved if set, else open)", None))
         if "solved_at" in tickets:
             solved_no_time = tickets["status"].isin(["solved", "closed"]) & tickets["solved_at"].isna()
@@ -61,17 +61,17 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                 fill = solved_no_time & tickets["closed_at"].notna()
                 tickets.loc[fill, "solved_at"] = tickets.loc[fill, "closed_at"]
                 if fill.any():
-                    quality.append(QualityIssue("tickets", "MISSING_VALUES", "solved_at", int(fill.sum()),
+                    quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(fill.sum()),
                                                 "taken from closed_at", None))
                 solved_no_time &= ~fill
             if solved_no_time.any():
-                quality.append(QualityIssue("tickets", "MISSING_VALUES", "solved_at", int(solved_no_time.sum()),
+                quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(solved_no_time.sum()),
                                             "solved without a solve time: excluded from resolution times", None))
 
     if "csat" in tickets:
         out_of_range = tickets["csat"].notna() & ~tickets["csat"].between(1, 5)
         if out_of_range.any():
-            quality.append(QualityIssue("tickets", "OUT_OF_RANGE", "csat", int(out_of_range.sum()),
+            quality.append(QualityIssue("tickets", Check.OUT_OF_RANGE, "csat", int(out_of_range.sum()),
                                         "kept as missing (expected 1-5)", str(tickets.loc[out_of_range, "csat"].iloc[0])))
             tickets.loc[out_of_range, "csat"] = float("nan")
 
@@ -98,7 +98,7 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
             continue
         late = tickets[column] > limit
         if late.any():
-            quality.append(QualityIssue("tickets", "FUTURE_TIMESTAMP", column, int(late.sum()),
+            quality.append(QualityIssue("tickets", Check.FUTURE_TIMESTAMP, column, int(late.sum()),
                                         f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0])))
             tickets.loc[late, column] = pd.NaT
 
@@ -107,7 +107,7 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
     """Events of tickets that are not in the tickets table cannot be placed: dropped and counted."""
     orphan = ~events["ticket_id"].isin(tickets["ticket_id"])
     if orphan.any():
-        quality.append(QualityIssue("events", "ORPHAN_EVENTS", "ticket_id", int(orphan.sum()),
+        quality.append(QualityIssue("events", Check.ORPHAN_EVENTS, "ticket_id", int(orphan.sum()),
                                     "dropped: their ticket is not in the tickets table",
                                     str(events.loc[orphan, "ticket_id"].iloc[0])))
         events = events[~orphan]

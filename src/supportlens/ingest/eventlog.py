@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..canonical import EVENT_COLUMNS
 from ..config import Config, EventLogColumns
-from ..dataset import QualityIssue
+from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import Importer
 from .normalise import normalise_table
@@ -75,12 +75,12 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
                              quality=quality, vocabularies=vocabularies)
     unmapped = activity[~activity.isin(list(spec.activities) + list(spec.statuses))]
     if len(unmapped):
-        quality.append(QualityIssue("events", "UNKNOWN_VALUE", "event_type", len(unmapped),
+        quality.append(QualityIssue("events", Check.UNKNOWN_VALUE, "event_type", len(unmapped),
                                     "activities without a mapping kept as status changes (data.eventlog.activities)",
                                     ", ".join(sorted(unmapped.dropna().unique().tolist())[:5])))
     no_time = events["event_at"].isna()
     if no_time.any():
-        quality.append(QualityIssue("events", "MISSING_VALUES", "event_at", int(no_time.sum()),
+        quality.append(QualityIssue("events", Check.MISSING_VALUES, "event_at", int(no_time.sum()),
                                     "events without a timestamp dropped", str(events.loc[no_time, "ticket_id"].iloc[0])))
     events = events[~no_time]
     attributes = pd.DataFrame({k: col(v) for k, v in spec.attributes.items()}, index=raw.index).loc[events.index]
@@ -90,7 +90,7 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
     tickets = _tickets(events, attributes, config, path, quality, vocabularies)
     events = pseudonymise(events, tuple(c for c in importer.personal if c in events), config, quality, "events")
     tickets = pseudonymise(tickets, tuple(c for c in importer.personal if c in tickets), config, quality, "tickets")
-    quality.append(QualityIssue("tickets", "DERIVED", None, len(tickets),
+    quality.append(QualityIssue("tickets", Check.DERIVED, None, len(tickets),
                                 f"{len(tickets):,} tickets built from {len(events):,} events: created = first event, "
                                 "first response = first public reply, solved = last solve", None))
     return tickets, events[[c for c in EVENT_COLUMNS if c in events]]
@@ -159,7 +159,7 @@ def _tickets(events: pd.DataFrame, attributes: pd.DataFrame, config: Config, pat
             tickets[column] = normalised[column].to_numpy()
     if "priority" not in tickets:
         tickets["priority"] = "normal"
-        quality.append(QualityIssue("tickets", "MISSING_COLUMN", "priority", len(tickets),
+        quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "priority", len(tickets),
                                     "the log has no priority: every ticket is measured against the normal SLA targets",
                                     None))
     tickets["priority"] = tickets["priority"].astype("string")

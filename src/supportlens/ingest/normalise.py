@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..canonical import PRIORITIES, STATUSES, TABLES
-from ..dataset import QualityIssue
+from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -96,10 +96,10 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
     if not has_offset:
         parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
-        quality.append(QualityIssue(table, "TIMEZONE_ASSUMED", column, int(present.sum()),
+        quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
                                     f"timestamps without a time zone read as {timezone} (data.timezone)", str(values.iloc[0])))
     if not values.str.contains(_TIME_OF_DAY.pattern, regex=True).any():
-        quality.append(QualityIssue(table, "DATE_ONLY", column, int(present.sum()),
+        quality.append(QualityIssue(table, Check.DATE_ONLY, column, int(present.sum()),
                                     "dates without a time of day read as 00:00; durations from them and hour-of-day "
                                     "patterns are approximate", str(values.iloc[0])))
     failed = present & parsed.isna()
@@ -114,7 +114,7 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
                 "map the column that holds the date and time (data.mapping in supportlens.yml), "
                 "or export timestamps as ISO 8601, e.g. 2025-03-01T09:30:00Z",
             )
-        quality.append(QualityIssue(table, "UNPARSEABLE_TIMESTAMP", column, n_failed,
+        quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, n_failed,
                                     "kept as missing", example))
     return parsed
 
@@ -146,18 +146,18 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
     if to_missing.any():
-        quality.append(QualityIssue(table, "MAPPED_TO_MISSING", column, int(to_missing.sum()),
+        quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
                                     "read as missing (the vocabulary maps the value to nothing)",
                                     ", ".join(sorted(raw[to_missing].unique().tolist())[:5])))
         raw = raw.mask(to_missing)
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
-        quality.append(QualityIssue(table, "UNKNOWN_VALUE", column, int(unknown.sum()),
+        quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
                                     f"mapped to {fallback}" if fallback else "kept as missing", values))
     missing = raw.isna()
     if missing.any() and fallback:
-        quality.append(QualityIssue(table, "MISSING_VALUES", column, int(missing.sum()),
+        quality.append(QualityIssue(table, Check.MISSING_VALUES, column, int(missing.sum()),
                                     f"set to {fallback}", None))
     if fallback:
         mapped = mapped.fillna(fallback)
@@ -182,7 +182,7 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         labels = known.where(known.notna(), labels).astype("string")
         unknown = lower.notna() & known.isna() & ~lower.isin([v for v in words.values() if v])
         if unknown.any() and column == "channel":
-            quality.append(QualityIssue(table, "UNKNOWN_VALUE", column, int(unknown.sum()),
+            quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
                                         "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5])))
     spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
     counts = spellings.groupby("label")["raw"].nunique()
@@ -191,7 +191,7 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         example = merged.index[0]
         variants = sorted(spellings.loc[spellings["label"] == example, "raw"].tolist())[:4]
         rows = int(labels.isin(merged.index).sum())
-        quality.append(QualityIssue(table, "SPELLING_VARIANTS", column, rows,
+        quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
                                     " / ".join(variants) + f" → {example}"))
     return labels
@@ -218,7 +218,7 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             hit = lower.isin(list(words)).fillna(False)
             to_missing = hit & lower.isin([w for w, v in words.items() if v is None]).fillna(False)
             if to_missing.any():
-                quality.append(QualityIssue(table, "MAPPED_TO_MISSING", column, int(to_missing.sum()),
+                quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
                                             "read as missing (the vocabulary maps the value to nothing)",
                                             ", ".join(sorted(lower[to_missing].unique().tolist())[:5])))
             values = values.astype("object").where(~hit, lower.map(words))
@@ -231,7 +231,7 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             numeric = pd.to_numeric(values, errors="coerce")
             bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
             if bad.any():
-                quality.append(QualityIssue(table, "NOT_A_NUMBER", column, int(bad.sum()), "kept as missing",
+                quality.append(QualityIssue(table, Check.NOT_A_NUMBER, column, int(bad.sum()), "kept as missing",
                                             str(values[bad].iloc[0])))
             out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
         elif kind == "boolean":

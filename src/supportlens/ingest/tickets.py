@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..canonical import EVENT_COLUMNS, TICKET_COLUMNS
 from ..config import Config
-from ..dataset import QualityIssue
+from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import REGISTRY, Importer, detect
 from .normalise import normalise_table
@@ -35,7 +35,7 @@ def blank_missing(raw: pd.DataFrame, markers: tuple[str, ...], table: str, quali
     cells = int(hits.to_numpy().sum())
     if cells:
         column = str(hits.sum().idxmax())
-        quality.append(QualityIssue(table, "MISSING_VALUES", None, int(hits.any(axis=1).sum()),
+        quality.append(QualityIssue(table, Check.MISSING_VALUES, None, int(hits.any(axis=1).sum()),
                                     f"{cells:,} cells holding {' / '.join(repr(m) for m in markers)} read as missing "
                                     f"(most in '{column}')", None))
     return raw.mask(hits)
@@ -143,7 +143,7 @@ def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config:
         tickets[canonical] = (tickets[canonical].where(before, computed) if canonical in tickets else computed)
         filled = int((~before & computed.notna()).sum())
         if filled:
-            quality.append(QualityIssue("tickets", "DERIVED", canonical, filled,
+            quality.append(QualityIssue("tickets", Check.DERIVED, canonical, filled,
                                         f"computed as {duration.since} + '{source}' ({duration.unit})", None))
     for canonical, rule in importer.derived.items():
         source = columns.get(key(rule.column))
@@ -153,7 +153,7 @@ def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config:
         kind = TICKET_COLUMNS[canonical][0]
         filled = values.fillna(rule.default)
         tickets[canonical] = filled.astype("boolean" if kind == "boolean" else "Int64" if kind == "integer" else object)
-        quality.append(QualityIssue("tickets", "DERIVED", canonical, len(tickets),
+        quality.append(QualityIssue("tickets", Check.DERIVED, canonical, len(tickets),
                                     f"derived from '{source}': " + ", ".join(f"{k} → {v}" for k, v in rule.values.items())
                                     + f", otherwise {rule.default}", None))
     for canonical in importer.absent:
@@ -168,7 +168,7 @@ def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config:
             action = "the export has no priority: every ticket is measured against the normal SLA targets"
         else:
             action = "not in this export: analyses that need it are skipped"
-        quality.append(QualityIssue("tickets", "MISSING_COLUMN", canonical, len(tickets), action, None))
+        quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, canonical, len(tickets), action, None))
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
     return tickets
@@ -179,7 +179,7 @@ def _log_unread(raw: pd.DataFrame, resolved: dict[str, str], importer: Importer,
     personal = [str(c) for c in raw.columns
                 if c not in used and any(word in str(c).lower() for word in _PERSONAL_WORDS)]
     if personal:
-        quality.append(QualityIssue("tickets", "PERSONAL_DATA", None, len(raw),
+        quality.append(QualityIssue("tickets", Check.PERSONAL_DATA, None, len(raw),
                                     "columns not read (personal data or free text): " + ", ".join(personal[:8]), None))
 
 
@@ -196,7 +196,7 @@ def pseudonymise(frame: pd.DataFrame, columns: tuple[str, ...], config: Config, 
         prefix = {"account_id": "account", "requester_id": "requester"}.get(column, "agent")
         codes = {v: f"{prefix}-{hashlib.blake2b(str(v).encode(), key=salt, digest_size=4).hexdigest()}" for v in unique}
         frame[column] = frame[column].map(codes).astype("string")
-        quality.append(QualityIssue(table, "PERSONAL_DATA", column, int(frame[column].notna().sum()),
+        quality.append(QualityIssue(table, Check.PERSONAL_DATA, column, int(frame[column].notna().sum()),
                                     f"names replaced by stable pseudonyms ({len(unique):,} people or organisations); "
                                     "publish.allow_personal_data keeps them", None))
     return frame
@@ -227,7 +227,7 @@ def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, st
     latest = ordered.drop_duplicates(id_column, keep="last").drop(columns=[c for c in ordered if c.startswith("__")])
     events = events.loc[ordered.index]
     events = status_transitions(events)
-    quality.append(QualityIssue("tickets", "AUDIT_ROWS", "ticket_id", len(raw) - len(latest),
+    quality.append(QualityIssue("tickets", Check.AUDIT_ROWS, "ticket_id", len(raw) - len(latest),
                                 f"{len(raw):,} audit rows of {len(latest):,} tickets: each ticket's latest row "
                                 f"(by {', '.join(order) or time_column}) gives its attributes; every row became a "
                                 "status event", None))

@@ -15,13 +15,14 @@ Both run only when the tickets have the simulator's ``truth.json`` beside them (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sstats
 
 from ..analysis import Analysis
+from ..analysis.actions.recommendations import RecommendationKind, SimulatedCheck
 from ..analysis.actions.roi import Range
 from ..analysis.core.clocks import ticket_clocks
 from ..analysis.escalations.proactive import Policy, SimulatedPolicy
@@ -31,17 +32,6 @@ from ..dataset import Dataset
 from .simulator import simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
-
-
-@dataclass(frozen=True)
-class SimulatedCheck:
-    extra_coverage: dict[str, int]          # hour of day (UTC) -> agents added every day
-    days: int
-    avoided_in_gap_per_year: float           # simulated breached SLAs avoided in the gap slots
-    avoided_elsewhere_per_year: float        # ... in all other slots (the backlog spills over)
-    value_in_gap_per_year: float             # their breach cost
-    predicted_avoided: Range                 # the recommendation's prediction for the gap slots
-    within_predicted_range: bool
 
 
 def sample_spec(dataset: Dataset) -> SimulationSpec | None:
@@ -174,7 +164,7 @@ def check_on_simulator(analysis: Analysis, dataset: Dataset, config: Config) -> 
 def _check_coverage(recommendations: list, clocks: pd.DataFrame, dataset: Dataset, config: Config,
                     as_of: pd.Timestamp) -> tuple[list, str | None]:
     """Re-run the simulator once per coverage recommendation, with its extra cover."""
-    if not any(r.kind == "coverage" for r in recommendations):
+    if not any(r.kind == RecommendationKind.COVERAGE for r in recommendations):
         return recommendations, None
     if not config.recommendations.what_if:
         return recommendations, "switched off (recommendations.what_if: false)"
@@ -183,9 +173,9 @@ def _check_coverage(recommendations: list, clocks: pd.DataFrame, dataset: Datase
         return recommendations, "the data is not the untouched simulated sample (no matching truth.json beside it)"
     out = []
     for rec in recommendations:
-        if rec.kind == "coverage":
-            check = coverage_what_if(spec, rec.facts["extra_by_hour"], clocks, rec.facts["slots"],
+        if rec.kind == RecommendationKind.COVERAGE:
+            check = coverage_what_if(spec, rec.facts.extra_by_hour, clocks, rec.facts.slots,
                                      rec.impact.breaches_avoided_per_year, as_of, config)
-            rec = replace(rec, facts={**rec.facts, "simulated": check})
+            rec = replace(rec, facts=replace(rec.facts, simulated=check))
         out.append(rec)
     return out, None

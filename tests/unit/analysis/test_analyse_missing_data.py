@@ -17,7 +17,7 @@ from support import ROOT
 def test_six_tickets_skip_with_reasons_and_pages_render(tiny_config):
     dataset = load_dataset(tiny_config)
     analysis = analyse(dataset, tiny_config)
-    reasons = {s["analysis"]: s["reason"] for s in analysis.skipped}
+    reasons = {s.analysis: s.reason for s in analysis.skipped}
     assert "needs at least 60 tickets" in reasons["segment diagnostics"]
     assert "account_id" in reasons["accounts"]
     assert "agent_id" in reasons["load per agent and group"]
@@ -44,8 +44,10 @@ def test_without_creation_times_the_diagnostics_are_skipped_whole(tiny_config):
     dataset = load_dataset(tiny_config)
     period = reporting_period(dataset.tickets, tiny_config.period)
     clocks = ticket_clocks(dataset.tickets, tiny_config.sla, period.as_of).assign(created_at=pd.NaT)
-    skipped: list[dict] = []
+    from supportlens.analysis import Skip, Skipped
+
+    skipped: list[Skipped] = []
     result = run_diagnostics(dataset, tiny_config, clocks, period, None, skipped)
     assert result.segments is None and result.trends is None and result.workload is None
-    assert skipped == [{"analysis": "why we breach, trends, accounts and workload",
-                        "reason": "needs the tickets' creation time, which the export does not have"}]
+    assert skipped == [Skipped(Skip.DIAGNOSTICS, "why we breach, trends, accounts and workload",
+                               "needs the tickets' creation time, which the export does not have")]

@@ -14,8 +14,9 @@ import pandas as pd
 from ...config import Config
 from ...dataset import Dataset
 from ..accounts import AccountReport
+from ..core.missing import Skip, Skipped
 from ..escalations.process import EscalationAnalysis
-from .recommendations import Evidence, Recommendation, recommend
+from .recommendations import Assumptions, Evidence, Recommendation, assumptions, recommend
 from ..risk.model import NotEnoughHistory, RiskModel, risk_model
 from ..sla.summary import PriorityInversion, SlaSummary, priority_inversion
 from ..staffing.plan import NoHourOfDay, NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
@@ -28,11 +29,12 @@ class Actions:
     risk: RiskModel | None
     inversion: PriorityInversion | None
     recommendations: list[Recommendation]
+    assumptions: Assumptions          # what the money and the ranges assume, as the recommendations page quotes it
     what_if_note: str | None = None   # why the simulator check did not run, when it did not (sample.what_if)
 
 
 def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: pd.Timestamp,
-                 skipped: list[dict], sla_all: SlaSummary, accounts: AccountReport | None,
+                 skipped: list[Skipped], sla_all: SlaSummary, accounts: AccountReport | None,
                  workload: WorkloadReport | None, escalations: EscalationAnalysis | None) -> Actions:
     """The staffing plan and the risk model, then the recommendations on them and on the findings of
     the other pages: ``sla_all`` (the SLA summary of the whole span), the accounts and workload pages
@@ -41,9 +43,9 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
     try:
         staffing = staffing_plan(clocks, dataset, config)
         if staffing.schedule_missing_reason:
-            skipped.append({"analysis": "coverage gaps (staffing)", "reason": staffing.schedule_missing_reason})
+            skipped.append(Skipped.of(Skip.COVERAGE_GAPS, staffing.schedule_missing_reason))
     except NoHourOfDay as reason:
-        skipped.append({"analysis": "staffing plan", "reason": str(reason)})
+        skipped.append(Skipped.of(Skip.STAFFING_PLAN, str(reason)))
     schedule = None
     if dataset.agents is not None:
         try:
@@ -55,7 +57,7 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
     try:
         risk = risk_model(clocks, dataset.accounts, schedule, as_of, config)
     except NotEnoughHistory as reason:
-        skipped.append({"analysis": "breach-risk model", "reason": str(reason)})
+        skipped.append(Skipped.of(Skip.RISK_MODEL, str(reason)))
     created = clocks["created_at"]
     days = (created.max().floor("D") - created.min().floor("D")).days + 1   # whole days, as the staffing plan counts them
     years = max(days / 7 / 52.1775, 1 / 52.1775)
@@ -64,4 +66,4 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
                         accounts.concentration.dominant if accounts is not None else [],
                         [c for c in workload.categories if c.candidate] if workload is not None else [],
                         neck if neck is not None and neck.found else None, years)
-    return Actions(staffing, risk, evidence.inversion, recommend(evidence, config))
+    return Actions(staffing, risk, evidence.inversion, recommend(evidence, config), assumptions(config))

@@ -7,28 +7,44 @@ Nothing fires without evidence: each rule needs a significant and material findi
 The rules compute none of that evidence: they read the results of the analysis that
 owns it and shows it on its page (staffing.py, sla.py, accounts.py, workload.py,
 handoffs.py, risk.py), so a recommendation quotes the same numbers as its page.
-Money per year in ``publish.currency``; shares 0-1. Templates write the sentences and
-steps from ``facts``.
+Money per year in ``publish.currency``; shares 0-1. Each kind has its own facts dataclass;
+templates write the sentences and steps from it (templates/partials/recommendations/<kind>.j2),
+and the assumptions a sentence quotes (costs, ranges) are in ``Assumptions``, not read from the config.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import Config
-from ..escalations.handoffs import Bottleneck
+from ..escalations.handoffs import Bottleneck, Handoff
 from ..risk.model import RiskModel
 from .roi import HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws, uniform_draws
 from ..sla.summary import PriorityInversion
-from ..staffing.plan import StaffingPlan
+from ..staffing.plan import GapBlock, StaffingPlan
 from ..workload import CategoryAutomation, one_touch_solved
 
 SLAS = (("first_response", "first_response_state"), ("resolution", "resolution_state"))
+
+
+class RecommendationKind(StrEnum):
+    """The rules; the value is the ``kind`` written into the context."""
+
+    COVERAGE = "coverage"
+    PRIORITY_TEAM = "priority_team"
+    ACCOUNT_MANAGEMENT = "account_management"
+    SELF_SERVICE = "self_service"
+    ESCALATION = "escalation"
+    RISK_REVIEW = "risk_review"
+
 
 OWNER = {"coverage": "Workforce manager", "priority_team": "Head of support",
          "account_management": "Customer success lead", "self_service": "Knowledge and support-operations lead",
@@ -47,8 +63,140 @@ class SuccessMetric:
 
 
 @dataclass(frozen=True)
+class SimulatedCheck:
+    """The coverage recommendation re-run in the simulator (filled by ``sample.what_if`` on the sample only)."""
+
+    extra_coverage: dict[str, int]          # hour of day (UTC) -> agents added every day
+    days: int
+    avoided_in_gap_per_year: float           # simulated breached SLAs avoided in the gap slots
+    avoided_elsewhere_per_year: float        # ... in all other slots (the backlog spills over)
+    value_in_gap_per_year: float             # their breach cost
+    predicted_avoided: Range                 # the recommendation's prediction for the gap slots
+    within_predicted_range: bool
+
+
+@dataclass(frozen=True)
+class CoverageFacts:
+    """Cover one gap block of the staffing plan (weekdays or weekends)."""
+
+    block: GapBlock
+    slots: list[tuple[int, int]]            # [weekday, hour] of each gap slot
+    breach_rate_in_gap: float
+    breach_rate_staffed: float | None
+    ratio: float | None
+    tickets_per_year: float
+    extra_agent_hours_per_week: float
+    moved_agent_hours_per_week: float
+    hired_agent_hours_per_week: float
+    hired_fte: float
+    extra_by_hour: dict[str, int]           # hour of day -> agents added
+    max_adjusted_p: float | None
+    simulated: SimulatedCheck | None = None
+
+
+@dataclass(frozen=True)
+class PriorityTeamFacts:
+    """A priority that breaches more than one with a tighter target (sla.priority_inversion)."""
+
+    priority: str
+    tighter: str
+    rate: float | None
+    tighter_rate: float | None
+    ratio: float | None
+    p_value: float | None
+    target_hours: float | None
+    tighter_target_hours: float | None
+    tickets_per_year: float
+    tighter_tickets_per_year: float
+
+
+@dataclass(frozen=True)
+class AccountManagementFacts:
+    """The accounts page's dominant accounts."""
+
+    accounts: list[dict]                    # Concentration.dominant
+    share: float
+    threshold: float                         # accounts.dominant_share
+    tickets_per_year: float
+    fewer_tickets_per_year: Range
+
+
+@dataclass(frozen=True)
+class SelfServiceFacts:
+    """The workload page's automation candidates."""
+
+    categories: list[CategoryAutomation]
+    share: float
+    one_touch_per_year: float
+    deflectable_per_year: float
+    deflection_rate: float                   # workload.deflection_rate: the workload page's assumption
+    tickets_per_year: float
+    fewer_tickets_per_year: Range
+
+
+@dataclass(frozen=True)
+class EscalationFacts:
+    """The escalations page's bottleneck."""
+
+    handoff: Handoff
+    others_median_wait_hours: float | None
+    ratio: float | None
+    p_value: float | None
+    share_of_escalated: float | None
+    avoidable_breaches_per_year: float
+
+
+@dataclass(frozen=True)
+class RiskReviewFacts:
+    """The breach-risk model's review threshold."""
+
+    threshold: float
+    precision: float | None
+    recall: float | None
+    flagged_per_year: float
+    flagged_share: float | None
+    model: str
+    review_prevents: float
+
+
+RecommendationFacts = (CoverageFacts | PriorityTeamFacts | AccountManagementFacts | SelfServiceFacts | EscalationFacts
+                       | RiskReviewFacts)
+FACTS: dict[RecommendationKind, type] = dict(zip(RecommendationKind, RecommendationFacts.__args__))
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What the money and the ranges assume (``costs:``, ``recommendations:`` and the rules' thresholds in
+    ``supportlens.yml``), for the sentences that quote them."""
+
+    interval: float                          # the middle share of draws a range covers
+    draws: int
+    effectiveness: tuple[float, float]       # share of the problem an action removes
+    deflection: tuple[float, float]          # candidates' one-touch tickets self-service takes
+    account_reduction: tuple[float, float]   # dominant accounts' tickets account management prevents
+    breach_cost: dict[str, float]            # priority -> cost of one breached SLA
+    agent_hour: float
+    hire_per_agent: float
+    review: float
+    review_prevents: float
+    handle_minutes: float
+    dominant_share: float                    # accounts.dominant_share: the account rule's threshold
+    automation_min_share: float              # workload.automation_*: the self-service rule's thresholds
+    automation_min_one_touch_rate: float
+    automation_max_escalation_rate: float
+
+
+def assumptions(config: Config) -> Assumptions:
+    rc, costs, workload = config.recommendations, config.costs, config.workload
+    return Assumptions(rc.interval, rc.draws, rc.effectiveness, rc.deflection, rc.account_reduction, dict(costs.breach),
+                       costs.agent_hour, costs.hire_per_agent, costs.review, costs.review_prevents,
+                       config.staffing.handle_minutes, config.accounts.dominant_share, workload.automation_min_share,
+                       workload.automation_min_one_touch_rate, workload.automation_max_escalation_rate)
+
+
+@dataclass(frozen=True)
 class Recommendation:
-    kind: str
+    kind: RecommendationKind
     rank: int
     evidence_page: str           # the page that shows the evidence the rule fired on (the card links there)
     evidence_chart: str | None   # and its chart there: a recommendation never charts that evidence again
@@ -56,7 +204,7 @@ class Recommendation:
     owner: str
     timeline: str
     metric: SuccessMetric
-    facts: dict = field(default_factory=dict)
+    facts: RecommendationFacts
     pays_back: bool = True       # median net benefit a year > 0 at the configured costs; else listed as considered, not recommended
 
 
@@ -137,17 +285,18 @@ def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
         state = ev.clocks["first_response_state"]
         completed = state.isin(["achieved", "breached"]).to_numpy()
         rate = float((state == "breached").to_numpy()[in_block & completed].sum() / max(1, (in_block & completed).sum()))
-        facts = {"block": block, "slots": [[int(k // 24), int(k % 24)] for k in np.flatnonzero(flagged)],
-                 "breach_rate_in_gap": rate, "breach_rate_staffed": plan.gap.breach_rate_staffed,
-                 "ratio": rate / plan.gap.breach_rate_staffed if plan.gap.breach_rate_staffed else None,
-                 "tickets_per_year": float(in_block.sum() / ev.years),
-                 "extra_agent_hours_per_week": float(extra.sum()), "moved_agent_hours_per_week": float(moved),
-                 "hired_agent_hours_per_week": float(hired), "hired_fte": float(hired / HOURS_PER_FTE_WEEK),
-                 "extra_by_hour": {str(h): int(extra.reshape(7, 24)[:, h].max()) for h in range(24)
-                                   if extra.reshape(7, 24)[:, h].max() > 0},
-                 "max_adjusted_p": plan.gap.max_adjusted_p, "simulated": None}
+        facts = CoverageFacts(
+            block=block, slots=[(int(k // 24), int(k % 24)) for k in np.flatnonzero(flagged)],
+            breach_rate_in_gap=rate, breach_rate_staffed=plan.gap.breach_rate_staffed,
+            ratio=rate / plan.gap.breach_rate_staffed if plan.gap.breach_rate_staffed else None,
+            tickets_per_year=float(in_block.sum() / ev.years),
+            extra_agent_hours_per_week=float(extra.sum()), moved_agent_hours_per_week=float(moved),
+            hired_agent_hours_per_week=float(hired), hired_fte=float(hired / HOURS_PER_FTE_WEEK),
+            extra_by_hour={str(h): int(extra.reshape(7, 24)[:, h].max()) for h in range(24)
+                           if extra.reshape(7, 24)[:, h].max() > 0},
+            max_adjusted_p=plan.gap.max_adjusted_p, simulated=None)
         out.append(Recommendation(
-            "coverage", 0, "staffing", "staffing_gap",
+            RecommendationKind.COVERAGE, 0, "staffing", "staffing_gap",
             impact(count, value, cost, one_off, config.recommendations.interval),
             OWNER["coverage"], TIMELINE["coverage"],
             SuccessMetric(f"First-response breach rate of tickets created {block.days_label} "
@@ -168,23 +317,26 @@ def priority_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
     count = excess * inv.rate.n / ev.years * effect
     value = count * config.costs.breach[inv.priority]
     team = config.costs.dedicated_team
-    facts = {"priority": inv.priority, "tighter": inv.tighter, "rate": inv.rate.value,
-             "tighter_rate": inv.tighter_rate.value, "ratio": inv.ratio, "p_value": inv.p_value,
-             "target_hours": inv.target_hours, "tighter_target_hours": inv.tighter_target_hours,
-             "tickets_per_year": float(mine.sum() / ev.years), "tighter_tickets_per_year": float(tighter.sum() / ev.years)}
+    facts = PriorityTeamFacts(
+        priority=inv.priority, tighter=inv.tighter, rate=inv.rate.value,
+        tighter_rate=inv.tighter_rate.value, ratio=inv.ratio, p_value=inv.p_value,
+        target_hours=inv.target_hours, tighter_target_hours=inv.tighter_target_hours,
+        tickets_per_year=float(mine.sum() / ev.years), tighter_tickets_per_year=float(tighter.sum() / ev.years))
     return Recommendation(
-        "priority_team", 0, "sla", "breach_by_priority",
+        RecommendationKind.PRIORITY_TEAM, 0, "sla", "breach_by_priority",
         impact(count, value, team["per_year"], team["one_off"], config.recommendations.interval),
         OWNER["priority_team"], TIMELINE["priority_team"],
         SuccessMetric(f"Resolution breach rate of {inv.priority} tickets", "share", inv.rate.value,
                       inv.tighter_rate.value), facts)
 
 
-def _volume_rule(kind: str, ev: Evidence, config: Config, rng, members: np.ndarray, reducible_per_year: float,
-                 reduction: tuple[float, float], costs: dict[str, float], copies: int, evidence: tuple[str, str],
-                 metric: str, metric_per_year: float, facts: dict) -> Recommendation:
+def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, members: np.ndarray,
+                 reducible_per_year: float, reduction: tuple[float, float], costs: dict[str, float], copies: int,
+                 evidence: tuple[str, str], metric: str, metric_per_year: float,
+                 facts: Callable[..., AccountManagementFacts | SelfServiceFacts]) -> Recommendation:
     """Fewer tickets: a share (drawn from ``reduction``) of ``reducible_per_year``, each worth the agent
-    time and the breaches the ``members`` tickets carry on average."""
+    time and the breaches the ``members`` tickets carry on average. ``facts`` gets ``tickets_per_year``
+    and ``fewer_tickets_per_year``."""
     draws = config.recommendations.draws
     share = uniform_draws(reduction, draws, rng)
     group = ev.clocks[members]
@@ -201,7 +353,7 @@ def _volume_rule(kind: str, ev: Evidence, config: Config, rng, members: np.ndarr
                costs["one_off"] * copies, config.recommendations.interval),
         OWNER[kind], TIMELINE[kind],
         SuccessMetric(metric, "tickets", per_month, per_month - reducible_per_year * float(np.mean(reduction)) / 12),
-        {**facts, "tickets_per_year": metric_per_year, "fewer_tickets_per_year": Range(*np.percentile(fewer, [10, 50, 90]))})
+        facts(tickets_per_year=metric_per_year, fewer_tickets_per_year=Range(*np.percentile(fewer, [10, 50, 90]))))
 
 
 def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
@@ -211,11 +363,12 @@ def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
     ids = [a["account_id"] for a in ev.accounts]
     members = ev.clocks["account_id"].astype("string").isin(ids).fillna(False).to_numpy(dtype=bool)
     per_year = float(sum(a["tickets_per_year"] for a in ev.accounts))
-    return _volume_rule("account_management", ev, config, rng, members, per_year,
+    return _volume_rule(RecommendationKind.ACCOUNT_MANAGEMENT, ev, config, rng, members, per_year,
                         config.recommendations.account_reduction, config.costs.account_management, len(ids),
                         ("accounts", "top_accounts"), f"Tickets a month from {len(ids)} dominant account(s)", per_year,
-                        {"accounts": ev.accounts, "share": float(sum(a["share"] for a in ev.accounts)),
-                         "threshold": config.accounts.dominant_share})
+                        partial(AccountManagementFacts, accounts=ev.accounts,
+                                share=float(sum(a["share"] for a in ev.accounts)),
+                                threshold=config.accounts.dominant_share))
 
 
 def self_service_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
@@ -229,12 +382,14 @@ def self_service_rule(ev: Evidence, config: Config, rng) -> Recommendation | Non
     members = (in_candidates.fillna(False) & one_touch_solved(clocks)).to_numpy(dtype=bool)
     one_touch_per_year = float(sum(c.tickets_per_year * c.one_touch.value for c in ev.automation))
     per_year = float(sum(c.tickets_per_year for c in ev.automation))
-    return _volume_rule("self_service", ev, config, rng, members, one_touch_per_year,
+    return _volume_rule(RecommendationKind.SELF_SERVICE, ev, config, rng, members, one_touch_per_year,
                         config.recommendations.deflection, config.costs.self_service, 1,
                         ("workload", "automation_candidates"), "Tickets a month in the automation candidates", per_year,
-                        {"categories": ev.automation, "share": float(sum(c.share for c in ev.automation)),
-                         "one_touch_per_year": one_touch_per_year,
-                         "deflectable_per_year": float(sum(c.deflectable_per_year or 0 for c in ev.automation))})
+                        partial(SelfServiceFacts, categories=ev.automation,
+                                share=float(sum(c.share for c in ev.automation)),
+                                one_touch_per_year=one_touch_per_year,
+                                deflectable_per_year=float(sum(c.deflectable_per_year or 0 for c in ev.automation)),
+                                deflection_rate=config.workload.deflection_rate))
 
 
 def escalation_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
@@ -251,11 +406,12 @@ def escalation_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
     value = effect * sum(n * config.costs.breach.get(p, 0) for p, n in by_priority.items()) / ev.years
     process = config.costs.escalation_process
     target = neck.others_median_wait_hours or 0.0
-    facts = {"handoff": h, "others_median_wait_hours": neck.others_median_wait_hours, "ratio": neck.ratio,
-             "p_value": neck.p_value, "share_of_escalated": neck.share_of_escalated,
-             "avoidable_breaches_per_year": float(avoidable / ev.years)}
+    facts = EscalationFacts(
+        handoff=h, others_median_wait_hours=neck.others_median_wait_hours, ratio=neck.ratio,
+        p_value=neck.p_value, share_of_escalated=neck.share_of_escalated,
+        avoidable_breaches_per_year=float(avoidable / ev.years))
     return Recommendation(
-        "escalation", 0, "escalations", "handoff_matrix",
+        RecommendationKind.ESCALATION, 0, "escalations", "handoff_matrix",
         impact(count, value, process["per_year"], process["one_off"], config.recommendations.interval),
         OWNER["escalation"], TIMELINE["escalation"],
         SuccessMetric(f"Median wait at the {h.from_label} → {h.to_label} handoff", "hours", h.median_wait_hours,
@@ -275,9 +431,9 @@ def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None
                     review_cost, 0.0, net, payback_months(0.0, net.median), t.chance_positive)
     rate = t.precision or 0.0
     return Recommendation(
-        "risk_review", 0, "risk", "risk_roc", result, OWNER["risk_review"], TIMELINE["risk_review"],
+        RecommendationKind.RISK_REVIEW, 0, "risk", "risk_roc", result, OWNER["risk_review"], TIMELINE["risk_review"],
         SuccessMetric("Resolution breach rate of tickets flagged at creation", "share", rate,
                       rate * (1 - config.costs.review_prevents)),
-        {"threshold": t.probability, "precision": t.precision, "recall": t.recall,
-         "flagged_per_year": t.flagged_per_year, "flagged_share": t.flagged_share, "model": model.chosen,
-         "review_prevents": config.costs.review_prevents})
+        RiskReviewFacts(threshold=t.probability, precision=t.precision, recall=t.recall,
+                        flagged_per_year=t.flagged_per_year, flagged_share=t.flagged_share, model=model.chosen,
+                        review_prevents=config.costs.review_prevents))

@@ -13,7 +13,7 @@ import pandas as pd
 from ...config import Config, Findings
 from .communication import Communication, analyse_communication
 from .process_log import NS_PER_HOUR, read_log
-from ..findings import Finding
+from ..findings import CustomerSilenceFacts, EscalationBottleneckFacts, Finding, RunnerUp
 from .handoffs import Handoffs, analyse_handoffs
 from .paths import Paths, Timeline, path_boxes, ticket_paths, timelines
 from .proactive import Proactive, estimate_policies
@@ -104,32 +104,31 @@ def escalation_findings(result: EscalationAnalysis | None, thresholds: Findings)
     neck = result.handoffs.bottleneck
     if neck is not None and neck.found:
         h = neck.handoff
-        found.append(Finding("escalation_bottleneck", "escalations", "handoff_matrix", {
-            "from_role": h.from_role, "to_role": h.to_role, "from_label": h.from_label, "to_label": h.to_label,
-            "median_wait_hours": h.median_wait_hours, "ci": [h.ci_low, h.ci_high], "p90_wait_hours": h.p90_wait_hours,
-            "handoffs": h.handoffs, "tickets": h.tickets, "share_of_escalated": neck.share_of_escalated,
-            "others_median_wait_hours": neck.others_median_wait_hours, "ratio": neck.ratio, "p_value": neck.p_value,
-            "total_wait_hours": h.total_wait_hours,
-            "runner_up": None if neck.runner_up is None else {
-                "from_label": neck.runner_up.from_label, "to_label": neck.runner_up.to_label,
-                "median_wait_hours": neck.runner_up.median_wait_hours},
-        }))
+        found.append(Finding.of(EscalationBottleneckFacts(
+            from_role=h.from_role, to_role=h.to_role, from_label=h.from_label, to_label=h.to_label,
+            median_wait_hours=h.median_wait_hours, ci=(h.ci_low, h.ci_high), p90_wait_hours=h.p90_wait_hours,
+            handoffs=h.handoffs, tickets=h.tickets, share_of_escalated=neck.share_of_escalated,
+            others_median_wait_hours=neck.others_median_wait_hours, ratio=neck.ratio, p_value=neck.p_value,
+            total_wait_hours=h.total_wait_hours,
+            runner_up=None if neck.runner_up is None else RunnerUp(
+                neck.runner_up.from_label, neck.runner_up.to_label, neck.runner_up.median_wait_hours),
+        )))
     relations = {r.outcome: r for r in result.communication.relations}
     csat, reopened = relations.get("csat"), relations.get("reopened")
     hurts = [r for r in (csat, reopened) if r is not None and r.significant and r.material
              and ((r.outcome == "csat" and r.effect < 0) or (r.outcome == "reopened" and r.effect > 1))]
     if hurts:
         policy = result.proactive.headline
-        found.append(Finding("customer_silence", "escalations", "csat_by_silence", {
-            "csat_points_per_doubling": csat.effect if csat else None,
-            "csat_ci": [csat.ci_low, csat.ci_high] if csat else None,
-            "csat_adjusted_p": csat.adjusted_p if csat else None,
-            "reopen_odds_ratio_per_doubling": reopened.effect if reopened else None,
-            "reopen_adjusted_p": reopened.adjusted_p if reopened else None,
-            "outcomes": [r.outcome for r in hurts],
-            "median_longest_silence_hours": result.communication.longest_silence.value,
-            "policy_hours": policy.hours if policy else None,
-            "policy_csat_change": policy.csat_change if policy else None,
-            "policy_csat_ci": [policy.csat_ci_low, policy.csat_ci_high] if policy else None,
-        }))
+        found.append(Finding.of(CustomerSilenceFacts(
+            csat_points_per_doubling=csat.effect if csat else None,
+            csat_ci=(csat.ci_low, csat.ci_high) if csat else None,
+            csat_adjusted_p=csat.adjusted_p if csat else None,
+            reopen_odds_ratio_per_doubling=reopened.effect if reopened else None,
+            reopen_adjusted_p=reopened.adjusted_p if reopened else None,
+            outcomes=[r.outcome for r in hurts],
+            median_longest_silence_hours=result.communication.longest_silence.value,
+            policy_hours=policy.hours if policy else None,
+            policy_csat_change=policy.csat_change if policy else None,
+            policy_csat_ci=(policy.csat_ci_low, policy.csat_ci_high) if policy else None,
+        )))
     return found

@@ -129,8 +129,8 @@ def test_significance_is_decided_once_on_the_adjusted_p_and_the_tile_and_the_fin
                              alpha=0.10)
     assert kpis[0].significant is True and kpis[1].significant is False
     finding = kpi_change(kpis, Findings(alpha=0.10, material_change=0.05))
-    assert finding.facts["kpi"] == "reopen_rate" and finding.facts["adjusted_p"] == pytest.approx(0.09)
-    assert finding.facts["improved"] is True
+    assert finding.facts.kpi == "reopen_rate" and finding.facts.adjusted_p == pytest.approx(0.09)
+    assert finding.facts.improved is True
     tiles = env.from_string('{% from "partials/macros.j2" import kpi_tiles %}{{ kpi_tiles(kpis, "Q1") }}').render(
         kpis=to_plain(kpis[:1]))
     assert "(n.s.)" not in tiles
