@@ -21,12 +21,9 @@ import pandas as pd
 
 from ..config import Trends
 from .core.breach import breach_counts
+from .core.missing import NotEnoughHistory, optional
 from .core.stats import Rate, wilson
 from .core.volume import Backlog
-
-
-class NotEnoughHistory(Exception):
-    """Too few full weeks for a forecast or a seasonal decomposition."""
 
 
 @dataclass(frozen=True)
@@ -205,15 +202,7 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
 def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
     weekly = _points(clocks, backlog, "W", as_of)
     monthly = _points(clocks, backlog, "M", as_of)
-    notes = []
-    try:
-        season = seasonality(clocks, as_of)
-    except NotEnoughHistory as reason:
-        season = None
-        notes.append({"analysis": "weekly seasonality (STL)", "reason": str(reason)})
-    try:
-        ahead = forecast(weekly, settings)
-    except NotEnoughHistory as reason:
-        ahead = None
-        notes.append({"analysis": "volume forecast", "reason": str(reason)})
+    notes: list[dict] = []
+    season = optional("weekly seasonality (STL)", notes, seasonality, clocks, as_of)
+    ahead = optional("volume forecast", notes, forecast, weekly, settings)
     return TrendReport(weekly, monthly, season, ahead, notes)

@@ -16,7 +16,8 @@ from ...dataset import Dataset
 from ..accounts import AccountReport
 from ..escalations.process import EscalationAnalysis
 from .recommendations import Evidence, Recommendation, recommend
-from ..risk.model import NotEnoughHistory, RiskModel, risk_model
+from ..core.missing import optional
+from ..risk.model import RiskModel, risk_model
 from ..sla.summary import PriorityInversion, SlaSummary, priority_inversion
 from ..staffing.plan import NoHourOfDay, NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
 from ..workload import WorkloadReport
@@ -51,11 +52,7 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
             schedule = schedule if source.startswith("agents table") else None
         except NoSchedule:
             schedule = None
-    risk = None
-    try:
-        risk = risk_model(clocks, dataset.accounts, schedule, as_of, config)
-    except NotEnoughHistory as reason:
-        skipped.append({"analysis": "breach-risk model", "reason": str(reason)})
+    risk = optional("breach-risk model", skipped, risk_model, clocks, dataset.accounts, schedule, as_of, config)
     created = clocks["created_at"]
     days = (created.max().floor("D") - created.min().floor("D")).days + 1   # whole days, as the staffing plan counts them
     years = max(days / 7 / 52.1775, 1 / 52.1775)

@@ -16,6 +16,11 @@ class MissingData(Exception):
     """The data lacks what an analysis needs; the message says what it would need."""
 
 
+class NotEnoughHistory(MissingData):
+    """The data does not reach back far enough: too few weeks or months for a forecast, a seasonal
+    decomposition or a model with a temporal split. ``optional`` skips it like any missing data."""
+
+
 def optional(name: str, skipped: list[dict], func: Callable[..., T], *args, **kwargs) -> T | None:
     """Run an analysis that may lack its data; record why it was skipped."""
     try:

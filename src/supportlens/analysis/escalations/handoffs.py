@@ -206,10 +206,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
 
 def ping_pong(log: ProcessLog, config: Escalations) -> PingPong:
     """Escalated tickets handed back down the ladder (e.g. tier 2 -> tier 1) at least once."""
-    rank = np.full(len(log.roles), -1)
-    for i, r in enumerate(log.roles):
-        if r in config.ladder:
-            rank[i] = config.ladder.index(r)
+    rank = log.ladder_rank(config)
     on = np.flatnonzero((log.role >= 0) & (rank[np.maximum(log.role, 0)] >= 0))
     tk, rk = log.ticket[on], rank[log.role[on]]
     step = np.flatnonzero((tk[1:] == tk[:-1]) & (rk[1:] < rk[:-1]))

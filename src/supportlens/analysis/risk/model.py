@@ -24,14 +24,12 @@ from threadpoolctl import threadpool_limits
 from ...config import Config
 from .scores import Threshold, auc_and_ap, calibration_bins, choose_threshold
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
+from ..core.missing import NotEnoughHistory
+from ..core.period import month_of
 from ..core.stats import Estimate
 
 MODEL_LABELS = {"priority_only": "Priority only (baseline)", "logistic": "Logistic regression",
                 "gradient_boosting": "Gradient boosting (histogram)"}
-
-
-class NotEnoughHistory(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     settings = config.risk
     features = creation_features(clocks, accounts, agents_by_hour_of_week)
     label = labelled(clocks, as_of)
-    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M").astype(str)
+    month = month_of(clocks["created_at"]).astype(str)
     known = label.notna()
     months = sorted(month[known].unique())
     if len(months) < settings.test_months + 3:
