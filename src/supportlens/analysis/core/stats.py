@@ -48,27 +48,44 @@ class Estimate:
     n: int
 
 
-def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int = 500) -> Estimate:
-    """Percentile bootstrap interval of the mean or median of ``values`` (NaNs removed)."""
+RESAMPLES = 2000       # bootstrap resamples of every interval here (Efron & Tibshirani 1993, 19.3: 1000 or more)
+
+
+def percentile_interval(point: float, draws: np.ndarray, n: int) -> Estimate:
+    """A point estimate with the 2.5th and 97.5th percentiles of its bootstrap draws."""
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return Estimate(float(point), float(low), float(high), n)
+
+
+def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int = RESAMPLES) -> Estimate:
+    """Percentile bootstrap interval of the ``"mean"`` or ``"median"`` of ``values`` (NaNs removed):
+    ``resamples`` samples of n drawn with replacement, the 2.5th and 97.5th percentiles of the statistic.
+
+    How a resample is drawn follows from the statistic, for speed only. For the mean, drawing n
+    values with replacement is drawing multinomial counts over the distinct values, so a resample
+    is a row of counts and costs as many numbers as there are distinct values (5 for a CSAT score),
+    not n. The median needs the values in order, so its resamples draw n indices each (in blocks,
+    to bound memory; the blocks draw the same stream one draw would).
+    """
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     n = len(values)
     if n == 0:
         return Estimate(None, None, None, 0)
-    func = np.median if statistic == "median" else np.mean
-    point = float(func(values))
+    median = statistic == "median"
+    point = float(np.median(values) if median else values.mean())
     if n == 1:
         return Estimate(point, None, None, 1)
     rng = np.random.default_rng(seed)
-    # resample in blocks to bound memory on large inputs
+    if not median:
+        levels, counts = np.unique(values, return_counts=True)
+        return percentile_interval(point, rng.multinomial(n, counts / n, size=resamples) @ levels / n, n)
     draws = np.empty(resamples)
     block = max(1, min(resamples, 20_000_000 // n))
     for start in range(0, resamples, block):
         stop = min(resamples, start + block)
-        idx = rng.integers(0, n, size=(stop - start, n))
-        draws[start:stop] = func(values[idx], axis=1)
-    low, high = np.percentile(draws, [2.5, 97.5])
-    return Estimate(point, float(low), float(high), n)
+        draws[start:stop] = np.median(values[rng.integers(0, n, size=(stop - start, n))], axis=1)
+    return percentile_interval(point, draws, n)
 
 
 @dataclass(frozen=True)
@@ -197,28 +214,6 @@ def median_interval(values: np.ndarray) -> Estimate:
     if r < 1:
         return Estimate(point, None, None, n)
     low, high = np.partition(values, (r - 1, n - r))[[r - 1, n - r]]
-    return Estimate(point, float(low), float(high), n)
-
-
-def bootstrap_mean(values: np.ndarray, *, seed: int, resamples: int = 2000) -> Estimate:
-    """Percentile bootstrap interval of the mean, resampling the counts of distinct values.
-
-    Drawing n values with replacement is the same as drawing multinomial counts over
-    the distinct values, so this is an ordinary nonparametric bootstrap whose cost
-    grows with the number of distinct values (5 for a CSAT score), not with n.
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return Estimate(None, None, None, 0)
-    point = float(values.mean())
-    if n == 1:
-        return Estimate(point, None, None, 1)
-    levels, counts = np.unique(values, return_counts=True)
-    rng = np.random.default_rng(seed)
-    draws = rng.multinomial(n, counts / n, size=resamples) @ levels / n
-    low, high = np.percentile(draws, [2.5, 97.5])
     return Estimate(point, float(low), float(high), n)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats as sstats
 
-from supportlens.analysis.core.stats import (bootstrap_mean, coefficient_of_variation, gini, kaplan_meier, kruskal_wallis, logrank, lorenz, median_interval, survival_at)
+from supportlens.analysis.core.stats import (bootstrap, coefficient_of_variation, gini, kaplan_meier, kruskal_wallis, logrank, lorenz, median_interval, survival_at)
 
 # R's survival package, data(aml): time to relapse (weeks), status 1 = relapse, 0 = censored.
 AML_MAINTAINED = ([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0])
@@ -89,8 +89,8 @@ def test_gini_lorenz_and_cv_by_hand():
 
 def test_bootstrap_mean_is_seeded_and_brackets_the_mean():
     scores = np.repeat([1.0, 2, 3, 4, 5], [10, 10, 20, 30, 30])
-    a = bootstrap_mean(scores, seed=4)
-    assert a == bootstrap_mean(scores, seed=4)
+    a = bootstrap(scores, "mean", seed=4)
+    assert a == bootstrap(scores, "mean", seed=4)
     assert a.value == pytest.approx(3.6)
     # normal approximation: 3.6 +- 1.96 * sd / sqrt(100) = 3.6 +- 0.25
     assert a.ci_low == pytest.approx(3.6 - 1.96 * scores.std() / 10, abs=0.05)
