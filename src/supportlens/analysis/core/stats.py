@@ -28,7 +28,12 @@ class Rate:
 
 
 def wilson(events: int, n: int, z: float = Z95) -> Rate:
-    """Wilson score interval (Wilson 1927; Newcombe 1998 method 3)."""
+    """Wilson score interval (Wilson 1927; Newcombe 1998 method 3).
+
+    Kept by hand rather than statsmodels' ``proportion_confint(method="wilson")``: the two agree
+    to 1e-16, but at zero events each leaves its own rounding residue (0 or about 1e-17) in the
+    lower bound, which moved some 300 published values, and it is called for every segment, slot
+    and week at about 35x the cost of this closed form."""
     if n <= 0:
         return Rate(int(events), 0, None, None, None)
     p = events / n
@@ -178,18 +183,14 @@ def mann_whitney_p(a: np.ndarray, b: np.ndarray) -> float | None:
 
 
 def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
-    """Benjamini-Hochberg adjusted p-values (None stays None)."""
-    indexed = [(i, p) for i, p in enumerate(p_values) if p is not None]
+    """Benjamini-Hochberg adjusted p-values (statsmodels' ``multipletests``, ``fdr_bh``); None stays None."""
+    from statsmodels.stats.multitest import multipletests
+
+    present = [i for i, p in enumerate(p_values) if p is not None]
     adjusted: list[float | None] = [None] * len(p_values)
-    if not indexed:
-        return adjusted
-    order = sorted(indexed, key=lambda item: item[1])
-    m = len(order)
-    running = 1.0
-    for rank in range(m, 0, -1):
-        i, p = order[rank - 1]
-        running = min(running, p * m / rank)
-        adjusted[i] = min(1.0, running)
+    if present:
+        for i, q in zip(present, multipletests([p_values[i] for i in present], method="fdr_bh")[1]):
+            adjusted[i] = float(q)
     return adjusted
 
 
