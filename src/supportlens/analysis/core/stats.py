@@ -108,7 +108,10 @@ class Survival:
 
 def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Survival:
     """Kaplan-Meier estimator with Greenwood variance; the median's interval inverts the
-    log(-log) confidence band of S(t) (Brookmeyer & Crowley 1982, as R's survival does)."""
+    log(-log) confidence band of S(t) (Brookmeyer & Crowley 1982, as R's survival does).
+
+    Not statsmodels' SurvfuncRight: its median is the first time S(t) < 0.5 (SAS's strict rule),
+    this one the first time S(t) <= 0.5, so the two differ whenever S(t) reaches 0.5 exactly."""
     durations = np.asarray(durations, dtype=float)
     observed = np.asarray(observed, dtype=bool)
     keep = ~np.isnan(durations)
@@ -241,6 +244,9 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> 
 
     ``observed`` marks events (a resolution); the rest are censored at their duration.
     Returns (chi-square statistic, degrees of freedom k - 1, p-value).
+
+    Not statsmodels' survdiff: it takes p as 1 - cdf, so every p below about 1e-16 comes out 0;
+    the chi-square survival function here keeps them (the segment tables rank by them).
     """
     durations = np.asarray(durations, dtype=float)
     observed = np.asarray(observed, dtype=bool)
