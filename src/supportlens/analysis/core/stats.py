@@ -246,7 +246,7 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> 
     Returns (chi-square statistic, degrees of freedom k - 1, p-value).
 
     Not statsmodels' survdiff: it takes p as 1 - cdf, so every p below about 1e-16 comes out 0;
-    the chi-square survival function here keeps them (the segment tables rank by them).
+    the chi-square survival function here keeps them (the context publishes them).
     """
     durations = np.asarray(durations, dtype=float)
     observed = np.asarray(observed, dtype=bool)
