@@ -53,6 +53,12 @@ class Estimate:
     n: int
 
 
+def _present(values: np.ndarray) -> np.ndarray:
+    """The values as floats, missing ones (NaN) left out."""
+    values = np.asarray(values, dtype=float)
+    return values[~np.isnan(values)]
+
+
 RESAMPLES = 2000       # bootstrap resamples of every interval here (Efron & Tibshirani 1993, 19.3: 1000 or more)
 
 
@@ -72,8 +78,7 @@ def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int =
     not n. The median needs the values in order, so its resamples draw n indices each (in blocks,
     to bound memory; the blocks draw the same stream one draw would).
     """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
+    values = _present(values)
     n = len(values)
     if n == 0:
         return Estimate(None, None, None, 0)
@@ -177,9 +182,7 @@ def chi_square(events: np.ndarray, totals: np.ndarray) -> tuple[float | None, fl
 
 
 def mann_whitney_p(a: np.ndarray, b: np.ndarray) -> float | None:
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    a, b = _present(a), _present(b)
     if len(a) == 0 or len(b) == 0:
         return None
     return float(sstats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
@@ -208,8 +211,7 @@ def median_interval(values: np.ndarray) -> Estimate:
     Statistics, 3rd ed., section 3.2). No resampling, so it is exact and cheap on
     any sample size; n < 6 has no 95% interval.
     """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
+    values = _present(values)
     n = len(values)
     if n == 0:
         return Estimate(None, None, None, 0)
@@ -228,7 +230,7 @@ def kruskal_wallis(groups: list[np.ndarray]) -> tuple[float | None, float | None
     Tomczak & Tomczak 2014); (None, None, None) when fewer than two groups have data
     or every value is the same.
     """
-    cleaned = [g[~np.isnan(g)] for g in (np.asarray(x, dtype=float) for x in groups)]
+    cleaned = [_present(g) for g in groups]
     cleaned = [g for g in cleaned if len(g)]
     n = sum(len(g) for g in cleaned)
     if len(cleaned) < 2 or n < 3:
