@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-from scipy import stats as sstats
 
 from .communication import Silences
 from ..core.stats import Z95, Rate, wilson
