@@ -5,7 +5,6 @@ test skips when ../shared/data is absent, as in a fresh clone.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ each loads through its preset without a traceback, and the seeds' published figu
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

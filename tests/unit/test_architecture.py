@@ -87,7 +87,8 @@ def test_cycle_finder_finds_a_planted_cycle():
     saved = dict(GRAPH)
     GRAPH.update(planted)
     try:
-        assert ["supportlens.analysis.core.stats", "supportlens.analysis.sla.kpis"] in cycles()
+        # the cycle holds every module on a path from kpis back to stats, so compare by membership
+        assert any({"supportlens.analysis.core.stats", "supportlens.analysis.sla.kpis"} <= set(c) for c in cycles())
     finally:
         GRAPH.clear()
         GRAPH.update(saved)

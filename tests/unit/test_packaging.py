@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import tomllib
 from fnmatch import fnmatch
-from pathlib import Path
 
 from support import ROOT
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from support import ROOT
 
 TEXT = {".py", ".md", ".yml", ".yaml", ".toml", ".j2", ".css", ".js", ".json", ".sh", ".mjs", ".cfg", ".txt"}

@@ -1,7 +1,7 @@
 """Analysis: the questions of the report, one folder or module each; pure functions from the Dataset
 to typed results (no I/O, no HTML).
 
-    core/         reporting period, SLA clocks, volume and backlog, missing data, statistics
+    core/         reporting period, SLA clocks, breach rate, volume and backlog, missing data, statistics
     sla/          headline KPIs, breach rates by priority and hour, the explorer's cube
     drivers/      where and why we breach: segments, the adjusted model, survival
     trends.py     weekly and monthly series, seasonality, forecast
@@ -29,6 +29,7 @@ from ..config import Config
 from ..dataset import Dataset
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
+from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
 from .core.period import ReportingPeriod, reporting_period
 from .core.volume import Backlog, MonthVolume, backlog, monthly_volume
@@ -174,7 +175,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         sla_all=sla_all,
         first_response_by_hour=hours,
         monthly_volume=optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
-        monthly_breach=_monthly_breach(clocks),
+        monthly_breach=monthly_breach(clocks),
         backlog=daily_backlog,
         findings=ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
                         + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics)),
@@ -189,18 +190,3 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     analysis.quality = quality_report(dataset, analysis.skipped)
     return analysis
 
-
-def _monthly_breach(clocks: pd.DataFrame) -> list[dict]:
-    """Resolution and first-response breach rates of completed SLAs by month of creation."""
-    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M").astype(str)
-    out = []
-    for label, group in clocks.groupby(month, sort=True):
-        row = {"month": label}
-        for name, column in (("first_response", "first_response_state"), ("resolution", "resolution_state")):
-            states = group[column]
-            completed = int(states.isin(["achieved", "breached"]).sum())
-            row[f"{name}_breached"] = int((states == "breached").sum())
-            row[f"{name}_completed"] = completed
-            row[f"{name}_rate"] = row[f"{name}_breached"] / completed if completed else None
-        out.append(row)
-    return out

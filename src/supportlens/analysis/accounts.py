@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats as sstats
 
 from .drivers.segments import Comparison, SegmentReport
+from .core.breach import breach_rate
 from .core.missing import MissingData
 from .core.stats import Estimate, Rate, gini, kaplan_meier, lorenz, wilson
 
@@ -137,18 +138,17 @@ def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments
     )
 
     account_ids = window["account_id"].astype("string")
-    state = window["resolution_state"].astype("string")
+    state = window["resolution_state"]
     durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan) / 60
     observed = window["resolution_minutes"].notna().to_numpy()
     rows = []
     for account_id in with_tickets.index[:top_n]:
         member = (account_ids == account_id).fillna(False).to_numpy()
         km = kaplan_meier(durations[member], observed[member])
-        s = state[member]
         rows.append(AccountRow(label(account_id), str(account_id), attribute(account_id, "industry"),
                                attribute(account_id, "country"), attribute(account_id, "account_tier"),
                                int(with_tickets[account_id]), wilson(int(with_tickets[account_id]), total),
-                               wilson(int((s == "breached").sum()), int(s.isin(["achieved", "breached"]).sum())),
+                               breach_rate(state[member]),
                                Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n)))
     return AccountReport(segments.window if segments else "", names_published, concentration, rows,
                          tenure_effect(window, info, segments))

@@ -20,13 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..config import Trends
-from .core.missing import Skip, Skipped
+from .core.breach import breach_counts
+from .core.missing import NotEnoughHistory, Skip, Skipped, optional
 from .core.stats import Rate, wilson
 from .core.volume import Backlog
-
-
-class NotEnoughHistory(Exception):
-    """Too few full weeks for a forecast or a seasonal decomposition."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +93,7 @@ def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timesta
         "W-SUN" if freq == "W" else "M")
     periods = pd.period_range(first, last, freq=first.freq)
     created_n, solved_n = created_p.value_counts(), solved_p.value_counts()
-    state = clocks["resolution_state"].astype("string")
-    breached = (state == "breached").groupby(created_p).sum()
-    completed = state.isin(["achieved", "breached"]).groupby(created_p).sum()
+    breaches = breach_counts(clocks["resolution_state"], created_p)
     daily = pd.Series(backlog.open_tickets, index=pd.to_datetime(backlog.days))
     data_start, stop = naive.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None)
     out = []
@@ -109,7 +104,7 @@ def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timesta
             period=start.strftime("%Y-%m-%d") if freq == "W" else str(p),
             created=int(created_n.get(p, 0)), solved=int(solved_n.get(p, 0)),
             backlog_end=int(upto.iloc[-1]) if len(upto) else 0,
-            resolution_breach=wilson(int(breached.get(p, 0)), int(completed.get(p, 0))),
+            resolution_breach=wilson(*(int(breaches[c].get(p, 0)) for c in ("breached", "completed"))),
             # the data's first day counts as covered from midnight; the as-of time cuts to the second
             partial=bool(data_start.normalize() > start or stop < end.floor("s")),
         ))
@@ -207,15 +202,7 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
 def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
     weekly = _points(clocks, backlog, "W", as_of)
     monthly = _points(clocks, backlog, "M", as_of)
-    notes = []
-    try:
-        season = seasonality(clocks, as_of)
-    except NotEnoughHistory as reason:
-        season = None
-        notes.append(Skipped.of(Skip.SEASONALITY, str(reason)))
-    try:
-        ahead = forecast(weekly, settings)
-    except NotEnoughHistory as reason:
-        ahead = None
-        notes.append(Skipped.of(Skip.FORECAST, str(reason)))
+    notes: list[Skipped] = []
+    season = optional(Skip.SEASONALITY, notes, seasonality, clocks, as_of)
+    ahead = optional(Skip.FORECAST, notes, forecast, weekly, settings)
     return TrendReport(weekly, monthly, season, ahead, notes)

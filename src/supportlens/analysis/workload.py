@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Workload
+from .core.breach import breached_mask, completed_mask
 from .core.missing import Skip, Skipped
 from .core.stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
 from .core.volume import Backlog
@@ -108,9 +109,9 @@ def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: 
     info = agents.drop_duplicates("agent_id").set_index("agent_id") if agents is not None and "agent_id" in agents else None
     named = bool(allow_names and info is not None and "agent_name" in info and info["agent_name"].notna().any())
     solved = worked["resolution_minutes"].notna()
-    state = worked["resolution_state"].astype("string")
+    state = worked["resolution_state"]
     frame = pd.DataFrame({"agent": worked["agent_id"].astype("string"), "solved": solved,
-                          "breached": (state == "breached").fillna(False), "completed": state.isin(["achieved", "breached"])})
+                          "breached": breached_mask(state), "completed": completed_mask(state)})
     if "group" in worked:
         frame["group"] = worked["group"].astype("string")
     per = frame.groupby("agent", sort=True).agg(tickets=("solved", "size"), solved=("solved", "sum"),

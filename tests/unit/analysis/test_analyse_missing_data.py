@@ -3,7 +3,6 @@ need and the pages still render: nothing crashes, nothing is dropped silently.""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from supportlens.analysis import analyse
 from supportlens.charts import build_charts

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from supportlens.analysis.sla.summary import ticket_clocks
-from supportlens.analysis.trends import NotEnoughHistory, TrendPoint, forecast, seasonality, trend_report
+from supportlens.analysis.core.missing import NotEnoughHistory
+from supportlens.analysis.trends import TrendPoint, forecast, seasonality, trend_report
 from supportlens.analysis.core.volume import backlog
 from supportlens.config import SlaPolicy, Trends
 from supportlens.analysis.core.stats import wilson

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from supportlens.render.markdown import render_markdown
 from support import ROOT

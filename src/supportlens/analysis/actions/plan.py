@@ -14,10 +14,10 @@ import pandas as pd
 from ...config import Config
 from ...dataset import Dataset
 from ..accounts import AccountReport
-from ..core.missing import Skip, Skipped
+from ..core.missing import Skip, Skipped, optional
 from ..escalations.process import EscalationAnalysis
 from .recommendations import Assumptions, Evidence, Recommendation, assumptions, recommend
-from ..risk.model import NotEnoughHistory, RiskModel, risk_model
+from ..risk.model import RiskModel, risk_model
 from ..sla.summary import PriorityInversion, SlaSummary, priority_inversion
 from ..staffing.plan import NoHourOfDay, NoSchedule, StaffingPlan, agents_on_shift, staffing_plan
 from ..workload import WorkloadReport
@@ -53,11 +53,7 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
             schedule = schedule if source.startswith("agents table") else None
         except NoSchedule:
             schedule = None
-    risk = None
-    try:
-        risk = risk_model(clocks, dataset.accounts, schedule, as_of, config)
-    except NotEnoughHistory as reason:
-        skipped.append(Skipped.of(Skip.RISK_MODEL, str(reason)))
+    risk = optional(Skip.RISK_MODEL, skipped, risk_model, clocks, dataset.accounts, schedule, as_of, config)
     created = clocks["created_at"]
     days = (created.max().floor("D") - created.min().floor("D")).days + 1   # whole days, as the staffing plan counts them
     years = max(days / 7 / 52.1775, 1 / 52.1775)

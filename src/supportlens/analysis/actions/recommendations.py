@@ -25,15 +25,13 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import Config
+from ..core.breach import SLAS, breached_mask, completed_mask
 from ..escalations.handoffs import Bottleneck, Handoff
 from ..risk.model import RiskModel
 from .roi import HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws, uniform_draws
 from ..sla.summary import PriorityInversion
 from ..staffing.plan import GapBlock, StaffingPlan
 from ..workload import CategoryAutomation, one_touch_solved
-
-SLAS = (("first_response", "first_response_state"), ("resolution", "resolution_state"))
-
 
 class RecommendationKind(StrEnum):
     """The rules; the value is the ``kind`` written into the context."""
@@ -244,8 +242,7 @@ def excess_breaches(clocks: pd.DataFrame, worse: np.ndarray, better: np.ndarray,
     effect = uniform_draws(config.recommendations.effectiveness, draws, rng)
     count, value = np.zeros(draws), np.zeros(draws)
     for _, column in slas:
-        state = clocks[column]
-        breached, completed = (state == "breached").to_numpy(), state.isin(["achieved", "breached"]).to_numpy()
+        breached, completed = breached_mask(clocks[column]), completed_mask(clocks[column])
         for priority in PRIORITIES:
             mine = (clocks["priority"] == priority).to_numpy()
             a, b = worse & mine & completed, better & mine & completed
@@ -283,8 +280,8 @@ def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
         one_off = config.costs.hire_per_agent * math.ceil(hired / HOURS_PER_FTE_WEEK - 1e-9)
         in_block = flagged[slot]
         state = ev.clocks["first_response_state"]
-        completed = state.isin(["achieved", "breached"]).to_numpy()
-        rate = float((state == "breached").to_numpy()[in_block & completed].sum() / max(1, (in_block & completed).sum()))
+        completed = completed_mask(state)
+        rate = float(breached_mask(state)[in_block & completed].sum() / max(1, (in_block & completed).sum()))
         facts = CoverageFacts(
             block=block, slots=[(int(k // 24), int(k % 24)) for k in np.flatnonzero(flagged)],
             breach_rate_in_gap=rate, breach_rate_staffed=plan.gap.breach_rate_staffed,
@@ -341,7 +338,7 @@ def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, me
     share = uniform_draws(reduction, draws, rng)
     group = ev.clocks[members]
     breach_cost = group["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
-    breaches = sum((group[column] == "breached").fillna(False).to_numpy(dtype=bool) for _, column in SLAS)
+    breaches = sum(breached_mask(group[column]) for _, column in SLAS)
     per_ticket_breaches = breaches.sum() / max(1, len(group))
     per_ticket_value = ((breaches * breach_cost).sum() / max(1, len(group))
                         + config.staffing.handle_minutes / 60 * config.costs.agent_hour)

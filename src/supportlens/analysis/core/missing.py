@@ -91,6 +91,11 @@ class Skipped:
         return cls(code, code.label, reason)
 
 
+class NotEnoughHistory(MissingData):
+    """The data does not reach back far enough: too few weeks or months for a forecast, a seasonal
+    decomposition or a model with a temporal split. ``optional`` skips it like any missing data."""
+
+
 def optional(code: Skip, skipped: list[Skipped], func: Callable[..., T], *args, **kwargs) -> T | None:
     """Run an analysis that may lack its data; record why it was skipped."""
     try:

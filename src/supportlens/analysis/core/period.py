@@ -37,6 +37,11 @@ class ReportingPeriod:
         return (created >= self.start) & (created < self.end)
 
 
+def month_of(times: pd.Series) -> pd.Series:
+    """The calendar month (UTC) of each timestamp, as a monthly Period; NaT stays NaT."""
+    return times.dt.tz_localize(None).dt.to_period("M")
+
+
 def as_of_time(tickets: pd.DataFrame, configured: str | None) -> pd.Timestamp:
     """The configured as-of time, else the latest timestamp anywhere in the tickets."""
     if configured:

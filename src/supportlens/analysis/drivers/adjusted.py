@@ -1,7 +1,7 @@
 """Is a segment's breach rate its own, or another segment in disguise?
 
-A multivariable logistic regression (maximum likelihood, Newton-Raphson; the
-same estimator as statsmodels' Logit) of the resolution breach (completed SLAs)
+A multivariable logistic regression (statsmodels' Logit, maximum likelihood by
+Newton-Raphson: core.stats.logistic_regression) of the resolution breach (completed SLAs)
 on every dimension at once, so that, say, a channel effect that is really a
 priority effect (email carries more high-priority tickets) shrinks once
 priority is in the model. Each dimension is dummy-coded against its largest

@@ -28,7 +28,8 @@ import pandas as pd
 
 from ...config import Findings
 from .frame import DimensionSpec, Window
-from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap_mean, chi_square, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
+from ..core.breach import breached_mask, completed_mask
+from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
 
 ALL_PAIRS_UP_TO = 8   # segments; beyond, each segment is compared with the best one only
 # metric id -> (label, unit, test); breach rates and durations: higher is worse; CSAT: lower is worse
@@ -134,9 +135,7 @@ class TicketArrays:
 def ticket_arrays(window: pd.DataFrame) -> TicketArrays:
     breached, completed = {}, {}
     for metric, column in (("resolution_breach", "resolution_state"), ("first_response_breach", "first_response_state")):
-        states = window[column].astype("string")
-        breached[metric] = (states == "breached").fillna(False).to_numpy(dtype=bool)
-        completed[metric] = states.isin(["achieved", "breached"]).to_numpy(dtype=bool)
+        breached[metric], completed[metric] = breached_mask(window[column]), completed_mask(window[column])
     observed = window["resolution_minutes"].notna().to_numpy()
     durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan) / 60.0
     csat = window["csat"].to_numpy(dtype=float, na_value=np.nan) if "csat" in window else np.full(len(window), np.nan)
@@ -174,7 +173,7 @@ def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: Dimensio
             first_response_breach=wilson(int(rates["first_response_breach"][0][i]), int(rates["first_response_breach"][1][i])),
             first_response=median_interval(first[i]),
             resolution=Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n),
-            csat=bootstrap_mean(csat_values, seed=seed + i) if len(csat_values) else Estimate(None, None, None, 0),
+            csat=bootstrap(csat_values, "mean", seed=seed + i) if len(csat_values) else Estimate(None, None, None, 0),
         ))
     samples = _Samples(rates, first, csat, durations, observed, codes, dur_split, obs_split)
     return Dimension(spec.id, spec.label, spec.source, spec.pooled_tickets, segments), samples

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from ..core.breach import breached_mask, completed_mask
 from ..core.missing import MissingData
 
 MIN_WEEKS = 6             # on each side of the change
@@ -72,7 +73,7 @@ def weekly_series(clocks: pd.DataFrame, escalated: np.ndarray | None, change: pd
     hours = frame["resolution_minutes"] / 60
     state = frame["resolution_state"]
     grouped = pd.DataFrame({"week": week, "hours": hours, "solved": hours.notna(),
-                            "breached": state == "breached", "completed": state.isin(["achieved", "breached"])})
+                            "breached": breached_mask(state), "completed": completed_mask(state)})
     weekly = grouped.groupby("week", sort=True).agg(
         tickets=("solved", "size"), solved=("solved", "sum"), median_hours=("hours", "median"),
         breached=("breached", "sum"), completed=("completed", "sum"))

@@ -30,7 +30,7 @@ from ...canonical import PRIORITIES
 from ...config import Findings
 from ...config.escalations import Escalations
 from .process_log import DONE, ProcessLog
-from ..core.stats import Estimate, Rate, benjamini_hochberg, bootstrap, median_interval, wilson
+from ..core.stats import Estimate, Rate, benjamini_hochberg, bootstrap, logistic_regression, median_interval, wilson
 
 GAP_BINS = (0.0, 4.0, 8.0, 24.0, 48.0, np.inf)
 GAP_LABELS = ("under 4 h", "4–8 h", "8–24 h", "1–2 days", "over 2 days")
@@ -114,7 +114,7 @@ class Silences:
     gap_ticket: np.ndarray         # every silence: its ticket row and length in hours
     gap_hours: np.ndarray
     updates: int                   # customer-facing updates inside the escalated windows
-    fits: dict = field(default_factory=dict)   # outcome -> (fit, design, x column, rows)
+    fits: dict = field(default_factory=dict)   # outcome -> (fit: statsmodels OLS result or LogisticFit, design, rows)
 
 
 def silences(log: ProcessLog, as_of_hours: float) -> Silences:
@@ -227,26 +227,27 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if outcome == "reopened":
-                fit = sm.Logit(y, x).fit(disp=0, maxiter=100)
+                fit = logistic_regression(x, y, max_iterations=100)
+                beta, bounds, p_value, converged = fit.coefficients[1], fit.conf_int()[1], fit.p_values[1], fit.converged
             else:
                 fit = sm.OLS(np.log(np.maximum(y, 1 / 60)) if outcome == "resolution" else y, x).fit(cov_type="HC1")
-            bounds = np.asarray(fit.conf_int())[1]
+                beta, bounds, p_value, converged = fit.params[1], np.asarray(fit.conf_int())[1], fit.pvalues[1], True
     except (np.linalg.LinAlgError, ValueError, sm.tools.sm_exceptions.PerfectSeparationError) as exc:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
                         f"the model could not be fitted ({type(exc).__name__})")
     unstable = not np.isfinite(bounds).all() or (outcome != "csat" and np.abs(bounds).max() > 20)
-    if unstable or (outcome == "reopened" and not fit.mle_retvals.get("converged", True)):
+    if unstable or not converged:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
                         "the model did not converge (too few reopens, or they separate perfectly)")
     sil.fits[outcome] = (fit, x, data)
-    beta, (lo, hi) = float(fit.params[1]), fit.conf_int()[1]
+    beta, (lo, hi) = float(beta), bounds
     if outcome == "csat":
         effect, ci = beta, (float(lo), float(hi))
         material = abs(effect) >= config.material_csat_points
     else:
         effect, ci = float(np.exp(beta)), (float(np.exp(lo)), float(np.exp(hi)))
         material = max(effect, 1 / effect) >= thresholds.material_ratio
-    return Relation(outcome, label, model, len(data), effect, unit, ci[0], ci[1], float(fit.pvalues[1]), None,
+    return Relation(outcome, label, model, len(data), effect, unit, ci[0], ci[1], float(p_value), None,
                     False, bool(material), adjusted)
 
 

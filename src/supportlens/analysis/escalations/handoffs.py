@@ -25,6 +25,7 @@ import pandas as pd
 from ...config import Findings
 from ...config.escalations import Escalations
 from .process_log import DONE, WAIT, ProcessLog
+from ..core.breach import breached_mask
 from ..core.stats import Rate, mann_whitney_p, median_interval, wilson
 
 
@@ -205,10 +206,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
 
 def ping_pong(log: ProcessLog, config: Escalations) -> PingPong:
     """Escalated tickets handed back down the ladder (e.g. tier 2 -> tier 1) at least once."""
-    rank = np.full(len(log.roles), -1)
-    for i, r in enumerate(log.roles):
-        if r in config.ladder:
-            rank[i] = config.ladder.index(r)
+    rank = log.ladder_rank(config)
     on = np.flatnonzero((log.role >= 0) & (rank[np.maximum(log.role, 0)] >= 0))
     tk, rk = log.ticket[on], rank[log.role[on]]
     step = np.flatnonzero((tk[1:] == tk[:-1]) & (rk[1:] < rk[:-1]))
@@ -232,8 +230,7 @@ def breaches_within_extra_wait(waits: pd.DataFrame, neck: Bottleneck, log: Proce
     per_ticket = np.bincount(mine["ticket"].to_numpy(), weights=extra, minlength=len(clocks))
     went = np.bincount(mine["ticket"].to_numpy(), minlength=len(clocks)) > 0
     overrun = ((clocks["resolution_minutes"] - clocks["resolution_target_minutes"]) / 60).to_numpy(dtype=float, na_value=np.nan)
-    breached = (clocks["resolution_state"] == "breached").fillna(False).to_numpy(dtype=bool)
-    avoidable = went & breached & (overrun <= per_ticket)
+    avoidable = went & breached_mask(clocks["resolution_state"]) & (overrun <= per_ticket)
     counts = clocks.loc[avoidable, "priority"].value_counts()
     return {str(p): int(n) for p, n in sorted(counts.items())}
 

@@ -61,10 +61,7 @@ class Timeline:
 
 def ticket_paths(log: ProcessLog, config: Escalations) -> tuple[np.ndarray, list[str]]:
     """Path code per ticket row (0 = no ladder role acted) and the path label of every code."""
-    rank = np.full(len(log.roles), -1)
-    for i, r in enumerate(log.roles):
-        if r in config.ladder:
-            rank[i] = config.ladder.index(r)
+    rank = log.ladder_rank(config)
     on = np.flatnonzero((log.role >= 0) & (rank[np.maximum(log.role, 0)] >= 0))
     tk, rk = log.ticket[on], rank[log.role[on]] + 1
     new = np.ones(tk.size, dtype=bool)

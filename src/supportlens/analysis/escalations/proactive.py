@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-from scipy import stats as sstats
 
 from .communication import Silences
 from ..core.stats import Z95, Rate, wilson
@@ -87,11 +85,11 @@ def _policy(hours: float, sil: Silences) -> Policy:
         gap = data["gap"].to_numpy()
         x_new = x.copy()
         x_new[:, 1] = _x(np.minimum(gap, hours))
-        beta = np.asarray(fit.params)
+        beta = fit.coefficients
         p_old, p_new = 1 / (1 + np.exp(-x @ beta)), 1 / (1 + np.exp(-x_new @ beta))
         change = float(np.mean(p_new - p_old))
         gradient = ((p_new * (1 - p_new))[:, None] * x_new - (p_old * (1 - p_old))[:, None] * x).mean(axis=0)
-        se = float(np.sqrt(gradient @ np.asarray(fit.cov_params()) @ gradient))
+        se = float(np.sqrt(gradient @ fit.covariance @ gradient))
         reopen = (change, change - Z95 * se, change + Z95 * se)
     return Policy(float(hours), affected, per_ticket, *csat, *reopen)
 

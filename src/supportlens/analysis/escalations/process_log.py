@@ -71,6 +71,16 @@ class ProcessLog:
         """Events by a known role that is not ignored (e.g. not the system)."""
         return (self.role >= 0) & ~np.isin(self.role, self.role_codes(config.ignore_roles))
 
+    def ladder_rank(self, config: Escalations) -> np.ndarray:
+        """Each role code's rung on the escalation ladder (see ``ladder_ranks``)."""
+        return ladder_ranks(self.roles, config.ladder)
+
+
+def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) -> np.ndarray:
+    """Rung of each role on the escalation ladder (0 = the first, e.g. tier1), -1 for a role off
+    the ladder; indexed by role code, with one more -1 at the end so role -1 (unknown) maps to -1."""
+    rung = {role: i for i, role in reversed(list(enumerate(ladder)))}   # the first rung a role is on
+    return np.array([rung.get(r, -1) for r in roles] + [-1], dtype=np.int64)
 
 
 def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -158,11 +168,7 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
     facing &= not_customer & (role >= 0)
 
-    ladder_rank = np.full(len(roles) + 1, -1)
-    for i, r in enumerate(roles):
-        if r in config.ladder:
-            ladder_rank[i] = config.ladder.index(r)
-    escalating = (ladder_rank[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
+    escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
         tier = pd.to_numeric(events["tier"], errors="coerce").iloc[order].to_numpy(dtype=float)

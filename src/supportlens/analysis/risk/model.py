@@ -24,14 +24,12 @@ from threadpoolctl import threadpool_limits
 from ...config import Config
 from .scores import Threshold, auc_and_ap, calibration_bins, choose_threshold
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
-from ..core.stats import Estimate
+from ..core.missing import NotEnoughHistory
+from ..core.period import month_of
+from ..core.stats import Estimate, percentile_interval
 
 MODEL_LABELS = {"priority_only": "Priority only (baseline)", "logistic": "Logistic regression",
                 "gradient_boosting": "Gradient boosting (histogram)"}
-
-
-class NotEnoughHistory(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     settings = config.risk
     features = creation_features(clocks, accounts, agents_by_hour_of_week)
     label = labelled(clocks, as_of)
-    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M").astype(str)
+    month = month_of(clocks["created_at"]).astype(str)
     known = label.notna()
     months = sorted(month[known].unique())
     if len(months) < settings.test_months + 3:
@@ -202,13 +200,13 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
         val_auc, _ = auc_and_ap(y[val], score[val], None)
         results.append(ModelScore(
             id=name, label=MODEL_LABELS[name],
-            roc_auc=_estimate(point[0], samples[:, 0], int(tst.sum())),
-            pr_auc=_estimate(point[1], samples[:, 1], int(tst.sum())),
+            roc_auc=percentile_interval(point[0], samples[:, 0], int(tst.sum())),
+            pr_auc=percentile_interval(point[1], samples[:, 1], int(tst.sum())),
             brier=float(np.mean((score[tst] - y[tst]) ** 2)), validation_roc_auc=float(val_auc[0])))
     chosen = max((r for r in results if r.id != "priority_only"), key=lambda r: r.validation_roc_auc).id
     gain = boot[chosen][:, 0] - boot["priority_only"][:, 0]
     point_gain = next(r.roc_auc.value for r in results if r.id == chosen) - results[0].roc_auc.value
-    auc_gain = _estimate(point_gain, gain, int(tst.sum()))
+    auc_gain = percentile_interval(point_gain, gain, int(tst.sum()))
 
     created = clocks["created_at"]
     test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
@@ -229,11 +227,6 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
         roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
         importance=importance, threshold=threshold, open_at_risk=open_at_risk, open_active=int(open_now.sum()),
         training_tickets=len(train_index), training_sampled=sampled, test_days=test_days)
-
-
-def _estimate(point: float, samples: np.ndarray, n: int) -> Estimate:
-    low, high = np.percentile(samples, [2.5, 97.5])
-    return Estimate(float(point), float(low), float(high), n)
 
 
 def _roc_curve(y: np.ndarray, score: np.ndarray) -> list[list[float]]:

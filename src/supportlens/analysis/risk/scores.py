@@ -14,7 +14,7 @@ import numpy as np
 
 from ...config import Costs
 from ..actions.roi import Range, to_range
-from ..core.stats import Estimate
+from ..core.stats import Estimate, percentile_interval
 
 
 def _group_weights(y: np.ndarray, score: np.ndarray, weights: np.ndarray):
@@ -114,11 +114,10 @@ def choose_threshold(score: np.ndarray, y: np.ndarray, cost: np.ndarray, validat
     boot = np.concatenate([_saving(flagged[None, :], yt[None, :], ct[None, :], costs,
                                    _resample_counts(block, len(yt))) for block in _blocks(draws, len(yt))]) * per_year
     point = float(_saving(flagged, yt, ct, costs)) * per_year
-    low, high = np.percentile(boot, [2.5, 97.5])
     caught = int((flagged & (yt == 1)).sum())
     return Threshold(
         probability=min(threshold, 1.0), precision=caught / flagged.sum() if flagged.any() else None,
         recall=caught / (yt == 1).sum() if (yt == 1).any() else None, flagged_share=float(flagged.mean()),
         flagged_per_year=float(flagged.sum() * per_year), breaches_caught_per_year=float(caught * per_year),
-        net_saving_per_year=Estimate(point, float(low), float(high), int(len(yt))),
+        net_saving_per_year=percentile_interval(point, boot, int(len(yt))),
         net_saving_range=to_range(boot, interval), chance_positive=float((boot > 0).mean()))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ...canonical import PRIORITIES
+from ..core.breach import breached_mask, completed_mask
 
 DIMENSIONS = ("priority", "channel", "category")
 MEASURES = ("tickets", "escalated", "first_response_completed", "first_response_breached",
@@ -59,8 +60,8 @@ def explorer_cube(clocks: pd.DataFrame) -> Cube:
     frame["escalated"] = np.asarray(escalated, dtype=int) if not isinstance(escalated, bool) else 0
     for name in ("first_response", "resolution"):
         state = clocks[f"{name}_state"]
-        frame[f"{name}_completed"] = state.isin(["achieved", "breached"]).fillna(False).astype(int)
-        frame[f"{name}_breached"] = (state == "breached").fillna(False).astype(int)
+        frame[f"{name}_completed"] = completed_mask(state).astype(int)
+        frame[f"{name}_breached"] = breached_mask(state).astype(int)
     frame["csat_sum"] = csat.fillna(0).round().astype(int)
     frame["csat_rated"] = csat.notna().astype(int)
     grouped = frame.groupby(["week", *DIMENSIONS], sort=True)[list(MEASURES)].sum().reset_index()

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ...config import KpiTargets
-from ..core.period import ReportingPeriod
-from ..core.stats import benjamini_hochberg, bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
+from ..core.breach import breach_rate
+from ..core.period import ReportingPeriod, month_of
+from ..core.stats import Rate, benjamini_hochberg, bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
 
 
 @dataclass(frozen=True)
@@ -86,29 +87,26 @@ def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_interva
                                               solved["resolution_minutes"].to_numpy(dtype=float) / 60.0)
 
     for kpi, column in (("first_response_breach_rate", "first_response_state"), ("resolution_breach_rate", "resolution_state")):
-        states = window[column]
-        completed = int(states.isin(["achieved", "breached"]).sum())
-        out[kpi] = _rate(int((states == "breached").sum()), completed)
+        out[kpi] = _rate(breach_rate(window[column]))
 
     if "escalated" in window and window["escalated"].notna().any():
-        out["escalation_rate"] = _rate(int(window["escalated"].fillna(False).sum()), len(window))
+        out["escalation_rate"] = _rate(wilson(int(window["escalated"].fillna(False).sum()), len(window)))
     if "reopens" in window and window["reopens"].notna().any():
-        out["reopen_rate"] = _rate(int((solved["reopens"].fillna(0) > 0).sum()), len(solved))
+        out["reopen_rate"] = _rate(wilson(int((solved["reopens"].fillna(0) > 0).sum()), len(solved)))
     if "replies" in window and window["replies"].notna().any():
         one_touch = (solved["replies"] == 1) & (solved.get("reopens", 0) == 0)
-        out["one_touch_rate"] = _rate(int(one_touch.fillna(False).sum()), len(solved))
+        out["one_touch_rate"] = _rate(wilson(int(one_touch.fillna(False).sum()), len(solved)))
     if "csat" in window and window["csat"].notna().any():
         scores = window["csat"].dropna().to_numpy(dtype=float)
         est = bootstrap(scores, "mean", seed=seed) if with_intervals else None
         out["csat_mean"] = _Measure(float(scores.mean()) if len(scores) else None,
                                     est.ci_low if est else None, est.ci_high if est else None, len(scores), scores)
-        out["csat_response_rate"] = _rate(int(solved["csat"].notna().sum()), len(solved))
+        out["csat_response_rate"] = _rate(wilson(int(solved["csat"].notna().sum()), len(solved)))
     return out
 
 
-def _rate(events: int, n: int) -> _Measure:
-    rate = wilson(events, n)
-    return _Measure(rate.value, rate.ci_low, rate.ci_high, n, (events, n))
+def _rate(rate: Rate) -> _Measure:
+    return _Measure(rate.value, rate.ci_low, rate.ci_high, rate.n, (rate.events, rate.n))
 
 
 def _compare(current: _Measure, previous: _Measure) -> float | None:
@@ -175,7 +173,7 @@ def with_significance(kpis: list[Kpi], alpha: float) -> list[Kpi]:
 
 
 def _monthly(clocks: pd.DataFrame, as_of: pd.Timestamp, seed: int) -> list[dict[str, float | None]]:
-    month = clocks["created_at"].dt.tz_localize(None).dt.to_period("M")
+    month = month_of(clocks["created_at"])
     out = []
     for _, window in clocks.groupby(month, sort=True):
         measures = _measures(window, as_of, seed, with_intervals=False)

@@ -14,8 +14,9 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import Findings, SlaPolicy
+from ..core.breach import breach_rate
 from ..core.clocks import STATES, ticket_clocks
-from ..core.stats import Rate, chi_square, two_proportion_p, wilson
+from ..core.stats import Rate, chi_square, two_proportion_p
 
 __all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour", "priority_inversion"]
 
@@ -74,11 +75,6 @@ def duration_summaries(clocks: pd.DataFrame) -> list[DurationSummary]:
         out.append(DurationSummary(measure, len(calendar), stat(calendar, np.mean), stat(calendar, np.median),
                                    stat(business, np.mean), stat(business, np.median), stat(sla, np.mean)))
     return out
-
-
-def breach_rate(states: pd.Series) -> Rate:
-    completed = states.isin(["achieved", "breached"])
-    return wilson(int((states == "breached").sum()), int(completed.sum()))
 
 
 def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy, alpha: float) -> SlaSummary:

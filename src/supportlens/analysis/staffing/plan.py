@@ -18,6 +18,8 @@ from ...config import Config
 from ...dataset import Dataset
 from .erlang import required_agents
 from ..findings import _ranges
+from ...canonical import PRIORITIES
+from ..core.breach import breached_mask, completed_mask
 from ..core.stats import Rate, benjamini_hochberg, wilson
 
 MIN_TESTED = 30   # completed first-response SLAs a group needs before it is tested
@@ -145,15 +147,13 @@ def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> Sta
     occurrences = np.bincount(hours_index.day_of_week * 24 + hours_index.hour, minlength=168)
     weeks = len(hours_index) / 168.0
     answer_within = settings.answer_within_minutes or min(
-        config.sla.target(p).first_response for p in ("critical", "high", "normal", "low")) * 60
+        config.sla.target(p).first_response for p in PRIORITIES) * 60
 
     slot = (created.dt.day_of_week * 24 + created.dt.hour).to_numpy()
     tickets = np.bincount(slot, minlength=168)
     states = clocks["first_response_state"]
-    # a state is missing where the export has no first-response time: neither breached nor completed
-    breached = np.bincount(slot, weights=(states == "breached").fillna(False).to_numpy(dtype=float), minlength=168)
-    completed = np.bincount(slot, weights=states.isin(["achieved", "breached"]).fillna(False).to_numpy(dtype=float),
-                            minlength=168)
+    breached = np.bincount(slot, weights=breached_mask(states), minlength=168)
+    completed = np.bincount(slot, weights=completed_mask(states), minlength=168)
     medians = clocks.groupby(slot)["first_response_minutes"].median()
 
     try:

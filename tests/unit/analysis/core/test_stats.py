@@ -72,6 +72,22 @@ def test_bootstrap_is_seeded_and_brackets_the_median():
     assert a.value == 51 and a.ci_low < 51 < a.ci_high
 
 
+def test_bootstrap_of_two_values_spans_both():
+    # resamples of {0, 1}: mean (= median) 0, 1/2 or 1 with chances 1/4, 1/2, 1/4, so the
+    # 2.5th and 97.5th percentiles of 2,000 resamples are 0 and 1
+    for statistic in ("mean", "median"):
+        estimate = bootstrap(np.array([0.0, 1.0]), statistic, seed=1)
+        assert (estimate.value, estimate.ci_low, estimate.ci_high, estimate.n) == (0.5, 0.0, 1.0, 2)
+
+
+def test_bootstrap_edge_cases():
+    constant = bootstrap(np.array([4.0, 4.0, 4.0]), "median", seed=1)
+    assert (constant.value, constant.ci_low, constant.ci_high) == (4.0, 4.0, 4.0)
+    single = bootstrap(np.array([np.nan, 7.0]), "mean", seed=1)
+    assert (single.value, single.ci_low, single.ci_high, single.n) == (7.0, None, None, 1)
+    assert bootstrap(np.array([np.nan]), "mean", seed=1).value is None
+
+
 def test_median_interval_order_statistics():
     # Conover (1999), table of binomial order statistics: a 95% interval for the median is
     # (x(6), x(15)) for n = 20 (coverage 95.9%), (x(2), x(8)) for n = 9 and (x(1), x(6)) for n = 6;

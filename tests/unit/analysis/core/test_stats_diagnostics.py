@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats as sstats
 
-from supportlens.analysis.core.stats import (bootstrap_mean, coefficient_of_variation, gini, kaplan_meier, kruskal_wallis, logrank, lorenz, median_interval, survival_at)
+from supportlens.analysis.core.stats import (bootstrap, coefficient_of_variation, gini, kaplan_meier, kruskal_wallis, logrank, lorenz, median_interval, survival_at)
 
 # R's survival package, data(aml): time to relapse (weeks), status 1 = relapse, 0 = censored.
 AML_MAINTAINED = ([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0])
@@ -89,8 +89,8 @@ def test_gini_lorenz_and_cv_by_hand():
 
 def test_bootstrap_mean_is_seeded_and_brackets_the_mean():
     scores = np.repeat([1.0, 2, 3, 4, 5], [10, 10, 20, 30, 30])
-    a = bootstrap_mean(scores, seed=4)
-    assert a == bootstrap_mean(scores, seed=4)
+    a = bootstrap(scores, "mean", seed=4)
+    assert a == bootstrap(scores, "mean", seed=4)
     assert a.value == pytest.approx(3.6)
     # normal approximation: 3.6 +- 1.96 * sd / sqrt(100) = 3.6 +- 0.25
     assert a.ci_low == pytest.approx(3.6 - 1.96 * scores.std() / 10, abs=0.05)
@@ -106,21 +106,34 @@ def test_two_proportion_p_equals_the_chi_square_test():
     assert two_proportion_p(0, 10, 0, 5) == 1.0 and two_proportion_p(1, 0, 1, 2) is None
 
 
-def test_logistic_regression_matches_statsmodels_logit():
-    from statsmodels.discrete.discrete_model import Logit
-
+def test_logistic_regression_on_a_two_by_two_table_is_the_log_odds_ratio():
     from supportlens.analysis.core.stats import logistic_regression
-    rng = np.random.default_rng(2)
-    n = 600
-    group = rng.integers(0, 3, n)
-    X = np.column_stack([np.ones(n), group == 1, group == 2, rng.normal(size=n)]).astype(float)
-    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.array([-1.0, 0.8, -0.5, 0.3]))))).astype(float)
-    ours = logistic_regression(X, y)
-    reference = Logit(y, X).fit(disp=0)
-    assert ours.converged
-    assert ours.coefficients == pytest.approx(reference.params, rel=1e-6)
-    assert np.sqrt(np.diag(ours.covariance)) == pytest.approx(reference.bse, rel=1e-6)
-    assert ours.mcfadden_r2 == pytest.approx(reference.prsquared, rel=1e-6)
+    # group 0: 3 of 10 breached, group 1: 6 of 10. With one binary covariate the maximum-likelihood
+    # fit is closed form: intercept = log(3/7), slope = log odds ratio = log((6/4) / (3/7)) = log 3.5,
+    # SE(slope) = sqrt(1/3 + 1/7 + 1/6 + 1/4) (Woolf) = 0.9449
+    group = np.repeat([0.0, 1.0], 10)
+    y = np.array([1] * 3 + [0] * 7 + [1] * 6 + [0] * 4, dtype=float)
+    fit = logistic_regression(np.column_stack([np.ones(20), group]), y)
+    assert fit.converged
+    assert fit.coefficients == pytest.approx([np.log(3 / 7), np.log(3.5)], rel=1e-9)
+    se = np.sqrt(1 / 3 + 1 / 7 + 1 / 6 + 1 / 4)
+    assert fit.standard_errors[1] == pytest.approx(se, rel=1e-9)
+    assert fit.conf_int()[1] == pytest.approx([np.log(3.5) - 1.959964 * se, np.log(3.5) + 1.959964 * se], rel=1e-6)
+    assert round(float(fit.p_values[1]), 4) == 0.1849          # 2 * (1 - Phi(log 3.5 / 0.9449 = 1.3258))
+    # log-likelihood: 3 log .3 + 7 log .7 + 6 log .6 + 4 log .4; null: 9 log .45 + 11 log .55
+    ll = 3 * np.log(0.3) + 7 * np.log(0.7) + 6 * np.log(0.6) + 4 * np.log(0.4)
+    null = 9 * np.log(0.45) + 11 * np.log(0.55)
+    assert fit.log_likelihood == pytest.approx(ll, rel=1e-9)
+    assert fit.mcfadden_r2 == pytest.approx(1 - ll / null, rel=1e-9)
+
+
+def test_logistic_regression_reports_separation_as_not_converged():
+    from supportlens.analysis.core.stats import logistic_regression
+    # every ticket of group 1 breached: the slope runs off to infinity
+    group = np.repeat([0.0, 1.0], 10)
+    y = np.array([1] * 3 + [0] * 7 + [1] * 10, dtype=float)
+    fit = logistic_regression(np.column_stack([np.ones(20), group]), y, max_iterations=25)
+    assert not fit.converged or fit.standard_errors[1] > 100
 
 
 def test_mann_whitney_sorted_matches_scipy():

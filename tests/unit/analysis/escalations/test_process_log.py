@@ -269,3 +269,13 @@ def test_a_log_without_escalations_still_reads(config):
     assert result.role_time == [] and result.timelines == []
     assert result.handoffs.ping_pong.rate.n == 0 and result.communication.longest_silence.n == 0
     assert result.proactive.headline.affected.n == 0
+
+
+def test_ladder_ranks_give_each_role_its_rung_and_minus_one_off_the_ladder():
+    from supportlens.analysis.escalations.process_log import ladder_ranks
+
+    ranks = ladder_ranks(["customer", "tier2", "tier1", "system", "tier3"], ("tier1", "tier2", "tier3"))
+    # one entry per role code, then -1 for role code -1 (unknown)
+    assert ranks.tolist() == [-1, 1, 0, -1, 2, -1]
+    assert ranks[-1] == -1 and ranks[[1, -1]].tolist() == [1, -1]
+    assert ladder_ranks([], ("tier1",)).tolist() == [-1]
