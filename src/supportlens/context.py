@@ -95,8 +95,14 @@ def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
             "all": analysis.sla_all,
             "first_response_by_hour": analysis.first_response_by_hour,
             "monthly": analysis.monthly_breach,
+            # indices into monthly: the lowest and highest resolution breach rate (decided in analysis)
+            "monthly_best": analysis.monthly_breach_range.best if analysis.monthly_breach_range else None,
+            "monthly_worst": analysis.monthly_breach_range.worst if analysis.monthly_breach_range else None,
         },
-        "volume": {"monthly": analysis.monthly_volume, "backlog": analysis.backlog},
+        "volume": {"monthly": analysis.monthly_volume, "backlog": analysis.backlog,
+                   # indices into monthly: the most and fewest tickets created among full months (decided in analysis)
+                   "busiest_month": analysis.month_extremes.busiest if analysis.month_extremes else None,
+                   "quietest_month": analysis.month_extremes.quietest if analysis.month_extremes else None},
         "findings": analysis.findings,
         "explorer": analysis.explorer,
         "skipped": analysis.skipped,

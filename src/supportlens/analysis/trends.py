@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Trends
+from .core.extremes import full_or_all, highest, lowest
 from .core.stats import Rate, wilson
 from .core.volume import Backlog
 
@@ -51,6 +52,9 @@ class Seasonality:
     mean_per_day: float
     trend_days: list[str]
     trend: list[float]
+    # indices into weekday_effect: the weekday furthest above and furthest below the trend (the first on a tie)
+    peak_weekday: int | None = None
+    low_weekday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Forecast:
     low_95: list[float]
     high_95: list[float]
     backtest: Backtest
+    seasonal_candidate: bool = False  # a 52-week seasonal model competed (enough history), chosen or not
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,21 @@ class TrendReport:
     seasonality: Seasonality | None
     forecast: Forecast | None
     notes: list[dict]                 # {"analysis", "reason"} for a part that could not be made
+    # what the sentences name, decided here (indices into weekly; the first week on a tie)
+    worst_week: int | None = None     # highest resolution breach rate, among full weeks with one (all, if none is full)
+    best_week: int | None = None      # lowest resolution breach rate, among the same weeks
+    backlog_peak_week: int | None = None   # most open tickets at the week's end
+    busiest_week: int | None = None   # most tickets created (partial weeks included)
+    quietest_week: int | None = None  # fewest tickets created (partial weeks included)
+
+
+def week_extremes(weekly: list[TrendPoint]) -> dict[str, int | None]:
+    """The weeks a trends sentence names: worst and best breach rate, backlog peak, busiest and quietest."""
+    rate = lambda w: w.resolution_breach.value   # noqa: E731
+    rated = full_or_all(weekly, lambda w: w.partial, rate)
+    return {"worst_week": highest(weekly, rate, rated), "best_week": lowest(weekly, rate, rated),
+            "backlog_peak_week": highest(weekly, lambda w: w.backlog_end),
+            "busiest_week": highest(weekly, lambda w: w.created), "quietest_week": lowest(weekly, lambda w: w.created)}
 
 
 def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp) -> list[TrendPoint]:
@@ -135,9 +155,14 @@ def seasonality(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Seasonality:
 
     weekday = pd.Series(seasonal, index=days).groupby(days.day_of_week).mean()
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    return Seasonality(len(days), strength(seasonal), strength(trend),
-                       [{"weekday": names[d], "tickets_per_day": float(weekday.get(d, 0.0))} for d in range(7)],
-                       float(counts.mean()), [d.strftime("%Y-%m-%d") for d in days], trend.tolist())
+    effects = [{"weekday": names[d], "tickets_per_day": float(weekday.get(d, 0.0))} for d in range(7)]
+    effect = lambda e: e["tickets_per_day"]   # noqa: E731
+    return Seasonality(len(days), strength(seasonal), strength(trend), effects,
+                       float(counts.mean()), [d.strftime("%Y-%m-%d") for d in days], trend.tolist(),
+                       highest(effects, effect), lowest(effects, effect))
+
+
+SEASONAL_MIN_WEEKS = 2 * 52 + 4   # a 52-week seasonal model competes from two years of full weeks (and a month)
 
 
 def _fit(history: np.ndarray) -> tuple[object, str]:
@@ -145,7 +170,7 @@ def _fit(history: np.ndarray) -> tuple[object, str]:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     candidates = [("ETS(A,N,N)", {}), ("ETS(A,Ad,N)", {"trend": "add", "damped_trend": True})]
-    if len(history) >= 2 * 52 + 4:
+    if len(history) >= SEASONAL_MIN_WEEKS:
         candidates.append(("ETS(A,Ad,A)", {"trend": "add", "damped_trend": True, "seasonal": "add",
                                             "seasonal_periods": 52}))
     best = None
@@ -200,7 +225,7 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
     last = pd.Timestamp(full[-1].period)
     weeks = [(last + pd.Timedelta(weeks=k)).strftime("%Y-%m-%d") for k in range(1, settings.forecast_weeks + 1)]
     return Forecast(name, len(y), weeks, *(ahead[key].tolist() for key in ("mean", "low_80", "high_80", "low_95", "high_95")),
-                    backtest)
+                    backtest, len(y) >= SEASONAL_MIN_WEEKS)
 
 
 def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
@@ -217,4 +242,4 @@ def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, se
     except NotEnoughHistory as reason:
         ahead = None
         notes.append({"analysis": "volume forecast", "reason": str(reason)})
-    return TrendReport(weekly, monthly, season, ahead, notes)
+    return TrendReport(weekly, monthly, season, ahead, notes, **week_extremes(weekly))
