@@ -79,7 +79,7 @@ class Forecast:
     low_95: list[float]
     high_95: list[float]
     backtest: Backtest
-    seasonal_candidate: bool = False  # a 52-week seasonal model competed (enough history), chosen or not
+    seasonal_candidate: bool = False  # a 52-week seasonal model was fitted and compared (enough history), chosen or not
 
 
 @dataclass(frozen=True)
@@ -165,15 +165,15 @@ def seasonality(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Seasonality:
 SEASONAL_MIN_WEEKS = 2 * 52 + 4   # a 52-week seasonal model competes from two years of full weeks (and a month)
 
 
-def _fit(history: np.ndarray) -> tuple[object, str]:
-    """The ETS candidate with the lowest AICc."""
+def _fit(history: np.ndarray) -> tuple[object, str, bool]:
+    """The ETS candidate with the lowest AICc, its name, and whether the seasonal candidate was fitted and compared."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     candidates = [("ETS(A,N,N)", {}), ("ETS(A,Ad,N)", {"trend": "add", "damped_trend": True})]
     if len(history) >= SEASONAL_MIN_WEEKS:
         candidates.append(("ETS(A,Ad,A)", {"trend": "add", "damped_trend": True, "seasonal": "add",
                                             "seasonal_periods": 52}))
-    best = None
+    best, compared = None, set()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, kwargs in candidates:
@@ -181,11 +181,13 @@ def _fit(history: np.ndarray) -> tuple[object, str]:
                 result = ETSModel(pd.Series(history), error="add", **kwargs).fit(disp=False)
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            if np.isfinite(result.aicc) and (best is None or result.aicc < best[0].aicc):
-                best = (result, name)
+            if np.isfinite(result.aicc):
+                compared.add(name)
+                if best is None or result.aicc < best[0].aicc:
+                    best = (result, name)
     if best is None:
         raise NotEnoughHistory("no forecasting model could be fitted to the weekly volume")
-    return best
+    return best[0], best[1], "ETS(A,Ad,A)" in compared
 
 
 def _predict(result: object, start: int, steps: int) -> dict[str, np.ndarray]:
@@ -214,18 +216,18 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
                                f"{settings.backtest_weeks} to test); the data holds {len(full)}")
     y = np.array([w.created for w in full], dtype=float)
     b = settings.backtest_weeks
-    trial, _ = _fit(y[:-b])
+    trial, _, _ = _fit(y[:-b])
     held = _predict(trial, len(y) - b, b)
     actual = y[-b:]
     backtest = Backtest(b, full[-b].period, _mape(actual, held["mean"]), _mape(actual, np.repeat(y[-b - 1], b)),
                         float(np.mean((actual >= held["low_80"]) & (actual <= held["high_80"]))),
                         [int(a) for a in actual], held["mean"].tolist())
-    result, name = _fit(y)
+    result, name, seasonal = _fit(y)
     ahead = _predict(result, len(y), settings.forecast_weeks)
     last = pd.Timestamp(full[-1].period)
     weeks = [(last + pd.Timedelta(weeks=k)).strftime("%Y-%m-%d") for k in range(1, settings.forecast_weeks + 1)]
     return Forecast(name, len(y), weeks, *(ahead[key].tolist() for key in ("mean", "low_80", "high_80", "low_95", "high_95")),
-                    backtest, len(y) >= SEASONAL_MIN_WEEKS)
+                    backtest, seasonal)
 
 
 def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
