@@ -85,12 +85,16 @@ class SlaSection:
     all: SlaSummary                         # the whole span of the data
     first_response_by_hour: list[HourBreach]
     monthly: list[dict[str, Any]]           # breach rates by month of creation
+    monthly_best: int | None                # index into monthly: the lowest resolution breach rate (analysis decides)
+    monthly_worst: int | None               # ... the highest
 
 
 @dataclass(frozen=True)
 class VolumeSection:
     monthly: list[MonthVolume] | None
     backlog: Backlog | None
+    busiest_month: int | None               # index into monthly: most tickets created among full months
+    quietest_month: int | None              # ... fewest
 
 
 @dataclass(frozen=True)
@@ -176,8 +180,12 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
         ),
         quality=dataset.quality,
         kpis=analysis.kpis,
-        sla=SlaSection(analysis.sla_period, analysis.sla_all, analysis.first_response_by_hour, analysis.monthly_breach),
-        volume=VolumeSection(analysis.monthly_volume, analysis.backlog),
+        sla=SlaSection(analysis.sla_period, analysis.sla_all, analysis.first_response_by_hour, analysis.monthly_breach,
+                       analysis.monthly_breach_range.best if analysis.monthly_breach_range else None,
+                       analysis.monthly_breach_range.worst if analysis.monthly_breach_range else None),
+        volume=VolumeSection(analysis.monthly_volume, analysis.backlog,
+                             analysis.month_extremes.busiest if analysis.month_extremes else None,
+                             analysis.month_extremes.quietest if analysis.month_extremes else None),
         findings=analysis.findings,
         explorer=analysis.explorer,
         skipped=analysis.skipped,

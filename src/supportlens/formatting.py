@@ -160,10 +160,20 @@ def fmt_metric(value: float | None, metric: str) -> str:
     return fmt_value(value, unit)
 
 
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def fmt_count_word(value: int | None) -> str:
+    """A small count in words, as prose writes it ("the ten agents"); 13 and more in digits."""
+    if value is None:
+        return "—"
+    return _COUNT_WORDS[int(value)] if 0 <= int(value) < len(_COUNT_WORDS) else fmt_int(value)
+
+
 FILTERS = {
     "money": fmt_money, "rec_title": recommendation_title,
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
-    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first,
+    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "count_word": fmt_count_word,
 }

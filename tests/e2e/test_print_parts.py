@@ -47,7 +47,9 @@ def _model(segments_per_dimension: list[int]) -> dict:
             odds.append({"dimension": f"dim{d}", "segment": f"seg{s}", "reference": "base", "odds_ratio": ratio,
                          "ci_low": ratio / 1.5, "ci_high": ratio * 1.5, "p_value": 0.01, "adjusted_p": 0.02,
                          "significant": True})
-    return {"diagnostics": {"model": {"dimensions": dimensions, "odds_ratios": odds}}}
+    # every dimension is significant: the forest plot shows every odds ratio (decided in analysis)
+    return {"diagnostics": {"model": {"dimensions": dimensions, "odds_ratios": odds,
+                                      "odds_ratios_shown": list(range(len(odds)))}}}
 
 
 def test_forest_plot_parts_keep_every_segment_on_one_axis():

@@ -32,7 +32,7 @@ from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
 from .core.period import ReportingPeriod, reporting_period
-from .core.volume import Backlog, MonthVolume, backlog, monthly_volume
+from .core.volume import Backlog, MonthExtremes, MonthVolume, backlog, month_extremes, monthly_volume
 from .data_quality import QualityReport, quality_report
 from .drivers.adjusted import BreachModel, breach_model
 from .drivers.frame import diagnostic_window, segment_frame
@@ -44,7 +44,8 @@ from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .core.method import Method, report_method
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
-from .sla.summary import HourBreach, SlaSummary, first_response_by_hour, summarise_sla, ticket_clocks
+from .sla.summary import (HourBreach, MonthlyBreachRange, SlaSummary, first_response_by_hour, monthly_breach_range,
+                          summarise_sla, ticket_clocks)
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
 
@@ -129,6 +130,8 @@ class Analysis:
     diagnostics: Diagnostics | None = None
     clocks: pd.DataFrame | None = field(default=None, repr=False)   # per ticket; not in the context
     method: Method | None = None      # the settings the report's sentences cite (templates never read the config)
+    month_extremes: MonthExtremes | None = None            # the busiest and quietest month of monthly_volume
+    monthly_breach_range: MonthlyBreachRange | None = None  # the best and worst month of monthly_breach
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -188,5 +191,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         method=report_method(config),
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
+    analysis.month_extremes = month_extremes(analysis.monthly_volume) if analysis.monthly_volume else None
+    analysis.monthly_breach_range = monthly_breach_range(analysis.monthly_breach)
     return analysis
 

@@ -28,6 +28,7 @@ from scipy import stats as sstats
 from .drivers.segments import Comparison, SegmentReport
 from .core.breach import breach_rate
 from .core.missing import MissingData
+from .core.extremes import highest
 from .core.stats import Estimate, Rate, gini, kaplan_meier, lorenz, wilson
 
 
@@ -61,6 +62,7 @@ class Concentration:
     dominant_threshold: float
     median_tickets: float             # per account with tickets
     p90_tickets: float
+    largest_dominant: int | None = None   # index into dominant: the largest share (the first on a tie; None: no dominant)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments
         largest=label(ranked.index[0]), largest_share=wilson(int(ranked.iloc[0]), total), dominant=dominant,
         dominant_threshold=dominant_share, median_tickets=float(with_tickets.median()),
         p90_tickets=float(with_tickets.quantile(0.9)),
+        largest_dominant=highest(dominant, lambda d: d["share"]),
     )
 
     account_ids = window["account_id"].astype("string")

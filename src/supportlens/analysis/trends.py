@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..config import Trends
 from .core.breach import breach_counts
+from .core.extremes import full_or_all, highest, lowest
 from .core.missing import NotEnoughHistory, Skip, Skipped, optional
 from .core.stats import Rate, wilson
 from .core.volume import Backlog
@@ -49,6 +50,9 @@ class Seasonality:
     mean_per_day: float
     trend_days: list[str]
     trend: list[float]
+    # indices into weekday_effect: the weekday furthest above and furthest below the trend (the first on a tie)
+    peak_weekday: int | None = None
+    low_weekday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Forecast:
     low_95: list[float]
     high_95: list[float]
     backtest: Backtest
+    seasonal_candidate: bool = False  # a 52-week seasonal model was fitted and compared (enough history), chosen or not
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,21 @@ class TrendReport:
     seasonality: Seasonality | None
     forecast: Forecast | None
     notes: list[Skipped]              # a part that could not be made, and why
+    # what the sentences name, decided here (indices into weekly; the first week on a tie)
+    worst_week: int | None = None     # highest resolution breach rate, among full weeks with one (all, if none is full)
+    best_week: int | None = None      # lowest resolution breach rate, among the same weeks
+    backlog_peak_week: int | None = None   # most open tickets at the week's end
+    busiest_week: int | None = None   # most tickets created (partial weeks included)
+    quietest_week: int | None = None  # fewest tickets created (partial weeks included)
+
+
+def week_extremes(weekly: list[TrendPoint]) -> dict[str, int | None]:
+    """The weeks a trends sentence names: worst and best breach rate, backlog peak, busiest and quietest."""
+    rate = lambda w: w.resolution_breach.value   # noqa: E731
+    rated = full_or_all(weekly, lambda w: w.partial, rate)
+    return {"worst_week": highest(weekly, rate, rated), "best_week": lowest(weekly, rate, rated),
+            "backlog_peak_week": highest(weekly, lambda w: w.backlog_end),
+            "busiest_week": highest(weekly, lambda w: w.created), "quietest_week": lowest(weekly, lambda w: w.created)}
 
 
 def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp) -> list[TrendPoint]:
@@ -131,20 +151,25 @@ def seasonality(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Seasonality:
 
     weekday = pd.Series(seasonal, index=days).groupby(days.day_of_week).mean()
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    return Seasonality(len(days), strength(seasonal), strength(trend),
-                       [{"weekday": names[d], "tickets_per_day": float(weekday.get(d, 0.0))} for d in range(7)],
-                       float(counts.mean()), [d.strftime("%Y-%m-%d") for d in days], trend.tolist())
+    effects = [{"weekday": names[d], "tickets_per_day": float(weekday.get(d, 0.0))} for d in range(7)]
+    effect = lambda e: e["tickets_per_day"]   # noqa: E731
+    return Seasonality(len(days), strength(seasonal), strength(trend), effects,
+                       float(counts.mean()), [d.strftime("%Y-%m-%d") for d in days], trend.tolist(),
+                       highest(effects, effect), lowest(effects, effect))
 
 
-def _fit(history: np.ndarray) -> tuple[object, str]:
-    """The ETS candidate with the lowest AICc."""
+SEASONAL_MIN_WEEKS = 2 * 52 + 4   # a 52-week seasonal model competes from two years of full weeks (and a month)
+
+
+def _fit(history: np.ndarray) -> tuple[object, str, bool]:
+    """The ETS candidate with the lowest AICc, its name, and whether the seasonal candidate was fitted and compared."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     candidates = [("ETS(A,N,N)", {}), ("ETS(A,Ad,N)", {"trend": "add", "damped_trend": True})]
-    if len(history) >= 2 * 52 + 4:
+    if len(history) >= SEASONAL_MIN_WEEKS:
         candidates.append(("ETS(A,Ad,A)", {"trend": "add", "damped_trend": True, "seasonal": "add",
                                             "seasonal_periods": 52}))
-    best = None
+    best, compared = None, set()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, kwargs in candidates:
@@ -152,11 +177,13 @@ def _fit(history: np.ndarray) -> tuple[object, str]:
                 result = ETSModel(pd.Series(history), error="add", **kwargs).fit(disp=False)
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            if np.isfinite(result.aicc) and (best is None or result.aicc < best[0].aicc):
-                best = (result, name)
+            if np.isfinite(result.aicc):
+                compared.add(name)
+                if best is None or result.aicc < best[0].aicc:
+                    best = (result, name)
     if best is None:
         raise NotEnoughHistory("no forecasting model could be fitted to the weekly volume")
-    return best
+    return best[0], best[1], "ETS(A,Ad,A)" in compared
 
 
 def _predict(result: object, start: int, steps: int) -> dict[str, np.ndarray]:
@@ -185,18 +212,18 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
                                f"{settings.backtest_weeks} to test); the data holds {len(full)}")
     y = np.array([w.created for w in full], dtype=float)
     b = settings.backtest_weeks
-    trial, _ = _fit(y[:-b])
+    trial, _, _ = _fit(y[:-b])
     held = _predict(trial, len(y) - b, b)
     actual = y[-b:]
     backtest = Backtest(b, full[-b].period, _mape(actual, held["mean"]), _mape(actual, np.repeat(y[-b - 1], b)),
                         float(np.mean((actual >= held["low_80"]) & (actual <= held["high_80"]))),
                         [int(a) for a in actual], held["mean"].tolist())
-    result, name = _fit(y)
+    result, name, seasonal = _fit(y)
     ahead = _predict(result, len(y), settings.forecast_weeks)
     last = pd.Timestamp(full[-1].period)
     weeks = [(last + pd.Timedelta(weeks=k)).strftime("%Y-%m-%d") for k in range(1, settings.forecast_weeks + 1)]
     return Forecast(name, len(y), weeks, *(ahead[key].tolist() for key in ("mean", "low_80", "high_80", "low_95", "high_95")),
-                    backtest)
+                    backtest, seasonal)
 
 
 def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
@@ -205,4 +232,4 @@ def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, se
     notes: list[Skipped] = []
     season = optional(Skip.SEASONALITY, notes, seasonality, clocks, as_of)
     ahead = optional(Skip.FORECAST, notes, forecast, weekly, settings)
-    return TrendReport(weekly, monthly, season, ahead, notes)
+    return TrendReport(weekly, monthly, season, ahead, notes, **week_extremes(weekly))

@@ -58,7 +58,7 @@ def top_accounts(context: dict) -> Chart | None:
     fig.update_yaxes(autorange="reversed", rangemode=None)
     fig.update_layout(margin=dict(l=140))
     if dominant:
-        top = accounts["concentration"]["dominant"][0]
+        top = accounts["concentration"]["dominant"][accounts["concentration"]["largest_dominant"]]
         takeaway = (f"{top['account']} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"
                     f"{fmt_pct(top['ci_high'])}), significantly above the {fmt_pct(threshold, 0)} that marks a dominant account.")
     else:

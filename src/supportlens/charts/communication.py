@@ -8,6 +8,11 @@ from ..formatting import fmt_hours, fmt_num
 from .base import PALETTE, Chart, house_layout
 
 
+# the words of a relation's verdict (communication.relations[].verdict, decided in analysis)
+VERDICTS = {"clear": "a clear relation", "not_material": "significant but below the materiality threshold",
+            "none": "no clear relation", "association_only": "an association only"}
+
+
 def _err(values: list, lows: list, highs: list) -> dict:
     return dict(type="data", symmetric=False, color="#3e4c59", thickness=1.2,
                 array=[(h - v) if None not in (h, v) else None for v, h in zip(values, highs)],
@@ -32,12 +37,15 @@ def csat_by_silence(context: dict) -> Chart | None:
     fig.update_yaxes(rangemode="normal")
     rel = next((r for r in esc["communication"]["relations"] if r["outcome"] == "csat"), None)
     if rel and rel["effect"] is not None:
-        verdict = ("a clear relation" if rel["significant"] else "no clear relation")
+        verdict = VERDICTS[rel["verdict"]]
         takeaway = (f"Mean CSAT falls from {fmt_num(values[0], 2)} to {fmt_num(values[-1], 2)} as the longest silence grows; "
                     f"adjusted for priority and time escalated, each doubling goes with {fmt_num(rel['effect'], 2)} points "
                     f"({verdict}).")
     else:
-        takeaway = f"Mean CSAT ranges from {fmt_num(min(values), 2)} to {fmt_num(max(values), 2)} across silence lengths."
+        every = esc["communication"]["buckets"]
+        low, high = every[esc["communication"]["csat_lowest_bucket"]], every[esc["communication"]["csat_highest_bucket"]]
+        takeaway = (f"Mean CSAT ranges from {fmt_num(low['csat']['value'], 2)} to {fmt_num(high['csat']['value'], 2)} "
+                    "across silence lengths.")
     return Chart("csat_by_silence", "escalations", "CSAT by the longest silence during the escalation (95% bootstrap intervals)",
                  takeaway, f"Line chart of mean CSAT for five bands of the longest gap without a customer update. {takeaway}",
                  fig, [{"longest_silence": b["bucket"], "tickets": b["tickets"], "rated": b["csat"]["n"],
@@ -111,7 +119,7 @@ def _its(context: dict, measure: str) -> Chart | None:
     what = "median resolution time" if unit == "hours" else "breach rate"
     takeaway = (f"At {its['label']} ({its['change_date']}) the weekly {what} of {its['population']} changed by "
                 f"{signed(change['level_change'])} (95% CI {signed(change['level_ci_low'])} to {signed(change['level_ci_high'])})"
-                + ("." if change["level_ci_low"] * change["level_ci_high"] > 0 else ": the interval includes no change."))
+                + ("." if change["level_ci_excludes_zero"] else ": the interval includes no change."))
     title = "Weekly median resolution time" if unit == "hours" else "Weekly resolution breach rate"
     house_layout(fig, x_title="Week the tickets were created", y_title="Median hours to resolution" if unit == "hours"
                  else "Breached share of completed SLAs", y_format=None if unit == "hours" else ".0%")

@@ -23,6 +23,10 @@ def _comparison(dimension: dict, metric: str) -> dict:
     return next(c for c in dimension["comparisons"] if c["metric"] == metric)
 
 
+def _summary(report: dict, metric: str) -> dict:
+    return next(s for s in report["summary"] if s["metric"] == metric)
+
+
 def _names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -46,7 +50,8 @@ def driver_effects(context: dict) -> Chart | None:
                  y_title="", height=max(300, 34 * len(rows) + 90))
     fig.update_yaxes(rangemode=None)
     fig.update_layout(margin=dict(l=170))
-    strong = [r["dimension"] for r in sorted(rows, key=lambda r: -(r["cramers_v"] or 0)) if r["significant"]][:2]
+    labels = {d["id"]: plotly_text(d["label"]) for d in report["dimensions"]}
+    strong = [labels[i] for i in _summary(report, "resolution_breach")["strongest"]]
     quiet = [r["dimension"] for r in rows if not r["significant"]]
     takeaway = (f"{_names(strong)} separate breaching tickets most" if strong else
                 "No dimension separates breaching tickets clearly")
@@ -139,13 +144,14 @@ def _small_multiples(context: dict, metric: str, chart_id: str, title: str, x_ti
             table.append({"dimension": d["id"], "segment": s["label"], "value": s[metric]["value"],
                           "ci_low": s[metric]["ci_low"], "ci_high": s[metric]["ci_high"], "n": s[metric]["n"],
                           "significantly_worse_than_best": s["label"] in flagged})
-    found = [(d, _comparison(d, metric)) for d in dims if _comparison(d, metric)["finding"]]
-    # the team and the priority explain themselves (escalation, targets): name the largest other gap when there is one
-    beyond = [(d, c) for d, c in found if d["id"] not in ("group", "priority")] or found
-    if found:
-        d, c = max(beyond, key=lambda item: item[1]["ratio"] or math.inf)
+    found = [d for d in dims if _comparison(d, metric)["finding"]]
+    summary = _summary(report, metric)
+    if summary["largest_gap"] is not None:
+        d = next(d for d in dims if d["id"] == summary["largest_gap"])
+        c = _comparison(d, metric)
         ratio = f"{fmt_num(c['ratio'])}× " if c["ratio"] else ""
-        lead = "Largest clear gap" if beyond is found else "Largest clear gap beyond priority and team"
+        lead = ("Largest clear gap beyond priority and team" if summary["largest_gap_beyond_priority_and_team"]
+                else "Largest clear gap")
         takeaway = (f"{lead}: {fmt_segment(c['worst'], d['id'])} {ratio}against {fmt_segment(c['best'], d['id'])} "
                     f"({lower_first(d['label'])}: {fmt_metric(c['worst_value'], metric)} vs {fmt_metric(c['best_value'], metric)}); "
                     f"{len(found)} of {len(dims)} dimensions differ significantly and materially.")
@@ -210,9 +216,7 @@ def breach_odds_ratios(context: dict) -> Chart | None:
     if not model:
         return None
     effects = {e["dimension"]: e for e in model["dimensions"]}
-    shown = [r for r in model["odds_ratios"] if effects.get(r["dimension"], {}).get("significant")]
-    if not shown:
-        shown = model["odds_ratios"]
+    shown = [model["odds_ratios"][i] for i in model["odds_ratios_shown"]]
     fig = _forest_figure(shown, effects)
     # printed in parts of whole dimensions, each on the same log axis
     groups = [[r for r in shown if r["dimension"] == dimension] for dimension in dict.fromkeys(r["dimension"] for r in shown)]
@@ -248,9 +252,8 @@ def resolution_survival(context: dict) -> Chart | None:
     house_layout(fig, x_title="Hours since the ticket was created (dotted: each priority's resolution target)",
                  y_title="Share not yet resolved", y_format=".0%")
     fig.update_yaxes(range=[0, 1.02])
-    slowest = max((c for c in survival["curves"] if c["median_hours"] is not None), key=lambda c: c["median_hours"], default=None)
-    fastest = min((c for c in survival["curves"] if c["median_hours"] is not None), key=lambda c: c["median_hours"], default=None)
-    if slowest and survival["significant"]:
+    if survival["slowest_curve"] is not None and survival["significant"]:
+        slowest, fastest = survival["curves"][survival["slowest_curve"]], survival["curves"][survival["fastest_curve"]]
         takeaway = (f"Half of {slowest['priority']} tickets are resolved within {fmt_hours(slowest['median_hours'])}, against "
                     f"{fmt_hours(fastest['median_hours'])} for {fastest['priority']} (log-rank p {fmt_p(survival['logrank_p'])}).")
     else:

@@ -47,7 +47,7 @@ def time_by_role(context: dict) -> Chart | None:
     fig.update_layout(barmode="stack")
     house_layout(fig, x_title="Hours per escalated ticket (mean)", y_title="", height=120 + 48 * len(rows))
     fig.update_yaxes(autorange="reversed", rangemode=None)
-    top = max(rows, key=lambda r: r["waiting_hours"])
+    top = rows[esc["longest_wait_role"]]
     takeaway = (f"Escalated tickets wait longest for {top['label']}: {fmt_hours(top['waiting_hours'])} per ticket on average, "
                 f"{fmt_pct(top['waiting_share'])} of all their process time.")
     return Chart("escalation_time_by_role", "escalations", "Where escalated tickets spend their time, by role", takeaway,
@@ -72,7 +72,7 @@ def stage_time(context: dict) -> Chart | None:
     house_layout(fig, x_title="Hours per escalated ticket (mean; blue = worked, orange = waiting)", y_title="",
                  height=120 + 34 * len(rows))
     fig.update_yaxes(autorange="reversed", rangemode=None)
-    top = max(rows, key=lambda s: s["mean_hours"])
+    top = esc["stages"][esc["top_stage"]]
     takeaway = (f"'{top['label']}' takes the most time of escalated tickets: {fmt_hours(top['mean_hours'])} per ticket, "
                 f"{fmt_pct(top['share_of_time'])} of their process time.")
     return Chart("escalation_stage_time", "escalations", "Time in each stage, escalated tickets", takeaway,
@@ -180,7 +180,7 @@ def resolution_by_path(context: dict) -> Chart | None:
     fig.update_xaxes(type="log", dtick=1)
     fig.update_yaxes(autorange="reversed", rangemode=None)
     fig.update_layout(showlegend=False, margin=dict(l=24))
-    slowest = max(boxes, key=lambda b: b["median"])
+    slowest = esc["paths"]["boxes"][esc["paths"]["slowest_path"]]
     takeaway = f"Tickets on the path {slowest['path']} take longest: median {fmt_hours(slowest['median'])} to resolution."
     return Chart("resolution_by_path", "escalations", "Resolution time by escalation path", takeaway,
                  f"Horizontal box plots of hours to resolution for the most common escalation paths. {takeaway}", fig,

@@ -26,7 +26,7 @@ def benefit(context: dict) -> Chart | None:
     fig = go.Figure()
     fig.add_bar(name="Range (net benefit a year)", y=labels, x=[n["high"] - n["low"] for n in net],
                 base=[n["low"] for n in net], orientation="h",
-                marker_color=[PALETTE["green"] if n["median"] > 0 else PALETTE["vermillion"] for n in net],
+                marker_color=[PALETTE["green"] if r["pays_back"] else PALETTE["vermillion"] for r in rows],
                 opacity=0.45, hoverinfo="skip")
     fig.add_scatter(name="Median", y=labels, x=[n["median"] for n in net], mode="markers",
                     marker=dict(color="#1f2933", size=10, symbol="line-ns-open", line=dict(width=3)),

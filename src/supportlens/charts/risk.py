@@ -33,7 +33,7 @@ def roc(context: dict) -> Chart | None:
                  y_format=".0%", height=420)
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_layout(legend=dict(orientation="v", yanchor="bottom", y=0.02, xanchor="right", x=0.98))
-    chosen = next(m for m in risk["models"] if m["id"] == risk["chosen"])
+    chosen = risk["models"][risk["chosen_model"]]
     gain = risk["auc_gain"]
     takeaway = (f"On the test months the {chosen['label'].lower()} ranks a breaching ticket above an achieved one "
                 f"{fmt_num(chosen['roc_auc']['value'] * 100, 0)}% of the time, "
@@ -63,7 +63,7 @@ def calibration(context: dict) -> Chart | None:
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(range=[0, 1])
     chosen = risk["calibration"][risk["chosen"]]
-    worst = max(chosen, key=lambda b: abs(b["predicted"] - b["observed"]))
+    worst = chosen[risk["calibration_worst_bin"]]
     takeaway = (f"Predicted and observed breach shares stay within {fmt_num(abs(worst['predicted'] - worst['observed']) * 100, 1)} "
                 "percentage points in every bin of the chosen model.")
     return Chart("risk_calibration", "risk", "Calibration on the test months (deciles of predicted risk)", takeaway,
@@ -75,14 +75,14 @@ def importance(context: dict) -> Chart | None:
     risk = _risk(context)
     if not risk:
         return None
-    rows = list(reversed(risk["importance"][:10]))
+    rows = list(reversed(risk["importance"][:risk["importance_shown"]]))
     fig = go.Figure(go.Bar(
         x=[r["drop_in_roc_auc"] for r in rows], y=[r["feature"].replace("_", " ") for r in rows], orientation="h",
         marker_color=PALETTE["blue"], error_x=dict(type="data", array=[r["std"] for r in rows], color="#3e4c59"),
         hovertemplate="%{y}: ROC-AUC drops by %{x:.3f}<extra></extra>"))
     house_layout(fig, x_title="Drop in ROC-AUC when the feature is shuffled", y_title="", height=400)
     fig.update_layout(margin=dict(l=190))
-    top = risk["importance"][:2]
+    top = risk["importance"][:risk["importance_leading"]]
     takeaway = (f"{top[0]['feature'].replace('_', ' ').capitalize()} and {top[1]['feature'].replace('_', ' ')} carry most of the "
                 "model's ranking power." if len(top) > 1 else "One feature carries the model.")
     return Chart("risk_importance", "risk", "Permutation importance of the features (test months)", takeaway,

@@ -91,9 +91,9 @@ def monthly_breach(context: dict) -> Chart | None:
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#3e4c59",
                       annotation_text=f"target {fmt_pct(target, 0)}", annotation_position="top left")
-    rates = [m["resolution_rate"] for m in months if m["resolution_rate"] is not None]
-    takeaway = (f"The monthly resolution breach rate ranged from {fmt_pct(min(rates))} to {fmt_pct(max(rates))}."
-                if rates else "No resolution SLA was completed yet.")
+    best, worst = context["sla"]["monthly_best"], context["sla"]["monthly_worst"]
+    takeaway = (f"The monthly resolution breach rate ranged from {fmt_pct(months[best]['resolution_rate'])} to "
+                f"{fmt_pct(months[worst]['resolution_rate'])}." if worst is not None else "No resolution SLA was completed yet.")
     return Chart("monthly_breach", "sla", "SLA breach rate by month of creation", takeaway,
                  f"Line chart of first-response and resolution breach rates per month. {takeaway}",
                  house_layout(fig, x_title="Month the ticket was created", y_title="Breached share of completed SLAs", y_format=".0%"),

@@ -18,17 +18,16 @@ def _grid(slots: list[dict], value) -> list[list[float | None]]:
     return [[value(slots[d * 24 + h]) for h in range(24)] for d in range(7)]
 
 
-def _heatmap(context: dict, chart_id: str, title: str, value, colour_title: str, fmt, takeaway,
+def _heatmap(context: dict, chart_id: str, title: str, value, peak_field: str, colour_title: str, fmt, takeaway,
              colorscale: str, tickformat: str | None = None) -> Chart | None:
     """A weekday × hour heatmap of ``value`` per slot of the staffing plan; ``takeaway(peak, when)`` describes the
-    slot with the highest value. None without a plan, or when no slot has a value (e.g. no first responses)."""
+    slot the plan names in ``peak_field`` (the highest value). None without a plan, or when no slot has a value
+    (e.g. no first responses)."""
     plan = _plan(context)
-    if not plan:
+    if not plan or plan[peak_field] is None:
         return None
     slots = plan["slots"]
-    peak = max((s for s in slots if value(s) is not None), key=value, default=None)
-    if peak is None:
-        return None
+    peak = slots[plan[peak_field]]
     sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC")
     z = _grid(slots, value)
     text = [[fmt(v) for v in row] for row in z]
@@ -46,14 +45,15 @@ def _heatmap(context: dict, chart_id: str, title: str, value, colour_title: str,
 
 def volume_heatmap(context: dict) -> Chart | None:
     return _heatmap(context, "staffing_volume", "Tickets created per hour, by weekday and hour",
-                    lambda s: s["arrivals_per_hour"], "Tickets per hour", lambda v: f"{fmt_num(v)} tickets/h",
+                    lambda s: s["arrivals_per_hour"], "busiest_slot", "Tickets per hour", lambda v: f"{fmt_num(v)} tickets/h",
                     lambda peak, when: f"Demand peaks {when} at {fmt_num(peak['arrivals_per_hour'])} tickets an hour.",
                     "Blues")
 
 
 def first_response_heatmap(context: dict) -> Chart | None:
     return _heatmap(context, "staffing_first_response", "Median first response, by weekday and hour of creation",
-                    lambda s: s["median_first_response_minutes"], "Median first response (minutes)", fmt_minutes,
+                    lambda s: s["median_first_response_minutes"], "slowest_first_response_slot",
+                    "Median first response (minutes)", fmt_minutes,
                     lambda peak, when: (f"The slowest first responses are for tickets created {when}: "
                                         f"a median of {fmt_minutes(peak['median_first_response_minutes'])}."),
                     "Oranges")
@@ -61,7 +61,7 @@ def first_response_heatmap(context: dict) -> Chart | None:
 
 def breach_heatmap(context: dict) -> Chart | None:
     return _heatmap(context, "staffing_breach", "First-response breach rate, by weekday and hour of creation",
-                    lambda s: s["first_response"]["value"], "First-response breach rate", fmt_pct,
+                    lambda s: s["first_response"]["value"], "worst_breach_slot", "First-response breach rate", fmt_pct,
                     lambda peak, when: (f"First-response breaches peak for tickets created {when}: "
                                         f"{fmt_pct(peak['first_response']['value'])} of completed SLAs."),
                     "Reds", ".0%")

@@ -20,9 +20,8 @@ def monthly_volume(context: dict) -> Chart | None:
                hovertemplate="%{x}<br>Solved: %{y:,}<extra></extra>"),
     ])
     fig.update_layout(barmode="group")
-    full = [m for m in months if not m["partial"]] or months
-    peak = max(full, key=lambda m: m["created"])
-    low = min(full, key=lambda m: m["created"])
+    peak = months[context["volume"]["busiest_month"]]
+    low = months[context["volume"]["quietest_month"]]
     takeaway = (f"Volume peaked in {peak['month']} at {fmt_int(peak['created'])} tickets; the quietest full month "
                 f"was {low['month']} with {fmt_int(low['created'])}.")
     return Chart("monthly_volume", "index", "Tickets created and solved per month", takeaway,
@@ -39,9 +38,9 @@ def backlog(context: dict) -> Chart | None:
     fig = go.Figure(go.Scatter(x=data["days"], y=data["open_tickets"], mode="lines", line=dict(color=PALETTE["blue"], width=2),
                                fill="tozeroy", fillcolor="rgba(0,114,178,0.12)",
                                hovertemplate="%{x}<br>Open: %{y:,}<extra></extra>"))
-    peak = max(data["open_tickets"])
+    peak = data["peak_day"]
     takeaway = (f"{fmt_int(data['at_as_of'])} tickets are open at the as-of time; the backlog peaked at "
-                f"{fmt_int(peak)} on {data['days'][data['open_tickets'].index(peak)]}.")
+                f"{fmt_int(data['open_tickets'][peak])} on {data['days'][peak]}.")
     return Chart("backlog", "index", "Open tickets (backlog) at the end of each day", takeaway,
                  f"Area chart of the number of open tickets at the end of each day. {takeaway}",
                  house_layout(fig, x_title="Day", y_title="Open tickets"),

@@ -51,8 +51,8 @@ def weekly_volume_forecast(context: dict) -> Chart | None:
                     f"{fmt_int(forecast['high_95'][-1])}); on the {back['weeks']} held-out weeks the forecast was off by "
                     f"{fmt_pct(back['mape'])} on average (MAPE), against {fmt_pct(back['naive_mape'])} for repeating the last week.")
     else:
-        takeaway = (f"Weekly volume ranged from {fmt_int(min(w['created'] for w in weeks))} to "
-                    f"{fmt_int(max(w['created'] for w in weeks))} tickets; too few full weeks for a forecast.")
+        takeaway = (f"Weekly volume ranged from {fmt_int(weeks[trends['quietest_week']]['created'])} to "
+                    f"{fmt_int(weeks[trends['busiest_week']]['created'])} tickets; too few full weeks for a forecast.")
     house_layout(fig, x_title="Week (Monday, UTC); open markers: partial weeks", y_title="Tickets per week")
     return Chart("weekly_volume_forecast", "trends", "Tickets per week and the volume forecast", takeaway,
                  f"Line chart of tickets created and solved per week, with a dashed forecast and shaded 80% and 95% "
@@ -80,9 +80,8 @@ def weekly_breach(context: dict) -> Chart | None:
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#3e4c59", annotation_text=f"target {fmt_pct(target, 0)}",
                       annotation_position="top left")
-    full = [w for w in weeks if not w["partial"]] or weeks
-    worst = max(full, key=lambda w: w["resolution_breach"]["value"])
-    best = min(full, key=lambda w: w["resolution_breach"]["value"])
+    worst = trends["weekly"][trends["worst_week"]]
+    best = trends["weekly"][trends["best_week"]]
     takeaway = (f"The weekly resolution breach rate ranged from {fmt_pct(best['resolution_breach']['value'])} (week of "
                 f"{best['period']}) to {fmt_pct(worst['resolution_breach']['value'])} (week of {worst['period']}).")
     house_layout(fig, x_title="Week the tickets were created (Monday, UTC)", y_title="Breached share of completed SLAs",
@@ -102,7 +101,7 @@ def weekly_backlog(context: dict) -> Chart | None:
     fig = go.Figure(go.Scatter(x=[w["period"] for w in weeks], y=[w["backlog_end"] for w in weeks], mode="lines+markers",
                                line=dict(color=PALETTE["blue"], width=2), marker=dict(size=4), fill="tozeroy",
                                fillcolor="rgba(0,114,178,0.10)", hovertemplate="week of %{x}: %{y:,} open at week end<extra></extra>"))
-    peak = max(weeks, key=lambda w: w["backlog_end"])
+    peak = weeks[trends["backlog_peak_week"]]
     takeaway = (f"The backlog at week end peaked at {fmt_int(peak['backlog_end'])} open tickets (week of {peak['period']}) "
                 f"and stands at {fmt_int(weeks[-1]['backlog_end'])}.")
     house_layout(fig, x_title="Week (Monday, UTC)", y_title="Open tickets at the end of the week")
@@ -121,8 +120,8 @@ def weekday_pattern(context: dict) -> Chart | None:
     fig = go.Figure(go.Bar(x=[e["weekday"] for e in effects], y=values,
                            marker_color=[PALETTE["vermillion"] if v > 0 else PALETTE["sky"] for v in values],
                            hovertemplate="%{x}: %{y:+.1f} tickets vs the trend<extra></extra>"))
-    high = max(effects, key=lambda e: e["tickets_per_day"])
-    low = min(effects, key=lambda e: e["tickets_per_day"])
+    high = effects[season["peak_weekday"]]
+    low = effects[season["low_weekday"]]
     takeaway = (f"The weekly rhythm explains {fmt_pct(season['strength'], 0)} of the day-to-day variation around the trend "
                 f"(STL seasonal strength): {high['weekday']} brings {fmt_num(high['tickets_per_day'])} tickets more than an "
                 f"average day at the same trend, {low['weekday']} {fmt_num(-low['tickets_per_day'])} fewer "

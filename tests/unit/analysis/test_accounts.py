@@ -33,6 +33,7 @@ def test_concentration_worked_by_hand():
     # 50 / 70 = 71%, Wilson lower bound 60% > 30%: dominant, and shown by id (names not allowed)
     assert [(d["account"], d["account_id"], d["tickets"]) for d in c.dominant] == [("A", "A", 50)]
     assert c.dominant[0]["tickets_per_year"] == pytest.approx(200)
+    assert c.largest_dominant == 0     # the one dominant account is the one the chart's sentence names
     assert [r.account for r in report.top_accounts] == ["A", "B", "C"]
     assert c.lorenz_tickets[0] == 0 and c.lorenz_tickets[-1] == pytest.approx(1)
 

@@ -8,7 +8,7 @@ import pytest
 
 from supportlens.analysis.sla.summary import ticket_clocks
 from supportlens.analysis.core.missing import NotEnoughHistory
-from supportlens.analysis.trends import TrendPoint, forecast, seasonality, trend_report
+from supportlens.analysis.trends import TrendPoint, forecast, seasonality, trend_report, week_extremes
 from supportlens.analysis.core.volume import backlog
 from supportlens.config import SlaPolicy, Trends
 from supportlens.analysis.core.stats import wilson
@@ -52,6 +52,9 @@ def test_stl_finds_a_planted_weekly_pattern():
     effects = {e["weekday"]: e["tickets_per_day"] for e in season.weekday_effect}
     assert season.strength > 0.9
     assert max(effects, key=effects.get) == "Mon" and min(effects, key=effects.get) == "Sun"
+    # the weekdays the chart's sentence names are decided here
+    assert season.weekday_effect[season.peak_weekday]["weekday"] == "Mon"
+    assert season.weekday_effect[season.low_weekday]["weekday"] == "Sun"
     assert effects["Mon"] - effects["Sun"] == pytest.approx(90, abs=8)
 
 
@@ -69,8 +72,33 @@ def test_forecast_backtest_runs_and_reports_its_error():
     for lo95, lo80, mid, hi80, hi95 in zip(result.low_95, result.low_80, result.mean, result.high_80, result.high_95):
         assert lo95 <= lo80 <= mid <= hi80 <= hi95
     assert 370 < result.mean[0] < 430
+    assert not result.seasonal_candidate   # 52 weeks: the 52-week seasonal model needs 108 and did not compete
 
 
 def test_forecast_needs_enough_full_weeks():
     with pytest.raises(NotEnoughHistory, match="needs at least 34 full weeks"):
         forecast(weeks_of([100] * 20), Trends())
+
+
+def test_the_weeks_a_sentence_names_are_decided_in_analysis():
+    """Four weeks with known breach rates, backlogs and volumes: 2 of 10, 5 of 10, 5 of 10 (a tie: the first is named)
+    and a partial last week breaching 9 of 10, which is left out while there are full weeks."""
+    def week(i, created, breached, completed, backlog_end, partial=False):
+        return TrendPoint(f"2025-01-{6 + 7 * i:02d}", created, created, backlog_end, wilson(breached, completed), partial)
+
+    weekly = [week(0, 50, 2, 10, 30), week(1, 80, 5, 10, 45), week(2, 80, 5, 10, 45), week(3, 20, 9, 10, 60, True)]
+    picks = week_extremes(weekly)
+    assert picks["worst_week"] == 1          # 50%, the first of the tied weeks; the partial week's 90% is not named
+    assert picks["best_week"] == 0           # 20%
+    assert picks["backlog_peak_week"] == 3   # the backlog counts every week, the partial one too
+    assert picks["busiest_week"] == 1        # 80 created, the first of the tie
+    assert picks["quietest_week"] == 3       # the partial week created fewest (volume range: partial weeks included)
+
+
+def test_with_only_partial_weeks_the_rates_are_named_among_them_and_weeks_without_a_rate_never():
+    weekly = [TrendPoint("2025-01-06", 5, 5, 5, wilson(0, 0), True),        # nothing completed: no rate
+              TrendPoint("2025-01-13", 5, 5, 5, wilson(1, 4), True)]
+    picks = week_extremes(weekly)
+    assert picks["worst_week"] == picks["best_week"] == 1
+    assert week_extremes([]) == {"worst_week": None, "best_week": None, "backlog_peak_week": None,
+                                 "busiest_week": None, "quietest_week": None}

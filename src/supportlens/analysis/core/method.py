@@ -76,6 +76,15 @@ class RiskMethod:
 
 
 @dataclass(frozen=True)
+class SummaryCut:
+    """How much the executive summary shows: the first findings of the ranked list, the first actions."""
+
+    findings_site: int = 5          # key findings on the site's summary page
+    findings_print: int = 3         # ... in the PDF's one-page summary
+    actions_print: int = 3          # actions that pay back in the PDF's summary (the site lists them all)
+
+
+@dataclass(frozen=True)
 class Method:
     period_length: str              # quarter, month or all
     significance: Significance
@@ -86,6 +95,7 @@ class Method:
     workload: WorkloadMethod
     escalations: EscalationsMethod
     risk: RiskMethod
+    summary: SummaryCut = SummaryCut()
 
 
 def report_method(config: Config) -> Method:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .extremes import full_or_all, highest, lowest
+
 AGE_BANDS = ((0, 1, "under 1 day"), (1, 3, "1–3 days"), (3, 7, "3–7 days"), (7, 30, "7–30 days"),
              (30, np.inf, "over 30 days"))
 
@@ -27,6 +29,21 @@ class Backlog:
     open_tickets: list[int]
     at_as_of: int
     age_bands: list[dict]    # {"band", "tickets"}
+    peak_day: int | None = None   # index into days: the most open tickets (the first such day)
+
+
+@dataclass(frozen=True)
+class MonthExtremes:
+    """Indices into the monthly volume: the most and the fewest tickets created, among full months (all months
+    when every one is partial); the first month on a tie."""
+
+    busiest: int | None
+    quietest: int | None
+
+
+def month_extremes(months: list[MonthVolume]) -> MonthExtremes:
+    among = full_or_all(months, lambda m: m.partial)
+    return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, among))
 
 
 def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
@@ -56,5 +73,6 @@ def backlog(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Backlog:
     open_series = (created_per_day - solved_per_day).astype(int)
     age_days = clocks["open_minutes"].dropna() / (60 * 24)
     bands = [{"band": label, "tickets": int(((age_days >= lo) & (age_days < hi)).sum())} for lo, hi, label in AGE_BANDS]
-    return Backlog([d.strftime("%Y-%m-%d") for d in days], open_series.tolist(), int(clocks["open_minutes"].notna().sum()),
-                   bands)
+    open_tickets = open_series.tolist()
+    return Backlog([d.strftime("%Y-%m-%d") for d in days], open_tickets, int(clocks["open_minutes"].notna().sum()),
+                   bands, highest(open_tickets, lambda n: n))

@@ -17,7 +17,7 @@ left out, with their tickets, and listed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -74,6 +74,14 @@ class BreachModel:
     dimensions: list[DimensionEffect]
     odds_ratios: list[OddsRatio]
     left_out: list[dict]              # {"dimension", "segment" | None, "reason"}
+    # indices into odds_ratios the forest plot shows: those of the dimensions that are significant after adjustment,
+    # or every one when no dimension is
+    odds_ratios_shown: list[int] = field(default_factory=list)
+
+
+def shown_odds_ratios(effects: list["DimensionEffect"], ratios: list["OddsRatio"]) -> list[int]:
+    significant = {e.dimension for e in effects if e.significant}
+    return [i for i, r in enumerate(ratios) if r.dimension in significant] or list(range(len(ratios)))
 
 
 def _contrast(beta: np.ndarray, cov: np.ndarray, i: int | None, j: int | None) -> tuple[float, float, float]:
@@ -175,4 +183,4 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
                for e, q in zip(effects, adjusted)]
     ratios = [replace(r, significant=None if r.adjusted_p is None else bool(r.adjusted_p < alpha)) for r in ratios]
     return BreachModel("resolution SLA breached (completed SLAs)", int(len(y)), int(y.sum()), sampled, converged,
-                       fit.mcfadden_r2, effects, ratios, left_out)
+                       fit.mcfadden_r2, effects, ratios, left_out, shown_odds_ratios(effects, ratios))

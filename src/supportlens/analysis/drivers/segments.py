@@ -20,6 +20,7 @@ itself significant after adjustment.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -29,6 +30,7 @@ import pandas as pd
 from ...config import Findings
 from .frame import DimensionSpec, Window
 from ..core.breach import breached_mask, completed_mask
+from ..core.extremes import highest
 from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
 
 ALL_PAIRS_UP_TO = 8   # segments; beyond, each segment is compared with the best one only
@@ -273,6 +275,28 @@ class MetricSummary:
     weak: list[str]                   # significant but not material, or worst vs best not confirmed
     no_difference: list[str]          # not significant after adjustment
     untested: list[str]               # no test possible: no data, or every value the same (no breach at all)
+    # what the drivers charts' sentences name, decided here (dimension ids)
+    strongest: list[str] = field(default_factory=list)   # the STRONGEST_SHOWN significant families with the largest
+                                                         # effect size, largest first (dimension order on a tie)
+    largest_gap: str | None = None    # of the families that differ: the largest worst/best ratio (no ratio counts as
+                                      # largest), leaving out group and priority when another dimension differs
+    largest_gap_beyond_priority_and_team: bool = False   # ... and another dimension did
+
+
+STRONGEST_SHOWN = 2
+SELF_EXPLAINED = ("group", "priority")   # the team and the priority explain themselves (escalation, targets)
+
+
+def metric_picks(families: list[tuple[str, "Comparison"]]) -> dict:
+    """The strongest families and the largest clear gap of one metric (``families``: dimension id and comparison, in
+    dimension order)."""
+    significant = [(i, c) for i, c in families if c.significant]
+    strongest = sorted(significant, key=lambda ic: -(ic[1].effect_size or 0))[:STRONGEST_SHOWN]
+    found = [(i, c) for i, c in families if c.finding]
+    beyond = [(i, c) for i, c in found if i not in SELF_EXPLAINED]
+    pool = beyond or found
+    gap = pool[highest(pool, lambda ic: ic[1].ratio if ic[1].ratio is not None else math.inf)][0] if pool else None
+    return {"strongest": [i for i, _ in strongest], "largest_gap": gap, "largest_gap_beyond_priority_and_team": bool(beyond)}
 
 
 @dataclass(frozen=True)
@@ -308,6 +332,6 @@ def segment_report(window: pd.DataFrame, frame: pd.DataFrame, specs: list[Dimens
         summary.append(MetricSummary(metric, label, [i for i, c in families if c.finding],
                                      [i for i, c in families if c.significant and not c.finding],
                                      [i for i, c in families if not c.significant and c.p_value is not None],
-                                     [i for i, c in families if c.p_value is None]))
+                                     [i for i, c in families if c.p_value is None], **metric_picks(families)))
     return SegmentReport(span.label, span.kind, len(window), dimensions, summary, unavailable, thresholds.alpha,
                          thresholds.material_ratio, min_tickets)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import SlaPolicy
+from ..core.extremes import highest, lowest
 from ..core.stats import Z95, kaplan_meier, logrank, survival_at
 
 GRID_POINTS = 160
@@ -50,6 +51,10 @@ class ResolutionSurvival:
     logrank_df: int
     logrank_p: float | None
     significant: bool
+    # indices into curves: the longest and the shortest median time to resolution (the first on a tie; None when no
+    # curve reaches its median)
+    slowest_curve: int | None = None
+    fastest_curve: int | None = None
 
 
 def _within(durations: np.ndarray, observed: np.ndarray, target: float) -> tuple[float | None, float | None, float | None]:
@@ -97,4 +102,6 @@ def resolution_survival(window: pd.DataFrame, policy: SlaPolicy, label: str, alp
         curves.append(SurvivalCurve(p, int(member.sum()), int(o.sum()), int((~o).sum()), km.median, km.median_ci_low,
                                     km.median_ci_high, target, *within, s[-1], grid.tolist(), s))
     stat, df, p_value = logrank(durations, observed, priority)
-    return ResolutionSurvival(label, len(window), curves, stat, df, p_value, p_value is not None and p_value < alpha)
+    median = lambda c: c.median_hours   # noqa: E731
+    return ResolutionSurvival(label, len(window), curves, stat, df, p_value, p_value is not None and p_value < alpha,
+                              highest(curves, median), lowest(curves, median))

@@ -47,6 +47,7 @@ class SegmentChange:
     slope_p: float
     level_before: float           # fitted value in the last week before the change
     significant: bool
+    level_ci_excludes_zero: bool = False   # both ends of the level change's 95% interval have the same sign
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def _segmented(y: np.ndarray, week: np.ndarray, after: np.ndarray, since: np.nda
     change = SegmentChange(measure, unit, float(fit.params[2]), float(ci[2][0]), float(ci[2][1]), float(fit.pvalues[2]),
                            float(fit.params[3]), float(ci[3][0]), float(ci[3][1]), float(fit.pvalues[3]),
                            float(fit.params[0] + fit.params[1] * last_before),
-                           bool(fit.pvalues[2] < alpha or fit.pvalues[3] < alpha))
+                           bool(fit.pvalues[2] < alpha or fit.pvalues[3] < alpha),
+                           bool(ci[2][0] * ci[2][1] > 0))
     return change, fitted, counterfactual
 
 

@@ -19,6 +19,7 @@ Benjamini-Hochberg adjusts the three p-values as one family.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from ...canonical import PRIORITIES
 from ...config import Findings
 from ...config.escalations import Escalations
 from .process_log import DONE, ProcessLog
+from ..core.extremes import highest, lowest
 from ..core.stats import Estimate, Rate, benjamini_hochberg, bootstrap, logistic_regression, median_interval, wilson
 
 GAP_BINS = (0.0, 4.0, 8.0, 24.0, 48.0, np.inf)
@@ -87,6 +89,18 @@ class Relation:
     material: bool
     adjusted_for: list[str]
     reason: str | None = None      # why it could not be estimated
+    # clear (significant and material), not_material (significant, below the materiality threshold), none (no clear
+    # relation), association_only (resolution: a longer escalation leaves room for a longer silence; never tested
+    # as an effect)
+    verdict: str = "none"
+
+
+def relation_verdict(outcome: str, significant: bool, material: bool) -> str:
+    if outcome == "resolution":
+        return "association_only"
+    if significant:
+        return "clear" if material else "not_material"
+    return "none"
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,9 @@ class Communication:
     open_escalated: int            # escalated and not yet resolved: left out of the tests
     buckets: list[GapBucket]
     relations: list[Relation]
+    # indices into buckets: the highest and the lowest mean CSAT (the first on a tie; None without a rated bucket)
+    csat_highest_bucket: int | None = None
+    csat_lowest_bucket: int | None = None
 
 
 @dataclass
@@ -278,6 +295,7 @@ def analyse_communication(log: ProcessLog, tickets: pd.DataFrame, resolution_hou
     relations = [Relation(**{**r.__dict__, "adjusted_p": q,
                              "significant": q is not None and q < thresholds.alpha and r.outcome != "resolution"})
                  for r, q in zip(relations, adjusted)]
+    relations = [dataclasses.replace(r, verdict=relation_verdict(r.outcome, r.significant, r.material)) for r in relations]
     buckets = []
     which = np.digitize(frame["gap"].to_numpy(), GAP_BINS[1:-1])
     for k, name in enumerate(GAP_LABELS):
@@ -291,4 +309,8 @@ def analyse_communication(log: ProcessLog, tickets: pd.DataFrame, resolution_hou
     return Communication(
         escalated, days, sil.updates / days if days else None, by_role, turns, median_interval(gaps),
         float(np.quantile(gaps, 0.9)) if gaps.size else None, int((~sil.resolved & ~np.isnan(sil.start)).sum()),
-        buckets, relations), sil
+        buckets, relations, highest(buckets, _mean_csat), lowest(buckets, _mean_csat)), sil
+
+
+def _mean_csat(bucket: GapBucket) -> float | None:
+    return bucket.csat.value

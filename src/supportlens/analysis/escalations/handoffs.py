@@ -26,7 +26,11 @@ from ...config import Findings
 from ...config.escalations import Escalations
 from .process_log import DONE, WAIT, ProcessLog
 from ..core.breach import breached_mask
+from ..core.extremes import highest
 from ..core.stats import Rate, mann_whitney_p, median_interval, wilson
+
+
+SLOWEST_TRANSITIONS_SHOWN = 6   # rows of the escalations page's table of slow transitions
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class Bottleneck:
 class PingPong:
     rate: Rate                   # escalated tickets handed down the ladder at least once / escalated tickets
     returns: int                 # handoffs down the ladder
-    by_pair: list[dict]          # {from_role, to_role, returns}
+    by_pair: list[dict]          # {from_role, to_role, returns}, most returns first
+    most_returns: int | None = None   # index into by_pair: the pair handed back most often (the first on a tie)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Handoffs:
     activities: list[dict]               # {activity, events, starts, ends}
     bottleneck: Bottleneck | None
     ping_pong: PingPong
+    slowest_transitions_shown: int = 0   # the first this many of slowest_transitions are listed on the page
 
 
 def _q(values: np.ndarray, q: float) -> float | None:
@@ -215,7 +221,8 @@ def ping_pong(log: ProcessLog, config: Escalations) -> PingPong:
     pairs = pd.Series(list(zip(rk[step], rk[step + 1]))).value_counts() if step.size else pd.Series(dtype=int)
     by_pair = [{"from_role": config.ladder[a], "to_role": config.ladder[b], "returns": int(c)}
                for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return PingPong(wilson(int(np.isin(tickets, np.flatnonzero(log.escalated)).sum()), escalated), int(step.size), by_pair)
+    return PingPong(wilson(int(np.isin(tickets, np.flatnonzero(log.escalated)).sum()), escalated), int(step.size), by_pair,
+                    highest(by_pair, lambda p: p["returns"]))
 
 
 def breaches_within_extra_wait(waits: pd.DataFrame, neck: Bottleneck, log: ProcessLog,
@@ -245,6 +252,7 @@ def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings,
     neck = find_bottleneck(waits, matrix, log, config, thresholds)
     if neck is not None and clocks is not None:
         neck = dataclasses.replace(neck, breaches_within_extra_wait=breaches_within_extra_wait(waits, neck, log, clocks))
-    return Handoffs(matrix, frequent, slowest, activities, neck, ping_pong(log, config))
+    return Handoffs(matrix, frequent, slowest, activities, neck, ping_pong(log, config),
+                    min(len(slowest), SLOWEST_TRANSITIONS_SHOWN))
 
 

@@ -17,6 +17,7 @@ from scipy import stats as sstats
 
 from ...config.escalations import Escalations
 from .process_log import DONE, KINDS, ProcessLog
+from ..core.extremes import highest
 
 MAX_STEPS = 8
 TOP_PATHS = 6
@@ -43,6 +44,7 @@ class Paths:
     boxes: list[PathBox]         # most frequent paths first, then "Other paths"
     kruskal_p: float | None      # Kruskal-Wallis across the paths shown
     most_common_escalated: str | None
+    slowest_path: int | None = None   # index into boxes: the longest median resolution (the first on a tie)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolu
     testable = [g for g in groups if g.size >= 2]
     p = float(sstats.kruskal(*testable).pvalue) if len(testable) >= 2 else None
     escalated_codes = [int(c) for c in counts.index if c > 0 and log.escalated[code == c].mean() >= 0.5]
-    return Paths(boxes, p, labels[escalated_codes[0]] if escalated_codes else None)
+    return Paths(boxes, p, labels[escalated_codes[0]] if escalated_codes else None,
+                 highest(boxes, lambda b: b.median if b.solved > 0 else None))
 
 
 def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path: str, created_hours: float,

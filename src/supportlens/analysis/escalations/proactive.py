@@ -60,6 +60,7 @@ class Proactive:
     headline: Policy                  # the policy the config names (escalations.policy_hours)
     simulated: SimulatedPolicy | None
     simulated_reason: str | None      # why the simulator was not re-run
+    headline_policy: int | None = None   # index into policies: the headline's row
 
 
 def _x(gap: np.ndarray) -> np.ndarray:

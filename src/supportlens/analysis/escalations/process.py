@@ -18,6 +18,7 @@ from .handoffs import Handoffs, analyse_handoffs
 from .paths import Paths, Timeline, path_boxes, ticket_paths, timelines
 from .proactive import Proactive, estimate_policies
 from .stages import RoleTime, StageTime, TicketTimes, role_times, stage_times, ticket_times
+from ..core.extremes import highest
 from ..core.stats import Rate, wilson
 
 
@@ -51,6 +52,9 @@ class EscalationAnalysis:
     timelines: list[Timeline]
     communication: Communication
     proactive: Proactive
+    # what the sentences name, decided here (indices; the first on a tie)
+    longest_wait_role: int | None = None   # into role_time: the most waiting hours per escalated ticket
+    top_stage: int | None = None           # into stages: the most mean hours, of the work and wait stages held at all
 
 
 def _reading(log, events: pd.DataFrame, config: Config) -> LogReading:
@@ -81,17 +85,22 @@ def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, cloc
                                                     config.seed)
     policies = estimate_policies(esc.policies, silences)
     headline = next(p for p in policies if p.hours == esc.policy_hours)
+    stages = stage_times(log, esc)
+    role_time = role_times(log, esc)
     return EscalationAnalysis(
         reading=_reading(log, events, config),
         escalated=wilson(int(log.escalated.sum()), int(log.escalated.size)),
-        stages=stage_times(log, esc),
-        role_time=role_times(log, esc),
+        stages=stages,
+        role_time=role_time,
         ticket_times=ticket_times(log, clocks),
         handoffs=analyse_handoffs(log, esc, config.findings, clocks),
         paths=path_boxes(code, labels, log, resolution),
         timelines=timelines(code, labels, log, tickets, resolution, esc),
         communication=communication,
-        proactive=Proactive(policies, headline, None, None),   # the simulator's check: sample.what_if
+        proactive=Proactive(policies, headline, None, None,   # the simulator's check: sample.what_if
+                            policies.index(headline)),
+        longest_wait_role=highest(role_time, lambda r: r.waiting_hours),
+        top_stage=highest(stages, lambda s: s.mean_hours if s.kind != "done" and s.tickets > 0 else None),
     )
 
 

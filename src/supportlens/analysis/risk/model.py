@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 from ...config import Config
 from .scores import Threshold, auc_and_ap, calibration_bins, choose_threshold
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
+from ..core.extremes import highest
 from ..core.missing import NotEnoughHistory
 from ..core.period import month_of
 from ..core.stats import Estimate, percentile_interval
@@ -95,6 +96,17 @@ class RiskModel:
     training_tickets: int            # after the optional sample
     training_sampled: bool
     test_days: float
+    # what the model card and its charts name and show, decided here
+    chosen_model: int = 0            # index into models: the chosen one (best validation ROC-AUC)
+    baseline_model: int = 0          # index into models: priority alone, the baseline every gain is measured against
+    test_split: int = 0              # index into splits: the test months (their breach rate is PR-AUC's base rate)
+    calibration_worst_bin: int | None = None   # index into calibration[chosen]: the largest |predicted − observed|
+    importance_shown: int = 0        # the first this many features of importance are charted
+    importance_leading: int = 0      # ... and the first this many are named as carrying the model
+
+
+IMPORTANCE_SHOWN = 10
+IMPORTANCE_LEADING = 2
 
 
 def labelled(clocks: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -217,16 +229,28 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
     open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
     open_at_risk = _open_at_risk(clocks, scores[chosen], open_now, as_of, settings.top_open)
+    calibration = {name: calibration_bins(y[tst], scores[name][tst], CalibrationBin) for name in (chosen, "priority_only")}
+    splits = [_split("training", month, label, train), _split("validation", month, label, validation),
+              _split("test", month, label, test)]
     return RiskModel(
-        splits=[_split("training", month, label, train), _split("validation", month, label, validation),
-                _split("test", month, label, test)],
+        splits=splits,
         features=feature_infos(list(features.columns)),
         models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=bool(auc_gain.ci_low > 0),
-        calibration={name: calibration_bins(y[tst], scores[name][tst], CalibrationBin)
-                     for name in (chosen, "priority_only")},
+        calibration=calibration,
         roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
         importance=importance, threshold=threshold, open_at_risk=open_at_risk, open_active=int(open_now.sum()),
-        training_tickets=len(train_index), training_sampled=sampled, test_days=test_days)
+        training_tickets=len(train_index), training_sampled=sampled, test_days=test_days,
+        **_picks(results, chosen, splits, calibration[chosen], importance))
+
+
+def _picks(results: list[ModelScore], chosen: str, splits: list[Split], bins: list[CalibrationBin],
+           importance: list[Importance]) -> dict:
+    ids = [r.id for r in results]
+    return {"chosen_model": ids.index(chosen), "baseline_model": ids.index("priority_only"),
+            "test_split": [s.name for s in splits].index("test"),
+            "calibration_worst_bin": highest(bins, lambda b: abs(b.predicted - b.observed)),
+            "importance_shown": min(len(importance), IMPORTANCE_SHOWN),
+            "importance_leading": min(len(importance), IMPORTANCE_LEADING)}
 
 
 def _roc_curve(y: np.ndarray, score: np.ndarray) -> list[list[float]]:

@@ -16,6 +16,7 @@ from ...canonical import PRIORITIES
 from ...config import Findings, SlaPolicy
 from ..core.breach import breach_rate
 from ..core.clocks import STATES, ticket_clocks
+from ..core.extremes import highest, lowest
 from ..core.stats import Rate, chi_square, two_proportion_p
 
 __all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour", "priority_inversion"]
@@ -117,6 +118,20 @@ def worst_priority(by_priority: list[PriorityBreach]) -> str | None:
     """The priority whose completed resolution SLAs breach most often; the first (most urgent) of a tie."""
     rated = [b for b in by_priority if b.resolution.value is not None]
     return max(rated, key=lambda b: b.resolution.value).priority if rated else None
+
+
+@dataclass(frozen=True)
+class MonthlyBreachRange:
+    """Indices into the monthly breach rates (``sla.monthly``): the months with the lowest and the highest resolution
+    breach rate of completed SLAs; the first month on a tie; None when no month completed a resolution SLA."""
+
+    best: int | None
+    worst: int | None
+
+
+def monthly_breach_range(months: list[dict]) -> MonthlyBreachRange:
+    rate = lambda m: m["resolution_rate"]   # noqa: E731
+    return MonthlyBreachRange(lowest(months, rate), highest(months, rate))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .erlang import required_agents
 from ..findings import _ranges
 from ...canonical import PRIORITIES
 from ..core.breach import breached_mask, completed_mask
+from ..core.extremes import highest
 from ..core.stats import Rate, benjamini_hochberg, wilson
 
 MIN_TESTED = 30   # completed first-response SLAs a group needs before it is tested
@@ -96,6 +97,10 @@ class StaffingPlan:
     shortfall_agent_hours_per_week: float | None   # sum of positive shortfalls
     surplus_agent_hours_per_week: float | None     # sum of negative shortfalls (as positive)
     gap: CoverageGap | None
+    # indices into slots: the peaks the heatmaps' sentences name (the first slot of the week on a tie; None: no value)
+    busiest_slot: int | None = None                   # most tickets created per hour
+    slowest_first_response_slot: int | None = None    # longest median first response
+    worst_breach_slot: int | None = None              # highest first-response breach rate
 
 
 def agents_on_shift(dataset: Dataset, weeks_index: pd.DatetimeIndex) -> tuple[np.ndarray, str]:
@@ -190,7 +195,9 @@ def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> Sta
         required_agent_hours_per_week=float(required.sum()),
         shortfall_agent_hours_per_week=None if shortfall is None else float(np.clip(shortfall, 0, None).sum()),
         surplus_agent_hours_per_week=None if shortfall is None else float(np.clip(-shortfall, 0, None).sum()),
-        gap=gap)
+        gap=gap, busiest_slot=highest(slots, lambda s: s.arrivals_per_hour),
+        slowest_first_response_slot=highest(slots, lambda s: s.median_first_response_minutes),
+        worst_breach_slot=highest(slots, lambda s: s.first_response.value))
 
 
 def _flag_gaps(shortfall, breached, completed, thresholds) -> tuple[np.ndarray, list[float | None]]:

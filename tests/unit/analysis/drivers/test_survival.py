@@ -29,6 +29,9 @@ def test_kaplan_meier_by_priority_by_hand():
     at = lambda t: curve.unresolved[int(np.flatnonzero(grid <= t)[-1])]  # noqa: E731
     assert at(3.0) == pytest.approx(5 / 6) and at(7.0) == pytest.approx(4 / 9)
     assert {c.priority for c in result.curves} == {"high", "low"}
+    # the curves the chart's sentence names: low (median 40 h) is the slowest, high (6 h) the fastest
+    assert result.curves[result.slowest_curve].priority == "low"
+    assert result.curves[result.fastest_curve].priority == "high"
     # log-rank against scipy's two-sample implementation on the same censored data
     reference = sstats.logrank(sstats.CensoredData.right_censored([2, 4, 6, 10, 5, 12], [0, 0, 0, 0, 1, 1]),
                                sstats.CensoredData.right_censored([30, 40, 50], [0, 0, 0]))

@@ -279,3 +279,20 @@ def test_ladder_ranks_give_each_role_its_rung_and_minus_one_off_the_ladder():
     assert ranks.tolist() == [-1, 1, 0, -1, 2, -1]
     assert ranks[-1] == -1 and ranks[[1, -1]].tolist() == [1, -1]
     assert ladder_ranks([], ("tier1",)).tolist() == [-1]
+
+
+def test_what_the_escalations_page_names_is_decided_in_analysis(config):
+    events, tickets = events_frame(), tickets_frame()
+    as_of = BASE + pd.Timedelta(days=10)
+    result = analyse_escalations(events, tickets, ticket_clocks(tickets, config.sla, as_of), as_of, config)
+    # waiting per escalated ticket: tier 3 12 / 2 = 6 h, tier 2 (2 + 3) / 2 = 2.5 h, tier 1 (1 + 0.5) / 2 = 0.75 h
+    assert result.role_time[result.longest_wait_role].role == "tier3"
+    # escalation stage (waiting): E1 2 + 12 h, E2 3 h -> 8.5 h per escalated ticket, more than any other stage
+    top = result.stages[result.top_stage]
+    assert top.stage == "escalation" and top.mean_hours == pytest.approx(8.5)
+    # paths: E1 (tier 1 -> 2 -> 3) resolved after 26 h, E2 (back to tier 1) after 7 h
+    assert result.paths.boxes[result.paths.slowest_path].path == "Tier 1 → Tier 2 → Tier 3"
+    # the one pair handed back; the policy row the table marks; the slow transitions the table lists
+    assert result.handoffs.ping_pong.most_returns == 0
+    assert result.proactive.policies[result.proactive.headline_policy].hours == config.escalations.policy_hours
+    assert result.handoffs.slowest_transitions_shown == min(6, len(result.handoffs.slowest_transitions))

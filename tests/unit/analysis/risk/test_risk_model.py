@@ -106,3 +106,21 @@ def test_model_beats_priority_only_on_the_sample(world):
     assert {i.feature for i in model.importance[:3]} & {"category", "priority"}
     assert model.threshold.recall is not None and 0 < model.threshold.recall <= 1
     assert all(o.due_in_hours > 0 for o in model.open_at_risk)
+
+
+def test_what_the_model_card_names_is_decided_in_analysis():
+    from types import SimpleNamespace as NS
+
+    from supportlens.analysis.risk.model import _picks
+
+    models = [NS(id="priority_only"), NS(id="logistic"), NS(id="gradient_boosting")]
+    splits = [NS(name="training"), NS(name="validation"), NS(name="test")]
+    # |predicted − observed| (exact in binary): 0.125, 0.25, 0.25 (a tie: the first), 0
+    bins = [NS(predicted=0.125, observed=0.25), NS(predicted=0.5, observed=0.25), NS(predicted=0.5, observed=0.75),
+            NS(predicted=0.875, observed=0.875)]
+    importance = [NS(feature=f"f{i}") for i in range(12)]
+    picks = _picks(models, "gradient_boosting", splits, bins, importance)
+    assert picks == {"chosen_model": 2, "baseline_model": 0, "test_split": 2, "calibration_worst_bin": 1,
+                     "importance_shown": 10, "importance_leading": 2}
+    few = _picks(models, "logistic", splits, bins, importance[:1])
+    assert (few["chosen_model"], few["importance_shown"], few["importance_leading"]) == (1, 1, 1)

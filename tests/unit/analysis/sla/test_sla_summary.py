@@ -55,3 +55,15 @@ def test_worst_priority_and_whether_priorities_differ_are_fields_of_the_summary(
     p = summary.resolution_priority_p
     assert summary.priorities_differ is (None if p is None else p < tiny_config.findings.alpha)
     assert summary.open_breached_critical_or_high == 1   # T4 (high) is open past its target; no critical one is
+
+
+def test_the_monthly_range_is_decided_in_analysis():
+    from supportlens.analysis.sla.summary import monthly_breach_range
+
+    months = [{"month": "2025-01", "resolution_rate": 0.30}, {"month": "2025-02", "resolution_rate": None},
+              {"month": "2025-03", "resolution_rate": 0.10}, {"month": "2025-04", "resolution_rate": 0.30},
+              {"month": "2025-05", "resolution_rate": 0.10}]
+    picked = monthly_breach_range(months)
+    assert (picked.best, picked.worst) == (2, 0)     # the first month of each tie; a month without a rate never
+    empty = monthly_breach_range([{"month": "2025-01", "resolution_rate": None}])
+    assert (empty.best, empty.worst) == (None, None)
