@@ -26,6 +26,7 @@ from pydantic import ConfigDict, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from .analysis import Analysis, Diagnostics
+from .analysis.core.breach import MonthBreach
 from .analysis.core.method import Method
 from .analysis.actions.plan import Actions
 from .analysis.actions.recommendations import FACTS as RECOMMENDATION_FACTS
@@ -84,7 +85,7 @@ class SlaSection:
     period: SlaSummary                      # the reporting period
     all: SlaSummary                         # the whole span of the data
     first_response_by_hour: list[HourBreach]
-    monthly: list[dict[str, Any]]           # breach rates by month of creation
+    monthly: list[MonthBreach]              # breach rates by month of creation
     monthly_best: int | None                # index into monthly: the lowest resolution breach rate (analysis decides)
     monthly_worst: int | None               # ... the highest
 

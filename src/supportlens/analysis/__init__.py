@@ -29,7 +29,7 @@ from ..config import Config
 from ..dataset import Dataset
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
-from .core.breach import monthly_breach
+from .core.breach import MonthBreach, monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
 from .core.period import ReportingPeriod, reporting_period
 from .core.volume import Backlog, MonthExtremes, MonthVolume, backlog, month_extremes, monthly_volume
@@ -118,7 +118,7 @@ class Analysis:
     sla_all: SlaSummary
     first_response_by_hour: list[HourBreach]
     monthly_volume: list[MonthVolume] | None
-    monthly_breach: list[dict]
+    monthly_breach: list[MonthBreach]
     backlog: Backlog | None
     findings: list[Finding]
     explorer: Cube | None

@@ -11,6 +11,8 @@ The masks are plain boolean arrays, so a caller can sum them per group (``np.bin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -43,18 +45,28 @@ def breach_counts(states: pd.Series, by) -> pd.DataFrame:
     return frame.groupby(pd.Index(by), sort=True)[["breached", "completed"]].sum().astype(np.int64)
 
 
-def monthly_breach(clocks: pd.DataFrame) -> list[dict]:
-    """First-response and resolution breach rates of completed SLAs by month of creation (YYYY-MM):
-    {month, <sla>_breached, <sla>_completed, <sla>_rate (None without a completed SLA)}."""
+@dataclass(frozen=True)
+class MonthBreach:
+    """Breached and completed SLAs of the tickets created in one month; a rate is None without a completed SLA."""
+
+    month: str                      # YYYY-MM
+    first_response_breached: int
+    first_response_completed: int
+    first_response_rate: float | None
+    resolution_breached: int
+    resolution_completed: int
+    resolution_rate: float | None
+
+
+def monthly_breach(clocks: pd.DataFrame) -> list[MonthBreach]:
+    """First-response and resolution breach rates of completed SLAs by month of creation."""
     month = month_of(clocks["created_at"])
     counts = {name: breach_counts(clocks[column], month) for name, column in SLAS}
     out = []
     for period in counts["resolution"].index:
-        row = {"month": str(period)}
+        row: dict = {"month": str(period)}
         for name, _ in SLAS:
             events, n = (int(v) for v in counts[name].loc[period, ["breached", "completed"]])
-            row[f"{name}_breached"] = events
-            row[f"{name}_completed"] = n
-            row[f"{name}_rate"] = events / n if n else None
-        out.append(row)
+            row |= {f"{name}_breached": events, f"{name}_completed": n, f"{name}_rate": events / n if n else None}
+        out.append(MonthBreach(**row))
     return out

@@ -16,6 +16,7 @@ from ...canonical import PRIORITIES
 from ...config import Findings, SlaPolicy
 from ..core.breach import breach_rate
 from ..core.clocks import STATES, ticket_clocks
+from ..core.breach import MonthBreach
 from ..core.extremes import highest, lowest
 from ..core.stats import Rate, chi_square, two_proportion_p
 
@@ -129,8 +130,8 @@ class MonthlyBreachRange:
     worst: int | None
 
 
-def monthly_breach_range(months: list[dict]) -> MonthlyBreachRange:
-    rate = lambda m: m["resolution_rate"]   # noqa: E731
+def monthly_breach_range(months: list[MonthBreach]) -> MonthlyBreachRange:
+    rate = lambda m: m.resolution_rate   # noqa: E731
     return MonthlyBreachRange(lowest(months, rate), highest(months, rate))
 
 

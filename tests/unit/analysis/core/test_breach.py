@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from supportlens.analysis.core.breach import (breach_counts, breach_rate, breached_mask, completed_mask,
-                                              monthly_breach)
+                                              monthly_breach, MonthBreach)
 
 STATES = pd.Series(["achieved", "breached", "active", "breached", None, "active_breached"], dtype="string")
 
@@ -48,15 +48,15 @@ def test_monthly_breach_counts_each_sla_by_month_of_creation():
         "resolution_state": STATES,
     })
     rows = monthly_breach(clocks)
-    assert [r["month"] for r in rows] == ["2025-01", "2025-02"]   # the undated ticket has no month
+    assert [r.month for r in rows] == ["2025-01", "2025-02"]   # the undated ticket has no month
     jan, feb = rows
     # January: tickets 0 and 2. First response breached, achieved -> 1/2; resolution achieved, active -> 0/1
-    assert (jan["first_response_breached"], jan["first_response_completed"], jan["first_response_rate"]) == (1, 2, 0.5)
-    assert (jan["resolution_breached"], jan["resolution_completed"], jan["resolution_rate"]) == (0, 1, 0.0)
+    assert (jan.first_response_breached, jan.first_response_completed, jan.first_response_rate) == (1, 2, 0.5)
+    assert (jan.resolution_breached, jan.resolution_completed, jan.resolution_rate) == (0, 1, 0.0)
     # February: tickets 1, 3, 5. First response achieved, None, active -> 0/1; resolution breached, breached,
     # active_breached -> 2/2
-    assert (feb["first_response_breached"], feb["first_response_completed"], feb["first_response_rate"]) == (0, 1, 0.0)
-    assert (feb["resolution_breached"], feb["resolution_completed"], feb["resolution_rate"]) == (2, 2, 1.0)
+    assert (feb.first_response_breached, feb.first_response_completed, feb.first_response_rate) == (0, 1, 0.0)
+    assert (feb.resolution_breached, feb.resolution_completed, feb.resolution_rate) == (2, 2, 1.0)
 
 
 def test_monthly_breach_rate_is_none_for_a_month_without_a_completed_sla():
@@ -64,6 +64,4 @@ def test_monthly_breach_rate_is_none_for_a_month_without_a_completed_sla():
                            "first_response_state": pd.Series(["active"], dtype="string"),
                            "resolution_state": pd.Series(["active_breached"], dtype="string")})
     [row] = monthly_breach(clocks)
-    assert row == {"month": "2025-03", "first_response_breached": 0, "first_response_completed": 0,
-                   "first_response_rate": None, "resolution_breached": 0, "resolution_completed": 0,
-                   "resolution_rate": None}
+    assert row == MonthBreach("2025-03", 0, 0, None, 0, 0, None)

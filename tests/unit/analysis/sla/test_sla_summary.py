@@ -58,12 +58,11 @@ def test_worst_priority_and_whether_priorities_differ_are_fields_of_the_summary(
 
 
 def test_the_monthly_range_is_decided_in_analysis():
+    from supportlens.analysis.core.breach import MonthBreach
     from supportlens.analysis.sla.summary import monthly_breach_range
 
-    months = [{"month": "2025-01", "resolution_rate": 0.30}, {"month": "2025-02", "resolution_rate": None},
-              {"month": "2025-03", "resolution_rate": 0.10}, {"month": "2025-04", "resolution_rate": 0.30},
-              {"month": "2025-05", "resolution_rate": 0.10}]
+    months = [MonthBreach(f"2025-0{i}", 0, 0, None, 0, 0, rate) for i, rate in enumerate((0.30, None, 0.10, 0.30, 0.10), 1)]
     picked = monthly_breach_range(months)
     assert (picked.best, picked.worst) == (2, 0)     # the first month of each tie; a month without a rate never
-    empty = monthly_breach_range([{"month": "2025-01", "resolution_rate": None}])
+    empty = monthly_breach_range([MonthBreach("2025-01", 0, 0, None, 0, 0, None)])
     assert (empty.best, empty.worst) == (None, None)
