@@ -14,6 +14,7 @@ import enum
 import json
 import math
 import platform
+import typing
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -25,22 +26,10 @@ import pandas as pd
 from pydantic import ConfigDict, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .analysis import Analysis, Diagnostics
-from .analysis.core.breach import MonthBreach
-from .analysis.core.method import Method
-from .analysis.actions.plan import Actions
+from .analysis import Analysis, context_sections
 from .analysis.actions.recommendations import FACTS as RECOMMENDATION_FACTS
-from .analysis.core.missing import Skipped
 from .analysis.core.period import ReportingPeriod
-from .analysis.core.volume import Backlog, MonthVolume
-from .analysis.data_quality import QualityReport
-from .analysis.escalations.before_after import InterruptedSeries
-from .analysis.escalations.process import EscalationAnalysis
 from .analysis.findings import FACTS as FINDING_FACTS
-from .analysis.findings import Finding
-from .analysis.sla.explorer import Cube
-from .analysis.sla.kpis import Kpi
-from .analysis.sla.summary import HourBreach, SlaSummary
 from .config import Config
 from .dataset import Dataset, QualityIssue, SourceFile
 
@@ -81,47 +70,31 @@ class DataSummary:
 
 
 @dataclass(frozen=True)
-class SlaSection:
-    period: SlaSummary                      # the reporting period
-    all: SlaSummary                         # the whole span of the data
-    first_response_by_hour: list[HourBreach]
-    monthly: list[MonthBreach]              # breach rates by month of creation
-    monthly_best: int | None                # index into monthly: the lowest resolution breach rate (analysis decides)
-    monthly_worst: int | None               # ... the highest
-
-
-@dataclass(frozen=True)
-class VolumeSection:
-    monthly: list[MonthVolume] | None
-    backlog: Backlog | None
-    busiest_month: int | None               # index into monthly: most tickets created among full months
-    quietest_month: int | None              # ... fewest
-
-
-@dataclass(frozen=True)
-class Context:
-    """Every number, finding and table of the report. Shares are 0-1; durations carry their unit in the key
-    or in 'unit'."""
-
-    __pydantic_config__ = _STRICT
+class Header:
+    """What the context says about the report itself; the analysis's sections follow it (``Context``)."""
 
     schema_version: Literal["1.0"]
     report: ReportInfo
     provenance: Provenance
     data: DataSummary
-    quality: list[QualityIssue]
-    kpis: list[Kpi]
-    sla: SlaSection
-    volume: VolumeSection
-    findings: list[Finding]
-    explorer: Cube | None                   # null without creation times
-    skipped: list[Skipped]
-    data_quality: QualityReport | None
-    escalations: EscalationAnalysis | None  # null without a usable event log (see skipped)
-    interrupted_series: InterruptedSeries | None   # null when no change date is configured
-    diagnostics: Diagnostics | None
-    actions: Actions | None                 # null when the export has no creation times
-    method: Method                          # the settings the report's sentences cite
+    quality: list[QualityIssue]             # every problem ingest found in the export and what was done
+
+
+def _context_type() -> type:
+    """The context's type: the header's fields, then every context section of ``Analysis`` under its name, so
+    a new result on ``Analysis`` is in the context and its generated schema with no edit here."""
+    analysis = typing.get_type_hints(Analysis)
+    sections = [(name, analysis[name]) for name in context_sections()]
+    context = dataclasses.make_dataclass(
+        "Context", [*typing.get_type_hints(Header).items(), *sections], frozen=True,
+        namespace={"__pydantic_config__": _STRICT,
+                   "__doc__": "Every number, finding and table of the report. Shares are 0-1; durations carry "
+                              "their unit in the key or in 'unit'."})
+    context.__module__ = __name__
+    return context
+
+
+Context = _context_type()
 
 
 def to_plain(value: object) -> object:
@@ -180,22 +153,7 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
             columns=sorted(tickets.columns),
         ),
         quality=dataset.quality,
-        kpis=analysis.kpis,
-        sla=SlaSection(analysis.sla_period, analysis.sla_all, analysis.first_response_by_hour, analysis.monthly_breach,
-                       analysis.monthly_breach_range.best if analysis.monthly_breach_range else None,
-                       analysis.monthly_breach_range.worst if analysis.monthly_breach_range else None),
-        volume=VolumeSection(analysis.monthly_volume, analysis.backlog,
-                             analysis.month_extremes.busiest if analysis.month_extremes else None,
-                             analysis.month_extremes.quietest if analysis.month_extremes else None),
-        findings=analysis.findings,
-        explorer=analysis.explorer,
-        skipped=analysis.skipped,
-        data_quality=analysis.quality,
-        escalations=analysis.escalations,
-        interrupted_series=analysis.interrupted,
-        diagnostics=analysis.diagnostics,
-        actions=analysis.actions,   # null when the export has no creation times
-        method=analysis.method,     # the settings the sentences cite; templates never read provenance.config
+        **{name: getattr(analysis, name) for name in context_sections()},
     )
 
 

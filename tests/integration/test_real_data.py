@@ -49,9 +49,9 @@ def test_eshokhat_dates_only_leave_out_the_plan_by_hour():
 def test_eshokhat_escalation_rate_and_mean_resolution():
     dataset, analysis = analysed("eshokhat_50k")
     assert round(kpi(analysis, "escalation_rate").value * 100, 1) == 33.1
-    resolution = next(d for d in analysis.sla_period.durations if d.measure == "resolution")
+    resolution = next(d for d in analysis.sla.period.durations if d.measure == "resolution")
     assert resolution.tickets == 50000 and round(resolution.mean_minutes, 1) == 36.6
-    monthly = [m.created for m in analysis.monthly_volume if not m.partial]
+    monthly = [m.created for m in analysis.volume.monthly if not m.partial]
     assert 5000 < sum(monthly) / len(monthly) < 6000                 # "about 5.5K tickets a month"
 
 

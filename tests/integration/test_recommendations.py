@@ -84,7 +84,7 @@ def test_recommendations_quote_the_numbers_of_the_pages_they_link(planted_sample
     assert service.facts.deflectable_per_year == pytest.approx(sum(c.deflectable_per_year for c in candidates))
     # priority: the rates of the SLA summary of the whole span
     inversion = _rec(actions, "priority_team").facts
-    by_priority = {b.priority: b.resolution for b in analysis.sla_all.by_priority}
+    by_priority = {b.priority: b.resolution for b in analysis.sla.all.by_priority}
     assert inversion.rate == by_priority[inversion.priority].value
     assert inversion.tighter_rate == by_priority[inversion.tighter].value
     # no rule charts its own evidence: each links to the page that shows it

@@ -20,7 +20,7 @@ skipped with its reason (``skipped``) and the others still run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -29,10 +29,11 @@ from ..config import Config
 from ..dataset import Dataset
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
-from .core.breach import MonthBreach, monthly_breach
+from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
 from .core.period import ReportingPeriod, reporting_period
-from .core.volume import Backlog, MonthExtremes, MonthVolume, backlog, month_extremes, monthly_volume
+from .core.method import Method, report_method
+from .core.volume import Backlog, VolumeSection, backlog, monthly_volume, volume_section
 from .data_quality import QualityReport, quality_report
 from .drivers.adjusted import BreachModel, breach_model
 from .drivers.frame import diagnostic_window, segment_frame
@@ -41,15 +42,14 @@ from .drivers.survival import ResolutionSurvival, resolution_survival
 from .escalations.before_after import InterruptedSeries, interrupted_series
 from .escalations.process import EscalationAnalysis, analyse_escalations, escalation_findings
 from .findings import Finding, diagnostic_findings, key_findings, ranked
-from .core.method import Method, report_method
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
-from .sla.summary import (HourBreach, MonthlyBreachRange, SlaSummary, first_response_by_hour, monthly_breach_range,
-                          summarise_sla, ticket_clocks)
+from .sla.summary import SlaSection, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
 
-__all__ = ["Analysis", "Diagnostics", "MissingData", "Skip", "Skipped", "analyse", "optional"]
+__all__ = ["Analysis", "Diagnostics", "MissingData", "Skip", "Skipped", "analyse", "context_sections", "optional"]
+
 
 @dataclass(frozen=True)
 class Diagnostics:
@@ -110,28 +110,29 @@ def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: Reporti
 
 @dataclass
 class Analysis:
-    """Every result of one build, before it is written into the context."""
+    """Every result of one build. Each field is a section of report/context.json under the same name
+    (``context.py`` derives the context and its schema from these fields), except those marked
+    ``not_in_context``."""
 
-    period: ReportingPeriod
+    period: ReportingPeriod = field(metadata={"not_in_context": True})   # the context's report.period
     kpis: list[Kpi]
-    sla_period: SlaSummary
-    sla_all: SlaSummary
-    first_response_by_hour: list[HourBreach]
-    monthly_volume: list[MonthVolume] | None
-    monthly_breach: list[MonthBreach]
-    backlog: Backlog | None
+    sla: SlaSection
+    volume: VolumeSection
     findings: list[Finding]
-    explorer: Cube | None
-    skipped: list[Skipped] = field(default_factory=list)
-    quality: QualityReport | None = None
-    escalations: EscalationAnalysis | None = None
-    interrupted: InterruptedSeries | None = None
-    actions: Actions | None = None    # staffing, breach-risk model, recommendations (issue 5)
-    diagnostics: Diagnostics | None = None
-    clocks: pd.DataFrame | None = field(default=None, repr=False)   # per ticket; not in the context
-    method: Method | None = None      # the settings the report's sentences cite (templates never read the config)
-    month_extremes: MonthExtremes | None = None            # the busiest and quietest month of monthly_volume
-    monthly_breach_range: MonthlyBreachRange | None = None  # the best and worst month of monthly_breach
+    explorer: Cube | None                        # null without creation times
+    skipped: list[Skipped]
+    data_quality: QualityReport | None           # what the export lacked and what the report cannot support
+    escalations: EscalationAnalysis | None       # null without a usable event log (see skipped)
+    interrupted_series: InterruptedSeries | None  # null when no change date is configured
+    diagnostics: Diagnostics
+    actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
+    method: Method                               # the settings the report's sentences cite (templates never read the config)
+    clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
+
+
+def context_sections() -> list[str]:
+    """The fields of ``Analysis`` that are sections of the context."""
+    return [f.name for f in fields(Analysis) if not f.metadata.get("not_in_context")]
 
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
@@ -170,28 +171,23 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
-    analysis = Analysis(
-        actions=actions,
+    findings = ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
+                      + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics))
+    months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of)
+    explorer = optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks)
+    return Analysis(
         period=period,
         kpis=kpis,
-        sla_period=sla_period,
-        sla_all=sla_all,
-        first_response_by_hour=hours,
-        monthly_volume=optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of),
-        monthly_breach=monthly_breach(clocks),
-        backlog=daily_backlog,
-        findings=ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
-                        + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics)),
-        explorer=optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks),
+        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks)),
+        volume=volume_section(months, daily_backlog),
+        findings=findings,
+        explorer=explorer,
         skipped=skipped,
+        data_quality=quality_report(dataset, skipped),
         escalations=escalations,
-        interrupted=interrupted,
+        interrupted_series=interrupted,
         diagnostics=diagnostics,
-        clocks=clocks,
+        actions=actions,
         method=report_method(config),
+        clocks=clocks,
     )
-    analysis.quality = quality_report(dataset, analysis.skipped)
-    analysis.month_extremes = month_extremes(analysis.monthly_volume) if analysis.monthly_volume else None
-    analysis.monthly_breach_range = monthly_breach_range(analysis.monthly_breach)
-    return analysis
-

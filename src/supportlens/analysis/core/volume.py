@@ -46,6 +46,21 @@ def month_extremes(months: list[MonthVolume]) -> MonthExtremes:
     return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, among))
 
 
+@dataclass(frozen=True)
+class VolumeSection:
+    """The volume section of the report: tickets by month and the daily backlog."""
+
+    monthly: list[MonthVolume] | None
+    backlog: Backlog | None
+    busiest_month: int | None               # index into monthly: most tickets created among full months
+    quietest_month: int | None              # ... fewest
+
+
+def volume_section(months: list[MonthVolume] | None, daily: Backlog | None) -> VolumeSection:
+    picked = month_extremes(months) if months else MonthExtremes(None, None)
+    return VolumeSection(months, daily, picked.busiest, picked.quietest)
+
+
 def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
     created = clocks["created_at"].dt.tz_localize(None).dt.to_period("M")
     solved = clocks["solved_at"].where(clocks["resolution_minutes"].notna()).dt.tz_localize(None).dt.to_period("M")

@@ -136,6 +136,23 @@ def monthly_breach_range(months: list[MonthBreach]) -> MonthlyBreachRange:
 
 
 @dataclass(frozen=True)
+class SlaSection:
+    """The SLA section of the report: the reporting period, the whole span, by hour and by month."""
+
+    period: SlaSummary                      # the reporting period
+    all: SlaSummary                         # the whole span of the data
+    first_response_by_hour: list[HourBreach]
+    monthly: list[MonthBreach]              # breach rates by month of creation
+    monthly_best: int | None                # index into monthly: the lowest resolution breach rate
+    monthly_worst: int | None               # ... the highest
+
+
+def sla_section(period: SlaSummary, whole: SlaSummary, hours: list[HourBreach], months: list[MonthBreach]) -> SlaSection:
+    picked = monthly_breach_range(months)
+    return SlaSection(period, whole, hours, months, picked.best, picked.worst)
+
+
+@dataclass(frozen=True)
 class PriorityInversion:
     """``priority`` breaches its resolution target more often than ``tighter``, whose target is tighter.
     Rates are over completed resolution SLAs; targets in hours."""

@@ -36,16 +36,16 @@ def test_first_response(kpis):
     by_id, analysis = kpis
     assert by_id["first_response_median_minutes"].value == pytest.approx(30)
     assert by_id["first_response_breach_rate"].value == pytest.approx(0.2)
-    assert analysis.sla_period.first_response.events == 1 and analysis.sla_period.first_response.n == 5
+    assert analysis.sla.period.first_response.events == 1 and analysis.sla.period.first_response.n == 5
 
 
 def test_resolution_breach_counts_solved_at_target_as_achieved(kpis):
     by_id, analysis = kpis
     assert by_id["resolution_breach_rate"].value == pytest.approx(0.25)
-    assert analysis.sla_period.states == {"achieved": 3, "breached": 1, "active": 1, "active_breached": 1}
-    critical = next(b for b in analysis.sla_period.by_priority if b.priority == "critical")
+    assert analysis.sla.period.states == {"achieved": 3, "breached": 1, "active": 1, "active_breached": 1}
+    critical = next(b for b in analysis.sla.period.by_priority if b.priority == "critical")
     assert critical.resolution.events == 1 and critical.resolution.n == 1
-    high = next(b for b in analysis.sla_period.by_priority if b.priority == "high")
+    high = next(b for b in analysis.sla.period.by_priority if b.priority == "high")
     assert high.open_breached == 1
 
 
@@ -71,16 +71,16 @@ def test_resolution_median_censors_open_tickets(kpis):
 
 def test_backlog_at_as_of(kpis):
     _, analysis = kpis
-    assert analysis.backlog.at_as_of == 2
-    assert analysis.backlog.open_tickets[-1] == 2
+    assert analysis.volume.backlog.at_as_of == 2
+    assert analysis.volume.backlog.open_tickets[-1] == 2
     # T4 is 49 days old, T5 6 hours
-    bands = {b["band"]: b["tickets"] for b in analysis.backlog.age_bands}
+    bands = {b["band"]: b["tickets"] for b in analysis.volume.backlog.age_bands}
     assert bands["under 1 day"] == 1 and bands["over 30 days"] == 1
 
 
 def test_priority_spellings_are_normalised(kpis):
     _, analysis = kpis
-    counts = {b.priority: b.tickets for b in analysis.sla_period.by_priority}
+    counts = {b.priority: b.tickets for b in analysis.sla.period.by_priority}
     assert counts == {"critical": 1, "high": 1, "normal": 3, "low": 1}
 
 

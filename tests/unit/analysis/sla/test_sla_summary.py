@@ -51,7 +51,7 @@ def test_worst_priority_and_whether_priorities_differ_are_fields_of_the_summary(
             PriorityBreach("low", 24, 72, wilson(0, 0), wilson(0, 0), 0, 0)]
     assert worst_priority(rows) == "high"     # 0.75 ties with normal: the more urgent first; low has no rate
     assert worst_priority(rows[3:]) is None
-    summary = analyse(load_dataset(tiny_config), tiny_config).sla_all
+    summary = analyse(load_dataset(tiny_config), tiny_config).sla.all
     p = summary.resolution_priority_p
     assert summary.priorities_differ is (None if p is None else p < tiny_config.findings.alpha)
     assert summary.open_breached_critical_or_high == 1   # T4 (high) is open past its target; no critical one is
