@@ -83,3 +83,16 @@ def test_skipped_entries_carry_a_known_code():
     jsonschema.validate([{"code": "segments", "analysis": "segment diagnostics", "reason": "needs more"}], skipped)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"code": "segment diagnostics", "analysis": "x", "reason": "y"}], skipped)
+
+
+def test_the_context_is_the_header_and_every_context_field_of_the_analysis():
+    import dataclasses
+
+    from supportlens.analysis import Analysis, context_sections
+    from supportlens.context import Context, Header
+
+    analysis_fields = {f.name for f in dataclasses.fields(Analysis)}
+    assert {"clocks", "period"} <= analysis_fields and not {"clocks", "period"} & set(context_sections())
+    assert [f.name for f in dataclasses.fields(Context)] == (
+        [f.name for f in dataclasses.fields(Header)] + context_sections())
+    assert set(context_sections()) == set(generate_schema()["properties"]) - {f.name for f in dataclasses.fields(Header)}
