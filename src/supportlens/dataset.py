@@ -33,6 +33,11 @@ class Check(StrEnum):
     PERSONAL_DATA = "PERSONAL_DATA"
     TABLE_ABSENT = "TABLE_ABSENT"
     TABLE_IGNORED = "TABLE_IGNORED"
+    READ_AS = "READ_AS"
+    EPOCH_TIMESTAMP = "EPOCH_TIMESTAMP"
+    DST_TIME = "DST_TIME"
+    DUPLICATE_ROW_ID = "DUPLICATE_ROW_ID"
+    EXTRA_DIMENSION_ABSENT = "EXTRA_DIMENSION_ABSENT"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class SourceFile:
     path: str
     sha256: str
     rows: int
+    read_as: str | None = None   # text files: the encoding and delimiter used, e.g. "Windows-1252, semicolon-separated"
 
 
 @dataclass

@@ -46,6 +46,11 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.PERSONAL_DATA: ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", Severity.INFO),
     Check.TABLE_ABSENT: ("Table absent", "An optional export that is not there.", Severity.INFO),
     Check.TABLE_IGNORED: ("Table not read", "An export that the importer replaces with its own.", Severity.INFO),
+    Check.READ_AS: ("Text encoding or delimiter", "A text export not in UTF-8 or not separated by commas: the encoding and delimiter it was read with.", Severity.INFO),
+    Check.EPOCH_TIMESTAMP: ("Timestamps as numbers", "A date column holding seconds or milliseconds since 1970-01-01 UTC.", Severity.INFO),
+    Check.DST_TIME: ("Clock change", "A local time that a daylight-saving change skips (moved forward) or repeats (kept as missing).", Severity.WARNING),
+    Check.DUPLICATE_ROW_ID: ("Duplicate ids", "Several rows of an accounts or agents export share one id: the last is kept.", Severity.WARNING),
+    Check.EXTRA_DIMENSION_ABSENT: ("Configured column absent", "A column the configuration asks to segment by is not in the export.", Severity.WARNING),
 }
 
 
