@@ -64,12 +64,14 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
     with_pdf = config.render.pdf if pdf is None else pdf
 
     with ExitStack() as resources:
-        if with_pdf:
-            resources.enter_context(chart_browser())   # starts now, ready by the time the charts are
         with step("ingest", "Reading exports"):
             dataset = load_dataset(config, root)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
             analysis = analysed(dataset, config)
+        if with_pdf:
+            # started only once the inputs are known to be good (a bad export never starts it, so it is
+            # never torn down half-started); its start-up overlaps the context, charts and pages
+            resources.enter_context(chart_browser())
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")
