@@ -27,7 +27,7 @@ class Severity(StrEnum):
 CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.MISSING_COLUMN: ("Missing column", "The export has no column for this; what needs it is skipped or assumed.", Severity.WARNING),
     Check.MISSING_VALUES: ("Missing values", "Cells without a value (or with a marker such as '?').", Severity.WARNING),
-    Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket id.", Severity.WARNING),
+    Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket, account or agent id.", Severity.WARNING),
     Check.BEFORE_CREATED: ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", Severity.WARNING),
     Check.SOLVED_BEFORE_FIRST_RESPONSE: ("Solved before first response", "The solve time precedes the first response.", Severity.WARNING),
     Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", Severity.WARNING),
@@ -49,7 +49,6 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.READ_AS: ("Text encoding or delimiter", "A text export not in UTF-8 or not separated by commas: the encoding and delimiter it was read with.", Severity.INFO),
     Check.EPOCH_TIMESTAMP: ("Timestamps as numbers", "A date column holding seconds or milliseconds since 1970-01-01 UTC.", Severity.INFO),
     Check.DST_TIME: ("Clock change", "A local time that a daylight-saving change skips (moved forward) or repeats (kept as missing).", Severity.WARNING),
-    Check.DUPLICATE_ROW_ID: ("Duplicate ids", "Several rows of an accounts or agents export share one id: the last is kept.", Severity.WARNING),
     Check.EXTRA_DIMENSION_ABSENT: ("Configured column absent", "A column the configuration asks to segment by is not in the export.", Severity.WARNING),
 }
 

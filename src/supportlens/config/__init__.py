@@ -537,5 +537,12 @@ def _validate(text: str, path: str) -> Config:
                 lines.append(f"unknown key '{key}'")
             else:
                 lines.append(f"'{key}': {err['msg']}")
-        raise SupportlensError(f"{path}: " + "; ".join(lines),
-                               "check the spelling against the documented keys in the file `supportlens init` writes") from None
+        # a value out of its range: the fix names the range ("set sla.targets.high.resolution to a value greater than 0")
+        ranges = [f"{'.'.join(str(p) for p in err['loc'])} to a value {err['msg'].removeprefix('Input should be ')}"
+                  for err in exc.errors() if err["type"] in ("greater_than", "greater_than_equal", "less_than",
+                                                              "less_than_equal")]
+        if ranges and len(ranges) == len(exc.errors()):
+            fix = "set " + "; ".join(ranges) + " (the file `supportlens init` writes documents each key and its default)"
+        else:
+            fix = "check the spelling against the documented keys in the file `supportlens init` writes"
+        raise SupportlensError(f"{path}: " + "; ".join(lines), fix) from None

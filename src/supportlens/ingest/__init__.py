@@ -16,6 +16,8 @@ from .normalise import apply_mapping, normalise_table
 from .readers import file_sha256, read_table
 from .tickets import import_tickets
 
+TABLE_KEYS = {"accounts": "account_id", "agents": "agent_id"}   # one row per id in these tables
+
 __all__ = ["REGISTRY", "detect", "get_importer", "load_dataset", "load_table"]
 
 
@@ -33,6 +35,13 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
             frame[column] = raw[column].astype("string").str.strip()
     source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw),
                         read_as=raw.attrs.get("read_as"))
+    key = TABLE_KEYS.get(table)
+    if key and key in frame:
+        duplicated = frame[key].notna() & frame[key].duplicated(keep="last")
+        if duplicated.any():
+            quality.append(QualityIssue(table, Check.DUPLICATE_ID, key, int(duplicated.sum()),
+                                        "kept the last row of each id", str(frame.loc[duplicated, key].iloc[0])))
+            frame = frame[~duplicated]
     return frame.reset_index(drop=True), source
 
 
@@ -105,6 +114,11 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
             tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
     tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
+    for column in config.segments.extra_dimensions:
+        if not any(frame is not None and column in frame for frame in (tables["tickets"], tables.get("accounts"))):
+            quality.append(QualityIssue("tickets", Check.EXTRA_DIMENSION_ABSENT, column, 0,
+                                        "not analysed: neither the tickets nor the accounts export has this column",
+                                        None))
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
     tickets_path = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets

@@ -279,6 +279,14 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             numeric = pd.to_numeric(values, errors="coerce")
             bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
             if bad.any():
+                if bad.sum() > 0.5 * values.notna().sum():
+                    row = int(np.flatnonzero(bad.to_numpy())[0])
+                    raise SupportlensError(
+                        f"{path}: column '{column}' of the {table} file holds values that are not numbers "
+                        f"({int(bad.sum()):,} of {int(values.notna().sum()):,}); first at data row {row + 1}: "
+                        f"{str(values[bad].iloc[0])!r}",
+                        f"map the column that holds the number (data.mapping in supportlens.yml), or translate its "
+                        f"words into numbers with data.values.{column}, e.g. {{\"Satisfied\": 5}}")
                 quality.append(QualityIssue(table, Check.NOT_A_NUMBER, column, int(bad.sum()), "kept as missing",
                                             str(values[bad].iloc[0])))
             out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
