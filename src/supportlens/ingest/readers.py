@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,7 +110,9 @@ def read_table(path: Path, table: str, sheet: str | None = None,
         if suffix in (".csv", ".tsv", ".txt"):
             text, used = decode(path, table, path.read_bytes(), encoding)
             sep = delimiter or detect_delimiter(text, "\t" if suffix == ".tsv" else ",")
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=True)
+            with warnings.catch_warnings():   # a first row longer than the header is an error, not an index
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=True, index_col=False)
             read_as = f"{_LABELS.get(used, used)}, {DELIMITERS.get(sep, repr(sep))}-separated"
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
@@ -123,8 +126,11 @@ def read_table(path: Path, table: str, sheet: str | None = None,
                                    f"export as one of {', '.join(SUPPORTED)}")
     except SupportlensError:
         raise
-    except pd.errors.ParserError as exc:
-        raise SupportlensError(f"could not read {table} file {path}: {str(exc).strip()}",
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        what = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        if isinstance(exc, pd.errors.ParserWarning):
+            what = "the first row has more cells than the header"
+        raise SupportlensError(f"could not read {table} file {path}: {what}",
                                "a row has more cells than the header: check the delimiter (data.delimiter in "
                                "supportlens.yml) and that text with delimiters or line breaks is quoted") from None
     except Exception as exc:  # noqa: BLE001 - any reader failure on a user's file is a clear error, not a traceback
