@@ -118,6 +118,9 @@ READ: dict[str, tuple[Case, Check | None, str | None, int | None, str | None, Ca
         Check.FUTURE_TIMESTAMP, "closed_at", 1, "T2", lambda d: pd.isna(d.tickets["closed_at"].iloc[1])),
     "CSAT out of range": (Case({"tickets.csv": csv_text(with_column("csat", ["5", "3", "", "", "", "9"]))}),
                           Check.OUT_OF_RANGE, "csat", 1, "9.0", lambda d: d.tickets["csat"].notna().sum() == 2),
+    "a negative count": (Case({"tickets.csv": csv_text(with_column("reopens", ["0", "-2", "1", "0", "0", "0"]))}),
+                         Check.OUT_OF_RANGE, "reopens", 1, "-2", lambda d: pd.isna(d.tickets["reopens"].iloc[1])
+                         and d.tickets["reopens"].iloc[2] == 1),
     "a few words in a number column": (
         Case({"tickets.csv": csv_text(with_column("replies", ["1", "2", "many", "1", "0", "1"]))}),
         Check.NOT_A_NUMBER, "replies", 1, "many", lambda d: pd.isna(d.tickets["replies"].iloc[2])),

@@ -33,7 +33,7 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", Severity.WARNING),
     Check.UNPARSEABLE_TIMESTAMP: ("Unreadable timestamp", "A value in a date column that is not a date.", Severity.WARNING),
     Check.NOT_A_NUMBER: ("Not a number", "A value in a numeric column that is not a number.", Severity.WARNING),
-    Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5).", Severity.WARNING),
+    Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5; counts of replies and reopens not negative).", Severity.WARNING),
     Check.UNKNOWN_VALUE: ("Unknown category value", "A value the vocabulary does not know: mapped to a default or kept as is.", Severity.WARNING),
     Check.UNKNOWN_STATUS: ("Unknown status", "A status that maps to none of new, open, pending, on hold, solved, closed.", Severity.WARNING),
     Check.MAPPED_TO_MISSING: ("Value that means 'none'", "A value the vocabulary reads as missing (e.g. 'offered' for CSAT).", Severity.INFO),

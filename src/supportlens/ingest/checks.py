@@ -76,6 +76,15 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                         "kept as missing (expected 1-5)", str(tickets.loc[out_of_range, "csat"].iloc[0])))
             tickets.loc[out_of_range, "csat"] = float("nan")
 
+    for column in ("reopens", "replies"):
+        if column in tickets:
+            negative = tickets[column].notna() & (tickets[column] < 0)
+            if negative.any():
+                quality.append(QualityIssue("tickets", Check.OUT_OF_RANGE, column, int(negative.sum()),
+                                            "kept as missing (a count cannot be negative)",
+                                            str(tickets.loc[negative, column].iloc[0])))
+                tickets[column] = tickets[column].mask(negative)
+
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
     return tickets.reset_index(drop=True)
