@@ -1,8 +1,9 @@
 """``supportlens build``: ingest → analyse → context → pages → site → pdf.
 
-Each step is a named function; the build writes the site into a staging
+Each step is a named function; the build writes the site into its own staging
 folder and swaps it into place only when every step has succeeded, so a
-failed build leaves the previous ``_site/`` whole.
+failed or killed build leaves the previous ``_site/`` whole; a lock file beside
+the site keeps a second build in the same folder from running at once.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import chart_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir,
-                          write_quarto_project)
+from .render.site import (add_assets, build_lock, choose_engine, clean_leftovers, publish, render_builtin,
+                          render_quarto, staging_dir, write_quarto_project)
 
 
 @dataclass
@@ -49,6 +50,16 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
           report: Reporter = lambda message: None) -> BuildResult:
+    """One build at a time per folder (a second stops with a clear message); what a killed build left is
+    cleaned first, its old site put back if it was killed mid-swap."""
+    site_dir = root / config.render.site_dir
+    with build_lock(site_dir):
+        for done in clean_leftovers(site_dir):
+            report(f"Cleaning up after an interrupted build: {done}")
+        return _build(config, root, engine, pdf, report)
+
+
+def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -64,12 +75,14 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
     with_pdf = config.render.pdf if pdf is None else pdf
 
     with ExitStack() as resources:
-        if with_pdf:
-            resources.enter_context(chart_browser())   # starts now, ready by the time the charts are
         with step("ingest", "Reading exports"):
             dataset = load_dataset(config, root)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
             analysis = analysed(dataset, config)
+        if with_pdf:
+            # started only once the inputs are known to be good (a bad export never starts it, so it is
+            # never torn down half-started); its start-up overlaps the context, charts and pages
+            resources.enter_context(chart_browser())
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")

@@ -110,7 +110,7 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
     console.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
                   + (f" (the headers also match: {', '.join(detected)})" if detected else ""))
     for source in dataset.sources:
-        console.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows)")
+        console.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows{', ' + source.read_as if source.read_as else ''})")
     console.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
     if info.get("mapping"):
         console.print("[bold]mapping[/] (canonical ← export)")

@@ -33,6 +33,10 @@ class Check(StrEnum):
     PERSONAL_DATA = "PERSONAL_DATA"
     TABLE_ABSENT = "TABLE_ABSENT"
     TABLE_IGNORED = "TABLE_IGNORED"
+    READ_AS = "READ_AS"
+    EPOCH_TIMESTAMP = "EPOCH_TIMESTAMP"
+    DST_TIME = "DST_TIME"
+    EXTRA_DIMENSION_ABSENT = "EXTRA_DIMENSION_ABSENT"
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class SourceFile:
     path: str
     sha256: str
     rows: int
+    read_as: str | None = None   # text files: the encoding and delimiter used, e.g. "Windows-1252, semicolon-separated"
 
 
 @dataclass

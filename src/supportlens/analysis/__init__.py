@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from ..config import Config
 from ..dataset import Dataset
+from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
@@ -135,9 +136,31 @@ def context_sections() -> list[str]:
     return [f.name for f in fields(Analysis) if not f.metadata.get("not_in_context")]
 
 
+def refuse_empty_period(tickets: pd.DataFrame, period: ReportingPeriod, configured_as_of: str | None) -> None:
+    """A report on no tickets is refused: an as-of time before the first ticket, or a period none falls in."""
+    if period.undated:
+        return
+    created = tickets["created_at"].dropna()
+    first, last = created.min(), created.max()
+    setting = f"the as-of time {configured_as_of!r}" if configured_as_of else "the as-of time"
+    if period.as_of < first:
+        raise SupportlensError(
+            f"{setting} ({period.as_of:%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
+            f"{first:%Y-%m-%d %H:%M} UTC: the report would hold no tickets",
+            f"set period.as_of in supportlens.yml to a time within the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}), "
+            "or remove it to report as of the latest time in the data")
+    if not period.mask(created).any():
+        raise SupportlensError(
+            f"no ticket was created in the reporting period {period.label} "
+            f"({period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}); the data runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}",
+            f"set period.as_of in supportlens.yml to a time within the data, e.g. {last:%Y-%m-%d}, or set "
+            "period.length: all to report on the whole span")
+
+
 def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
     period = reporting_period(tickets, config.period)
+    refuse_empty_period(tickets, period, config.period.as_of)
     clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]

@@ -27,13 +27,13 @@ class Severity(StrEnum):
 CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.MISSING_COLUMN: ("Missing column", "The export has no column for this; what needs it is skipped or assumed.", Severity.WARNING),
     Check.MISSING_VALUES: ("Missing values", "Cells without a value (or with a marker such as '?').", Severity.WARNING),
-    Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket id.", Severity.WARNING),
+    Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket, account or agent id.", Severity.WARNING),
     Check.BEFORE_CREATED: ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", Severity.WARNING),
     Check.SOLVED_BEFORE_FIRST_RESPONSE: ("Solved before first response", "The solve time precedes the first response.", Severity.WARNING),
     Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", Severity.WARNING),
     Check.UNPARSEABLE_TIMESTAMP: ("Unreadable timestamp", "A value in a date column that is not a date.", Severity.WARNING),
     Check.NOT_A_NUMBER: ("Not a number", "A value in a numeric column that is not a number.", Severity.WARNING),
-    Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5).", Severity.WARNING),
+    Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5; counts of replies and reopens not negative).", Severity.WARNING),
     Check.UNKNOWN_VALUE: ("Unknown category value", "A value the vocabulary does not know: mapped to a default or kept as is.", Severity.WARNING),
     Check.UNKNOWN_STATUS: ("Unknown status", "A status that maps to none of new, open, pending, on hold, solved, closed.", Severity.WARNING),
     Check.MAPPED_TO_MISSING: ("Value that means 'none'", "A value the vocabulary reads as missing (e.g. 'offered' for CSAT).", Severity.INFO),
@@ -46,6 +46,10 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.PERSONAL_DATA: ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", Severity.INFO),
     Check.TABLE_ABSENT: ("Table absent", "An optional export that is not there.", Severity.INFO),
     Check.TABLE_IGNORED: ("Table not read", "An export that the importer replaces with its own.", Severity.INFO),
+    Check.READ_AS: ("Text encoding or delimiter", "A text export not in UTF-8 or not separated by commas: the encoding and delimiter it was read with.", Severity.INFO),
+    Check.EPOCH_TIMESTAMP: ("Timestamps as numbers", "A date column holding seconds or milliseconds since 1970-01-01 UTC.", Severity.INFO),
+    Check.DST_TIME: ("Clock change", "A local time that a daylight-saving change skips (moved forward) or repeats (kept as missing).", Severity.WARNING),
+    Check.EXTRA_DIMENSION_ABSENT: ("Configured column absent", "A column the configuration asks to segment by is not in the export.", Severity.WARNING),
 }
 
 

@@ -24,7 +24,7 @@ from .core.breach import breach_counts
 from .core.extremes import full_or_all, highest, lowest
 from .core.missing import NotEnoughHistory, Skip, Skipped, optional
 from .core.stats import Rate, wilson
-from .core.volume import Backlog
+from .core.volume import Backlog, solved_times
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def week_extremes(weekly: list[TrendPoint]) -> dict[str, int | None]:
 
 def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp) -> list[TrendPoint]:
     naive = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    solved_at = clocks["solved_at"].where(clocks["resolution_minutes"].notna()).dt.tz_convert("UTC").dt.tz_localize(None)
+    solved_at = solved_times(clocks).dt.tz_convert("UTC").dt.tz_localize(None)
     to_period = (lambda s: s.dt.to_period("W-SUN")) if freq == "W" else (lambda s: s.dt.to_period("M"))
     created_p, solved_p = to_period(naive), to_period(solved_at)
     first, last = created_p.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).to_period(

@@ -26,7 +26,7 @@ from ..config import Workload
 from .core.breach import breached_mask, completed_mask
 from .core.missing import Skip, Skipped
 from .core.stats import Estimate, Rate, coefficient_of_variation, gini, kaplan_meier, wilson
-from .core.volume import Backlog
+from .core.volume import Backlog, solved_times
 
 # fewest solved tickets a category's one-touch rate is judged on
 MIN_SOLVED = 30
@@ -140,7 +140,7 @@ def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: 
 def congestion(clocks: pd.DataFrame, backlog: Backlog, settings: Workload) -> tuple[list[Episode], float]:
     days = pd.to_datetime(backlog.days)
     created = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
-    solved_at = clocks["solved_at"].where(clocks["resolution_minutes"].notna())
+    solved_at = solved_times(clocks)
     solved = solved_at.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
     created = created.reindex(days, fill_value=0).astype(float)
     solved = solved.reindex(days, fill_value=0).astype(float)

@@ -184,6 +184,11 @@ def _forest_range(shown: list[dict]) -> list[float]:
     return [math.log10(min(low, 1) / 1.15), math.log10(max(high, 1) * 1.15)]
 
 
+def _gap(high: float | None, low: float | None) -> float | None:
+    """An error bar's length; none when an end is unknown (a tiny segment's interval may have no end)."""
+    return None if high is None or low is None else high - low
+
+
 def _forest_figure(shown: list[dict], effects: dict, x_range: list[float] | None = None) -> go.Figure:
     """Adjusted odds ratios with 95% intervals, one row per segment, against a dashed line at 1."""
     labels = [plotly_text(f"{effects[r['dimension']]['label']}: {fmt_segment(r['segment'], r['dimension'])} vs "
@@ -193,8 +198,8 @@ def _forest_figure(shown: list[dict], effects: dict, x_range: list[float] | None
         x=[r["odds_ratio"] for r in shown], y=labels, mode="markers",
         marker=dict(color=[PALETTE["vermillion"] if s else GREY for s in significant], size=8),
         error_x=dict(type="data", symmetric=False, color="#7b8794", thickness=1,
-                     array=[r["ci_high"] - r["odds_ratio"] for r in shown],
-                     arrayminus=[r["odds_ratio"] - r["ci_low"] for r in shown]),
+                     array=[_gap(r["ci_high"], r["odds_ratio"]) for r in shown],
+                     arrayminus=[_gap(r["odds_ratio"], r["ci_low"]) for r in shown]),
         customdata=[[fmt_num(r["ci_low"], 2), fmt_num(r["ci_high"], 2), fmt_p(r["adjusted_p"])] for r in shown],
         hovertemplate="%{y}<br>odds ratio %{x:.2f} (95% CI %{customdata[0]}–%{customdata[1]}), adjusted p %{customdata[2]}"
                       "<extra></extra>"))

@@ -9,6 +9,7 @@ with ``importlib.resources``; ``supportlens init`` writes a copy); the repositor
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from importlib import resources
@@ -70,6 +71,10 @@ class DataSources(_Strict):
     values: dict[str, dict[str, str | None]] = Field(default_factory=dict)
     # the worksheet of an XLSX workbook to read (needed when the workbook has several)
     sheet: str | None = None
+    # the encoding of CSV/TSV/JSON exports (utf-8, cp1252, latin-1, utf-16 ...); null = detected
+    encoding: str | None = None
+    # the delimiter of CSV/TSV exports: comma, semicolon, tab, pipe (or the character); null = detected
+    delimiter: str | None = None
     eventlog: EventLogColumns = EventLogColumns()
     # time zone of timestamps that carry no offset in the export
     timezone: str = "UTC"
@@ -77,6 +82,27 @@ class DataSources(_Strict):
     dayfirst: bool | None = None
 
     _timezone = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {encoding!r}; use e.g. utf-8, cp1252, latin-1 or utf-16") from None
+        return encoding
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known_delimiter(cls, delimiter: str | None) -> str | None:
+        words = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+        if delimiter is None:
+            return None
+        delimiter = words.get(delimiter.strip().lower(), delimiter)
+        if delimiter not in words.values():
+            raise ValueError(f"unknown delimiter {delimiter!r}; use comma, semicolon, tab or pipe")
+        return delimiter
 
     @field_validator("mapping")
     @classmethod
@@ -511,5 +537,12 @@ def _validate(text: str, path: str) -> Config:
                 lines.append(f"unknown key '{key}'")
             else:
                 lines.append(f"'{key}': {err['msg']}")
-        raise SupportlensError(f"{path}: " + "; ".join(lines),
-                               "check the spelling against the documented keys in the file `supportlens init` writes") from None
+        # a value out of its range: the fix names the range ("set sla.targets.high.resolution to a value greater than 0")
+        ranges = [f"{'.'.join(str(p) for p in err['loc'])} to a value {err['msg'].removeprefix('Input should be ')}"
+                  for err in exc.errors() if err["type"] in ("greater_than", "greater_than_equal", "less_than",
+                                                              "less_than_equal")]
+        if ranges and len(ranges) == len(exc.errors()):
+            fix = "set " + "; ".join(ranges) + " (the file `supportlens init` writes documents each key and its default)"
+        else:
+            fix = "check the spelling against the documented keys in the file `supportlens init` writes"
+        raise SupportlensError(f"{path}: " + "; ".join(lines), fix) from None

@@ -16,12 +16,15 @@ from .normalise import apply_mapping, normalise_table
 from .readers import file_sha256, read_table
 from .tickets import import_tickets
 
+TABLE_KEYS = {"accounts": "account_id", "agents": "agent_id"}   # one row per id in these tables
+
 __all__ = ["REGISTRY", "detect", "get_importer", "load_dataset", "load_table"]
 
 
 def load_table(path: Path, table: str, config: Config, quality: list[QualityIssue]) -> tuple[pd.DataFrame, SourceFile]:
     """Read one export of canonical columns (or mapped ones) and return its canonical table and provenance."""
-    raw = read_table(path, table, config.data.sheet)
+    raw = read_table(path, table, config.data.sheet, encoding=config.data.encoding, delimiter=config.data.delimiter)
+    _said_how_read(raw, table, quality)
     mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
                             dayfirst=bool(config.data.dayfirst), quality=quality,
@@ -30,14 +33,24 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     for column in config.segments.extra_dimensions:
         if column in raw.columns and column not in frame.columns:
             frame[column] = raw[column].astype("string").str.strip()
-    source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
+    source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw),
+                        read_as=raw.attrs.get("read_as"))
+    key = TABLE_KEYS.get(table)
+    if key and key in frame:
+        duplicated = frame[key].notna() & frame[key].duplicated(keep="last")
+        if duplicated.any():
+            quality.append(QualityIssue(table, Check.DUPLICATE_ID, key, int(duplicated.sum()),
+                                        "kept the last row of each id", str(frame.loc[duplicated, key].iloc[0])))
+            frame = frame[~duplicated]
     return frame.reset_index(drop=True), source
 
 
 def load_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
                  info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
     """Read the tickets export through its importer; audit exports and event logs also give events."""
-    raw = read_table(path, "tickets", config.data.sheet, importer.json_records)
+    raw = read_table(path, "tickets", config.data.sheet, importer.json_records,
+                     encoding=config.data.encoding, delimiter=config.data.delimiter)
+    _said_how_read(raw, "tickets", quality)
     info = {} if info is None else info
     info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
                 detected=detect(list(raw.columns)))
@@ -46,8 +59,17 @@ def load_tickets(path: Path, importer: Importer, config: Config, quality: list[Q
     else:
         tickets, events = import_tickets(raw, importer, config, path, quality, info)
         tickets = _keep_extra_dimensions(tickets, raw, config, info.get("mapping", {}).get("ticket_id", "ticket_id"))
-    source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw))
+    source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw),
+                        read_as=raw.attrs.get("read_as"))
     return tickets.reset_index(drop=True), events, source
+
+
+def _said_how_read(raw: pd.DataFrame, table: str, quality: list[QualityIssue]) -> None:
+    """A text export read in another encoding than UTF-8 or with another delimiter than its suffix's
+    (detected or configured) is said on the data-quality page."""
+    read_as = raw.attrs.get("read_as")
+    if read_as and not read_as.startswith("UTF-8, comma") and not read_as.startswith("UTF-8 (with byte-order mark), comma"):
+        quality.append(QualityIssue(table, Check.READ_AS, None, len(raw), f"read as {read_as} text", None))
 
 
 def _keep_extra_dimensions(tickets: pd.DataFrame, raw: pd.DataFrame, config: Config, id_column: str) -> pd.DataFrame:
@@ -92,6 +114,11 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
             tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
     tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
+    for column in config.segments.extra_dimensions:
+        if not any(frame is not None and column in frame for frame in (tables["tickets"], tables.get("accounts"))):
+            quality.append(QualityIssue("tickets", Check.EXTRA_DIMENSION_ABSENT, column, 0,
+                                        "not analysed: neither the tickets nor the accounts export has this column",
+                                        None))
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
     tickets_path = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dataset import Check, QualityIssue
+from ..errors import SupportlensError
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -75,6 +76,15 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                         "kept as missing (expected 1-5)", str(tickets.loc[out_of_range, "csat"].iloc[0])))
             tickets.loc[out_of_range, "csat"] = float("nan")
 
+    for column in ("reopens", "replies"):
+        if column in tickets:
+            negative = tickets[column].notna() & (tickets[column] < 0)
+            if negative.any():
+                quality.append(QualityIssue("tickets", Check.OUT_OF_RANGE, column, int(negative.sum()),
+                                            "kept as missing (a count cannot be negative)",
+                                            str(tickets.loc[negative, column].iloc[0])))
+                tickets[column] = tickets[column].mask(negative)
+
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
     return tickets.reset_index(drop=True)
@@ -88,6 +98,14 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
     if as_of:
         limit = pd.Timestamp(as_of)
         limit = limit.tz_localize("UTC") if limit.tzinfo is None else limit.tz_convert("UTC")
+        created = tickets["created_at"].dropna() if "created_at" in dated else None
+        if created is not None and (created > limit).all():
+            first, last = created.min(), created.max()
+            raise SupportlensError(
+                f"the as-of time {as_of!r} ({limit:%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
+                f"{first:%Y-%m-%d %H:%M} UTC: the report would hold no tickets",
+                f"set period.as_of in supportlens.yml to a time within the data ({first:%Y-%m-%d} to "
+                f"{last:%Y-%m-%d}), or remove it to report as of the latest time in the data")
         reason = f"after the report's as-of time {limit:%Y-%m-%d %H:%M} UTC"
     else:
         stacked = pd.concat([tickets[c].dropna() for c in dated])

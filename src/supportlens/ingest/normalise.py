@@ -44,6 +44,8 @@ CHANNEL_WORDS = {
 DEFAULT_VOCABULARIES = {"priority": PRIORITY_WORDS, "status": STATUS_WORDS, "channel": CHANNEL_WORDS}
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
+# something with a year, month and day: 2025-03-01, 01/03/2025, 1.3.25, 20250301, "Mar 1 2025"
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}|\d{8}|[A-Za-z]{3,}\.? *\d{1,2}|\d{1,2} *[A-Za-z]{3,}")
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -83,19 +85,24 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     if not present.any():
         return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
     values = text[present]
-    with_offset = values.str.contains(_OFFSET.pattern, regex=True)
-    has_offset = bool(with_offset.iloc[0])
+    epoch = epoch_timestamps(values, table=table, column=column, quality=quality)
+    if epoch is not None:
+        return epoch.reindex(series.index)
+    # the offset check looks at values that look like dates; the others fail to parse and are counted below
+    datelike = values[values.str.contains(_DATE_LIKE.pattern, regex=True)]
+    with_offset = datelike.str.contains(_OFFSET.pattern, regex=True)
+    has_offset = bool(with_offset.mean() >= 0.5) if len(with_offset) else False
     if with_offset.any() and not with_offset.all():
-        odd = values[with_offset != has_offset].iloc[0]
+        odd = datelike[with_offset != has_offset].iloc[0]
         raise SupportlensError(
             f"{path}: column '{column}' of the {table} file mixes timestamps with and without a time zone "
-            f"(e.g. {values.iloc[0]!r} and {odd!r}), so their order cannot be trusted",
+            f"(e.g. {datelike[with_offset == has_offset].iloc[0]!r} and {odd!r}), so their order cannot be trusted",
             "export every timestamp of the column in one form (all UTC, or all with an offset such as +01:00), "
             "or all without an offset and set data.timezone to the zone they are in",
         )
     parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
     if not has_offset:
-        parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
+        parsed = localise(parsed, timezone, table=table, column=column, quality=quality)
         quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
                                     f"timestamps without a time zone read as {timezone} (data.timezone)", str(values.iloc[0])))
     if not values.str.contains(_TIME_OF_DAY.pattern, regex=True).any():
@@ -116,6 +123,47 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
             )
         quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, n_failed,
                                     "kept as missing", example))
+    return parsed
+
+
+def localise(naive: pd.Series, timezone: str, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series:
+    """Naive local times in ``timezone`` → UTC. A time the spring clock change skips is moved forward by the
+    gap; a time the autumn change repeats is read as the first of the two (daylight time); both are logged."""
+    strict = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    odd = naive.notna() & strict.isna()
+    if not odd.any():
+        return strict.dt.tz_convert("UTC")
+    local = naive.dt.tz_localize(timezone, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="shift_forward")
+    gap = odd & (local.dt.tz_localize(None) != naive)
+    for mask, what in ((gap, "in the spring clock-change gap: moved forward to the first valid time"),
+                       (odd & ~gap, "in the autumn clock-change hour, which happens twice: read as the first "
+                                    "(daylight) one")):
+        if mask.any():
+            quality.append(QualityIssue(table, Check.DST_TIME, column, int(mask.sum()),
+                                        f"local times {what} ({timezone})", str(naive[mask].iloc[0])))
+    return local.dt.tz_convert("UTC")
+
+
+def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series | None:
+    """A column of plain numbers in a plausible range read as seconds (1e8-1e10: 1973-2286) or milliseconds
+    (1e11-1e13) since 1970-01-01 UTC; None when the column is not such a column."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    if numbers.isna().mean() > 0.5:
+        return None
+    median = float(numbers.abs().median())
+    unit = "s" if 1e8 <= median < 1e10 else "ms" if 1e11 <= median < 1e13 else None
+    if unit is None:
+        return None
+    plausible = (numbers.between(1e8, 1e10) if unit == "s" else numbers.between(1e11, 1e13)).fillna(False).astype(bool)
+    parsed = pd.to_datetime(numbers.where(plausible), unit=unit, utc=True).astype("datetime64[ns, UTC]")
+    quality.append(QualityIssue(table, Check.EPOCH_TIMESTAMP, column, int(plausible.sum()),
+                                f"read as {'seconds' if unit == 's' else 'milliseconds'} since 1970-01-01 UTC",
+                                f"{values[plausible].iloc[0]} → {parsed[plausible].iloc[0]:%Y-%m-%d %H:%M:%S} UTC"))
+    bad = ~plausible
+    if bad.any():
+        quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, int(bad.sum()),
+                                    "kept as missing (not a number of seconds or milliseconds since 1970 like the rest)",
+                                    str(values[bad].iloc[0])))
     return parsed
 
 
@@ -231,6 +279,14 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             numeric = pd.to_numeric(values, errors="coerce")
             bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
             if bad.any():
+                if bad.sum() > 0.5 * values.notna().sum():
+                    row = int(np.flatnonzero(bad.to_numpy())[0])
+                    raise SupportlensError(
+                        f"{path}: column '{column}' of the {table} file holds values that are not numbers "
+                        f"({int(bad.sum()):,} of {int(values.notna().sum()):,}); first at data row {row + 1}: "
+                        f"{str(values[bad].iloc[0])!r}",
+                        f"map the column that holds the number (data.mapping in supportlens.yml), or translate its "
+                        f"words into numbers with data.values.{column}, e.g. {{\"Satisfied\": 5}}")
                 quality.append(QualityIssue(table, Check.NOT_A_NUMBER, column, int(bad.sum()), "kept as missing",
                                             str(values[bad].iloc[0])))
             out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)

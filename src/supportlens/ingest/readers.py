@@ -1,9 +1,20 @@
-"""Read one export file of any supported format into a DataFrame of strings/values."""
+"""Read one export file of any supported format into a DataFrame of strings/values.
+
+Delimited text (CSV, TSV) is read in the encoding and with the delimiter it was written in: the
+encoding from a byte-order mark, else UTF-8 when the bytes decode as UTF-8, else Windows-1252
+(Latin-1 for bytes cp1252 leaves undefined); the delimiter from the header line (comma, semicolon,
+tab or pipe: the one that splits it into the most columns). ``data.encoding`` and ``data.delimiter``
+override both. How a file was read is ``frame.attrs["read_as"]`` (e.g. "UTF-8, comma-separated").
+"""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
+import io
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +22,12 @@ import pandas as pd
 
 from ..errors import SupportlensError
 
-SUPPORTED = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx")
+SUPPORTED = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx")
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with byte-order mark)", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+           "utf-16-be": "UTF-16", "utf-32": "UTF-32", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
 
 
 def file_sha256(path: Path) -> str:
@@ -22,12 +38,60 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def detect_encoding(data: bytes) -> str:
+    """The encoding of an export's bytes: a byte-order mark's, else UTF-8 if they decode, else UTF-16
+    without a mark (every other byte zero), else Windows-1252, else Latin-1 (which decodes anything)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head[1::2]):
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head[0::2]):
+        return "utf-16-be"
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def detect_delimiter(text: str, default: str) -> str:
+    """The delimiter that splits the header line into the most columns (quotes respected); ``default``
+    on a tie with it or when none splits the line."""
+    header = next(iter(text.splitlines()), "")
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(counts.values(), default=1)
+    if best <= 1 or counts.get(default, 0) == best:
+        return default
+    return next(d for d in DELIMITERS if counts[d] == best)
+
+
+def decode(path: Path, table: str, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text of ``data`` and the encoding used (``encoding`` when configured, else detected)."""
+    used = encoding or detect_encoding(data)
+    try:
+        text = data.decode(used)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SupportlensError(f"{table} file {path} cannot be read as {encoding}: {exc}",
+                               "set data.encoding in supportlens.yml to the file's encoding (e.g. utf-8, cp1252, "
+                               "utf-16), or remove it to let supportlens detect the encoding") from None
+    return text.lstrip("\ufeff"), used
+
+
 def read_table(path: Path, table: str, sheet: str | None = None,
-               json_records: Callable[[object], list[dict]] | None = None) -> pd.DataFrame:
+               json_records: Callable[[object], list[dict]] | None = None,
+               encoding: str | None = None, delimiter: str | None = None) -> pd.DataFrame:
     """Read ``path`` by its suffix. Raises SupportlensError for a missing, empty or unreadable file.
 
     ``sheet`` names the worksheet of an XLSX workbook; ``json_records`` turns a JSON document
-    into its list of records (an importer's hook, e.g. Zendesk tickets with their metrics).
+    into its list of records (an importer's hook, e.g. Zendesk tickets with their metrics);
+    ``encoding`` and ``delimiter`` (text files) override the detected ones.
     """
     if not path.exists():
         raise SupportlensError(
@@ -35,20 +99,26 @@ def read_table(path: Path, table: str, sheet: str | None = None,
             f"put your {table} export there, point data.{table} in supportlens.yml at it, "
             "or run `supportlens sample` to write the simulated sample data",
         )
+    if path.is_dir():
+        raise SupportlensError(f"{table} file {path} is a folder", f"point data.{table} in supportlens.yml at the export file")
     if path.stat().st_size == 0:
         raise SupportlensError(f"{table} file {path} is empty",
                                f"export the {table} again; the file has no header and no rows")
     suffix = path.suffix.lower()
+    read_as = None
     try:
-        if suffix in (".csv", ".tsv"):
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                                keep_default_na=True, encoding="utf-8-sig")
+        if suffix in (".csv", ".tsv", ".txt"):
+            text, used = decode(path, table, path.read_bytes(), encoding)
+            sep = delimiter or detect_delimiter(text, "\t" if suffix == ".tsv" else ",")
+            with warnings.catch_warnings():   # a first row longer than the header is an error, not an index
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=True, index_col=False)
+            read_as = f"{_LABELS.get(used, used)}, {DELIMITERS.get(sep, repr(sep))}-separated"
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
-        elif suffix in (".jsonl", ".ndjson"):
-            frame = pd.read_json(path, lines=True, dtype=False)
-        elif suffix == ".json":
-            frame = _read_json(path, table, json_records)
+        elif suffix in (".jsonl", ".ndjson", ".json"):
+            text, used = decode(path, table, path.read_bytes(), encoding)
+            frame = _read_json(path, table, text, json_records, lines=suffix != ".json")
         elif suffix == ".xlsx":
             frame = _read_xlsx(path, table, sheet)
         else:
@@ -56,12 +126,21 @@ def read_table(path: Path, table: str, sheet: str | None = None,
                                    f"export as one of {', '.join(SUPPORTED)}")
     except SupportlensError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SupportlensError(f"could not read {table} file {path}: {exc}",
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        what = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        if isinstance(exc, pd.errors.ParserWarning):
+            what = "the first row has more cells than the header"
+        raise SupportlensError(f"could not read {table} file {path}: {what}",
+                               "a row has more cells than the header: check the delimiter (data.delimiter in "
+                               "supportlens.yml) and that text with delimiters or line breaks is quoted") from None
+    except Exception as exc:  # noqa: BLE001 - any reader failure on a user's file is a clear error, not a traceback
+        raise SupportlensError(f"could not read {table} file {path}: {type(exc).__name__}: {exc}",
                                "check that the file is a complete export in the format its name says") from None
     if frame.empty:
         raise SupportlensError(f"{table} file {path} has a header but no rows",
                                f"export the {table} again with at least one row")
+    frame.columns = [str(c) for c in frame.columns]
+    frame.attrs["read_as"] = read_as
     return frame
 
 
@@ -92,17 +171,65 @@ def _read_xlsx(path: Path, table: str, sheet: str | None) -> pd.DataFrame:
                        c.map(lambda v: None if v is None else str(v)).astype("string"))
 
 
-def _read_json(path: Path, table: str, json_records: Callable[[object], list[dict]] | None = None) -> pd.DataFrame:
-    payload = json.loads(path.read_text(encoding="utf-8-sig"))
+def _json_lines(path: Path, text: str) -> list:
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError as exc:
+                raise SupportlensError(f"{path}: line {number} is not JSON ({exc}): {line[:80]!r}",
+                                       "export one JSON object per line (JSON lines), or one JSON list of objects") from None
+    return records
+
+
+def _read_json(path: Path, table: str, text: str, json_records: Callable[[object], list[dict]] | None = None,
+               lines: bool = False) -> pd.DataFrame:
+    """Records from a JSON list of objects, an envelope such as ``{"tickets": [...]}`` or JSON lines
+    (one object per line, also in a ``.json`` file); anything else is a clear error."""
+    if lines:
+        payload: object = _json_lines(path, text)
+    else:
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if exc.msg != "Extra data":
+                raise SupportlensError(f"{path}: not valid JSON ({exc})",
+                                       "export the file again; it may be cut short") from None
+            payload = _json_lines(path, text)   # JSON lines in a .json file
     if json_records is not None:
         payload = json_records(payload)
     if isinstance(payload, dict):
         # API-style envelope: {"tickets": [...]} or {"results": [...]}
-        for key in (table, "results", "data", "records"):
+        for key in (table, "results", "data", "records", "items"):
             if isinstance(payload.get(key), list):
                 payload = payload[key]
                 break
     if not isinstance(payload, list):
-        raise SupportlensError(f"{path}: expected a JSON list of {table} records",
-                               f"export a list of objects, or an object with a '{table}' list")
+        keys = f" (its keys: {', '.join(map(str, list(payload)[:8]))})" if isinstance(payload, dict) else ""
+        raise SupportlensError(f"{path}: expected a JSON list of {table} records, found {_json_kind(payload)}{keys}",
+                               f"export a list of objects, an object with a '{table}' list, or JSON lines "
+                               "(one object per line)")
+    bad = next(((i, item) for i, item in enumerate(payload) if not isinstance(item, dict)), None)
+    if bad is not None:
+        index, item = bad
+        raise SupportlensError(
+            f"{path}: the {table} records must be JSON objects, but record {index + 1} is {_json_kind(item)} "
+            f"({json.dumps(item)[:60]})",
+            f"export each {table[:-1] if table.endswith('s') else table} as an object of its fields, "
+            "e.g. {\"ticket_id\": \"T1\", \"created_at\": \"2025-03-01T09:30:00Z\", ...}")
     return pd.json_normalize(payload, sep=".")
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else type(value).__name__

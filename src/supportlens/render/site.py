@@ -9,10 +9,16 @@ and explorer scripts and the downloads; ``publish`` swaps the staging folder int
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import json
+import os
 import shutil
 import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -140,19 +146,114 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     (out_dir / ".nojekyll").write_text("")
 
 
+def _hidden(site_dir: Path, kind: str) -> str:
+    return f".{site_dir.name}.{kind}"
+
+
+@contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    """Hold ``.<site>.lock`` beside the site for the whole build: a second build in the same folder stops
+    with a clear message while the first runs. The lock is the operating system's (``flock``), so it is
+    released when its build ends in any way, a killed one included: there is no stale lock to remove."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = site_dir.parent / _hidden(site_dir, "lock")
+    handle = path.open("a+")
+    try:
+        if not _try_lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise SupportlensError(
+                f"another build is writing {site_dir} in this folder ({holder}); two builds at once would "
+                "mix their files",
+                "wait for that build to finish and run this one again")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()   # closing the file releases the lock
+
+
+def _try_lock(handle) -> bool:
+    try:
+        import fcntl
+    except ImportError:   # Windows
+        import msvcrt
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def clean_leftovers(site_dir: Path) -> list[str]:
+    """Remove what a killed build left beside the site (staging folders, a half-swapped old site) and
+    put the previous site back if a build was killed between moving it aside and moving the new one in.
+    Call it holding the build lock. Returns what was done, for the build's log."""
+    done = []
+    olds = sorted(site_dir.parent.glob(_hidden(site_dir, "old") + "*"))
+    if not site_dir.exists() and olds:
+        olds[-1].rename(site_dir)
+        done.append(f"put back the previous site from {olds[-1].name}")
+        olds = olds[:-1]
+    for leftover in [*olds, *site_dir.parent.glob(_hidden(site_dir, "building") + "*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+        done.append(f"removed {leftover.name}")
+    return done
+
+
 def staging_dir(site_dir: Path) -> Path:
-    stage = site_dir.parent / f".{site_dir.name}.building"
+    """This build's own staging folder beside the site, ``.<site>.building-<process id>``."""
+    stage = site_dir.parent / f"{_hidden(site_dir, 'building')}-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     return stage
 
 
 def publish(stage: Path, site_dir: Path) -> None:
-    """Move the finished staging folder into place; the old site is removed only after."""
-    old = site_dir.parent / f".{site_dir.name}.old"
+    """Put the finished staging folder in the site's place, so that the site's path always holds a whole site.
+
+    Where the system can swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``, macOS
+    ``renamex_np`` with ``RENAME_SWAP``), it does, and the old site is removed after. Elsewhere the old site is
+    moved aside, the new one moved in, then the old one removed; a build killed between the two moves leaves
+    the old site in ``.<site>.old-<process id>``, which the next build puts back (``clean_leftovers``)."""
+    if not site_dir.exists():
+        stage.rename(site_dir)
+        return
+    if _exchange(stage, site_dir):
+        shutil.rmtree(stage, ignore_errors=True)   # it holds the old site now
+        return
+    old = site_dir.parent / f"{_hidden(site_dir, 'old')}-{os.getpid()}"
     shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    stage.rename(site_dir)
+    site_dir.rename(old)
+    try:
+        stage.rename(site_dir)
+    except BaseException:
+        old.rename(site_dir)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step where the system can (see ``publish``); False where it cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+            at_fdcwd, rename_exchange = -100, 2
+            swap = libc.renameat2
+            swap.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            return swap(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+        if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+            rename_swap = 2
+            swap = libc.renamex_np
+            swap.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+            return swap(os.fsencode(a), os.fsencode(b), rename_swap) == 0
+    except (OSError, AttributeError, TypeError):
+        pass
+    return False

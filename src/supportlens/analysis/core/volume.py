@@ -61,9 +61,17 @@ def volume_section(months: list[MonthVolume] | None, daily: Backlog | None) -> V
     return VolumeSection(months, daily, picked.busiest, picked.quietest)
 
 
+def solved_times(clocks: pd.DataFrame) -> pd.Series:
+    """The last solve of each solved ticket (UTC); missing while unsolved, and for every ticket when the
+    export has no solve time (an optional column: then nothing counts as solved)."""
+    if "solved_at" not in clocks:
+        return pd.Series(pd.NaT, index=clocks.index, dtype="datetime64[ns, UTC]")
+    return clocks["solved_at"].where(clocks["resolution_minutes"].notna())
+
+
 def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
     created = clocks["created_at"].dt.tz_localize(None).dt.to_period("M")
-    solved = clocks["solved_at"].where(clocks["resolution_minutes"].notna()).dt.tz_localize(None).dt.to_period("M")
+    solved = solved_times(clocks).dt.tz_localize(None).dt.to_period("M")
     months = pd.period_range(created.min(), as_of.tz_localize(None).to_period("M"), freq="M")
     created_counts = created.value_counts()
     solved_counts = solved.value_counts()
@@ -80,7 +88,7 @@ def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolum
 def backlog(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Backlog:
     """Backlog at each day's end = created so far − solved so far (last solve), whatever the creation date."""
     day_created = clocks["created_at"].dt.floor("D")
-    solved_at = clocks["solved_at"].where(clocks["resolution_minutes"].notna())
+    solved_at = solved_times(clocks)
     day_solved = solved_at.dt.floor("D")
     days = pd.date_range(day_created.min(), as_of.floor("D"), freq="D")
     created_per_day = day_created.value_counts().reindex(days, fill_value=0).cumsum()
