@@ -83,3 +83,16 @@ def test_skipped_entries_carry_a_known_code():
     jsonschema.validate([{"code": "segments", "analysis": "segment diagnostics", "reason": "needs more"}], skipped)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"code": "segment diagnostics", "analysis": "x", "reason": "y"}], skipped)
+
+
+def test_the_organisation_shown_is_the_configured_one_and_only_the_sample_is_simulated():
+    import pandas as pd
+
+    from supportlens.context import organisation_shown
+    from supportlens.dataset import Dataset
+
+    own, sample = Dataset(pd.DataFrame()), Dataset(pd.DataFrame(), sample_truth={"seed": 7})
+    assert organisation_shown("Acme Support", own) == "Acme Support"
+    assert organisation_shown(None, own) == "" and organisation_shown("  ", own) == ""
+    assert organisation_shown(None, sample) == "Sample Support Co. (simulated)"
+    assert organisation_shown("Acme Support", sample) == "Acme Support (simulated)"
