@@ -25,7 +25,7 @@ from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import chart_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, choose_engine, publish, render_builtin, render_quarto, staging_dir,
+from .render.site import (add_assets, choose_engine, keep_pdf, publish, render_builtin, render_quarto, staging_dir,
                           write_quarto_project)
 
 
@@ -84,7 +84,7 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures")
         with step("pages", "Rendering pages to report/*.qmd"):
             write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
-            write_quarto_project(context, report_dir, root)
+            write_quarto_project(context, report_dir, root, charts, site_dir)   # report/: a whole Quarto project
         stage = staging_dir(site_dir)
         try:
             with step("site", f"Building the site ({engine} engine)"):
@@ -98,6 +98,7 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
                     svgs.result()
                 with step("pdf", "Writing the PDF"):
                     write_pdf(print_html(context, print_pages, root), report_dir, stage / "report.pdf")
+                    keep_pdf(stage / "report.pdf", report_dir)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
