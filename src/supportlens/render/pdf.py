@@ -26,9 +26,16 @@ INSTALL_BROWSER = "install Chromium (sudo apt-get install chromium, or `bash scr
 def find_browser() -> str | None:
     """The browser Kaleido will drive: ``BROWSER_PATH`` when set, else a Chromium or Chrome found on PATH
     (choreographer's own search, so the check and the export use the same executable)."""
-    from choreographer.browsers.chromium import Chromium
+    import os
+    import shutil
 
-    return Chromium.find_browser(skip_local=False)
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        return Chromium.find_browser(skip_local=False)
+    except (ImportError, AttributeError, TypeError):   # choreographer before 1.1 (kaleido 1.1's minimum)
+        names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+        return os.environ.get("BROWSER_PATH") or next(filter(None, map(shutil.which, names)), None)
 
 
 def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOUT) -> None:
