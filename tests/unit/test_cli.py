@@ -80,3 +80,16 @@ def test_init_with_an_export_detects_its_importer_and_prints_the_next_command(tm
     again = run_cli("check", cwd=tmp_path)   # the written config reads the export as it is
     assert again.returncode == 0, again.stderr
     assert "importer zendesk" in again.stdout and "tickets: data/export.csv" in again.stdout
+
+
+def test_a_build_with_a_missing_browser_stops_at_once_naming_browser_path(tmp_path):
+    import os
+
+    project = tiny_project(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "supportlens", "build"], cwd=project, capture_output=True,
+                            text=True, env={**os.environ, "BROWSER_PATH": str(tmp_path / "nonexistent" / "chrome")},
+                            timeout=120)
+    assert result.returncode == 1
+    assert "nonexistent/chrome does not exist" in result.stderr and "BROWSER_PATH" in result.stderr
+    assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "_site").exists()
