@@ -22,7 +22,7 @@ from .errors import SupportlensError
 app = typer.Typer(help="Support-operations reporting: a static site and an executive PDF from help-desk exports.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True, highlight=False, soft_wrap=True)   # progress and errors
-out = Console(highlight=False, soft_wrap=True)                     # results
+stdout = Console(highlight=False, soft_wrap=True)                   # results
 
 RUNTIME_ERROR = 1
 USAGE_ERROR = 2
@@ -50,7 +50,7 @@ def _fail(error: SupportlensError) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"supportlens {__version__}")
+        stdout.print(f"supportlens {__version__}")
         raise typer.Exit()
 
 
@@ -82,7 +82,7 @@ def build(
                            report=lambda message: console.print(f"[cyan]•[/] {message} …"))
     except SupportlensError as error:
         _fail(error)
-    out.print(f"[green]✓[/] Built {result.site_dir}/index.html"
+    stdout.print(f"[green]✓[/] Built {result.site_dir}/index.html"
                   + (f" and {result.pdf_path}" if result.pdf_path else "")
                   + f" from {result.tickets:,} tickets in {time.perf_counter() - started:.1f} s ({result.engine} engine)")
 
@@ -104,9 +104,9 @@ def init(
         _fail(SupportlensError(f"{config} already exists", "edit it, or pass --force to replace it"))
     if export is None:
         config.write_text(default_config_text(), encoding="utf-8")
-        out.print(f"[green]✓[/] Wrote {config}: every key with its default; point data.tickets at your export, "
+        stdout.print(f"[green]✓[/] Wrote {config}: every key with its default; point data.tickets at your export, "
                   "or run `supportlens init EXPORT` to have it detected")
-        out.print("next: supportlens sample && supportlens build   (the simulated sample organisation)")
+        stdout.print("next: supportlens sample && supportlens build   (the simulated sample organisation)")
         return
     from .starter import check_export, relative_to_project, starter_config
 
@@ -117,15 +117,15 @@ def init(
         _fail(error)
     config.write_text(starter.text, encoding="utf-8")
     if starter.importer == "generic":
-        out.print(f"[yellow]![/] No importer recognised the headers of {export}; wrote {config} with the generic "
+        stdout.print(f"[yellow]![/] No importer recognised the headers of {export}; wrote {config} with the generic "
                   "importer: map your columns under data.mapping.tickets")
     else:
-        out.print(f"[green]✓[/] {export}: {starter.title} (importer {starter.importer}, "
+        stdout.print(f"[green]✓[/] {export}: {starter.title} (importer {starter.importer}, "
                   f"{len(starter.mapping)} columns mapped)"
                   + (f"; the headers also match: {', '.join(starter.also)}" if starter.also else ""))
-        out.print(f"[green]✓[/] Wrote {config}; fill in publish.organisation and data.timezone")
+        stdout.print(f"[green]✓[/] Wrote {config}; fill in publish.organisation and data.timezone")
     flag = "" if config == Path("supportlens.yml") else f" --config {config}"
-    out.print(f"next: supportlens check{flag}   then   supportlens build{flag}")
+    stdout.print(f"next: supportlens check{flag}   then   supportlens build{flag}")
 
 
 @app.command()
@@ -149,7 +149,7 @@ def sample(
     with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}) …"):
         data = simulate(spec)
         paths = write_sample(data, folder, fmt=format.value)
-    out.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
+    stdout.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(p.name for p in paths))
 
 
@@ -166,25 +166,25 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
         _fail(error)
     info = dataset.source_info
     detected = [d for d in info.get("detected", []) if d != info.get("importer")]
-    out.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
+    stdout.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
                   + (f" (the headers also match: {', '.join(detected)})" if detected else ""))
     for source in dataset.sources:
-        out.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows)")
-    out.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
+        stdout.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows)")
+    stdout.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
     if info.get("mapping"):
-        out.print("[bold]mapping[/] (canonical ← export)")
+        stdout.print("[bold]mapping[/] (canonical ← export)")
         for canonical, column in info["mapping"].items():
-            out.print(f"  {canonical:<26} ← {column}")
+            stdout.print(f"  {canonical:<26} ← {column}")
     for note in info.get("notes", []):
-        out.print(f"[dim]note:[/] {note}")
+        stdout.print(f"[dim]note:[/] {note}")
     if not dataset.quality:
-        out.print("[green]✓[/] no data-quality issues")
+        stdout.print("[green]✓[/] no data-quality issues")
     else:
-        out.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
+        stdout.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
     for issue in dataset.quality:
         title, _, severity = CHECKS.get(issue.check, (issue.check, "", "warning"))
         mark = "[yellow]![/]" if severity == "warning" else "[cyan]i[/]"
-        out.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
+        stdout.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
                       + (f" (e.g. {issue.example})" if issue.example else ""))
 
 

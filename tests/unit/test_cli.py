@@ -93,3 +93,10 @@ def test_a_build_with_a_missing_browser_stops_at_once_naming_browser_path(tmp_pa
     assert "nonexistent/chrome does not exist" in result.stderr and "BROWSER_PATH" in result.stderr
     assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "_site").exists()
+
+
+def test_sample_reports_what_it_wrote_on_stdout(tmp_path):
+    result = run_cli("sample", "--tickets", "200", "--out", "simulated", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 5 files to simulated/" in result.stdout and "truth.json" in result.stdout
+    assert (tmp_path / "simulated" / "tickets.csv").exists()
