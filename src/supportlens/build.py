@@ -48,7 +48,8 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
 
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
-          report: Reporter = lambda message: None) -> BuildResult:
+          report: Reporter = lambda message: None,
+          chart_progress: Callable[[int, int], None] | None = None) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -81,7 +82,8 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
             report(f"Exporting the PDF's {len(printed)} static charts (SVG) while the site is built")
             # the browser draws the SVGs while this thread renders the site
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
-                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures")
+                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
+                progress=chart_progress)
         with step("pages", "Rendering pages to report/*.qmd"):
             write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
             write_quarto_project(context, report_dir, root, charts, site_dir)   # report/: a whole Quarto project

@@ -75,11 +75,23 @@ def build(
     """Build the site and the PDF: ingest → analyse → context → pages → site → pdf."""
     from .build import build as run_build
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     started = time.perf_counter()
+    # a bar for the PDF's static charts, on a terminal only (logs keep the one-line messages)
+    bar = Progress(TextColumn("  static charts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, disable=not console.is_terminal)
+    task = bar.add_task("charts", total=None, visible=False)
+
+    def charts_drawn(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, visible=True)
+
     try:
         settings = _config(config)
-        result = run_build(settings, Path("."), engine=engine.value if engine else None, pdf=pdf,
-                           report=lambda message: console.print(f"[cyan]•[/] {message} …"))
+        with bar:
+            result = run_build(settings, Path("."), engine=engine.value if engine else None, pdf=pdf,
+                               report=lambda message: console.print(f"[cyan]•[/] {message} …"),
+                               chart_progress=charts_drawn)
     except SupportlensError as error:
         _fail(error)
     stdout.print(f"[green]✓[/] Built {result.site_dir}/index.html"

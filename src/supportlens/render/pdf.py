@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -115,15 +115,21 @@ def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
     return result["svg"]
 
 
-def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT) -> None:
+def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
+                progress: Callable[[int, int], None] | None = None) -> None:
     """Write every chart as SVG with the build's browser (see ``chart_browser``); a chart the browser
-    does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever."""
+    does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever.
+    ``progress(done, total)`` is called with the charts drawn so far (for a progress bar)."""
     figures_dir.mkdir(parents=True, exist_ok=True)
-    for chart in charts.values():
+    for done, chart in enumerate(charts.values()):
+        if progress:
+            progress(done, len(charts))
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
         for stem, figure in chart.print_figures().items():
             svg = _calc_svg(figure, {"format": "svg", "width": width, "height": figure.layout.height or 380}, timeout)
             (figures_dir / f"{stem}.svg").write_bytes(svg)
+    if progress:
+        progress(len(charts), len(charts))
 
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)

@@ -79,3 +79,23 @@ def test_a_chart_error_reaches_the_build(monkeypatch):
         pdf._calc_svg(object(), {"format": "svg"}, timeout=5)
     monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: b"<svg/>")
     assert pdf._calc_svg(object(), {"format": "svg"}, timeout=5) == b"<svg/>"
+
+
+def test_export_reports_its_progress_chart_by_chart(monkeypatch, tmp_path):
+    import kaleido
+
+    class Figure:
+        class layout:
+            height = 300
+
+    class OneChart:
+        wide = False
+
+        def print_figures(self):
+            return {"a": Figure(), "a-2": Figure()}   # a chart printed in two parts counts once
+
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: b"<svg/>")
+    seen: list[tuple[int, int]] = []
+    pdf.export_svgs({"a": OneChart(), "b": OneChart()}, tmp_path, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-2.svg", "a.svg"]
