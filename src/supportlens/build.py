@@ -26,7 +26,7 @@ from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import chart_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, build_lock, choose_engine, clean_leftovers, publish, render_builtin,
+from .render.site import (add_assets, build_lock, choose_engine, clean_leftovers, keep_pdf, publish, render_builtin,
                           render_quarto, staging_dir, write_quarto_project)
 
 
@@ -49,17 +49,19 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
 
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
-          report: Reporter = lambda message: None) -> BuildResult:
+          report: Reporter = lambda message: None,
+          chart_progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """One build at a time per folder (a second stops with a clear message); what a killed build left is
     cleaned first, its old site put back if it was killed mid-swap."""
     site_dir = root / config.render.site_dir
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report)
+        return _build(config, root, engine, pdf, report, chart_progress)
 
 
-def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter) -> BuildResult:
+def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
+           chart_progress: Callable[[int, int], None] | None) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -94,10 +96,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             report(f"Exporting the PDF's {len(printed)} static charts (SVG) while the site is built")
             # the browser draws the SVGs while this thread renders the site
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
-                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures")
+                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
+                progress=chart_progress)
         with step("pages", "Rendering pages to report/*.qmd"):
             write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
-            write_quarto_project(context, report_dir, root)
+            write_quarto_project(context, report_dir, root, charts, site_dir)   # report/: a whole Quarto project
         stage = staging_dir(site_dir)
         try:
             with step("site", f"Building the site ({engine} engine)"):
@@ -111,6 +114,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
                     svgs.result()
                 with step("pdf", "Writing the PDF"):
                     write_pdf(print_html(context, print_pages, root), report_dir, stage / "report.pdf")
+                    keep_pdf(stage / "report.pdf", report_dir)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

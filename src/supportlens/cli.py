@@ -1,7 +1,13 @@
-"""The ``supportlens`` command: build, init, sample, check, serve."""
+"""The ``supportlens`` command: build, init, sample, check, serve.
+
+Results go to stdout (``supportlens check > out`` keeps the report of the check), progress and errors to
+stderr. Exit codes: 0 done, 1 a runtime error (bad input file, config, missing browser: the message says
+what to fix), 2 a usage error (an unknown option or a bad option value).
+"""
 
 from __future__ import annotations
 
+import enum
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,21 +15,51 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from . import __version__
 from .config import load_config
 from .errors import SupportlensError
 
 app = typer.Typer(help="Support-operations reporting: a static site and an executive PDF from help-desk exports.",
                   no_args_is_help=True, add_completion=False)
-console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(stderr=True, highlight=False, soft_wrap=True)   # progress and errors
+stdout = Console(highlight=False, soft_wrap=True)                   # results
+
+RUNTIME_ERROR = 1
+USAGE_ERROR = 2
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The analysis config.")]
+
+
+class Engine(str, enum.Enum):
+    auto = "auto"
+    builtin = "builtin"
+    quarto = "quarto"
+
+
+class Format(str, enum.Enum):
+    csv = "csv"
+    parquet = "parquet"
 
 
 def _fail(error: SupportlensError) -> None:
     console.print(f"[bold red]error:[/] {error.problem}")
     if error.fix:
         console.print(f"[yellow]fix:[/] {error.fix}")
-    raise typer.Exit(2)
+    raise typer.Exit(RUNTIME_ERROR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"supportlens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Print the version and exit.")] = None,
+) -> None:
+    """Support-operations reporting: a static site and an executive PDF from help-desk exports."""
 
 
 def _config(path: Path):
@@ -33,46 +69,83 @@ def _config(path: Path):
 @app.command()
 def build(
     config: ConfigOption = Path("supportlens.yml"),
-    engine: Annotated[Optional[str], typer.Option(help="auto | builtin | quarto (default: render.engine)")] = None,
+    engine: Annotated[Optional[Engine], typer.Option(help="The site engine (default: render.engine).")] = None,
     pdf: Annotated[Optional[bool], typer.Option("--pdf/--no-pdf", help="Write _site/report.pdf")] = None,
 ) -> None:
     """Build the site and the PDF: ingest → analyse → context → pages → site → pdf."""
     from .build import build as run_build
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     started = time.perf_counter()
+    # a bar for the PDF's static charts, on a terminal only (logs keep the one-line messages)
+    bar = Progress(TextColumn("  static charts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, disable=not console.is_terminal)
+    task = bar.add_task("charts", total=None, visible=False)
+
+    def charts_drawn(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, visible=True)
+
     try:
         settings = _config(config)
-        if engine not in (None, "auto", "builtin", "quarto"):
-            raise SupportlensError(f"unknown engine {engine!r}", "use auto, builtin or quarto")
-        result = run_build(settings, Path("."), engine=engine, pdf=pdf,
-                           report=lambda message: console.print(f"[cyan]•[/] {message} …"))
+        with bar:
+            result = run_build(settings, Path("."), engine=engine.value if engine else None, pdf=pdf,
+                               report=lambda message: console.print(f"[cyan]•[/] {message} …"),
+                               chart_progress=charts_drawn)
     except SupportlensError as error:
         _fail(error)
-    console.print(f"[green]✓[/] Built {result.site_dir}/index.html"
+    stdout.print(f"[green]✓[/] Built {result.site_dir}/index.html"
                   + (f" and {result.pdf_path}" if result.pdf_path else "")
                   + f" from {result.tickets:,} tickets in {time.perf_counter() - started:.1f} s ({result.engine} engine)")
 
 
 @app.command()
 def init(
+    export: Annotated[Optional[Path], typer.Argument(
+        help="Your tickets export: its importer is detected from the headers and the config points at it.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
     config: ConfigOption = Path("supportlens.yml"),
 ) -> None:
-    """Write the documented default supportlens.yml (every key, its default and meaning) to start a project."""
+    """Write a commented supportlens.yml (every key, its default and meaning) to start a project.
+
+    With EXPORT, the config reads that file with the importer its headers match, and lists the columns
+    it maps; fill in the organisation name and the time zone, then run `supportlens build`."""
     from .config import default_config_text
 
     if config.exists() and not force:
-        _fail(SupportlensError(f"{config} already exists", "edit it, or pass --force to replace it with the defaults"))
-    config.write_text(default_config_text(), encoding="utf-8")
-    console.print(f"[green]✓[/] Wrote {config}: every key with its default; point data.tickets at your export")
+        _fail(SupportlensError(f"{config} already exists", "edit it, or pass --force to replace it"))
+    if export is None:
+        config.write_text(default_config_text(), encoding="utf-8")
+        stdout.print(f"[green]✓[/] Wrote {config}: every key with its default; point data.tickets at your export, "
+                  "or run `supportlens init EXPORT` to have it detected")
+        stdout.print("next: supportlens sample && supportlens build   (the simulated sample organisation)")
+        return
+    from .starter import check_export, relative_to_project, starter_config
+
+    try:
+        check_export(export)
+        starter = starter_config(export, relative_to_project(export, config.resolve().parent))
+    except SupportlensError as error:
+        _fail(error)
+    config.write_text(starter.text, encoding="utf-8")
+    if starter.importer == "generic":
+        stdout.print(f"[yellow]![/] No importer recognised the headers of {export}; wrote {config} with the generic "
+                  "importer: map your columns under data.mapping.tickets")
+    else:
+        stdout.print(f"[green]✓[/] {export}: {starter.title} (importer {starter.importer}, "
+                  f"{len(starter.mapping)} columns mapped)"
+                  + (f"; the headers also match: {', '.join(starter.also)}" if starter.also else ""))
+        stdout.print(f"[green]✓[/] Wrote {config}; fill in publish.organisation and data.timezone")
+    flag = "" if config == Path("supportlens.yml") else f" --config {config}"
+    stdout.print(f"next: supportlens check{flag}   then   supportlens build{flag}")
 
 
 @app.command()
 def sample(
-    tickets: Annotated[Optional[int], typer.Option(help="Tickets to simulate (default: sample.tickets)")] = None,
+    tickets: Annotated[Optional[int], typer.Option(min=100, help="Tickets to simulate (default: sample.tickets)")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default: sample.seed)")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: sample.out)")] = None,
-    format: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    format: Annotated[Format, typer.Option("--format", help="The files' format.")] = Format.csv,
     config: ConfigOption = Path("supportlens.yml"),
 ) -> None:
     """Write the simulated sample organisation (tickets, events, accounts, agents, truth.json)."""
@@ -82,15 +155,13 @@ def sample(
         settings = _config(config).sample
     except SupportlensError as error:
         _fail(error)
-    if format not in ("csv", "parquet"):
-        _fail(SupportlensError(f"unknown format {format!r}", "use csv or parquet"))
     spec = SimulationSpec(tickets=tickets or settings.tickets, seed=settings.seed if seed is None else seed)
     folder = out or settings.out
     started = time.perf_counter()
     with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}) …"):
         data = simulate(spec)
-        paths = write_sample(data, folder, fmt=format)
-    console.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
+        paths = write_sample(data, folder, fmt=format.value)
+    stdout.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(p.name for p in paths))
 
 
@@ -107,31 +178,31 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
         _fail(error)
     info = dataset.source_info
     detected = [d for d in info.get("detected", []) if d != info.get("importer")]
-    console.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
+    stdout.print(f"[bold]importer[/] {info.get('importer')} — {info.get('title')}"
                   + (f" (the headers also match: {', '.join(detected)})" if detected else ""))
     for source in dataset.sources:
-        console.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows{', ' + source.read_as if source.read_as else ''})")
-    console.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
+        stdout.print(f"[green]✓[/] {source.table}: {source.path} ({source.rows:,} rows{', ' + source.read_as if source.read_as else ''})")
+    stdout.print(f"  → {len(dataset.tickets):,} tickets" + (f", {len(dataset.events):,} events" if dataset.events is not None else ""))
     if info.get("mapping"):
-        console.print("[bold]mapping[/] (canonical ← export)")
+        stdout.print("[bold]mapping[/] (canonical ← export)")
         for canonical, column in info["mapping"].items():
-            console.print(f"  {canonical:<26} ← {column}")
+            stdout.print(f"  {canonical:<26} ← {column}")
     for note in info.get("notes", []):
-        console.print(f"[dim]note:[/] {note}")
+        stdout.print(f"[dim]note:[/] {note}")
     if not dataset.quality:
-        console.print("[green]✓[/] no data-quality issues")
+        stdout.print("[green]✓[/] no data-quality issues")
     else:
-        console.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
+        stdout.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
     for issue in dataset.quality:
         title, _, severity = CHECKS.get(issue.check, (issue.check, "", "warning"))
         mark = "[yellow]![/]" if severity == "warning" else "[cyan]i[/]"
-        console.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
+        stdout.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
                       + (f" (e.g. {issue.example})" if issue.example else ""))
 
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on localhost")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on localhost")] = 8000,
     config: ConfigOption = Path("supportlens.yml"),
 ) -> None:
     """Serve the built site on http://localhost:PORT/ (Ctrl-C to stop)."""
@@ -145,9 +216,17 @@ def serve(
     if not (site_dir / "index.html").exists():
         _fail(SupportlensError(f"{site_dir}/index.html does not exist", "run `make report` first"))
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        console.print(f"Serving {site_dir}/ on http://127.0.0.1:{port}/")
-        server.serve_forever()
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        _fail(SupportlensError(f"cannot serve on port {port}: {error.strerror or error}",
+                               "stop what is using it, or pass another --port"))
+    with server:
+        console.print(f"Serving {site_dir}/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
 
 
 if __name__ == "__main__":

@@ -135,12 +135,25 @@ def versions() -> dict[str, str]:
     return found
 
 
+SAMPLE_ORGANISATION = "Sample Support Co."
+
+
+def organisation_shown(configured: str | None, dataset: Dataset) -> str:
+    """The organisation the report names: the configured one, or none (""); on the built-in simulated
+    sample (its truth.json beside the tickets) the sample's name unless one is configured, marked simulated."""
+    name = (configured or "").strip()
+    if dataset.sample_truth is not None:
+        return f"{name or SAMPLE_ORGANISATION} (simulated)"
+    return name
+
+
 def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
     period = analysis.period
     tickets = dataset.tickets
     return Context(
         schema_version=SCHEMA_VERSION,
-        report=ReportInfo(config.publish.title, config.publish.organisation, config.publish.currency, period.as_of,
+        report=ReportInfo(config.publish.title, organisation_shown(config.publish.organisation, dataset),
+                          config.publish.currency, period.as_of,
                           period),
         provenance=Provenance(dataset.sources, config.model_dump(mode="json"), versions()),
         data=DataSummary(

@@ -135,7 +135,7 @@ def test_bad_input_fails_clearly_and_keeps_the_previous_site(project, tmp_path, 
     elif breakage == "empty":
         tickets.write_text("")
     result = run_cli("build", "--engine", "builtin", cwd=broken)
-    assert result.returncode == 2
+    assert result.returncode == 1   # a runtime error: bad input (2 is for usage errors)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert (broken / "_site" / "index.html").read_bytes() == before

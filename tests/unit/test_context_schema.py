@@ -96,3 +96,16 @@ def test_the_context_is_the_header_and_every_context_field_of_the_analysis():
     assert [f.name for f in dataclasses.fields(Context)] == (
         [f.name for f in dataclasses.fields(Header)] + context_sections())
     assert set(context_sections()) == set(generate_schema()["properties"]) - {f.name for f in dataclasses.fields(Header)}
+
+
+def test_the_organisation_shown_is_the_configured_one_and_only_the_sample_is_simulated():
+    import pandas as pd
+
+    from supportlens.context import organisation_shown
+    from supportlens.dataset import Dataset
+
+    own, sample = Dataset(pd.DataFrame()), Dataset(pd.DataFrame(), sample_truth={"seed": 7})
+    assert organisation_shown("Acme Support", own) == "Acme Support"
+    assert organisation_shown(None, own) == "" and organisation_shown("  ", own) == ""
+    assert organisation_shown(None, sample) == "Sample Support Co. (simulated)"
+    assert organisation_shown("Acme Support", sample) == "Acme Support (simulated)"

@@ -455,7 +455,9 @@ class SampleSettings(_Strict):
 class Publish(_Strict):
     """What the published site and PDF may show."""
 
-    organisation: str = "Sample Support Co. (simulated)"
+    # the organisation's name for the footer and the PDF's cover; none (null or "") shows none
+    # (the built-in sample shows "Sample Support Co. (simulated)", see context.organisation_shown)
+    organisation: str | None = None
     title: str = "Support operations report"
     # personal data (names, e-mails, free text) is never published unless this is true
     allow_personal_data: bool = False

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..charts import Chart
+from ..errors import SupportlensError
 from ..pages import PRINTED  # the executive summary and the PDF's sections: the pages declared in_pdf
 from .markdown import render_markdown
 from .pages import environment, template_text
@@ -17,29 +18,118 @@ STATIC_WIDTH = 760  # px of the SVG; the PDF scales it to the text width (174 mm
 WIDE_WIDTH = 1300   # px of a wide chart, printed on a landscape page
 
 
+BROWSER_START_TIMEOUT = 30   # s for the browser to start and load a blank page (about 2 s when it works)
+CHART_TIMEOUT = 120          # s for one static chart (well under a second once the browser runs)
+INSTALL_BROWSER = "install Chromium (sudo apt-get install chromium, or `bash scripts/install-system-deps.sh`)"
+
+
+def find_browser() -> str | None:
+    """The browser Kaleido will drive: ``BROWSER_PATH`` when set, else a Chromium or Chrome found on PATH
+    (choreographer's own search, so the check and the export use the same executable)."""
+    import os
+    import shutil
+
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        return Chromium.find_browser(skip_local=False)
+    except (ImportError, AttributeError, TypeError):   # choreographer before 1.1 (kaleido 1.1's minimum)
+        names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+        return os.environ.get("BROWSER_PATH") or next(filter(None, map(shutil.which, names)), None)
+
+
+def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOUT) -> None:
+    """Fail fast, within ``timeout`` seconds, unless the chart browser starts and loads a blank page headless.
+
+    Kaleido waits for ever on a browser that is missing or exits at once (its server thread dies
+    silently), so the build checks first and says what to do."""
+    import subprocess
+    import tempfile
+
+    path = path or find_browser()
+    fix = f"{INSTALL_BROWSER}; or set BROWSER_PATH to a Chromium or Chrome executable; or build with --no-pdf"
+    if not path:
+        raise SupportlensError("no Chromium or Chrome browser found for the PDF's static charts", fix)
+    with tempfile.TemporaryDirectory(prefix="supportlens-browser-") as profile:
+        try:
+            probe = subprocess.run([path, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+                                    "--dump-dom", "about:blank"], capture_output=True, text=True, timeout=timeout,
+                                   stdin=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise SupportlensError(f"the browser {path} does not exist (BROWSER_PATH or PATH)", fix) from None
+        except PermissionError:
+            raise SupportlensError(f"the browser {path} cannot be run (not executable)", fix) from None
+        except subprocess.TimeoutExpired:
+            raise SupportlensError(f"the browser {path} did not start within {timeout:.0f} s", fix) from None
+    if probe.returncode != 0 or "<body" not in probe.stdout:
+        said = (probe.stderr.strip().splitlines() or ["no message"])[-1][:300]
+        raise SupportlensError(f"the browser {path} does not start headless (exit code {probe.returncode}: {said})", fix)
+
+
 @contextmanager
 def chart_browser() -> Iterator[None]:
-    """One Kaleido browser process for the whole build. It starts in the background, so its
-    start-up overlaps the analysis; ``export_svgs`` inside the block uses it."""
+    """One Kaleido browser process for the whole build, checked first (``check_browser``). It starts in
+    the background, so its start-up overlaps the analysis; ``export_svgs`` inside the block uses it."""
     import kaleido
 
+    check_browser()
     kaleido.start_sync_server(silence_warnings=True)
     try:
         yield
     finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+        if not _abandoned:
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
-def export_svgs(charts: dict[str, Chart], figures_dir: Path) -> None:
-    """Write every chart as SVG with the build's browser (see ``chart_browser``)."""
+_abandoned: list[str] = []   # set when a chart timed out: the browser thread is stuck and must not be joined
+
+
+def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
+    """One SVG from the build's browser, or a SupportlensError after ``timeout`` seconds."""
+    import threading
+
     import kaleido
 
+    result: dict = {}
+
+    def call() -> None:
+        try:
+            result["svg"] = kaleido.calc_fig_sync(figure, opts=opts)
+        except BaseException as error:  # noqa: BLE001 -- re-raised in the calling thread
+            result["error"] = error
+
+    worker = threading.Thread(target=call, daemon=True, name="supportlens-chart")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        # Kaleido's server thread (or its browser) no longer answers; joining it at exit would hang too,
+        # so the server is let go (kaleido's own atexit close then does nothing) and dies with the process.
+        _abandoned.append("timeout")
+        server = getattr(kaleido, "_global_server", None)
+        if server is not None:
+            server._initialized = False
+        raise SupportlensError(f"the browser drew no static chart within {timeout:.0f} s",
+                               f"check the browser starts (BROWSER_PATH); {INSTALL_BROWSER}; or build with --no-pdf")
+    if "error" in result:
+        raise result["error"]
+    return result["svg"]
+
+
+def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
+                progress: Callable[[int, int], None] | None = None) -> None:
+    """Write every chart as SVG with the build's browser (see ``chart_browser``); a chart the browser
+    does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever.
+    ``progress(done, total)`` is called with the charts drawn so far (for a progress bar)."""
     figures_dir.mkdir(parents=True, exist_ok=True)
-    for chart in charts.values():
+    for done, chart in enumerate(charts.values()):
+        if progress:
+            progress(done, len(charts))
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
         for stem, figure in chart.print_figures().items():
-            svg = kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width, "height": figure.layout.height or 380})
+            svg = _calc_svg(figure, {"format": "svg", "width": width, "height": figure.layout.height or 380}, timeout)
             (figures_dir / f"{stem}.svg").write_bytes(svg)
+    if progress:
+        progress(len(charts), len(charts))
 
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)

@@ -13,6 +13,7 @@ import ctypes
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,10 +54,14 @@ def choose_engine(requested: str) -> str:
 
 
 def _site_info(context: dict) -> dict:
+    as_of = context["report"]["as_of"][:10]
     return {
         "title": context["report"]["title"],
         "organisation": context["report"]["organisation"],
-        "as_of": context["report"]["as_of"][:10],
+        "as_of": as_of,
+        # the builtin shell's footer line, for the Quarto site's page footer
+        "footer": " · ".join(part for part in (context["report"]["organisation"], f"data as of {as_of}",
+                                               f"built with supportlens {__version__}") if part),
         "pages": [{"id": p.id, "nav": p.nav} for p in PAGES],
         "navbar": navbar(),
     }
@@ -74,36 +79,63 @@ def render_builtin(context: dict, report_dir: Path, out_dir: Path, root: Path) -
         (out_dir / f"{page.id}.html").write_text(html, encoding="utf-8")
 
 
-def quarto_project(context: dict, root: Path) -> str:
+def quarto_project(context: dict, root: Path, output_dir: str = "../_site") -> str:
     """``_quarto.yml`` of the pages: their render list and navbar follow from ``supportlens/pages.py``
-    (template ``templates/quarto/_quarto.yml.j2``, which a project's ``templates/`` folder may override)."""
-    return environment(root).get_template(QUARTO_PROJECT).render(site=_site_info(context))
+    (template ``templates/quarto/_quarto.yml.j2``, which a project's ``templates/`` folder may override);
+    ``output_dir`` is the site folder relative to the project (``report/``)."""
+    return environment(root).get_template(QUARTO_PROJECT).render(site=_site_info(context), output_dir=output_dir)
 
 
-def write_quarto_project(context: dict, report_dir: Path, root: Path) -> Path:
-    """Write ``report/_quarto.yml`` beside the pages: ``report/`` is then a Quarto website project."""
+def write_quarto_project(context: dict, report_dir: Path, root: Path, charts: dict[str, Chart] | None = None,
+                         site_dir: Path | None = None) -> Path:
+    """Write ``report/_quarto.yml`` beside the pages, and (given the charts) the files the site shares, so
+    ``report/`` is a whole Quarto website project: ``quarto render report`` from the project root writes the
+    same site to ``site_dir`` (``_site/``) as ``supportlens build --engine quarto`` (the PDF: ``keep_pdf``)."""
+    site_dir = report_dir.parent / "_site" if site_dir is None else site_dir
+    output_dir = Path(os.path.relpath(site_dir.resolve(), report_dir.resolve())).as_posix()
     path = report_dir / "_quarto.yml"
-    path.write_text(quarto_project(context, root), encoding="utf-8")
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(quarto_project(context, root, output_dir), encoding="utf-8")
+    if charts is not None:
+        add_assets(context, charts, report_dir, root)
     return path
 
 
-def render_quarto(report_dir: Path, out_dir: Path) -> None:
-    """Stage ``report/_quarto.yml`` with the pages and let ``quarto render`` write the site.
+def keep_pdf(pdf: Path, report_dir: Path) -> None:
+    """A copy of the PDF in the Quarto project, so a site Quarto renders from ``report/`` links a PDF."""
+    shutil.copy(pdf, report_dir / pdf.name)
 
-    The stage holds only the project file and the pages, so Quarto's own files (``.quarto/``) stay out of
-    ``report/``; the site's assets and downloads are added afterwards by ``add_assets``."""
-    stage = out_dir.parent / (out_dir.name + ".quarto")
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    shutil.copy(report_dir / "_quarto.yml", stage / "_quarto.yml")
-    for page in PAGES:
-        shutil.copy(report_dir / f"{page.id}.qmd", stage / f"{page.id}.qmd")
-    result = subprocess.run(["quarto", "render", str(stage), "--output-dir", str(out_dir.resolve())],
+
+# Quarto's warnings: "WARN: ..." / "WARNING: ..." / "WARNING (file) ...", shown even when the render succeeds
+_QUARTO_WARNING = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*(WARN|WARNING|ERROR)\b")
+
+
+def quarto_warnings(stderr: str) -> list[str]:
+    """The lines of Quarto's output that warn (progress lines dropped), with their continuation lines."""
+    found: list[str] = []
+    keep = False
+    for line in stderr.splitlines():
+        if _QUARTO_WARNING.match(line):
+            found.append(line.rstrip())
+            keep = True
+        elif keep and line.startswith((" ", "\t")) and line.strip():
+            found[-1] += "\n" + line.rstrip()
+        else:
+            keep = False
+    return found
+
+
+def render_quarto(report_dir: Path, out_dir: Path, warn=lambda line: print(line, file=sys.stderr)) -> None:
+    """``quarto render report/ --output-dir <out_dir>``: Quarto renders the project the build wrote
+    (``write_quarto_project``) into the staging folder; its warnings are passed to ``warn``, its whole
+    output is shown when it fails. Quarto's own files (``.quarto/``) stay inside ``report/``."""
+    result = subprocess.run(["quarto", "render", str(report_dir), "--output-dir", str(out_dir.resolve())],
                             capture_output=True, text=True)
-    shutil.rmtree(stage, ignore_errors=True)
     if result.returncode != 0:
         raise SupportlensError(f"quarto render failed:\n{result.stderr[-2000:]}",
                                "run with ENGINE=builtin, or fix the Quarto installation")
+    for line in quarto_warnings(result.stderr):
+        warn(f"quarto: {line.strip()}")
 
 
 def safe_cell(value: object) -> object:

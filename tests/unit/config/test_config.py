@@ -28,7 +28,7 @@ def test_init_writes_the_documented_defaults_once(tmp_path):
     assert (tmp_path / "supportlens.yml").read_text(encoding="utf-8") == default_config_text()
     (tmp_path / "supportlens.yml").write_text("period:\n  length: all\n")
     again = run_cli("init", cwd=tmp_path)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 1 and "already exists" in again.stderr
     assert (tmp_path / "supportlens.yml").read_text() == "period:\n  length: all\n"   # left alone
 
 

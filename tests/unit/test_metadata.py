@@ -1,0 +1,45 @@
+"""The package's metadata: one version source, the licence file the metadata names, a kaleido bound that has
+what the PDF uses, and the wheel's build folder ignored."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from support import ROOT
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_the_version_has_one_source():
+    project = PYPROJECT["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "supportlens.__version__"}
+    init = (ROOT / "src" / "supportlens" / "__init__.py").read_text()
+    assert len(re.findall(r"^__version__ = \"\d+\.\d+\.\d+\"$", init, re.M)) == 1
+
+
+def test_the_licence_file_is_the_mit_licence_the_metadata_names():
+    assert PYPROJECT["project"]["license"] == "MIT" and PYPROJECT["project"]["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License") and "WITHOUT WARRANTY OF ANY KIND" in text
+
+
+def test_classifiers_name_the_pythons_supported():
+    classifiers = PYPROJECT["project"]["classifiers"]
+    floor = PYPROJECT["project"]["requires-python"].removeprefix(">=")
+    assert f"Programming Language :: Python :: {floor}" in classifiers
+    assert not any(c.startswith("License ::") for c in classifiers)   # the licence is the SPDX expression
+
+
+def test_kaleido_bound_has_the_sync_server_the_pdf_uses():
+    import kaleido
+
+    bound = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith("kaleido"))
+    assert bound.split("#")[0].strip() == "kaleido>=1.1"
+    assert callable(kaleido.start_sync_server) and callable(kaleido.stop_sync_server)
+
+
+def test_build_outputs_are_ignored():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert {"build/", "dist/"} <= set(ignored)
