@@ -24,7 +24,7 @@ from .context import build_context, write_context
 from .ingest import load_dataset
 from .render.pages import render_pages, write_pages
 from .pages import PRINTED
-from .render.pdf import chart_browser, export_svgs, print_html, write_pdf
+from .render.pdf import chart_browser, check_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
 from .render.site import (add_assets, build_lock, choose_engine, clean_leftovers, keep_pdf, publish, render_builtin,
                           render_quarto, staging_dir, write_quarto_project)
@@ -76,6 +76,8 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     engine = choose_engine(engine or config.render.engine)
     with_pdf = config.render.pdf if pdf is None else pdf
 
+    if with_pdf:
+        check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
     with ExitStack() as resources:
         with step("ingest", "Reading exports"):
             dataset = load_dataset(config, root)
@@ -84,7 +86,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
             # never torn down half-started); its start-up overlaps the context, charts and pages
-            resources.enter_context(chart_browser())
+            resources.enter_context(chart_browser(checked=True))
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")

@@ -92,6 +92,7 @@ def test_a_build_with_a_missing_browser_stops_at_once_naming_browser_path(tmp_pa
     assert result.returncode == 1
     assert "nonexistent/chrome does not exist" in result.stderr and "BROWSER_PATH" in result.stderr
     assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+    assert "Reading exports" not in result.stderr     # checked before the exports are read, not after the analysis
     assert not (project / "_site").exists()
 
 

@@ -67,12 +67,13 @@ def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOU
 
 
 @contextmanager
-def chart_browser() -> Iterator[None]:
-    """One Kaleido browser process for the whole build, checked first (``check_browser``). It starts in
-    the background, so its start-up overlaps the analysis; ``export_svgs`` inside the block uses it."""
+def chart_browser(checked: bool = False) -> Iterator[None]:
+    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
+    already has. It starts in the background; ``export_svgs`` inside the block uses it."""
     import kaleido
 
-    check_browser()
+    if not checked:
+        check_browser()
     kaleido.start_sync_server(silence_warnings=True)
     try:
         yield
