@@ -66,7 +66,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                 solved_no_time &= ~fill
             if solved_no_time.any():
                 quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(solved_no_time.sum()),
-                                            "solved without a solve time: excluded from resolution times", None))
+                                            "solved or closed without a solve time: counted as solved with an unknown resolution time (not open, no resolution SLA state)", None))
 
     if "csat" in tickets:
         out_of_range = tickets["csat"].notna() & ~tickets["csat"].between(1, 5)
