@@ -33,6 +33,7 @@ class Check(StrEnum):
     PERSONAL_DATA = "PERSONAL_DATA"
     TABLE_ABSENT = "TABLE_ABSENT"
     TABLE_IGNORED = "TABLE_IGNORED"
+    DATE_ORDER = "DATE_ORDER"
 
 
 @dataclass(frozen=True)

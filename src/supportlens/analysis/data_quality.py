@@ -46,6 +46,8 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.PERSONAL_DATA: ("Personal data", "Names, e-mails or free text: not read, or replaced by pseudonyms.", Severity.INFO),
     Check.TABLE_ABSENT: ("Table absent", "An optional export that is not there.", Severity.INFO),
     Check.TABLE_IGNORED: ("Table not read", "An export that the importer replaces with its own.", Severity.INFO),
+    Check.DATE_ORDER: ("Date order assumed", "Dates such as 03/04 whose day-month order the column does not settle, "
+                       "or that contradict the order the rest of the column uses.", Severity.WARNING),
 }
 
 

@@ -70,8 +70,8 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
     vocabularies = {**importer.values}
     for column, words in config.data.values.items():
         vocabularies[column] = {**vocabularies.get(column, {}), **words}
-    dayfirst = config.data.dayfirst if config.data.dayfirst is not None else bool(importer.dayfirst)
-    events = normalise_table(frame, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst,
+    events = normalise_table(frame, "events", path=path, timezone=config.data.timezone, dayfirst=config.data.dayfirst,
+                             default_dayfirst=bool(importer.dayfirst),
                              quality=quality, vocabularies=vocabularies)
     unmapped = activity[~activity.isin(list(spec.activities) + list(spec.statuses))]
     if len(unmapped):
@@ -153,7 +153,7 @@ def _tickets(events: pd.DataFrame, attributes: pd.DataFrame, config: Config, pat
         attributes = attributes.assign(ticket_id=events["ticket_id"].to_numpy())
         latest = attributes.groupby("ticket_id").last().reindex(ids)
         normalised = normalise_table(latest.reset_index(drop=True), "tickets", path=path,
-                                     timezone=config.data.timezone, dayfirst=False, quality=quality,
+                                     timezone=config.data.timezone, dayfirst=config.data.dayfirst, quality=quality,
                                      vocabularies=vocabularies)
         for column in normalised:
             tickets[column] = normalised[column].to_numpy()

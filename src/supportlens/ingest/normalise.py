@@ -9,6 +9,7 @@ raise SupportlensError naming the file, the column, an example row and the fix.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,9 @@ CHANNEL_WORDS = {
 DEFAULT_VOCABULARIES = {"priority": PRIORITY_WORDS, "status": STATUS_WORDS, "channel": CHANNEL_WORDS}
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
+# day/month/year or month/day/year with 1-2 digit fields first, then the rest (a time of day ...)
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
+_NUMERIC_DATE_REST = _NUMERIC_DATE + r"(.*)$"
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -72,8 +76,13 @@ def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path
 
 
 def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, timezone: str,
-                     dayfirst: bool, quality: list[QualityIssue]) -> pd.Series:
-    """Parse a column to tz-aware UTC; a column that is mostly garbage is an error."""
+                     dayfirst: bool | None, quality: list[QualityIssue], default_dayfirst: bool = False) -> pd.Series:
+    """Parse a column to tz-aware UTC; a column that is mostly garbage is an error.
+
+    Numeric dates (03/04/2025, 22-04-15) are read with one convention for the whole column
+    (:func:`date_order`): ``dayfirst`` when configured, else the column's evidence (a first field
+    above 12 is a day, a second field above 12 is a day), else ``default_dayfirst`` (the
+    importer's convention), which is logged as an assumption."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         return series.dt.tz_convert("UTC")
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -93,7 +102,10 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
             "export every timestamp of the column in one form (all UTC, or all with an offset such as +01:00), "
             "or all without an offset and set data.timezone to the zone they are in",
         )
-    parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
+    order = date_order(values, configured=dayfirst, default=default_dayfirst)
+    if order.note:
+        quality.append(QualityIssue(table, Check.DATE_ORDER, column, order.rows, order.note, order.example))
+    parsed = _to_datetime(text, dayfirst=order.dayfirst, utc=has_offset)
     if not has_offset:
         parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
         quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
@@ -119,6 +131,82 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     return parsed
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """The one convention a column's numeric dates are read with, and why."""
+
+    dayfirst: bool
+    note: str | None = None        # a data-quality note when the convention was assumed or contradicted
+    rows: int = 0                  # values the note is about
+    example: str | None = None
+
+
+def _numeric_dates(values: pd.Series) -> pd.DataFrame:
+    """The two leading fields of day/month/year-shaped values (NaN where a value is not one)."""
+    parts = values.astype("string").str.extract(_NUMERIC_DATE)
+    return pd.DataFrame({"first": pd.to_numeric(parts[0], errors="coerce"),
+                         "second": pd.to_numeric(parts[1], errors="coerce")}, index=values.index)
+
+
+def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> DateOrder:
+    """Day-first or month-first for a whole column of present values, from all of its evidence.
+
+    A first field above 12 can only be a day (day-first); a second field above 12 only a day
+    (month-first). The configured convention always wins (values that contradict it become
+    unreadable and are counted). Without evidence either way the column is ambiguous: it is
+    read by ``default`` and the assumption is logged."""
+    fields = _numeric_dates(values)
+    numeric = fields["first"].notna()
+    if not numeric.any():
+        return DateOrder(bool(configured) if configured is not None else default)
+    day_first_evidence = int((fields["first"] > 12).sum())
+    month_first_evidence = int((fields["second"] > 12).sum())
+    if configured is not None:
+        against = month_first_evidence if configured else day_first_evidence
+        if against:
+            bad = (fields["second"] > 12) if configured else (fields["first"] > 12)
+            return DateOrder(configured, f"{against:,} dates contradict the configured "
+                             f"{'day-first' if configured else 'month-first'} order and cannot be read",
+                             against, str(values[bad].iloc[0]))
+        return DateOrder(configured)
+    if day_first_evidence and month_first_evidence:
+        chosen = day_first_evidence >= month_first_evidence
+        minority = month_first_evidence if chosen else day_first_evidence
+        bad = (fields["second"] > 12) if chosen else (fields["first"] > 12)
+        return DateOrder(chosen, f"the column mixes day-first and month-first dates; read "
+                         f"{'day-first' if chosen else 'month-first'} (the majority, {max(day_first_evidence, month_first_evidence):,} "
+                         f"dates with a day above 12); {minority:,} dates written the other way cannot be read",
+                         minority, str(values[bad].iloc[0]))
+    if day_first_evidence:
+        return DateOrder(True)
+    if month_first_evidence:
+        return DateOrder(False)
+    rows = int(numeric.sum())
+    return DateOrder(default, f"no date in the column has a day above 12, so the order of day and month cannot be told "
+                     f"from the data; read {'day-first (3/4 = 3 April)' if default else 'month-first (3/4 = March 4)'}, "
+                     f"{'the convention of this help desk' if default else 'the default'}; "
+                     "the date order can be set in the configuration", rows, str(values[numeric].iloc[0]))
+
+
+def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
+    """Rewrite day/month/year-shaped values as year-month-day (2-digit years as pandas reads %y),
+    so every value of the column is read in one order; other values are left as they are."""
+    parts = text.str.extract(_NUMERIC_DATE_REST)
+    matched = parts[0].notna()
+    if not matched.any():
+        return text
+    a, b = parts[0][matched].astype(int), parts[1][matched].astype(int)
+    day, month = (a, b) if dayfirst else (b, a)
+    year = parts[2][matched].astype(int)
+    year = year.where(parts[2][matched].str.len() > 2, year + np.where(year < 69, 2000, 1900))
+    valid = month.between(1, 12) & day.between(1, 31)
+    iso = (year.astype(str).str.zfill(4) + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2)
+           + parts[3][matched].fillna(""))
+    out = text.copy()
+    out[matched] = iso.where(valid, "invalid")
+    return out
+
+
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
     try:  # fast path: one ISO 8601 layout for the whole column
         return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
@@ -130,8 +218,11 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
                 "datetime64[ns, UTC]" if utc else "datetime64[ns]")
         except (ValueError, TypeError):
             pass
-    unique = text.dropna().unique()
-    parsed = pd.to_datetime(pd.Series(unique), format="mixed", dayfirst=dayfirst, utc=utc, errors="coerce")
+    unique = pd.Series(text.dropna().unique(), dtype="string")
+    rewritten = _iso_date_part(unique, dayfirst)
+    # every numeric date is now year-month-day: reading it "day-first" would swap month and day again
+    parsed = pd.to_datetime(rewritten, format="mixed", dayfirst=False, utc=utc, errors="coerce")
+    unique = unique.to_numpy()
     lookup = pd.Series(parsed.to_numpy(), index=unique)
     out = text.map(lookup)
     return out.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
@@ -197,14 +288,16 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
     return labels
 
 
-def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool,
-                    quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None
-                    ) -> pd.DataFrame:
+def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
+                    quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None,
+                    default_dayfirst: bool = False) -> pd.DataFrame:
     """Coerce every canonical column of ``table`` to its kind.
 
     ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
     extend the built-in ones: for priority, status and channel they add spellings; for other
     columns (csat, escalated, tier ...) they translate export values before the column is coerced.
+    ``dayfirst`` is the configured date order (None: each column's own evidence decides, and
+    ``default_dayfirst``, the importer's convention, reads a column without evidence).
     """
     vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
     out = pd.DataFrame(index=frame.index)
@@ -224,7 +317,8 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             values = values.astype("object").where(~hit, lower.map(words))
         if kind == "timestamp":
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
-                                           timezone=timezone, dayfirst=dayfirst, quality=quality)
+                                           timezone=timezone, dayfirst=dayfirst, quality=quality,
+                                           default_dayfirst=default_dayfirst)
         elif kind == "string":
             out[column] = values.astype("string").str.strip()
         elif kind in ("integer", "number"):

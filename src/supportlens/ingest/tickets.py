@@ -107,7 +107,7 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
                 info["mapping"][canonical] = f"{duration.since} + {source} ({duration.unit})"
         for canonical, rule in importer.derived.items():
             info["mapping"].setdefault(canonical, f"from {rule.column}")
-    dayfirst = data.dayfirst if data.dayfirst is not None else bool(importer.dayfirst)
+    dayfirst = (data.dayfirst, bool(importer.dayfirst))     # the configured order, the importer's convention
     vocabularies = {**importer.values}
     for column, words in data.values.items():
         vocabularies[column] = {**vocabularies.get(column, {}), **words}
@@ -119,8 +119,8 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
             info["shape"] = "tickets"          # an audit-capable format exported one row per ticket
 
     frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items()}, index=raw.index)
-    tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst,
-                              quality=quality, vocabularies=vocabularies)
+    tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst[0],
+                              default_dayfirst=dayfirst[1], quality=quality, vocabularies=vocabularies)
     tickets = derive(tickets, raw, importer, config, path, quality)
     _log_unread(raw, resolved, importer, quality)
     tickets = pseudonymise(tickets, importer.personal, config, quality, "tickets")
@@ -203,7 +203,8 @@ def pseudonymise(frame: pd.DataFrame, columns: tuple[str, ...], config: Config, 
 
 
 def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, str], config: Config, path: Path,
-                   quality: list[QualityIssue], vocabularies: dict, dayfirst: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                   quality: list[QualityIssue], vocabularies: dict,
+                   dayfirst: tuple[bool | None, bool]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Audit rows (several per ticket): the latest row gives the ticket, every row a status event."""
     columns = {key(c): c for c in raw.columns}
     time_column = columns.get(key(importer.audit_time or ""))
@@ -220,7 +221,8 @@ def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, st
         sort_keys.append(f"__{column}")
     status_events = pd.DataFrame({"ticket_id": ordered[id_column], "event_at": ordered[time_column],
                                   "status": ordered[resolved["status"]] if "status" in resolved else pd.NA})
-    events = normalise_table(status_events, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst,
+    events = normalise_table(status_events, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst[0],
+                             default_dayfirst=dayfirst[1],
                              quality=quality, vocabularies=vocabularies)
     ordered["__time"] = events["event_at"]
     ordered = ordered.sort_values([id_column, *sort_keys, "__time"], kind="stable")

@@ -43,8 +43,9 @@ SERVICENOW = Importer(
     missing_markers=("?",),
     dayfirst=True,
     personal=("agent_id", "requester_id"),
-    notes=("Dates are read day-first (29/2/2016), as ServiceNow writes them outside the US; set data.dayfirst: false "
-           "for month-first exports.",
+    notes=("Each date column is read in one order decided from the whole column (a day above 12 settles it); a column "
+           "that does not settle it is read day-first (29/2/2016), as ServiceNow writes dates outside the US; set "
+           "data.dayfirst: false for month-first exports.",
            "'?' means missing.",
            "An audit export (several rows per number) becomes one ticket from its latest row (highest sys_mod_count) "
            "and one status event per row; 'Awaiting User Info' is pending and 'Awaiting Vendor' on hold, so "
