@@ -26,7 +26,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ..config import Config
-from ..dataset import Dataset
+from ..dataset import Check, Dataset
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
 from .core.breach import MonthBreach, monthly_breach
@@ -136,7 +136,9 @@ class Analysis:
 
 def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
-    period = reporting_period(tickets, config.period)
+    date_only = frozenset(q.column for q in dataset.quality
+                          if q.check == Check.DATE_ONLY and q.table == "tickets" and q.column)
+    period = reporting_period(tickets, config.period, date_only)
     clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...config import Config
+from .period import MIN_PERIOD_SHARE, MIN_PERIOD_TICKETS
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class Method:
     escalations: EscalationsMethod
     risk: RiskMethod
     summary: SummaryCut = SummaryCut()
+    min_period_tickets: int = MIN_PERIOD_TICKETS     # a reporting or compared period holds at least this many tickets
+    min_period_share: float = MIN_PERIOD_SHARE       # ... and the default quarter this share (0-1) of dated tickets
 
 
 def report_method(config: Config) -> Method:
