@@ -27,6 +27,7 @@ PRIORITY_WORDS = {
     "moderate": "normal",
     "low": "low", "p4": "low", "4": "low", "4 - low": "low", "lowest": "low", "minor": "low",
     "5 - planning": "low", "planning": "low", "trivial": "low",
+    "5": "low", "p5": "low",     # bare ITIL priorities 1-5 (1 critical, 2 high, 3 normal, 4 and 5 low)
 }
 STATUS_WORDS = {
     "new": "new", "open": "open", "in progress": "open", "in_progress": "open", "active": "open",
@@ -36,8 +37,11 @@ STATUS_WORDS = {
     "done": "solved", "cancelled": "closed", "canceled": "closed",
 }
 CHANNEL_WORDS = {
-    "email": "email", "e-mail": "email", "mail": "email", "web": "web", "web form": "web", "webform": "web",
-    "portal": "web", "website": "web", "self-service": "web", "chat": "chat", "live chat": "chat",
+    "email": "email", "e-mail": "email", "web": "web", "web form": "web", "webform": "web",
+    "portal": "web", "website": "web", "chat": "chat", "live chat": "chat",
+    # postal mail and self-service are channels of their own (a letter is not an e-mail)
+    "mail": "postal", "postal": "postal", "postal mail": "postal", "post": "postal", "letter": "postal",
+    "self-service": "self_service", "self service": "self_service", "selfservice": "self_service",
     "messaging": "chat", "phone": "phone", "telephone": "phone", "voice": "phone", "call": "phone",
     "app": "app", "mobile": "app", "mobile app": "app", "social": "social", "social media": "social",
     "twitter": "social", "facebook": "social", "api": "api",
@@ -232,7 +236,7 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
                          allowed: tuple[str, ...], fallback: str | None,
                          quality: list[QualityIssue]) -> pd.Series:
     """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
-    raw = series.astype("string").str.strip().str.lower()
+    raw = _whole_number_text(series).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
@@ -255,6 +259,19 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     return mapped.astype("string")
 
 
+def _whole_number_text(series: pd.Series) -> pd.Series:
+    """Text of a column, with a spreadsheet's whole numbers as integers ("1.0" -> "1": a stored code)
+    and blank or NaN cells missing (never the string "nan")."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        numeric = pd.to_numeric(series, errors="coerce")
+        whole = numeric.notna() & (numeric == numeric.round())
+        text = numeric.astype("string")
+        text = text.where(~whole, numeric.where(whole).astype("Int64").astype("string"))
+        return text.where(numeric.notna())
+    text = series.astype("string")
+    return text.mask(text.str.strip().isin(["", "nan", "NaN"]))
+
+
 def normalise_label(series: pd.Series) -> pd.Series:
     """Lower-case, trimmed, words joined by underscores: 'Login Access ' -> 'login_access'."""
     text = series.astype("string").str.strip().str.lower()
@@ -265,7 +282,7 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
                        quality: list[QualityIssue]) -> pd.Series:
     """A free label column (channel, category, group): known words mapped, others kept as labels;
     spellings that differ only in case, spaces or punctuation are merged, and the merge is logged."""
-    raw = series.astype("string").str.strip()
+    raw = _whole_number_text(series).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
     if words:
