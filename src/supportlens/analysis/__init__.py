@@ -139,10 +139,17 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     date_only = frozenset(q.column for q in dataset.quality
                           if q.check == Check.DATE_ONLY and q.table == "tickets" and q.column)
     period = reporting_period(tickets, config.period, date_only)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
+    by_priority = not any(q.check == Check.MISSING_COLUMN and q.column == "priority" for q in dataset.quality)
+    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events, by_priority=by_priority)
+    targets_from = ("priority" if by_priority else "default" if config.sla.default_target() is not None
+                    else "due_dates" if dataset.has("tickets", "due_at") else "none")
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]
-    kpis = headline_kpis(clocks, period, config.targets, config.seed, config.findings.alpha)
+    kpi_targets = config.targets
+    if targets_from == "none":      # no SLA: the shipped default KPI targets are no one's targets
+        kpi_targets = kpi_targets.model_copy(update={name: None for name in type(kpi_targets).model_fields
+                                                     if name not in kpi_targets.model_fields_set})
+    kpis = headline_kpis(clocks, period, kpi_targets, config.seed, config.findings.alpha)
     sla_period = summarise_sla(in_period, config.sla, config.findings.alpha)
     hours = first_response_by_hour(in_period)
     skipped = []
@@ -190,7 +197,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         interrupted=interrupted,
         diagnostics=diagnostics,
         clocks=clocks,
-        method=report_method(config),
+        method=report_method(config, targets_from),
     )
     analysis.quality = quality_report(dataset, analysis.skipped)
     analysis.month_extremes = month_extremes(analysis.monthly_volume) if analysis.monthly_volume else None

@@ -22,7 +22,7 @@ from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import Importer
 from .normalise import normalise_table
-from .tickets import key, pseudonymise, wrong_importer_hint
+from .tickets import fill_missing_priority, key, pseudonymise, wrong_importer_hint
 
 EVENT_TYPES = ("created", "public_reply", "internal_note", "status_change", "escalated", "customer_reply",
                "solved", "reopened", "closed")
@@ -157,11 +157,7 @@ def _tickets(events: pd.DataFrame, attributes: pd.DataFrame, config: Config, pat
                                      vocabularies=vocabularies)
         for column in normalised:
             tickets[column] = normalised[column].to_numpy()
-    if "priority" not in tickets:
-        tickets["priority"] = "normal"
-        quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "priority", len(tickets),
-                                    "the log has no priority: every ticket is measured against the normal SLA targets",
-                                    None))
+    tickets = fill_missing_priority(tickets, config, quality, "log")
     tickets["priority"] = tickets["priority"].astype("string")
     tickets["escalated"] = tickets["escalated"].astype("boolean") if "escalated" in tickets else pd.NA
     if tickets["escalated"].isna().all():

@@ -164,13 +164,33 @@ def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config:
             action = ("the export has no creation time: first response and resolution times cannot be computed, "
                       "SLA states, volume over time and backlog are skipped; every other KPI uses all tickets")
         elif canonical == "priority":
-            tickets["priority"] = pd.Series("normal", index=tickets.index, dtype="string")
-            action = "the export has no priority: every ticket is measured against the normal SLA targets"
+            continue                                   # fill_missing_priority below
         else:
             action = "not in this export: analyses that need it are skipped"
         quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, canonical, len(tickets), action, None))
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
+    return fill_missing_priority(tickets, config, quality, "export")
+
+
+def fill_missing_priority(tickets: pd.DataFrame, config: Config, quality: list[QualityIssue],
+                          what: str) -> pd.DataFrame:
+    """An export without priorities: every ticket gets one placeholder priority (so segment tables stay
+    whole) and the SLA targets come from the one default target, else each ticket's due date, else none
+    (analysis reads the MISSING_COLUMN record of 'priority' and gives no SLA verdict it cannot support)."""
+    if "priority" in tickets and tickets["priority"].notna().any():
+        return tickets
+    tickets["priority"] = pd.Series("normal", index=tickets.index, dtype="string")
+    due = "due_at" in tickets and tickets["due_at"].notna().any()
+    if config.sla.default_target() is not None:
+        action = f"the {what} has no priority: every ticket is measured against the one default SLA target"
+    elif due:
+        action = (f"the {what} has no priority: each ticket's resolution is judged against its own due date; "
+                  "first responses and tickets without a due date get no SLA verdict")
+    else:
+        action = (f"the {what} has no priority and no SLA target: times are measured, but no SLA verdict "
+                  "(breached or achieved) is given")
+    quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "priority", len(tickets), action, None))
     return tickets
 
 

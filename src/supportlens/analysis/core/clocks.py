@@ -39,7 +39,7 @@ _TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_a
 
 
 def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
-                  events: pd.DataFrame | None = None) -> pd.DataFrame:
+                  events: pd.DataFrame | None = None, by_priority: bool = True) -> pd.DataFrame:
     """Per ticket: elapsed minutes and SLA state for first response and resolution.
 
     Columns added (minutes unless named otherwise):
@@ -51,6 +51,10 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     paused_minutes (SLA-clock time paused across the resolution cycles), resolution_cycles (count),
     first_response_target_minutes, resolution_target_minutes (the policy's targets),
     first_response_state, resolution_state (achieved, breached, active, active_breached).
+
+    ``by_priority`` False (the export has no priority): every ticket has the one default target
+    (``sla.targets.default``) when configured, else no target: no state, except a resolution
+    judged against the ticket's own due date.
     """
     clocks = tickets.copy()
     n = len(clocks)
@@ -68,8 +72,15 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     resolvable = dated & ~solve_unknown
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
 
-    first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-    resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+    if by_priority:
+        first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
+        resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+    else:
+        default = policy.default_target()
+        first_target = pd.Series(default.first_response * 60 if default else np.nan, index=clocks.index, dtype=float)
+        resolution_target = pd.Series(default.resolution * 60 if default else np.nan, index=clocks.index, dtype=float)
+    has_first_target = first_target.notna().to_numpy()
+    has_resolution_target = resolution_target.notna().to_numpy()
     clocks["first_response_target_minutes"] = first_target
     clocks["resolution_target_minutes"] = resolution_target
 
@@ -97,10 +108,10 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     # first response: one cycle from creation to the reply (or to as-of while waiting)
     fr_end = np.where(has_response, r_ns, as_of_ns)
     fr_elapsed = _elapsed(sla_calendar, np.arange(n), c_ns, fr_end, pauses, dated)
-    first_target_ns = np.round(first_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    first_target_ns = np.round(first_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
     clocks["first_response_sla_minutes"] = np.where(dated, fr_elapsed / NS_PER_MINUTE, np.nan)
-    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns, dated & knows_response,
-                                             clocks.index)
+    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns,
+                                             dated & knows_response & has_first_target, clocks.index)
     if not knows_response and "source_first_response_met" in clocks:
         # the export's own verdict (its targets, its calendar) is all there is
         verdict = clocks["source_first_response_met"].map({True: "achieved", False: "breached"}).astype("string")
@@ -112,7 +123,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
                              np.ones(len(cycles["row"]), dtype=bool))
     cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)
-    target_ns = np.round(resolution_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    target_ns = np.round(resolution_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
     over = cycle_elapsed > target_ns[cycles["row"]]
     worst = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(worst, cycles["row"], cycle_elapsed)
@@ -130,6 +141,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     clocks["resolution_cycles"] = pd.array(np.where(resolvable, count, 0), dtype="Int64")
     state = np.where(~is_open, np.where(any_over, "breached", "achieved"),
                      np.where(running_elapsed > target_ns, "active_breached", "active"))
+    state = np.where(has_resolution_target, state, None)
     if "due_at" in clocks and clocks["due_at"].notna().any():
         due = clocks["due_at"].notna().to_numpy() & resolvable
         due_ns = to_ns(clocks["due_at"])
