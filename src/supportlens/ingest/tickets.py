@@ -37,7 +37,7 @@ def blank_missing(raw: pd.DataFrame, markers: tuple[str, ...], table: str, quali
         column = str(hits.sum().idxmax())
         quality.append(QualityIssue(table, Check.MISSING_VALUES, None, int(hits.any(axis=1).sum()),
                                     f"{cells:,} cells holding {' / '.join(repr(m) for m in markers)} read as missing "
-                                    f"(most in '{column}')", None))
+                                    f"(most in '{column}')", None, counted_in="export_rows"))
     return raw.mask(hits)
 
 
@@ -252,7 +252,7 @@ def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, st
     quality.append(QualityIssue("tickets", Check.AUDIT_ROWS, "ticket_id", len(raw) - len(latest),
                                 f"{len(raw):,} audit rows of {len(latest):,} tickets: each ticket's latest row "
                                 f"(by {', '.join(order) or time_column}) gives its attributes; every row became a "
-                                "status event", None))
+                                "status event", None, counted_in="export_rows"))
     return latest.reset_index(drop=True), events
 
 
