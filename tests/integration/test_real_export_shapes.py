@@ -41,7 +41,10 @@ def test_311_export_without_priority_builds_and_says_why(tmp_path, with_due):
     root = project(tmp_path, mapping)
     checked = run_cli("check", cwd=root)
     assert checked.returncode == 0 and "Traceback" not in checked.stderr, checked.stderr
-    assert "no priority" in checked.stdout + checked.stderr
+    said = checked.stdout + checked.stderr
+    assert "no priority" in said
+    # check says what the build will skip: the SLA verdict only when there is no due date either
+    assert "the build will skip" in said and ("SLA verdicts (breached or achieved)" in said) is not with_due
     built = run_cli("build", cwd=root)
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr[-2000:]
     summary = (root / "report" / "index.qmd").read_text(encoding="utf-8")
