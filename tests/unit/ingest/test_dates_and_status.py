@@ -77,3 +77,12 @@ def test_solved_without_a_time_is_not_open():
     dataset = load(COMPLAINTS)
     solved_no_time = next(q for q in dataset.quality if q.check == Check.MISSING_VALUES and q.column == "solved_at")
     assert solved_no_time.rows == 1 and "unknown resolution time" in solved_no_time.action    # C-002
+
+
+def test_an_export_without_solve_times_counts_its_solved_tickets():
+    mapping = {"tickets": {k: v for k, v in MAPPING["tickets"].items() if k != "solved_at"}}
+    config = Config.model_validate({"data": {"tickets": str(COMPLAINTS), "events": None, "accounts": None,
+                                             "agents": None, "mapping": mapping}})
+    dataset = load_dataset(config)
+    missing = next(q for q in dataset.quality if q.check == Check.MISSING_COLUMN and q.column == "solved_at")
+    assert missing.rows == 4 and "unknown resolution time" in missing.action     # two Closed, two Solved
