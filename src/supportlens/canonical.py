@@ -20,7 +20,8 @@ TICKET_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "solved_at": ("timestamp", False, "last time the ticket was set solved (UTC)"),
     "closed_at": ("timestamp", False, "when the ticket was closed (UTC)"),
     "status": ("category", True, "new, open, pending, on_hold, solved, closed"),
-    "priority": ("category", True, "critical, high, normal, low"),
+    "priority": ("category", False, "critical, high, normal, low; without it SLA targets come from due_at or "
+                 "sla.targets.default, else no SLA verdict"),
     "channel": ("category", False, "email, phone, chat, web, ..."),
     "category": ("category", False, "the issue type"),
     "account_id": ("string", False, "the customer organisation"),

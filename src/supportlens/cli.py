@@ -198,6 +198,13 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
         mark = "[yellow]![/]" if severity == "warning" else "[cyan]i[/]"
         stdout.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
                       + (f" (e.g. {issue.example})" if issue.example else ""))
+    from .analysis import data_skips
+
+    skips = data_skips(dataset, settings)
+    if skips:
+        console.print(f"[bold]the build will skip[/] ({len(skips)}; analyses that find their data too thin say so in the report)")
+    for skip in skips:
+        console.print(f"[yellow]-[/] {skip.analysis}: {skip.reason}")
 
 
 @app.command()

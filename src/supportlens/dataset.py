@@ -37,6 +37,7 @@ class Check(StrEnum):
     EPOCH_TIMESTAMP = "EPOCH_TIMESTAMP"
     DST_TIME = "DST_TIME"
     EXTRA_DIMENSION_ABSENT = "EXTRA_DIMENSION_ABSENT"
+    DATE_ORDER = "DATE_ORDER"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class QualityIssue:
     rows: int
     action: str  # what supportlens did: "kept as missing", "mapped to normal", "dropped" ...
     example: str | None = None
+    # what ``rows`` counts when it is not rows of ``table``: "export_rows" = rows of the export file as read
+    # (an audit export has several per ticket), so its share is of those rows
+    counted_in: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "check", Check(self.check))   # a check outside the taxonomy is a bug

@@ -26,7 +26,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ..config import Config
-from ..dataset import Dataset
+from ..dataset import Check, Dataset
 from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
@@ -157,17 +157,53 @@ def refuse_empty_period(tickets: pd.DataFrame, period: ReportingPeriod, configur
             "period.length: all to report on the whole span")
 
 
+def sla_targets_from(dataset: Dataset, config: Config) -> str:
+    """Where the SLA targets come from: priority, default (sla.targets.default of an export without
+    priority), due_dates (each ticket's own due date) or none (no SLA verdict)."""
+    if not any(q.check == Check.MISSING_COLUMN and q.column == "priority" for q in dataset.quality):
+        return "priority"
+    if config.sla.default_target() is not None:
+        return "default"
+    return "due_dates" if dataset.has("tickets", "due_at") else "none"
+
+
+def data_skips(dataset: Dataset, config: Config) -> list[Skipped]:
+    """What the build skips for want of a column, known before any analysis runs (``supportlens check``
+    prints them; the analyses that find out later add theirs to the same list)."""
+    skipped = []
+    if not dataset.has("tickets", "created_at"):
+        skipped.append(Skipped.of(Skip.DURATIONS, "the export has no ticket-creation time, so no duration can be measured"))
+    if sla_targets_from(dataset, config) == "none":
+        skipped.append(Skipped.of(Skip.SLA_VERDICT, "the export has no priority and no SLA target (neither one default "
+                                                     "target nor due dates), so times are measured but not judged"))
+    for kpi, column in ((Skip.ESCALATION_RATE, "escalated"), (Skip.REOPEN_RATE, "reopens"),
+                        (Skip.ONE_TOUCH, "replies"), (Skip.CSAT, "csat")):
+        if not dataset.has("tickets", column):
+            skipped.append(Skipped.of(kpi, f"the tickets have no '{column}' values"))
+    return skipped
+
+
 def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
-    period = reporting_period(tickets, config.period)
+    date_only = frozenset(q.column for q in dataset.quality
+                          if q.check == Check.DATE_ONLY and q.table == "tickets" and q.column)
+    period = reporting_period(tickets, config.period, date_only)
     refuse_empty_period(tickets, period, config.period.as_of)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events)
+    targets_from = sla_targets_from(dataset, config)
+    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
+                           by_priority=targets_from == "priority")
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]
-    kpis = headline_kpis(clocks, period, config.targets, config.seed, config.findings.alpha)
+    kpi_targets = config.targets
+    if targets_from == "none":      # no SLA: the shipped default KPI targets are no one's targets
+        kpi_targets = kpi_targets.model_copy(update={name: None for name in type(kpi_targets).model_fields
+                                                     if name not in kpi_targets.model_fields_set})
+    kpis = headline_kpis(clocks, period, kpi_targets, config.seed, config.findings.alpha)
     sla_period = summarise_sla(in_period, config.sla, config.findings.alpha)
     hours = first_response_by_hour(in_period)
-    skipped = []
+    known = data_skips(dataset, config)
+    kpi_codes = (Skip.ESCALATION_RATE, Skip.REOPEN_RATE, Skip.ONE_TOUCH, Skip.CSAT)
+    skipped = [s for s in known if s.code not in kpi_codes]
     dated = dataset.has("tickets", "created_at")
 
     def needs_creation_time(func, *args):
@@ -175,14 +211,9 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
             raise MissingData("needs the tickets' creation time, which the export does not have")
         return func(*args)
 
-    if not dated:
-        skipped.append(Skipped.of(Skip.DURATIONS, "the export has no ticket-creation time, so no duration can be measured"))
     daily_backlog = optional(Skip.BACKLOG, skipped, needs_creation_time, backlog, clocks, period.as_of)
     diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped)
-    for kpi, column in ((Skip.ESCALATION_RATE, "escalated"), (Skip.REOPEN_RATE, "reopens"),
-                        (Skip.ONE_TOUCH, "replies"), (Skip.CSAT, "csat")):
-        if not dataset.has("tickets", column):
-            skipped.append(Skipped.of(kpi, f"the tickets have no '{column}' values"))
+    skipped += [s for s in known if s.code in kpi_codes]      # (after the diagnostics', as the report lists them)
     escalations = optional(Skip.ESCALATION_PROCESS, skipped, analyse_escalations, dataset.events, tickets, clocks,
                            period.as_of, config)
     escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
@@ -211,6 +242,6 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         interrupted_series=interrupted,
         diagnostics=diagnostics,
         actions=actions,
-        method=report_method(config),
+        method=report_method(config, targets_from),
         clocks=clocks,
     )

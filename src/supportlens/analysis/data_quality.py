@@ -50,6 +50,8 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.EPOCH_TIMESTAMP: ("Timestamps as numbers", "A date column holding seconds or milliseconds since 1970-01-01 UTC.", Severity.INFO),
     Check.DST_TIME: ("Clock change", "A local time that a daylight-saving change skips (moved forward) or repeats (kept as missing).", Severity.WARNING),
     Check.EXTRA_DIMENSION_ABSENT: ("Configured column absent", "A column the configuration asks to segment by is not in the export.", Severity.WARNING),
+    Check.DATE_ORDER: ("Date order assumed", "Dates such as 03/04 whose day-month order the column does not settle, "
+                       "or that contradict the order the rest of the column uses.", Severity.WARNING),
 }
 
 
@@ -62,9 +64,11 @@ class Issue:
     severity: Severity
     column: str | None
     rows: int
-    share: float | None      # rows / rows of the table (0-1), when the table is known
+    share: float | None      # rows / of_rows (0-1), when the denominator is known; never above 1
     action: str
     example: str | None
+    of_rows: int | None = None       # the share's denominator
+    of_what: str | None = None       # what it counts: "tickets", "export rows", "events", "accounts", "agents"
 
 
 @dataclass(frozen=True)
@@ -107,13 +111,19 @@ def quality_report(dataset: Dataset, skipped: list[Skipped]) -> QualityReport:
     sizes = {table: len(frame) for table in TABLES if (frame := getattr(dataset, table)) is not None}
     raw_rows = {s.table: s.rows for s in dataset.sources}
     issues = []
+    shape = (dataset.source_info or {}).get("shape", "tickets")
     for q in dataset.quality:
         title, meaning, severity = CHECKS[q.check]
-        # the export's rows when one row is one ticket (dropped rows count), else the canonical table's
-        one_row_per_ticket = q.table != "tickets" or (dataset.source_info or {}).get("shape", "tickets") == "tickets"
-        base = (raw_rows.get(q.table) if one_row_per_ticket else None) or sizes.get(q.table)
-        issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows,
-                            (q.rows / base) if base else None, q.action, q.example))
+        # rows of the export as read when the issue counts those (an audit export: several rows per ticket);
+        # else the export's rows when one row is one item (dropped rows count), else the canonical table's
+        one_row_per_item = q.table != "tickets" or shape == "tickets"
+        if q.counted_in == "export_rows" and raw_rows.get(q.table):
+            base, what = raw_rows[q.table], ("export rows" if not one_row_per_item else q.table)
+        else:
+            base, what = (raw_rows.get(q.table) if one_row_per_item else None) or sizes.get(q.table), q.table
+        share = (q.rows / base) if base and q.rows <= base else None     # a share is never above 100%
+        issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows, share, q.action, q.example,
+                            base if share is not None else None, what if share is not None else None))
     issues.sort(key=lambda i: (list(TABLES).index(i.table) if i.table in TABLES else 9,
                                i.severity != Severity.WARNING, -i.rows))
     found = {q.check for q in dataset.quality}

@@ -243,15 +243,19 @@ class SlaPolicy(_Strict):
     @field_validator("targets")
     @classmethod
     def _known_priorities(cls, targets: dict[str, Target]) -> dict[str, Target]:
-        unknown = sorted(set(targets) - set(PRIORITIES))
+        unknown = sorted(set(targets) - set(PRIORITIES) - {"default"})
         if unknown:
-            raise ValueError(f"unknown priority {', '.join(unknown)}; expected {', '.join(PRIORITIES)}")
+            raise ValueError(f"unknown priority {', '.join(unknown)}; expected {', '.join(PRIORITIES)} or default")
         return targets
 
     def target(self, priority: str) -> Target:
         if priority in self.targets:
             return self.targets[priority]
         return Target(**SLA_PRESETS[self.preset][priority])
+
+    def default_target(self) -> Target | None:
+        """The one target of an export without priorities (``targets.default``), if configured."""
+        return self.targets.get("default")
 
 
 class Period(_Strict):

@@ -27,7 +27,7 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     _said_how_read(raw, table, quality)
     mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
-                            dayfirst=bool(config.data.dayfirst), quality=quality,
+                            dayfirst=config.data.dayfirst, quality=quality,
                             vocabularies=config.data.values)
     # extra segment dimensions (segments.extra_dimensions) are kept as trimmed text, as exported
     for column in config.segments.extra_dimensions:

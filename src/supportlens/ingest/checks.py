@@ -67,7 +67,13 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                 solved_no_time &= ~fill
             if solved_no_time.any():
                 quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(solved_no_time.sum()),
-                                            "solved without a solve time: excluded from resolution times", None))
+                                            "solved or closed without a solve time: counted as solved with an unknown resolution time (not open, no resolution SLA state)", None))
+        else:
+            solved_no_time = tickets["status"].isin(["solved", "closed"])
+            if solved_no_time.any():
+                quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "solved_at", int(solved_no_time.sum()),
+                                            "the export has no solve time: its solved or closed tickets count as solved "
+                                            "with an unknown resolution time (not open, no resolution SLA state)", None))
 
     if "csat" in tickets:
         out_of_range = tickets["csat"].notna() & ~tickets["csat"].between(1, 5)

@@ -22,7 +22,7 @@ from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import Importer
 from .normalise import normalise_table
-from .tickets import key, pseudonymise, wrong_importer_hint
+from .tickets import fill_missing_priority, key, pseudonymise, wrong_importer_hint
 
 EVENT_TYPES = ("created", "public_reply", "internal_note", "status_change", "escalated", "customer_reply",
                "solved", "reopened", "closed")
@@ -70,8 +70,8 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
     vocabularies = {**importer.values}
     for column, words in config.data.values.items():
         vocabularies[column] = {**vocabularies.get(column, {}), **words}
-    dayfirst = config.data.dayfirst if config.data.dayfirst is not None else bool(importer.dayfirst)
-    events = normalise_table(frame, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst,
+    events = normalise_table(frame, "events", path=path, timezone=config.data.timezone, dayfirst=config.data.dayfirst,
+                             default_dayfirst=bool(importer.dayfirst),
                              quality=quality, vocabularies=vocabularies)
     unmapped = activity[~activity.isin(list(spec.activities) + list(spec.statuses))]
     if len(unmapped):
@@ -153,15 +153,11 @@ def _tickets(events: pd.DataFrame, attributes: pd.DataFrame, config: Config, pat
         attributes = attributes.assign(ticket_id=events["ticket_id"].to_numpy())
         latest = attributes.groupby("ticket_id").last().reindex(ids)
         normalised = normalise_table(latest.reset_index(drop=True), "tickets", path=path,
-                                     timezone=config.data.timezone, dayfirst=False, quality=quality,
+                                     timezone=config.data.timezone, dayfirst=config.data.dayfirst, quality=quality,
                                      vocabularies=vocabularies)
         for column in normalised:
             tickets[column] = normalised[column].to_numpy()
-    if "priority" not in tickets:
-        tickets["priority"] = "normal"
-        quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "priority", len(tickets),
-                                    "the log has no priority: every ticket is measured against the normal SLA targets",
-                                    None))
+    tickets = fill_missing_priority(tickets, config, quality, "log")
     tickets["priority"] = tickets["priority"].astype("string")
     tickets["escalated"] = tickets["escalated"].astype("boolean") if "escalated" in tickets else pd.NA
     if tickets["escalated"].isna().all():

@@ -9,6 +9,7 @@ raise SupportlensError naming the file, the column, an example row and the fix.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ PRIORITY_WORDS = {
     "moderate": "normal",
     "low": "low", "p4": "low", "4": "low", "4 - low": "low", "lowest": "low", "minor": "low",
     "5 - planning": "low", "planning": "low", "trivial": "low",
+    "5": "low", "p5": "low",     # bare ITIL priorities 1-5 (1 critical, 2 high, 3 normal, 4 and 5 low)
 }
 STATUS_WORDS = {
     "new": "new", "open": "open", "in progress": "open", "in_progress": "open", "active": "open",
@@ -35,8 +37,11 @@ STATUS_WORDS = {
     "done": "solved", "cancelled": "closed", "canceled": "closed",
 }
 CHANNEL_WORDS = {
-    "email": "email", "e-mail": "email", "mail": "email", "web": "web", "web form": "web", "webform": "web",
-    "portal": "web", "website": "web", "self-service": "web", "chat": "chat", "live chat": "chat",
+    "email": "email", "e-mail": "email", "web": "web", "web form": "web", "webform": "web",
+    "portal": "web", "website": "web", "chat": "chat", "live chat": "chat",
+    # postal mail and self-service are channels of their own (a letter is not an e-mail)
+    "mail": "postal", "postal": "postal", "postal mail": "postal", "post": "postal", "letter": "postal",
+    "self-service": "self_service", "self service": "self_service", "selfservice": "self_service",
     "messaging": "chat", "phone": "phone", "telephone": "phone", "voice": "phone", "call": "phone",
     "app": "app", "mobile": "app", "mobile app": "app", "social": "social", "social media": "social",
     "twitter": "social", "facebook": "social", "api": "api",
@@ -46,6 +51,9 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
 # something with a year, month and day: 2025-03-01, 01/03/2025, 1.3.25, 20250301, "Mar 1 2025"
 _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}|\d{8}|[A-Za-z]{3,}\.? *\d{1,2}|\d{1,2} *[A-Za-z]{3,}")
+# day/month/year or month/day/year with 1-2 digit fields first, then the rest (a time of day ...)
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
+_NUMERIC_DATE_REST = _NUMERIC_DATE + r"(.*)$"
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -74,8 +82,13 @@ def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path
 
 
 def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, timezone: str,
-                     dayfirst: bool, quality: list[QualityIssue]) -> pd.Series:
-    """Parse a column to tz-aware UTC; a column that is mostly garbage is an error."""
+                     dayfirst: bool | None, quality: list[QualityIssue], default_dayfirst: bool = False) -> pd.Series:
+    """Parse a column to tz-aware UTC; a column that is mostly garbage is an error.
+
+    Numeric dates (03/04/2025, 22-04-15) are read with one convention for the whole column
+    (:func:`date_order`): ``dayfirst`` when configured, else the column's evidence (a first field
+    above 12 is a day, a second field above 12 is a day), else ``default_dayfirst`` (the
+    importer's convention), which is logged as an assumption."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         return series.dt.tz_convert("UTC")
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -100,7 +113,10 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
             "export every timestamp of the column in one form (all UTC, or all with an offset such as +01:00), "
             "or all without an offset and set data.timezone to the zone they are in",
         )
-    parsed = _to_datetime(text, dayfirst=dayfirst, utc=has_offset)
+    order = date_order(values, configured=dayfirst, default=default_dayfirst)
+    if order.note:
+        quality.append(QualityIssue(table, Check.DATE_ORDER, column, order.rows, order.note, order.example))
+    parsed = _to_datetime(text, dayfirst=order.dayfirst, utc=has_offset)
     if not has_offset:
         parsed = localise(parsed, timezone, table=table, column=column, quality=quality)
         quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
@@ -167,6 +183,82 @@ def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: lis
     return parsed
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """The one convention a column's numeric dates are read with, and why."""
+
+    dayfirst: bool
+    note: str | None = None        # a data-quality note when the convention was assumed or contradicted
+    rows: int = 0                  # values the note is about
+    example: str | None = None
+
+
+def _numeric_dates(values: pd.Series) -> pd.DataFrame:
+    """The two leading fields of day/month/year-shaped values (NaN where a value is not one)."""
+    parts = values.astype("string").str.extract(_NUMERIC_DATE)
+    return pd.DataFrame({"first": pd.to_numeric(parts[0], errors="coerce"),
+                         "second": pd.to_numeric(parts[1], errors="coerce")}, index=values.index)
+
+
+def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> DateOrder:
+    """Day-first or month-first for a whole column of present values, from all of its evidence.
+
+    A first field above 12 can only be a day (day-first); a second field above 12 only a day
+    (month-first). The configured convention always wins (values that contradict it become
+    unreadable and are counted). Without evidence either way the column is ambiguous: it is
+    read by ``default`` and the assumption is logged."""
+    fields = _numeric_dates(values)
+    numeric = fields["first"].notna()
+    if not numeric.any():
+        return DateOrder(bool(configured) if configured is not None else default)
+    day_first_evidence = int((fields["first"] > 12).sum())
+    month_first_evidence = int((fields["second"] > 12).sum())
+    if configured is not None:
+        against = month_first_evidence if configured else day_first_evidence
+        if against:
+            bad = (fields["second"] > 12) if configured else (fields["first"] > 12)
+            return DateOrder(configured, f"{against:,} dates contradict the configured "
+                             f"{'day-first' if configured else 'month-first'} order and cannot be read",
+                             against, str(values[bad].iloc[0]))
+        return DateOrder(configured)
+    if day_first_evidence and month_first_evidence:
+        chosen = day_first_evidence >= month_first_evidence
+        minority = month_first_evidence if chosen else day_first_evidence
+        bad = (fields["second"] > 12) if chosen else (fields["first"] > 12)
+        return DateOrder(chosen, f"the column mixes day-first and month-first dates; read "
+                         f"{'day-first' if chosen else 'month-first'} (the majority, {max(day_first_evidence, month_first_evidence):,} "
+                         f"dates with a day above 12); {minority:,} dates written the other way cannot be read",
+                         minority, str(values[bad].iloc[0]))
+    if day_first_evidence:
+        return DateOrder(True)
+    if month_first_evidence:
+        return DateOrder(False)
+    rows = int(numeric.sum())
+    return DateOrder(default, f"no date in the column has a day above 12, so the order of day and month cannot be told "
+                     f"from the data; read {'day-first (3/4 = 3 April)' if default else 'month-first (3/4 = March 4)'}, "
+                     f"{'the convention of this help desk' if default else 'the default'}; "
+                     "the date order can be set in the configuration", rows, str(values[numeric].iloc[0]))
+
+
+def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
+    """Rewrite day/month/year-shaped values as year-month-day (2-digit years as pandas reads %y),
+    so every value of the column is read in one order; other values are left as they are."""
+    parts = text.str.extract(_NUMERIC_DATE_REST)
+    matched = parts[0].notna()
+    if not matched.any():
+        return text
+    a, b = parts[0][matched].astype(int), parts[1][matched].astype(int)
+    day, month = (a, b) if dayfirst else (b, a)
+    year = parts[2][matched].astype(int)
+    year = year.where(parts[2][matched].str.len() > 2, year + np.where(year < 69, 2000, 1900))
+    valid = month.between(1, 12) & day.between(1, 31)
+    iso = (year.astype(str).str.zfill(4) + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2)
+           + parts[3][matched].fillna(""))
+    out = text.copy()
+    out[matched] = iso.where(valid, "invalid")
+    return out
+
+
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
     try:  # fast path: one ISO 8601 layout for the whole column
         return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
@@ -178,8 +270,11 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
                 "datetime64[ns, UTC]" if utc else "datetime64[ns]")
         except (ValueError, TypeError):
             pass
-    unique = text.dropna().unique()
-    parsed = pd.to_datetime(pd.Series(unique), format="mixed", dayfirst=dayfirst, utc=utc, errors="coerce")
+    unique = pd.Series(text.dropna().unique(), dtype="string")
+    rewritten = _iso_date_part(unique, dayfirst)
+    # every numeric date is now year-month-day: reading it "day-first" would swap month and day again
+    parsed = pd.to_datetime(rewritten, format="mixed", dayfirst=False, utc=utc, errors="coerce")
+    unique = unique.to_numpy()
     lookup = pd.Series(parsed.to_numpy(), index=unique)
     out = text.map(lookup)
     return out.astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
@@ -189,7 +284,7 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
                          allowed: tuple[str, ...], fallback: str | None,
                          quality: list[QualityIssue]) -> pd.Series:
     """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
-    raw = series.astype("string").str.strip().str.lower()
+    raw = _whole_number_text(series).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
@@ -212,6 +307,19 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     return mapped.astype("string")
 
 
+def _whole_number_text(series: pd.Series) -> pd.Series:
+    """Text of a column, with a spreadsheet's whole numbers as integers ("1.0" -> "1": a stored code)
+    and blank or NaN cells missing (never the string "nan")."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        numeric = pd.to_numeric(series, errors="coerce")
+        whole = numeric.notna() & (numeric == numeric.round())
+        text = numeric.astype("string")
+        text = text.where(~whole, numeric.where(whole).astype("Int64").astype("string"))
+        return text.where(numeric.notna())
+    text = series.astype("string")
+    return text.mask(text.str.strip().isin(["", "nan", "NaN"]))
+
+
 def normalise_label(series: pd.Series) -> pd.Series:
     """Lower-case, trimmed, words joined by underscores: 'Login Access ' -> 'login_access'."""
     text = series.astype("string").str.strip().str.lower()
@@ -222,7 +330,7 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
                        quality: list[QualityIssue]) -> pd.Series:
     """A free label column (channel, category, group): known words mapped, others kept as labels;
     spellings that differ only in case, spaces or punctuation are merged, and the merge is logged."""
-    raw = series.astype("string").str.strip()
+    raw = _whole_number_text(series).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
     if words:
@@ -245,14 +353,16 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
     return labels
 
 
-def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool,
-                    quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None
-                    ) -> pd.DataFrame:
+def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
+                    quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None,
+                    default_dayfirst: bool = False) -> pd.DataFrame:
     """Coerce every canonical column of ``table`` to its kind.
 
     ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
     extend the built-in ones: for priority, status and channel they add spellings; for other
     columns (csat, escalated, tier ...) they translate export values before the column is coerced.
+    ``dayfirst`` is the configured date order (None: each column's own evidence decides, and
+    ``default_dayfirst``, the importer's convention, reads a column without evidence).
     """
     vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
     out = pd.DataFrame(index=frame.index)
@@ -272,7 +382,8 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             values = values.astype("object").where(~hit, lower.map(words))
         if kind == "timestamp":
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
-                                           timezone=timezone, dayfirst=dayfirst, quality=quality)
+                                           timezone=timezone, dayfirst=dayfirst, quality=quality,
+                                           default_dayfirst=default_dayfirst)
         elif kind == "string":
             out[column] = values.astype("string").str.strip()
         elif kind in ("integer", "number"):

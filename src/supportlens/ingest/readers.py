@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -167,8 +168,17 @@ def _read_xlsx(path: Path, table: str, sheet: str | None) -> pd.DataFrame:
     columns = [str(h).strip() if h is not None else f"column {i + 1}" for i, h in enumerate(header)]
     frame = pd.DataFrame.from_records(records, columns=columns)
     # dates stay datetimes (naive, read in data.timezone); everything else as text, like a CSV
-    return frame.apply(lambda c: c if pd.api.types.is_datetime64_any_dtype(c) else
-                       c.map(lambda v: None if v is None else str(v)).astype("string"))
+    return frame.apply(lambda c: c if pd.api.types.is_datetime64_any_dtype(c) else c.map(_cell_text).astype("string"))
+
+
+def _cell_text(value: object) -> str | None:
+    """A workbook cell as a CSV would write it: blank is missing (pandas turns a blank cell of a number column
+    into NaN, never the text 'nan'), and a whole number of such a column stays a whole number ('3', not '3.0')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _json_lines(path: Path, text: str) -> list:

@@ -37,7 +37,7 @@ def blank_missing(raw: pd.DataFrame, markers: tuple[str, ...], table: str, quali
         column = str(hits.sum().idxmax())
         quality.append(QualityIssue(table, Check.MISSING_VALUES, None, int(hits.any(axis=1).sum()),
                                     f"{cells:,} cells holding {' / '.join(repr(m) for m in markers)} read as missing "
-                                    f"(most in '{column}')", None))
+                                    f"(most in '{column}')", None, counted_in="export_rows"))
     return raw.mask(hits)
 
 
@@ -107,7 +107,7 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
                 info["mapping"][canonical] = f"{duration.since} + {source} ({duration.unit})"
         for canonical, rule in importer.derived.items():
             info["mapping"].setdefault(canonical, f"from {rule.column}")
-    dayfirst = data.dayfirst if data.dayfirst is not None else bool(importer.dayfirst)
+    dayfirst = (data.dayfirst, bool(importer.dayfirst))     # the configured order, the importer's convention
     vocabularies = {**importer.values}
     for column, words in data.values.items():
         vocabularies[column] = {**vocabularies.get(column, {}), **words}
@@ -119,8 +119,8 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
             info["shape"] = "tickets"          # an audit-capable format exported one row per ticket
 
     frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items()}, index=raw.index)
-    tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst,
-                              quality=quality, vocabularies=vocabularies)
+    tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst[0],
+                              default_dayfirst=dayfirst[1], quality=quality, vocabularies=vocabularies)
     tickets = derive(tickets, raw, importer, config, path, quality)
     _log_unread(raw, resolved, importer, quality)
     tickets = pseudonymise(tickets, importer.personal, config, quality, "tickets")
@@ -164,13 +164,33 @@ def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config:
             action = ("the export has no creation time: first response and resolution times cannot be computed, "
                       "SLA states, volume over time and backlog are skipped; every other KPI uses all tickets")
         elif canonical == "priority":
-            tickets["priority"] = pd.Series("normal", index=tickets.index, dtype="string")
-            action = "the export has no priority: every ticket is measured against the normal SLA targets"
+            continue                                   # fill_missing_priority below
         else:
             action = "not in this export: analyses that need it are skipped"
         quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, canonical, len(tickets), action, None))
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
+    return fill_missing_priority(tickets, config, quality, "export")
+
+
+def fill_missing_priority(tickets: pd.DataFrame, config: Config, quality: list[QualityIssue],
+                          what: str) -> pd.DataFrame:
+    """An export without priorities: every ticket gets one placeholder priority (so segment tables stay
+    whole) and the SLA targets come from the one default target, else each ticket's due date, else none
+    (analysis reads the MISSING_COLUMN record of 'priority' and gives no SLA verdict it cannot support)."""
+    if "priority" in tickets and tickets["priority"].notna().any():
+        return tickets
+    tickets["priority"] = pd.Series("normal", index=tickets.index, dtype="string")
+    due = "due_at" in tickets and tickets["due_at"].notna().any()
+    if config.sla.default_target() is not None:
+        action = f"the {what} has no priority: every ticket is measured against the one default SLA target"
+    elif due:
+        action = (f"the {what} has no priority: each ticket's resolution is judged against its own due date; "
+                  "first responses and tickets without a due date get no SLA verdict")
+    else:
+        action = (f"the {what} has no priority and no SLA target: times are measured, but no SLA verdict "
+                  "(breached or achieved) is given")
+    quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "priority", len(tickets), action, None))
     return tickets
 
 
@@ -203,7 +223,8 @@ def pseudonymise(frame: pd.DataFrame, columns: tuple[str, ...], config: Config, 
 
 
 def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, str], config: Config, path: Path,
-                   quality: list[QualityIssue], vocabularies: dict, dayfirst: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                   quality: list[QualityIssue], vocabularies: dict,
+                   dayfirst: tuple[bool | None, bool]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Audit rows (several per ticket): the latest row gives the ticket, every row a status event."""
     columns = {key(c): c for c in raw.columns}
     time_column = columns.get(key(importer.audit_time or ""))
@@ -220,7 +241,8 @@ def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, st
         sort_keys.append(f"__{column}")
     status_events = pd.DataFrame({"ticket_id": ordered[id_column], "event_at": ordered[time_column],
                                   "status": ordered[resolved["status"]] if "status" in resolved else pd.NA})
-    events = normalise_table(status_events, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst,
+    events = normalise_table(status_events, "events", path=path, timezone=config.data.timezone, dayfirst=dayfirst[0],
+                             default_dayfirst=dayfirst[1],
                              quality=quality, vocabularies=vocabularies)
     ordered["__time"] = events["event_at"]
     ordered = ordered.sort_values([id_column, *sort_keys, "__time"], kind="stable")
@@ -230,7 +252,7 @@ def collapse_audit(raw: pd.DataFrame, importer: Importer, resolved: dict[str, st
     quality.append(QualityIssue("tickets", Check.AUDIT_ROWS, "ticket_id", len(raw) - len(latest),
                                 f"{len(raw):,} audit rows of {len(latest):,} tickets: each ticket's latest row "
                                 f"(by {', '.join(order) or time_column}) gives its attributes; every row became a "
-                                "status event", None))
+                                "status event", None, counted_in="export_rows"))
     return latest.reset_index(drop=True), events
 
 

@@ -89,7 +89,7 @@ def test_servicenow_one_row_per_incident_day_first_and_question_marks():
     assert t.loc["INC0010003", "created_at"] == utc("2025-03-13 08:15")
     assert t["status"].tolist() == ["closed", "pending", "solved"]
     assert t["priority"].tolist() == ["critical", "normal", "low"]
-    assert t["channel"].tolist() == ["phone", "web", "email"]
+    assert t["channel"].tolist() == ["phone", "self_service", "email"]               # Self-service: its own channel
     assert pd.isna(t.loc["INC0010003", "category"]) and pd.isna(t.loc["INC0010003", "agent_id"])
     marker = checks(dataset)[("MISSING_VALUES", None)]
     assert marker.rows == 2 and marker.action.startswith("5 cells")              # five '?' cells in two rows

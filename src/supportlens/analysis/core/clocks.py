@@ -19,6 +19,10 @@ The rules (published on the methodology page):
 - States: achieved (completed at or before the target), breached (completed
   after it), active (running, not yet past it), active_breached (running and
   past it). A ticket without a creation time has no state (missing).
+- A ticket is open only when its status says so. A solved or closed ticket
+  without a solve time is solved with an unknown resolution time: no
+  resolution duration and no resolution state (the data-quality page counts
+  them), never an open or overdue ticket.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ _TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_a
 
 
 def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
-                  events: pd.DataFrame | None = None) -> pd.DataFrame:
+                  events: pd.DataFrame | None = None, by_priority: bool = True) -> pd.DataFrame:
     """Per ticket: elapsed minutes and SLA state for first response and resolution.
 
     Columns added (minutes unless named otherwise):
@@ -47,6 +51,10 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     paused_minutes (SLA-clock time paused across the resolution cycles), resolution_cycles (count),
     first_response_target_minutes, resolution_target_minutes (the policy's targets),
     first_response_state, resolution_state (achieved, breached, active, active_breached).
+
+    ``by_priority`` False (the export has no priority): every ticket has the one default target
+    (``sla.targets.default``) when configured, else no target: no state, except a resolution
+    judged against the ticket's own due date.
     """
     clocks = tickets.copy()
     n = len(clocks)
@@ -56,12 +64,23 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     # without a first-response column the clock cannot run: no "responded at the solve" stand-in
     knows_response = "first_response_at" in clocks and clocks["first_response_at"].notna().any()
     responded = clocks["first_response_at"].fillna(solved) if knows_response else nat
-    is_open = (~clocks["status"].isin(SOLVED_STATUSES) | solved.isna()).to_numpy()
+    # open only when the export says so: a solved or closed ticket without a solve time is solved,
+    # with an unknown resolution time (no duration, no resolution state), never open
+    is_open = (~clocks["status"].isin(SOLVED_STATUSES).fillna(False)).to_numpy(dtype=bool)
+    solve_unknown = ~is_open & solved.isna().to_numpy()
     dated = created.notna().to_numpy()
+    resolvable = dated & ~solve_unknown
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
 
-    first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-    resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+    if by_priority:
+        first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
+        resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+    else:
+        default = policy.default_target()
+        first_target = pd.Series(default.first_response * 60 if default else np.nan, index=clocks.index, dtype=float)
+        resolution_target = pd.Series(default.resolution * 60 if default else np.nan, index=clocks.index, dtype=float)
+    has_first_target = first_target.notna().to_numpy()
+    has_resolution_target = resolution_target.notna().to_numpy()
     clocks["first_response_target_minutes"] = first_target
     clocks["resolution_target_minutes"] = resolution_target
 
@@ -69,7 +88,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     sla_calendar = business if policy.clock == "business" else calendar_clock().calendar
     c_ns, r_ns, s_ns = to_ns(created), to_ns(responded), to_ns(solved)
     has_response = dated & responded.notna().to_numpy()
-    has_solve = dated & ~is_open
+    has_solve = resolvable & ~is_open
 
     for name, calendar in (("", None), ("_business", business)):
         def span(end_ns: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -89,22 +108,22 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     # first response: one cycle from creation to the reply (or to as-of while waiting)
     fr_end = np.where(has_response, r_ns, as_of_ns)
     fr_elapsed = _elapsed(sla_calendar, np.arange(n), c_ns, fr_end, pauses, dated)
-    first_target_ns = np.round(first_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    first_target_ns = np.round(first_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
     clocks["first_response_sla_minutes"] = np.where(dated, fr_elapsed / NS_PER_MINUTE, np.nan)
-    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns, dated & knows_response,
-                                             clocks.index)
+    clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns,
+                                             dated & knows_response & has_first_target, clocks.index)
     if not knows_response and "source_first_response_met" in clocks:
         # the export's own verdict (its targets, its calendar) is all there is
         verdict = clocks["source_first_response_met"].map({True: "achieved", False: "breached"}).astype("string")
         clocks["first_response_state"] = clocks["first_response_state"].fillna(verdict.where(pd.Series(dated, index=clocks.index)))
 
     # resolution: one cycle per reopen
-    cycles = _resolution_cycles(clocks, events, policy, c_ns, s_ns, is_open, dated)
+    cycles = _resolution_cycles(clocks, events, policy, c_ns, s_ns, is_open, resolvable)
     end = np.where(cycles["running"], as_of_ns, cycles["end"])
     cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
                              np.ones(len(cycles["row"]), dtype=bool))
     cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)
-    target_ns = np.round(resolution_target.to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    target_ns = np.round(resolution_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
     over = cycle_elapsed > target_ns[cycles["row"]]
     worst = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(worst, cycles["row"], cycle_elapsed)
@@ -117,18 +136,19 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     count = np.bincount(cycles["row"], minlength=n)
 
     sla_ns = np.where(is_open, running_elapsed, worst)
-    clocks["resolution_sla_minutes"] = np.where(dated, sla_ns / NS_PER_MINUTE, np.nan)
-    clocks["paused_minutes"] = np.where(dated, paused / NS_PER_MINUTE, np.nan)
-    clocks["resolution_cycles"] = pd.array(np.where(dated, count, 0), dtype="Int64")
+    clocks["resolution_sla_minutes"] = np.where(resolvable, sla_ns / NS_PER_MINUTE, np.nan)
+    clocks["paused_minutes"] = np.where(resolvable, paused / NS_PER_MINUTE, np.nan)
+    clocks["resolution_cycles"] = pd.array(np.where(resolvable, count, 0), dtype="Int64")
     state = np.where(~is_open, np.where(any_over, "breached", "achieved"),
                      np.where(running_elapsed > target_ns, "active_breached", "active"))
+    state = np.where(has_resolution_target, state, None)
     if "due_at" in clocks and clocks["due_at"].notna().any():
-        due = clocks["due_at"].notna().to_numpy() & dated
+        due = clocks["due_at"].notna().to_numpy() & resolvable
         due_ns = to_ns(clocks["due_at"])
         by_due = np.where(~is_open, np.where(s_ns <= due_ns, "achieved", "breached"),
                           np.where(as_of_ns > due_ns, "active_breached", "active"))
         state = np.where(due, by_due, state)
-    clocks["resolution_state"] = pd.Series(np.where(dated, state, None), index=clocks.index, dtype="string")
+    clocks["resolution_state"] = pd.Series(np.where(resolvable, state, None), index=clocks.index, dtype="string")
     return clocks
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...config import Config
+from .period import MIN_PERIOD_SHARE, MIN_PERIOD_TICKETS
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class SlaMethod:
     business_hours: BusinessCalendar
     pause_statuses: list[str]
     reopen: str                     # new_cycle or continue
+    # where the SLA targets come from: priority (per-priority targets), default (the one default target of an
+    # export without priority), due_dates (each ticket's own due date, resolution only) or none (no SLA verdict)
+    targets_from: str = "priority"
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,11 @@ class Method:
     escalations: EscalationsMethod
     risk: RiskMethod
     summary: SummaryCut = SummaryCut()
+    min_period_tickets: int = MIN_PERIOD_TICKETS     # a reporting or compared period holds at least this many tickets
+    min_period_share: float = MIN_PERIOD_SHARE       # ... and the default quarter this share (0-1) of dated tickets
 
 
-def report_method(config: Config) -> Method:
+def report_method(config: Config, targets_from: str = "priority") -> Method:
     bh = config.sla.business_hours
     esc = config.escalations
     w = config.workload
@@ -107,7 +113,7 @@ def report_method(config: Config) -> Method:
         significance=Significance(config.findings.alpha, config.findings.material_ratio, config.findings.material_change),
         sla=SlaMethod(config.sla.clock, BusinessCalendar(bh.timezone, dict(bh.weekly), bh.holidays, bh.subdivision,
                                                          [d.isoformat() for d in bh.closed_days]),
-                      list(config.sla.pause_statuses), config.sla.reopen),
+                      list(config.sla.pause_statuses), config.sla.reopen, targets_from),
         segments=SegmentsMethod(config.period.diagnostics, list(config.segments.extra_dimensions),
                                 config.segments.min_tickets, config.segments.model_max_rows),
         trends=TrendsMethod(config.trends.forecast_weeks, config.trends.backtest_weeks),

@@ -46,6 +46,7 @@ class Skip(StrEnum):
     COVERAGE_GAPS = "coverage_gaps"
     STAFFING_PLAN = "staffing_plan"
     RISK_MODEL = "risk_model"
+    SLA_VERDICT = "sla_verdict"
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ LABELS: dict[Skip, str] = {
     Skip.COVERAGE_GAPS: "coverage gaps (staffing)",
     Skip.STAFFING_PLAN: "staffing plan",
     Skip.RISK_MODEL: "breach-risk model",
+    Skip.SLA_VERDICT: "SLA verdicts (breached or achieved) and breach rates",
 }
 
 

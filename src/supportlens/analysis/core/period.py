@@ -1,8 +1,20 @@
-"""The report's as-of time, its reporting period and the previous period."""
+"""The report's as-of time, its reporting period and the previous period.
+
+Rules (published on the methodology page):
+
+- The as-of time is the configured one, else the latest timestamp in the tickets; a date-only
+  column's latest date counts as the end of that day (its tickets happened some time that day).
+- The whole span runs from the first creation time up to and including the as-of time.
+- The default period, the last full quarter before the as-of time, is used only when it holds at
+  least ``MIN_PERIOD_TICKETS`` tickets and ``MIN_PERIOD_SHARE`` of the dated tickets (a month, when
+  configured, only the former); otherwise the report covers the whole span and says why.
+- The previous period is compared with only when it too holds ``MIN_PERIOD_TICKETS`` tickets.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 
@@ -11,11 +23,22 @@ from ...errors import SupportlensError
 
 COMPLETE_WITHIN = pd.Timedelta(hours=1)
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at")
+MIN_PERIOD_TICKETS = 100      # a reporting period, or a previous period compared with it, holds at least this many
+MIN_PERIOD_SHARE = 0.20       # the default last full quarter holds at least this share of the dated tickets
+_INCLUSIVE = pd.Timedelta(seconds=1)   # the whole span's end: one second after the as-of time, so it is included
+
+
+class PeriodFallback(StrEnum):
+    """Why the report covers the whole span instead of the configured quarter or month."""
+
+    NO_FULL_PERIOD = "no_full_period"      # the data holds no complete quarter (month) before the as-of time
+    TOO_FEW_TICKETS = "too_few_tickets"    # the last full one holds too few tickets to report on alone
 
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """Half-open windows [start, end) in UTC; ``previous_*`` is None when the data does not reach back."""
+    """Half-open windows [start, end) in UTC; ``previous_*`` is None when the data does not reach back or the
+    previous period holds too few tickets to compare with (``previous_dropped`` then holds its label)."""
 
     as_of: pd.Timestamp
     start: pd.Timestamp
@@ -29,6 +52,12 @@ class ReportingPeriod:
     previous_partial: bool
     data_start: pd.Timestamp
     undated: bool = False          # the tickets have no creation time: every ticket is in the period
+    fallback: PeriodFallback | None = None    # why the whole span was chosen instead of the configured length
+    declined_label: str | None = None         # the quarter or month that was declined (TOO_FEW_TICKETS)
+    declined_tickets: int | None = None       # the tickets created in it
+    dated_tickets: int = 0                    # tickets with a creation time (the share's denominator)
+    previous_dropped: str | None = None       # a previous period not compared with: too few tickets
+    previous_dropped_tickets: int | None = None
 
     def mask(self, created: pd.Series) -> pd.Series:
         """Which tickets (by creation time) fall in the period; all of them when the export is undated."""
@@ -42,8 +71,9 @@ def month_of(times: pd.Series) -> pd.Series:
     return times.dt.tz_localize(None).dt.to_period("M")
 
 
-def as_of_time(tickets: pd.DataFrame, configured: str | None) -> pd.Timestamp:
-    """The configured as-of time, else the latest timestamp anywhere in the tickets."""
+def as_of_time(tickets: pd.DataFrame, configured: str | None, date_only: frozenset[str] = frozenset()) -> pd.Timestamp:
+    """The configured as-of time, else the latest timestamp anywhere in the tickets; the latest date of a
+    date-only column (``date_only``) is the end of that day, one second before the next midnight."""
     if configured:
         try:
             stamp = pd.Timestamp(configured)
@@ -51,7 +81,8 @@ def as_of_time(tickets: pd.DataFrame, configured: str | None) -> pd.Timestamp:
             raise SupportlensError(f"period.as_of {configured!r} is not a timestamp",
                                    "write it as ISO 8601, e.g. 2026-09-30T23:59:59Z") from None
         return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    present = [tickets[c].max() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
+    present = [tickets[c].max() + (pd.Timedelta(days=1) - _INCLUSIVE if c in date_only else pd.Timedelta(0))
+               for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
     if not present:
         raise SupportlensError("the tickets hold no timestamps at all, so the report has no as-of time",
                                "map the export's date columns (data.mapping), or set period.as_of in supportlens.yml")
@@ -64,18 +95,27 @@ def _label(start: pd.Timestamp, kind: str) -> str:
     return start.strftime("%B %Y")
 
 
-def reporting_period(tickets: pd.DataFrame, config: PeriodConfig) -> ReportingPeriod:
-    as_of = as_of_time(tickets, config.as_of)
+def reporting_period(tickets: pd.DataFrame, config: PeriodConfig,
+                     date_only: frozenset[str] = frozenset()) -> ReportingPeriod:
+    """The reporting period (see the module's rules); ``date_only``: the time columns that hold dates only."""
+    as_of = as_of_time(tickets, config.as_of, date_only)
     if tickets["created_at"].isna().all():
         stamps = [tickets[c].min() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
         first = pd.Timestamp(min(stamps)) if stamps else as_of
-        return ReportingPeriod(as_of, first, as_of + pd.Timedelta(seconds=1), "all tickets (no creation times)", "all",
+        return ReportingPeriod(as_of, first, as_of + _INCLUSIVE, "all tickets (no creation times)", "all",
                                True, None, None, None, False, first, undated=True)
-    data_start = pd.Timestamp(tickets["created_at"].min())
-    whole = ReportingPeriod(as_of, data_start, as_of, f"{data_start:%d %b %Y} – {as_of:%d %b %Y}", "all",
-                            True, None, None, None, False, data_start)
+    created = tickets["created_at"]
+    data_start = pd.Timestamp(created.min())
+    dated = int(created.notna().sum())
+
+    def whole(fallback: PeriodFallback | None = None, declined: str | None = None,
+              declined_tickets: int | None = None) -> ReportingPeriod:
+        return ReportingPeriod(as_of, data_start, as_of + _INCLUSIVE, f"{data_start:%d %b %Y} – {as_of:%d %b %Y}", "all",
+                               True, None, None, None, False, data_start, fallback=fallback,
+                               declined_label=declined, declined_tickets=declined_tickets, dated_tickets=dated)
+
     if config.length == "all":
-        return whole
+        return whole()
     freq = "QS" if config.length == "quarter" else "MS"
     offset = pd.DateOffset(months=3 if config.length == "quarter" else 1)
     # data that reaches the last hour of a period counts as covering it (exports end at 23:59)
@@ -83,14 +123,25 @@ def reporting_period(tickets: pd.DataFrame, config: PeriodConfig) -> ReportingPe
     end = pd.Timestamp(naive).to_period("Q" if freq == "QS" else "M").start_time.tz_localize("UTC")
     start = end - offset
     if start < data_start.floor("D"):
-        return whole
+        return whole(PeriodFallback.NO_FULL_PERIOD)
+    label = _label(start, config.length)
+    held = int(((created >= start) & (created < end)).sum())
+    enough_share = config.length != "quarter" or held >= MIN_PERIOD_SHARE * dated
+    if held < MIN_PERIOD_TICKETS or not enough_share:
+        return whole(PeriodFallback.TOO_FEW_TICKETS, label, held)
     previous_start = start - offset
     has_previous = data_start < start
+    previous_label = _label(previous_start, config.length) if has_previous else None
+    previous_held = int(((created >= previous_start) & (created < start)).sum()) if has_previous else 0
+    dropped = has_previous and previous_held < MIN_PERIOD_TICKETS
+    compare = has_previous and not dropped
     return ReportingPeriod(
-        as_of=as_of, start=start, end=end, label=_label(start, config.length), kind=config.length, partial=False,
-        previous_start=previous_start if has_previous else None,
-        previous_end=start if has_previous else None,
-        previous_label=_label(previous_start, config.length) if has_previous else None,
-        previous_partial=bool(has_previous and data_start > previous_start),
-        data_start=data_start,
+        as_of=as_of, start=start, end=end, label=label, kind=config.length, partial=False,
+        previous_start=previous_start if compare else None,
+        previous_end=start if compare else None,
+        previous_label=previous_label if compare else None,
+        previous_partial=bool(compare and data_start > previous_start),
+        data_start=data_start, dated_tickets=dated,
+        previous_dropped=previous_label if dropped else None,
+        previous_dropped_tickets=previous_held if dropped else None,
     )

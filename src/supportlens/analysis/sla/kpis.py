@@ -58,6 +58,9 @@ DEFINITIONS = {
 }
 
 
+_STATE_OF = {"first_response_breach_rate": "first_response_state", "resolution_breach_rate": "resolution_state"}
+
+
 @dataclass(frozen=True)
 class _Measure:
     value: float | None
@@ -132,6 +135,8 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
     for kpi_id, (label, unit, better, definition) in DEFINITIONS.items():
         if kpi_id not in current:
             continue
+        if kpi_id in _STATE_OF and clocks[_STATE_OF[kpi_id]].isna().all():
+            continue     # no ticket has an SLA verdict (no priority, no target): no breach KPI at all
         now, before = current[kpi_id], previous.get(kpi_id)
         change = (now.value - before.value) if before and now.value is not None and before.value is not None else None
         target = getattr(targets, kpi_id, None)

@@ -2,7 +2,7 @@
 update, with sys_updated_at and sys_mod_count: the latest row gives the attributes, every row an event).
 
 Headers are field names: number, opened_at, resolved_at, closed_at, priority ("1 - Critical"),
-state or incident_state, contact_type, category, assignment_group, assigned_to, caller_id,
+state or incident_state (or their stored codes 1-8 in a REST export), contact_type, category, assignment_group, assigned_to, caller_id,
 reassignment_count, reopen_count, made_sla, sys_updated_at, sys_mod_count. Real exports write
 dates day-first (29/2/2016 01:16) and "?" for a missing value.
 """
@@ -32,8 +32,16 @@ SERVICENOW = Importer(
     values={
         "status": {"in progress": "open", "active": "open", "awaiting user info": "pending",
                    "awaiting caller": "pending", "awaiting evidence": "pending", "awaiting problem": "on_hold",
-                   "awaiting vendor": "on_hold", "awaiting change": "on_hold", "-100": None},
-        "channel": {"self-service": "web", "walk-in": "walk_in", "direct opening": "web", "virtual agent": "chat"},
+                   "awaiting vendor": "on_hold", "awaiting change": "on_hold", "-100": None,
+                   # the stored codes of a REST or XML export (state / incident_state):
+                   # 1 New, 2 In Progress, 3 On Hold (older: Awaiting Problem), 4 Awaiting User Info,
+                   # 5 Awaiting Evidence, 6 Resolved, 7 Closed, 8 Canceled
+                   "1": "new", "2": "open", "3": "on_hold", "4": "pending", "5": "pending", "6": "solved",
+                   "7": "closed", "8": "closed"},
+        # stored priority codes 1 Critical, 2 High, 3 Moderate, 4 Low, 5 Planning
+        "priority": {"1": "critical", "2": "high", "3": "normal", "4": "low", "5": "low"},
+        "channel": {"self-service": "self_service", "walk-in": "walk_in", "direct opening": "web",
+                    "virtual agent": "chat"},
     },
     signatures=(("number", "opened_at", "priority", "assignment_group"),
                 ("number", "incident_state", "sys_mod_count")),
@@ -43,8 +51,9 @@ SERVICENOW = Importer(
     missing_markers=("?",),
     dayfirst=True,
     personal=("agent_id", "requester_id"),
-    notes=("Dates are read day-first (29/2/2016), as ServiceNow writes them outside the US; set data.dayfirst: false "
-           "for month-first exports.",
+    notes=("Each date column is read in one order decided from the whole column (a day above 12 settles it); a column "
+           "that does not settle it is read day-first (29/2/2016), as ServiceNow writes dates outside the US; set "
+           "data.dayfirst: false for month-first exports.",
            "'?' means missing.",
            "An audit export (several rows per number) becomes one ticket from its latest row (highest sys_mod_count) "
            "and one status event per row; 'Awaiting User Info' is pending and 'Awaiting Vendor' on hold, so "

@@ -173,6 +173,26 @@ def test_ticket_without_creation_time_has_no_state():
     assert clocks["resolution_minutes"].isna().all() and clocks["first_response_business_minutes"].isna().all()
 
 
+def test_solved_without_a_solve_time_is_solved_with_unknown_duration():
+    """Open only when the export says so (issue 14): 'Closed' with no time is neither open nor overdue."""
+    frame = tickets(
+        {"ticket_id": "S1", "created_at": "2025-01-06 09:00", "solved_at": None, "status": "closed",
+         "priority": "low"},                                                 # closed, no time: unknown duration
+        {"ticket_id": "S2", "created_at": "2025-01-06 09:00", "solved_at": None, "status": "solved",
+         "priority": "low", "due_at": "2025-01-07 09:00"},                   # solved, no time, a due date: no verdict
+        {"ticket_id": "O1", "created_at": "2025-01-06 09:00", "solved_at": None, "status": "open",
+         "priority": "low"},                                                 # open: running past its 72 h
+        {"ticket_id": "S3", "created_at": "2025-01-06 09:00", "solved_at": "2025-01-06 10:00", "status": "solved",
+         "priority": "low"},                                                 # solved in 1 h of 72 h
+    )
+    clocks = ticket_clocks(frame, SlaPolicy(), AS_OF)
+    assert clocks["resolution_state"].tolist()[:2] == [pd.NA, pd.NA]
+    assert clocks["resolution_state"].tolist()[2:] == ["active_breached", "achieved"]
+    assert clocks["open_minutes"].notna().tolist() == [False, False, True, False]
+    assert clocks["resolution_minutes"].tolist()[3] == 60.0
+    assert clocks["resolution_minutes"].iloc[:3].isna().all()
+
+
 # --- properties -------------------------------------------------------------------------------
 
 START = pd.Timestamp("2024-01-01", tz="UTC").value

@@ -7,8 +7,11 @@ from supportlens.analysis.core.period import reporting_period
 from supportlens.config import Period
 
 
-def tickets_between(first: str, last: str) -> pd.DataFrame:
-    return pd.DataFrame({"created_at": pd.to_datetime([first, last], utc=True)})
+def tickets_between(first: str, last: str, per_day: int = 4) -> pd.DataFrame:
+    """``per_day`` tickets a day (every 24/per_day hours from midnight), from ``first`` to ``last`` (inclusive)."""
+    days = pd.date_range(first, last, freq="D", tz="UTC")
+    created = [day + pd.Timedelta(hours=24 * i / per_day) for day in days for i in range(per_day)]
+    return pd.DataFrame({"created_at": pd.DatetimeIndex(created).as_unit("ns")})
 
 
 @pytest.mark.parametrize("as_of, label, previous", [
@@ -35,3 +38,55 @@ def test_whole_span_when_no_full_quarter():
 def test_month_periods():
     period = reporting_period(tickets_between("2026-01-01", "2026-03-20"), Period(as_of="2026-03-20T00:00:00Z", length="month"))
     assert (period.label, period.previous_label) == ("February 2026", "January 2026")
+
+
+# --- issue 14: boundaries of real exports -------------------------------------------------------
+
+def test_whole_span_includes_the_as_of_instant():
+    tickets = tickets_between("2021-01-01", "2021-03-30", per_day=1)
+    tickets.loc[len(tickets)] = [pd.Timestamp("2021-03-31 15:00", tz="UTC")]        # the latest ticket is the as-of
+    period = reporting_period(tickets, Period(length="all"))
+    assert period.as_of == pd.Timestamp("2021-03-31 15:00", tz="UTC")
+    assert period.mask(tickets["created_at"]).sum() == 90                            # 89 days + the last ticket
+
+
+def test_date_only_data_runs_to_the_end_of_its_last_day():
+    # dates only, 1 Jan - 31 Mar 2021: the as-of time is the end of 31 March, so its tickets count
+    tickets = tickets_between("2021-01-01", "2021-03-31", per_day=1)
+    period = reporting_period(tickets, Period(length="all"), date_only=frozenset({"created_at"}))
+    assert period.as_of == pd.Timestamp("2021-03-31 23:59:59", tz="UTC")
+    assert period.mask(tickets["created_at"]).sum() == 90 == len(tickets)
+    # and the quarter its last day completes is a full quarter (2 a day: 180 tickets, all in Q1 2021)
+    twice = tickets_between("2021-01-01", "2021-03-31", per_day=2).assign(
+        created_at=lambda t: t["created_at"].dt.floor("D"))
+    quarter = reporting_period(twice, Period(), date_only=frozenset({"created_at"}))
+    assert (quarter.label, quarter.fallback, int(quarter.mask(twice["created_at"]).sum())) == ("Q1 2021", None, 180)
+    # without the date-only rule the as-of is 31 March 00:00: Q1 is not complete and its last day is lost
+    assert reporting_period(twice, Period()).fallback == "no_full_period"
+
+
+def test_a_quarter_with_too_small_a_share_is_not_the_period():
+    # 10 a day through 2025, then the export thins out: 2 a day in Q1 2026 (180 of 3,830 = 4.7%)
+    busy = tickets_between("2025-01-01", "2025-12-31", per_day=10)
+    thin = tickets_between("2026-01-01", "2026-03-31", per_day=2)
+    tickets = pd.concat([busy, thin], ignore_index=True)
+    period = reporting_period(tickets, Period(as_of="2026-03-31T23:59:00Z"))
+    assert period.kind == "all" and period.fallback == "too_few_tickets"
+    assert (period.declined_label, period.declined_tickets, period.dated_tickets) == ("Q1 2026", 180, 3830)
+    assert period.mask(tickets["created_at"]).all()
+
+
+def test_a_quarter_with_too_few_tickets_is_not_the_period():
+    # 67 tickets over six months, one in the last quarter
+    tickets = tickets_between("2025-07-01", "2025-09-06", per_day=1)
+    tickets.loc[len(tickets)] = [pd.Timestamp("2025-10-02 09:00", tz="UTC")]
+    period = reporting_period(tickets, Period(as_of="2025-12-31T23:59:00Z"))
+    assert (period.kind, period.fallback, period.declined_label, period.declined_tickets) == (
+        "all", "too_few_tickets", "Q4 2025", 1)
+
+
+def test_a_previous_period_too_small_is_not_compared_with():
+    # Q2 2026 holds 16 days x 4 = 64 tickets (< 100), Q3 2026 368: Q3 is reported, without a comparison
+    period = reporting_period(tickets_between("2026-06-15", "2026-09-30"), Period(as_of="2026-10-01T00:00:00Z"))
+    assert period.label == "Q3 2026" and period.previous_label is None and period.previous_start is None
+    assert (period.previous_dropped, period.previous_dropped_tickets) == ("Q2 2026", 64)
