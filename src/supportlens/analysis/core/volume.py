@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...canonical import SOLVED_STATUSES
 from .extremes import full_or_all, highest, lowest
 
 AGE_BANDS = ((0, 1, "under 1 day"), (1, 3, "1–3 days"), (3, 7, "3–7 days"), (7, 30, "7–30 days"),
@@ -86,7 +87,13 @@ def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolum
 
 
 def backlog(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Backlog:
-    """Backlog at each day's end = created so far − solved so far (last solve), whatever the creation date."""
+    """Backlog at each day's end = created so far − solved so far (last solve), whatever the creation date.
+    A ticket the export marks solved or closed without a solve time left the backlog at an unknown time: it
+    is left out of the series (the data-quality page counts such tickets), never counted open for ever."""
+    solved_status = (clocks["status"].isin(SOLVED_STATUSES).fillna(False).to_numpy(dtype=bool) if "status" in clocks
+                     else np.zeros(len(clocks), dtype=bool))
+    no_solve_time = clocks["solved_at"].isna().to_numpy() if "solved_at" in clocks else np.ones(len(clocks), dtype=bool)
+    clocks = clocks[~(solved_status & no_solve_time)]
     day_created = clocks["created_at"].dt.floor("D")
     solved_at = solved_times(clocks)
     day_solved = solved_at.dt.floor("D")
