@@ -127,7 +127,10 @@ def reporting_period(tickets: pd.DataFrame, config: PeriodConfig,
     label = _label(start, config.length)
     held = int(((created >= start) & (created < end)).sum())
     enough_share = config.length != "quarter" or held >= MIN_PERIOD_SHARE * dated
-    if held < MIN_PERIOD_TICKETS or not enough_share:
+    # a configured as-of whose period holds no ticket at all is a mistake to refuse (analysis.refuse_empty_period),
+    # not a reason to report on the whole span instead
+    refused = held == 0 and config.as_of is not None
+    if (held < MIN_PERIOD_TICKETS or not enough_share) and not refused:
         return whole(PeriodFallback.TOO_FEW_TICKETS, label, held)
     previous_start = start - offset
     has_previous = data_start < start
