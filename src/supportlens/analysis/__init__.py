@@ -1,7 +1,8 @@
 """Analysis: the questions of the report, one folder or module each; pure functions from the Dataset
 to typed results (no I/O, no HTML).
 
-    core/         reporting period, SLA clocks, breach rate, volume and backlog, missing data, statistics
+    core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
+                  missing data and skip codes, the settings sentences cite (method), statistics
     sla/          headline KPIs, breach rates by priority and hour, the explorer's cube
     drivers/      where and why we breach: segments, the adjusted model, survival
     trends.py     weekly and monthly series, seasonality, forecast
