@@ -170,10 +170,19 @@ def fmt_count_word(value: int | None) -> str:
     return _COUNT_WORDS[int(value)] if 0 <= int(value) < len(_COUNT_WORDS) else fmt_int(value)
 
 
+def fmt_plural(value: float | None, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreeing: 1 ticket, 2 tickets, 1,204 tickets; None is an em dash."""
+    if value is None:
+        return DASH
+    word = singular if round(value) == 1 else (plural or singular + "s")
+    return f"{fmt_int(value)} {word}"
+
+
 FILTERS = {
     "money": fmt_money, "rec_title": recommendation_title,
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
     "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "count_word": fmt_count_word,
+    "plural": fmt_plural,
 }

@@ -62,9 +62,9 @@ def test_page_without_an_event_log(tiny_config):
     assert context["escalations"] is None and context["interrupted_series"] is None
     assert any(s["analysis"] == "escalation process" and "event log" in s["reason"] for s in context["skipped"])
     assert "This page needs an event log" in page
-    assert "handoff matrix" in page and "escalations:" in page
+    assert "handoff matrix" in page and "methodology.html#setup" in page and "supportlens.yml" not in page
     assert not [c for c in charts.values() if c.page == "escalations"]
-    assert "No change date is configured" in page
+    assert "No process change was named" in page and "change_date" not in page
 
 
 def test_change_date_without_enough_weeks_says_why(tiny_config):

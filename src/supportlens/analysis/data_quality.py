@@ -132,7 +132,7 @@ def quality_report(dataset: Dataset, skipped: list[Skipped]) -> QualityReport:
         importer=info.get("importer", "generic"),
         importer_title=info.get("title", ""),
         notes=list(info.get("notes", [])),
-        mapping=[ColumnSource(k, v) for k, v in (info.get("mapping") or {}).items()],
+        mapping=[ColumnSource(k, v) for k, v in (info.get("mapping") or {}).items() if k != v],  # an identity row says nothing
         issues=issues,
         warnings=sum(1 for i in issues if i.severity == Severity.WARNING),
         completeness=_completeness(dataset),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_int, fmt_num, fmt_pct
+from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_plural
 from .base import PALETTE, Chart, house_layout, kpi_target
 
 
@@ -46,7 +46,7 @@ def weekly_volume_forecast(context: dict) -> Chart | None:
                    "low_95": l9, "high_95": h9} for wk, m, l8, h8, l9, h9 in zip(forecast["weeks"], forecast["mean"],
                    forecast["low_80"], forecast["high_80"], forecast["low_95"], forecast["high_95"])]
         total = sum(forecast["mean"])
-        takeaway = (f"About {fmt_int(total / len(forecast['mean']))} tickets a week are expected over the next "
+        takeaway = (f"The forecast is about {fmt_plural(total / len(forecast['mean']), 'ticket')} a week over the next "
                     f"{len(forecast['weeks'])} weeks (95% interval for the last week {fmt_int(forecast['low_95'][-1])}–"
                     f"{fmt_int(forecast['high_95'][-1])}); on the {back['weeks']} held-out weeks the forecast was off by "
                     f"{fmt_pct(back['mape'])} on average (MAPE), against {fmt_pct(back['naive_mape'])} for repeating the last week.")

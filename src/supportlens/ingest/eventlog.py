@@ -76,7 +76,7 @@ def import_eventlog(raw: pd.DataFrame, importer: Importer, config: Config, path:
     unmapped = activity[~activity.isin(list(spec.activities) + list(spec.statuses))]
     if len(unmapped):
         quality.append(QualityIssue("events", Check.UNKNOWN_VALUE, "event_type", len(unmapped),
-                                    "activities without a mapping kept as status changes (data.eventlog.activities)",
+                                    "activities the configuration does not map kept as status changes",
                                     ", ".join(sorted(unmapped.dropna().unique().tolist())[:5])))
     no_time = events["event_at"].isna()
     if no_time.any():

@@ -120,7 +120,7 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     if not has_offset:
         parsed = localise(parsed, timezone, table=table, column=column, quality=quality)
         quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
-                                    f"timestamps without a time zone read as {timezone} (data.timezone)", str(values.iloc[0])))
+                                    f"timestamps without a time zone read as {timezone} (the configured time zone)", str(values.iloc[0])))
     if not values.str.contains(_TIME_OF_DAY.pattern, regex=True).any():
         quality.append(QualityIssue(table, Check.DATE_ONLY, column, int(present.sum()),
                                     "dates without a time of day read as 00:00; durations from them and hour-of-day "

@@ -362,7 +362,7 @@ def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
     per_year = float(sum(a["tickets_per_year"] for a in ev.accounts))
     return _volume_rule(RecommendationKind.ACCOUNT_MANAGEMENT, ev, config, rng, members, per_year,
                         config.recommendations.account_reduction, config.costs.account_management, len(ids),
-                        ("accounts", "top_accounts"), f"Tickets a month from {len(ids)} dominant account(s)", per_year,
+                        ("accounts", "top_accounts"), f"Tickets a month from {len(ids)} dominant account{'' if len(ids) == 1 else 's'}", per_year,
                         partial(AccountManagementFacts, accounts=ev.accounts,
                                 share=float(sum(a["share"] for a in ev.accounts)),
                                 threshold=config.accounts.dominant_share))

@@ -126,14 +126,13 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
 def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalations) -> ProcessLog:
     """Map the events onto stages and roles; raise MissingData when the log cannot be read so."""
     if events is None or events.empty:
-        raise MissingData("needs an event log (data.events): one row per activity or status change of a ticket, "
-                          "with ticket_id, event_at, the activity (event_type or activity) and who acted "
-                          "(actor_role, or a column mapped to roles under escalations.roles)")
+        raise MissingData("needs an event log: one row per activity or status change of a ticket, "
+                          "with the ticket, the time, the activity and who acted")
     source = config.roles.source
     role_values = (events["activity"] if source == "activity" and "activity" in events else events.get(source))
     if role_values is None or not role_values.notna().any():
         raise MissingData(f"needs who acted on each event: the events have no '{source}' values "
-                          "(set escalations.roles.source to a column that has them, e.g. actor_role, actor_id or tier)")
+                          "(the methodology page says how to name the column that has them)")
     label_text = events["event_type"]
     if "activity" in events and events["activity"].notna().any():
         label_text = events["activity"].where(events["activity"].notna(), label_text)

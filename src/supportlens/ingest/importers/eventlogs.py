@@ -12,7 +12,7 @@ from .base import Importer
 
 EVENTLOG = Importer(
     name="eventlog",
-    title="Process-mining event log (columns and activities named in data.eventlog)",
+    title="Process-mining event log (columns and activities named in the configuration)",
     shape="eventlog",
     notes=("A case's first event is taken as its creation; its first activity mapped to public_reply as the "
            "first response; its last solved activity as the solve.",),
@@ -35,10 +35,10 @@ HELPDESK = Importer(
     signatures=(("Case ID", "Activity", "Resource", "Complete Timestamp"),),
     absent=("priority",),
     notes=("'Take in charge ticket' is the first response, 'Wait' a pending status, 'Require upgrade' an "
-           "escalation, 'Resolve ticket' the solve and 'Closed' the close (README of ../shared/data).",
+           "escalation, 'Resolve ticket' the solve and 'Closed' the close (as the log's publishers document it).",
            "The log has no usable priority (the 'seriousness' values are anonymised): every ticket is measured "
            "against the normal targets.",
-           "Timestamps carry no time zone: read in data.timezone (UTC unless set)."),
+           "Timestamps carry no time zone: read in the configured time zone (UTC unless set)."),
 )
 
 BPIC2013 = Importer(

@@ -8,9 +8,9 @@ from .base import Importer
 
 GENERIC = Importer(
     name="generic",
-    title="Generic export (canonical column names, or data.mapping and data.values)",
+    title="Generic export (standard column names, or the export's own names mapped onto them)",
     columns={column: (column,) for column in TICKET_COLUMNS},
     signatures=(("ticket_id", "created_at", "status", "priority"),),
-    notes=("Columns are matched by their canonical names (src/supportlens/canonical.py) unless "
-           "data.mapping names the export's column.",),
+    notes=("Columns are matched by their standard names (the left column of the table above) unless the "
+           "configuration maps the export's own column onto one.",),
 )

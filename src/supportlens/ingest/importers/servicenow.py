@@ -52,8 +52,8 @@ SERVICENOW = Importer(
     dayfirst=True,
     personal=("agent_id", "requester_id"),
     notes=("Each date column is read in one order decided from the whole column (a day above 12 settles it); a column "
-           "that does not settle it is read day-first (29/2/2016), as ServiceNow writes dates outside the US; set "
-           "data.dayfirst: false for month-first exports.",
+           "that does not settle it is read day-first (29/2/2016), as ServiceNow writes dates outside the US; "
+           "month-first exports need the day-first setting switched off.",
            "'?' means missing.",
            "An audit export (several rows per number) becomes one ticket from its latest row (highest sys_mod_count) "
            "and one status event per row; 'Awaiting User Info' is pending and 'Awaiting Vendor' on hold, so "
