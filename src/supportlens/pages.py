@@ -43,7 +43,7 @@ PAGES = (
          reads=("findings", "method", "report", "sla"),
          charts=("breach_by_priority", "first_response_by_hour", "monthly_breach", "open_breached_by_priority")),
     Page("drivers", "Why we breach", group="Performance",
-         reads=("diagnostics", "report", "skipped"),
+         reads=("diagnostics", "findings", "report", "skipped"),
          charts=("driver_effects", "breach_by_segment", "breach_odds_ratios", "resolution_survival",
                  "resolution_by_segment")),
     Page("trends", "Trends", group="Performance",
