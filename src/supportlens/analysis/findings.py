@@ -437,7 +437,7 @@ def account_concentration(diagnostics) -> Finding | None:
         account=top["account"], share=top["share"], ci=(top["ci_low"], top["ci_high"]), tickets=top["tickets"],
         dominant_accounts=len(c.dominant), threshold=c.dominant_threshold, top_20pct_share=c.top_20pct_share,
         gini=c.gini, accounts=c.accounts,
-    ))
+    ), Withheld.CODED_LABEL if is_coded(top["account"]) else None)
 
 
 def diagnostic_findings(diagnostics) -> list[Finding]:

@@ -113,3 +113,16 @@ def test_the_model_odds_ratio_is_quoted_only_for_the_same_pair():
 def test_a_numeric_category_reads_as_a_category_in_the_sentence():
     [finding] = segment_breach(diagnostics(two_categories("34", "51")))
     assert sentence(finding).startswith("**category 34 tickets breach 4.0× as often as category 51**")
+
+
+def test_an_account_named_by_a_code_does_not_headline():
+    from supportlens.analysis.findings import account_concentration
+
+    def accounts(name):
+        top = {"account": name, "share": 0.055, "ci_low": 0.048, "ci_high": 0.062, "tickets": 275}
+        c = NS(dominant=[top], dominant_threshold=0.03, top_20pct_share=0.69, gini=0.65, accounts=40)
+        return NS(accounts=NS(concentration=c))
+
+    assert not account_concentration(accounts("Value 22")).headline
+    named = account_concentration(accounts("Acme GmbH"))
+    assert named.headline and named.withheld is None
