@@ -100,7 +100,7 @@ def test_the_model_odds_ratio_is_quoted_only_for_the_same_pair():
     same = segment_breach(diagnostics(groups, NS(dimensions=[effect("online", "app")])))[0]
     assert same.facts.model_same_pair
     text = sentence(same)
-    assert "Online tickets breach" in text and "adjusted odds ratio 3.21, 95% CI 1.50–6.90" in text
+    assert "Online tickets breach" in text and "adjusted odds ratio Online vs App 3.21, 95% CI 1.50–6.90" in text
     assert "Phone" not in text
     # the model's largest gap is phone vs app: its ratio is another comparison, left out of the sentence
     other = segment_breach(diagnostics(groups, NS(dimensions=[effect("phone", "app")])))[0]
