@@ -127,10 +127,12 @@ def recommendation_title(rec: dict) -> str:
 
 
 _VERBATIM_DIMENSIONS = ("hour", "weekday", "tenure_band")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 def fmt_segment(label: str | None, dimension: str | None = None) -> str:
-    """A segment label for reading: 'login_access' -> 'Login access', country 'de' -> 'DE'."""
+    """A segment label for reading: 'login_access' -> 'Login access', country 'de' -> 'DE', category '34' ->
+    'category 34' (a bare number in a sentence or on an axis would read as a count)."""
     if label is None:
         return DASH
     text = str(label)
@@ -138,6 +140,8 @@ def fmt_segment(label: str | None, dimension: str | None = None) -> str:
         return text
     if dimension == "country" and len(text) <= 3:
         return text.upper()
+    if dimension and _NUMBER.match(text):     # a numeric code reads as a count otherwise: 'category 34'
+        return f"{dimension.replace('_', ' ')} {text}"
     text = text.replace("_", " ")
     return text[:1].upper() + text[1:]
 

@@ -19,6 +19,7 @@ from ..config import Findings
 from .sla.kpis import Kpi
 from .sla.summary import HourBreach, SlaSummary
 from .core.stats import benjamini_hochberg, two_proportion_p
+from .drivers.frame import is_coded, is_pooled
 
 
 class FindingKind(StrEnum):
@@ -36,6 +37,22 @@ class FindingKind(StrEnum):
 
 
 Ci = tuple[float | None, float | None]      # a 95% interval: [low, high]
+
+
+class Withheld(StrEnum):
+    """Why a finding does not headline the summary."""
+
+    CODED_LABEL = "coded_label"      # it names a segment by a code or a bare number
+    POOLED = "pooled"                # it names the bucket small segments are pooled into
+
+
+def withheld_for(*labels: str | None) -> Withheld | None:
+    """The reason a finding naming these segments may not headline the summary, or None when it may."""
+    if any(is_pooled(label) for label in labels):
+        return Withheld.POOLED
+    if any(is_coded(label) for label in labels):
+        return Withheld.CODED_LABEL
+    return None
 
 
 @dataclass(frozen=True)
@@ -177,6 +194,9 @@ class SegmentBreachFacts:
     model_best: str | None
     model_odds_ratio: float | None
     model_ci: Ci | None
+    # the model's largest adjusted gap is between the same two segments as the χ² comparison: only then is its
+    # odds ratio written in the finding's sentence (one comparison per sentence)
+    model_same_pair: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,10 +250,14 @@ class Finding:
     page: str            # the page whose evidence backs it
     chart: str | None    # the chart id that shows it
     facts: FindingFacts
+    # may it headline the summary? A finding that names a coded label ('Value 5', a bare number) or the pooled
+    # "other" bucket stays on its page, with a note, but is not a key finding
+    headline: bool = True
+    withheld: Withheld | None = None     # why not, when headline is false
 
     @classmethod
-    def of(cls, facts: FindingFacts) -> Finding:
-        return cls(facts.KIND, facts.PAGE, facts.CHART, facts)
+    def of(cls, facts: FindingFacts, withheld: Withheld | None = None) -> Finding:
+        return cls(facts.KIND, facts.PAGE, facts.CHART, facts, withheld is None, withheld)
 
 
 def coverage_gap(hours: list[HourBreach], thresholds: Findings) -> Finding | None:
@@ -382,7 +406,8 @@ def segment_breach(diagnostics, limit: int = 1) -> list[Finding]:
             model_worst=adjusted.worst if adjusted else None, model_best=adjusted.best if adjusted else None,
             model_odds_ratio=adjusted.odds_ratio if adjusted else None,
             model_ci=(adjusted.ci_low, adjusted.ci_high) if adjusted else None,
-        )))
+            model_same_pair=bool(adjusted and (adjusted.worst, adjusted.best) == (c.worst, c.best)),
+        ), withheld_for(c.worst, c.best)))
     return found
 
 
@@ -398,7 +423,7 @@ def segment_duration(diagnostics, limit: int = 1, cited: set[str] = frozenset())
             worst_median_hours=worst.value, worst_ci=(worst.ci_low, worst.ci_high),
             best_median_hours=best.value, ratio=c.ratio, adjusted_p=c.adjusted_p,
             pair_adjusted_p=c.pair_adjusted_p,
-        )))
+        ), withheld_for(c.worst, c.best)))
     return found
 
 
@@ -412,7 +437,7 @@ def account_concentration(diagnostics) -> Finding | None:
         account=top["account"], share=top["share"], ci=(top["ci_low"], top["ci_high"]), tickets=top["tickets"],
         dominant_accounts=len(c.dominant), threshold=c.dominant_threshold, top_20pct_share=c.top_20pct_share,
         gini=c.gini, accounts=c.accounts,
-    ))
+    ), Withheld.CODED_LABEL if is_coded(top["account"]) else None)
 
 
 def diagnostic_findings(diagnostics) -> list[Finding]:

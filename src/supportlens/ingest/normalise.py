@@ -350,7 +350,35 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
                                     " / ".join(variants) + f" → {example}"))
-    return labels
+    # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
+    free = known.isna() if words else pd.Series(True, index=labels.index)
+    return labels.where(~free, _keep_acronyms(raw[free], labels[free]))
+
+
+_SEPARATORS = re.compile(r"[\s\-/]+")
+
+
+def _acronym(token: str, shouting: bool) -> bool:
+    """'SW', 'API', 'VIP', 'L2' are written in capitals on purpose; in a label written all in capitals
+    ('SOFTWARE UPDATE') only short tokens are."""
+    return token.isupper() and len(token) >= 2 and (not shouting or len(token) <= 3)
+
+
+def _keep_acronyms(raw: pd.Series, labels: pd.Series) -> pd.Series:
+    """Each label as its most common spelling writes its acronyms: 'SW bulk scheduled' -> 'SW_bulk_scheduled'
+    (not 'sw_bulk_scheduled', which reads 'Sw bulk scheduled'); spellings that differ only in case stay merged."""
+    counts = pd.DataFrame({"raw": raw, "label": labels}).dropna().value_counts()
+    if counts.empty:
+        return labels
+    display = {}
+    for label, spelling in counts.reset_index().drop_duplicates("label")[["label", "raw"]].itertuples(index=False):
+        tokens = [t for t in _SEPARATORS.split(str(spelling).strip()) if t]
+        letters = [ch for ch in str(spelling) if ch.isalpha()]
+        shouting = bool(letters) and all(ch.isupper() for ch in letters)
+        written = "_".join(t if _acronym(t, shouting) else t.lower() for t in tokens)
+        if written != label and written.lower() == label:
+            display[label] = written
+    return labels.replace(display) if display else labels
 
 
 def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
