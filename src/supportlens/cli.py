@@ -168,7 +168,7 @@ def sample(
 @app.command()
 def check(config: ConfigOption = Path("supportlens.yml")) -> None:
     """Validate the config and the exports: the importer used, the mapping, the data-quality summary."""
-    from .analysis.data_quality import CHECKS
+    from .analysis.data_quality import CHECKS, Severity
     from .ingest import load_dataset
 
     try:
@@ -194,8 +194,8 @@ def check(config: ConfigOption = Path("supportlens.yml")) -> None:
     else:
         stdout.print(f"[bold]data quality[/] ({len(dataset.quality)} findings)")
     for issue in dataset.quality:
-        title, _, severity = CHECKS.get(issue.check, (issue.check, "", "warning"))
-        mark = "[yellow]![/]" if severity == "warning" else "[cyan]i[/]"
+        title, _, severity = CHECKS[issue.check]
+        mark = "[yellow]![/]" if severity == Severity.WARNING else "[cyan]i[/]"
         stdout.print(f"{mark} {issue.table}.{issue.column or '*'} {title}: {issue.rows:,} rows — {issue.action}"
                       + (f" (e.g. {issue.example})" if issue.example else ""))
     from .analysis import data_skips

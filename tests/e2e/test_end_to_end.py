@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from supportlens.formatting import fmt_value
-from supportlens.render.pages import PAGES
+from supportlens.pages import PAGES
 from supportlens.render.site import PLOTLY_BUNDLE
 
 from support import run_cli

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from supportlens.render.pages import PAGES
+from supportlens.pages import PAGES
 
 pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (a dev dependency) is not installed")
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ import pytest
 from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
-from supportlens.render.pages import PAGES
+from supportlens.pages import PAGES
 from supportlens.render.site import PLOTLY_BUNDLE, plotly_bundle_manifest
 from support import ROOT
 

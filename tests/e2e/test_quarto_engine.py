@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from supportlens.render.pages import PAGES
+from supportlens.pages import PAGES
 
 from support import run_cli
 

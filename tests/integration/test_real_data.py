@@ -92,7 +92,8 @@ def test_every_example_builds_its_charts_and_pages(example, tmp_path):
     (the page says what is missing), never a traceback."""
     from supportlens.charts import build_charts
     from supportlens.context import build_context
-    from supportlens.render.pages import PAGES, render_pages
+    from supportlens.pages import PAGES
+    from supportlens.render.pages import render_pages
 
     config = load_config(ROOT / "examples" / f"{example}.yml")
     dataset = load_dataset(config, ROOT)

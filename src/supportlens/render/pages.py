@@ -18,8 +18,7 @@ from markupsafe import Markup, escape
 
 from ..charts import Chart
 from ..formatting import FILTERS
-# the pages are declared in supportlens/pages.py; PAGES, Page and navbar stay importable from here
-from ..pages import CHART_PAGE, PAGES, Page, navbar  # noqa: F401
+from ..pages import CHART_PAGE, PAGES, Page
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,

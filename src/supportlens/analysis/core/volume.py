@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...canonical import SOLVED_STATUSES
 from .extremes import full_or_all, highest, lowest
+from .period import month_of
 
 AGE_BANDS = ((0, 1, "under 1 day"), (1, 3, "1–3 days"), (3, 7, "3–7 days"), (7, 30, "7–30 days"),
              (30, np.inf, "over 30 days"))
@@ -71,8 +72,8 @@ def solved_times(clocks: pd.DataFrame) -> pd.Series:
 
 
 def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
-    created = clocks["created_at"].dt.tz_localize(None).dt.to_period("M")
-    solved = solved_times(clocks).dt.tz_localize(None).dt.to_period("M")
+    created = month_of(clocks["created_at"])
+    solved = month_of(solved_times(clocks))
     months = pd.period_range(created.min(), as_of.tz_localize(None).to_period("M"), freq="M")
     created_counts = created.value_counts()
     solved_counts = solved.value_counts()
