@@ -392,8 +392,9 @@ class Costs(_Strict):
     agent_hour: float = Field(40, ge=0)
     # cost of reviewing one ticket the risk model flags at creation
     review: float = Field(5, ge=0)
-    # share of the flagged tickets' breaches a review prevents
-    review_prevents: float = Field(0.3, ge=0, le=1)
+    # share of the flagged tickets' breaches a review prevents: a range [low, high], drawn uniformly
+    # (a single number means it is known exactly)
+    review_prevents: tuple[float, float] = (0.2, 0.4)
     # one-off cost of adding one full-time agent (hiring, onboarding)
     hire_per_agent: float = Field(3000, ge=0)
     # one-off and yearly costs of the other actions
@@ -412,6 +413,14 @@ class Costs(_Strict):
                              + (f"; unknown: {', '.join(unknown)}" if unknown else "")
                              + (f"; missing: {', '.join(missing)}" if missing else ""))
         return breach
+
+    @field_validator("review_prevents", mode="before")
+    @classmethod
+    def _prevention_range(cls, value):
+        low, high = (value, value) if isinstance(value, (int, float)) else value
+        if not 0 <= float(low) <= float(high) <= 1:
+            raise ValueError("expected a share 0-1 or a range [low, high] with 0 <= low <= high <= 1")
+        return float(low), float(high)
 
     @field_validator("dedicated_team", "account_management", "self_service", "escalation_process")
     @classmethod

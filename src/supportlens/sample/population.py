@@ -209,7 +209,38 @@ def make_roster(spec: SimulationSpec, rng: np.random.Generator, arrivals_per_how
         "works_weekends": weekends.astype(bool),
     })
     on_shift = _shift_mask(start.astype(np.int64), end.astype(np.int64), weekends.astype(bool))
-    return Roster(table, tier.astype(np.int64), on_shift, float(mu))
+    roster = Roster(table, tier.astype(np.int64), on_shift, float(mu))
+    return _changed_cover(roster, spec.coverage_change) if spec.coverage_change else roster
+
+
+def _changed_cover(roster: Roster, change: dict[int, int]) -> Roster:
+    """The roster with ``change`` (hour of the week -> tier-1 agents added, or taken off when negative)
+    applied to who is on shift. Agents taken off an hour are the last tier-1 agents on shift then;
+    added agents are new tier-1 agents, one per level of added cover, on shift exactly in the hours
+    that gain that many. The agents table keeps the published shifts (it cannot hold a pattern that
+    differs by weekday); the simulation reads who is on shift."""
+    delta = np.zeros(168, dtype=np.int64)
+    for how, k in change.items():
+        delta[int(how)] += int(k)
+    on_shift = roster.on_shift.copy()
+    tier1 = roster.tier == 1
+    for how in np.flatnonzero(delta < 0):
+        working = np.flatnonzero(on_shift[:, how] & tier1)
+        on_shift[working[max(0, working.size + int(delta[how])):], how] = False
+    depth = int(delta.max(initial=0))
+    if depth == 0:
+        return Roster(roster.table, roster.tier, on_shift, roster.mu)
+    added = np.array([delta >= level for level in range(1, depth + 1)])
+    hours = [np.flatnonzero(row) % 24 for row in added]
+    extra = pd.DataFrame({
+        "agent_id": [f"AG-X{k + 1:03d}" for k in range(depth)],
+        "agent_name": [f"Extra cover {k + 1}" for k in range(depth)],
+        "group": "Tier 1 - Extra cover", "tier": 1,
+        "shift_start_hour": [int(h.min()) for h in hours], "shift_end_hour": [int(h.max()) + 1 for h in hours],
+        "works_weekends": [bool(row[120:].any()) for row in added]})
+    table = pd.concat([roster.table, extra], ignore_index=True)
+    tier = np.concatenate([roster.tier, np.ones(depth, dtype=np.int64)])
+    return Roster(table, tier, np.vstack([on_shift, added]), roster.mu)
 
 
 def _extra_rows(extra: dict[int, int]) -> list[tuple[str, int, int, int, bool]]:

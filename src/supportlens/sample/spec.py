@@ -59,6 +59,9 @@ class SimulationSpec:
     planted_effects: bool = True
     # what-if: hour of day (UTC) -> extra tier-1 agents on shift at that hour, every day
     extra_coverage: dict[int, int] = field(default_factory=dict)
+    # what-if: hour of the week (0 = Monday 00:00 UTC ... 167) -> change in tier-1 agents on shift
+    # in that hour of every week (negative: agents taken off it), e.g. hours moved from one slot to another
+    coverage_change: dict[int, int] = field(default_factory=dict)
     # what-if: escalated tickets get a public update at least every this many hours
     proactive_update_hours: float | None = None
     # intervention (interrupted time series): from change_date (ISO date, UTC) on, escalated
@@ -90,6 +93,9 @@ class SimulationSpec:
         for hour, extra in self.extra_coverage.items():
             if not 0 <= int(hour) <= 23 or int(extra) < 0:
                 raise ValueError(f"extra_coverage wants hour 0-23 -> agents >= 0, got {hour}: {extra}")
+        for how in self.coverage_change:
+            if not 0 <= int(how) <= 167:
+                raise ValueError(f"coverage_change wants hours of the week 0-167 -> change in agents, got {how}")
         if self.proactive_update_hours is not None and self.proactive_update_hours <= 0:
             raise ValueError("proactive_update_hours must be positive")
         if self.change_effect_hours and self.change_date is None:

@@ -153,6 +153,8 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
         "tenure_effect": None,
         "measured": measured,
     }
+    if spec.coverage_change:  # only when asked for: the default truth.json keeps its bytes
+        truth["what_if"]["coverage_change"] = {str(h): int(k) for h, k in sorted(spec.coverage_change.items())}
     if spec.change_date is not None:  # only when planted: the default truth.json keeps its bytes
         truth["intervention"] = intervention(spec, tickets, created)
     return truth

@@ -4,8 +4,11 @@ The analysis estimates what a change would do from the data; on the sample the s
 re-run the same organisation (same seed, separate random streams) with the change switched on
 and measure it. Two checks:
 
-- the coverage recommendation: the extra agents it recommends, and the breached SLAs (first
-  response and resolution) of tickets created in the gap slots that they avoid, per year;
+- the coverage recommendation: exactly its change (agent hours moved from the slots that can spare
+  them into the gap slots, plus those hired), and the breached SLAs (first response and resolution)
+  it avoids per year, in the gap slots, in the slots the hours came from and elsewhere. The baseline
+  and the re-run are measured by one function with the same SLA rules (the event log included, so a
+  reopen starts a new cycle in both): a re-run with no change avoids exactly nothing;
 - the proactive-update policy: each escalated ticket's CSAT, reopen and resolution time with
   the policy on.
 
@@ -21,15 +24,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sstats
 
-from ..analysis import Analysis
-from ..analysis.actions.recommendations import RecommendationKind, SimulatedCheck
+from ..analysis import Analysis, sla_targets_from
+from ..analysis.actions.recommendations import RecommendationKind, SimulatedCheck, SimulatedVerdict
 from ..analysis.actions.roi import Range
 from ..analysis.core.clocks import ticket_clocks
 from ..analysis.escalations.proactive import Policy, SimulatedPolicy
 from ..canonical import PRIORITIES
 from ..config import Config
 from ..dataset import Dataset
-from .simulator import simulate_tickets
+from .simulator import simulate, simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
 
@@ -40,7 +43,8 @@ def sample_spec(dataset: Dataset) -> SimulationSpec | None:
     if truth is None:
         return None
     try:
-        if truth["what_if"]["extra_coverage"] or int(truth["tickets"]) != len(dataset.tickets):
+        if (truth["what_if"]["extra_coverage"] or truth["what_if"].get("coverage_change")
+                or int(truth["tickets"]) != len(dataset.tickets)):
             return None
         resolution, _ = breaches(dataset.tickets)
         if round(float(resolution.mean()), 4) != truth["measured"]["resolution_breach_rate"]:
@@ -51,33 +55,49 @@ def sample_spec(dataset: Dataset) -> SimulationSpec | None:
         return None
 
 
-def _breached(clocks: pd.DataFrame) -> np.ndarray:
+def sla_outcomes(tickets: pd.DataFrame, events: pd.DataFrame | None, config: Config, as_of: pd.Timestamp,
+                 by_priority: bool) -> pd.DataFrame:
+    """Per ticket (indexed by ticket id): breached SLAs (0, 1 or 2: first response and resolution, late or
+    open past target), the slot of the week it was created in and its breach cost. The one measure of
+    both sides of a what-if: the same SLA rules, the event log when there is one."""
+    clocks = ticket_clocks(tickets, config.sla, as_of, events=events, by_priority=by_priority)
     late = ("breached", "active_breached")
-    return (clocks["first_response_state"].isin(late).fillna(False).to_numpy(dtype=int)
-            + clocks["resolution_state"].isin(late).fillna(False).to_numpy(dtype=int))
+    created = clocks["created_at"]
+    cost = clocks["priority"].map({p: config.costs.breach[p] for p in PRIORITIES}).fillna(0).to_numpy(dtype=float)
+    return pd.DataFrame({
+        "breached": (clocks["first_response_state"].isin(late).fillna(False).to_numpy(dtype=int)
+                     + clocks["resolution_state"].isin(late).fillna(False).to_numpy(dtype=int)),
+        "slot": (created.dt.day_of_week * 24 + created.dt.hour).to_numpy(),
+        "cost": cost}, index=pd.Index(clocks["ticket_id"].astype(str), name="ticket_id"))
 
 
-def coverage_what_if(spec, extra_by_hour: dict[str, int], clocks: pd.DataFrame, gap_slots: list[list[int]],
-                     predicted: Range, as_of: pd.Timestamp, config: Config) -> SimulatedCheck:
-    from . import simulate_tickets
+def rerun_outcomes(spec: SimulationSpec, change: dict[str, int], config: Config, as_of: pd.Timestamp,
+                   by_priority: bool) -> pd.DataFrame:
+    """``sla_outcomes`` of the organisation re-simulated with ``change`` (hour of the week -> agents)."""
+    data = simulate(replace(spec, coverage_change={int(k): int(v) for k, v in change.items()}))
+    return sla_outcomes(data.tickets, data.events, config, as_of, by_priority)
 
-    what_if = simulate_tickets(replace(spec, extra_coverage={int(h): int(k) for h, k in extra_by_hour.items()}))
-    after = ticket_clocks(what_if, config.sla, as_of).set_index("ticket_id")
-    before = clocks.set_index(clocks["ticket_id"].astype(str))
-    after = after.reindex(before.index)
-    avoided = _breached(before) - _breached(after)
-    slot = (before["created_at"].dt.day_of_week * 24 + before["created_at"].dt.hour).to_numpy()
+
+def coverage_what_if(baseline: pd.DataFrame, after: pd.DataFrame, change: dict[str, int], gap_slots: list,
+                     predicted: Range, days: int) -> SimulatedCheck:
+    """Breached SLAs avoided a year, ticket by ticket (the same tickets arrive in both runs)."""
+    after = after.reindex(baseline.index)
+    avoided = baseline["breached"].to_numpy() - after["breached"].fillna(0).to_numpy(dtype=int)
+    slot = baseline["slot"].to_numpy()
     in_gap = np.isin(slot, [d * 24 + h for d, h in gap_slots])
-    per_year = 365.25 / spec.days
-    cost = before["priority"].map({p: config.costs.breach[p] for p in PRIORITIES}).fillna(0).to_numpy(dtype=float)
+    in_sources = np.isin(slot, [int(k) for k, v in change.items() if v < 0]) & ~in_gap
+    per_year = 365.25 / days
     in_gap_count = float(avoided[in_gap].sum() * per_year)
+    verdict = (SimulatedVerdict.ABOVE if in_gap_count > predicted.high else
+               SimulatedVerdict.BELOW if in_gap_count < predicted.low else SimulatedVerdict.WITHIN)
     return SimulatedCheck(
-        extra_coverage={str(h): int(k) for h, k in sorted(extra_by_hour.items(), key=lambda kv: int(kv[0]))},
-        days=int(spec.days), avoided_in_gap_per_year=in_gap_count,
-        avoided_elsewhere_per_year=float(avoided[~in_gap].sum() * per_year),
-        value_in_gap_per_year=float((avoided * cost)[in_gap].sum() * per_year),
-        predicted_avoided=predicted,
-        within_predicted_range=bool(predicted.low <= in_gap_count <= predicted.high))
+        change={str(k): int(v) for k, v in sorted(change.items(), key=lambda kv: int(kv[0]))}, days=int(days),
+        avoided_in_gap_per_year=in_gap_count,
+        avoided_in_sources_per_year=float(avoided[in_sources].sum() * per_year),
+        avoided_elsewhere_per_year=float(avoided[~in_gap & ~in_sources].sum() * per_year),
+        avoided_per_year=float(avoided.sum() * per_year),
+        value_in_gap_per_year=float((avoided * baseline["cost"].to_numpy())[in_gap].sum() * per_year),
+        predicted_avoided=predicted, verdict=verdict)
 
 
 def policy_spec(truth: dict | None, tickets: pd.DataFrame, hours: float):
@@ -154,16 +174,16 @@ def check_on_simulator(analysis: Analysis, dataset: Dataset, config: Config) -> 
         proactive = replace(escalations.proactive, simulated=simulated, simulated_reason=reason)
         analysis = replace(analysis, escalations=replace(escalations, proactive=proactive))
     if analysis.actions is not None:
-        recommendations, note = _check_coverage(analysis.actions.recommendations, analysis.clocks, dataset, config,
+        recommendations, note = _check_coverage(analysis.actions.recommendations, dataset, config,
                                                 analysis.period.as_of)
         analysis = replace(analysis, actions=replace(analysis.actions, recommendations=recommendations,
                                                      what_if_note=note))
     return analysis
 
 
-def _check_coverage(recommendations: list, clocks: pd.DataFrame, dataset: Dataset, config: Config,
+def _check_coverage(recommendations: list, dataset: Dataset, config: Config,
                     as_of: pd.Timestamp) -> tuple[list, str | None]:
-    """Re-run the simulator once per coverage recommendation, with its extra cover."""
+    """Re-run the simulator once per coverage recommendation, with exactly its change."""
     if not any(r.kind == RecommendationKind.COVERAGE for r in recommendations):
         return recommendations, None
     if not config.recommendations.what_if:
@@ -171,11 +191,15 @@ def _check_coverage(recommendations: list, clocks: pd.DataFrame, dataset: Datase
     spec = sample_spec(dataset)
     if spec is None:
         return recommendations, "the data is not the untouched simulated sample (no matching truth.json beside it)"
+    by_priority = sla_targets_from(dataset, config) == "priority"
+    baseline = sla_outcomes(dataset.tickets, dataset.events, config, as_of, by_priority)
     out = []
     for rec in recommendations:
         if rec.kind == RecommendationKind.COVERAGE:
-            check = coverage_what_if(spec, rec.facts.extra_by_hour, clocks, rec.facts.slots,
-                                     rec.impact.breaches_avoided_per_year, as_of, config)
+            change = rec.facts.block.cover.change
+            after = rerun_outcomes(spec, change, config, as_of, by_priority)
+            check = coverage_what_if(baseline, after, change, rec.facts.slots, rec.impact.breaches_avoided_per_year,
+                                     spec.days)
             rec = replace(rec, facts=replace(rec.facts, simulated=check))
         out.append(rec)
     return out, None

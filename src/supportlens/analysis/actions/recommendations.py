@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from enum import StrEnum
 
@@ -28,6 +28,7 @@ from ...config import Config
 from ..core.breach import SLAS, breached_mask, completed_mask
 from ..escalations.handoffs import Bottleneck, Handoff
 from ..risk.model import RiskModel
+from ..risk.review import ReviewVerdict
 from .roi import HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws, uniform_draws
 from ..sla.summary import PriorityInversion
 from ..staffing.plan import GapBlock, StaffingPlan
@@ -60,17 +61,47 @@ class SuccessMetric:
     target: float
 
 
+class SimulatedVerdict(StrEnum):
+    """Where the simulated breaches avoided in the gap hours fall against the predicted range."""
+
+    WITHIN = "within"
+    ABOVE = "above"
+    BELOW = "below"
+
+
 @dataclass(frozen=True)
 class SimulatedCheck:
-    """The coverage recommendation re-run in the simulator (filled by ``sample.what_if`` on the sample only)."""
+    """The coverage recommendation re-run in the simulator (filled by ``sample.what_if`` on the sample only):
+    exactly the recommended change, the baseline and the re-run measured with the same SLA rules."""
 
-    extra_coverage: dict[str, int]          # hour of day (UTC) -> agents added every day
+    change: dict[str, int]                   # hour of the week (0 = Monday 00:00 UTC) -> change in agents on shift
     days: int
     avoided_in_gap_per_year: float           # simulated breached SLAs avoided in the gap slots
+    avoided_in_sources_per_year: float       # ... in the slots the moved hours came from (negative: more breaches)
     avoided_elsewhere_per_year: float        # ... in all other slots (the backlog spills over)
-    value_in_gap_per_year: float             # their breach cost
+    avoided_per_year: float                  # all slots
+    value_in_gap_per_year: float             # breach cost of those avoided in the gap slots
     predicted_avoided: Range                 # the recommendation's prediction for the gap slots
-    within_predicted_range: bool
+    verdict: SimulatedVerdict
+
+
+class AlternativeKind(StrEnum):
+    """The simplest way to act instead, which a recommendation must beat."""
+
+    REVIEW_TOP_PRIORITIES = "review_top_priorities"   # review every ticket of the dearest priorities, no model
+    HIRE_ONLY = "hire_only"                            # hire for every gap hour, move nothing
+    DO_NOTHING = "do_nothing"                          # leave things as they are (net benefit 0)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """What the action is compared with, and by how much it beats it (money a year, same draws)."""
+
+    kind: AlternativeKind
+    net_benefit_per_year: Range              # the alternative's own (do nothing: 0)
+    advantage_per_year: Range                # action − alternative
+    chance_better: float                     # share of draws in which the action does better
+    priorities: list[str] = field(default_factory=list)   # REVIEW_TOP_PRIORITIES: which priorities
 
 
 @dataclass(frozen=True)
@@ -84,10 +115,10 @@ class CoverageFacts:
     ratio: float | None
     tickets_per_year: float
     extra_agent_hours_per_week: float
-    moved_agent_hours_per_week: float
+    moved_agent_hours_per_week: float        # free: the source slots keep what Erlang C requires (block.cover)
     hired_agent_hours_per_week: float
     hired_fte: float
-    extra_by_hour: dict[str, int]           # hour of day -> agents added
+    extra_by_hour: dict[str, int]           # hour of day -> most agents added at that hour on any day of the block
     max_adjusted_p: float | None
     simulated: SimulatedCheck | None = None
 
@@ -146,15 +177,16 @@ class EscalationFacts:
 
 @dataclass(frozen=True)
 class RiskReviewFacts:
-    """The breach-risk model's review threshold."""
+    """The breach-risk model's review threshold (risk.review.Threshold), recommended over the simple rule."""
 
-    threshold: float
+    expected_cost: float                     # flag when risk × the priority's breach cost is at least this
+    probability_by_priority: dict[str, float | None]
     precision: float | None
     recall: float | None
     flagged_per_year: float
     flagged_share: float | None
     model: str
-    review_prevents: float
+    review_prevents: tuple[float, float]
 
 
 RecommendationFacts = (CoverageFacts | PriorityTeamFacts | AccountManagementFacts | SelfServiceFacts | EscalationFacts
@@ -176,7 +208,7 @@ class Assumptions:
     agent_hour: float
     hire_per_agent: float
     review: float
-    review_prevents: float
+    review_prevents: tuple[float, float]     # share of a flagged ticket's breach a review prevents: [low, high]
     handle_minutes: float
     dominant_share: float                    # accounts.dominant_share: the account rule's threshold
     automation_min_share: float              # workload.automation_*: the self-service rule's thresholds
@@ -203,6 +235,7 @@ class Recommendation:
     timeline: str
     metric: SuccessMetric
     facts: RecommendationFacts
+    alternative: Alternative                 # the simplest way to act instead, and by how much this beats it
     pays_back: bool = True       # median net benefit a year > 0 at the configured costs; else listed as considered, not recommended
 
 
@@ -256,10 +289,16 @@ def excess_breaches(clocks: pd.DataFrame, worse: np.ndarray, better: np.ndarray,
     return count, value
 
 
+def do_nothing(result: Impact) -> Alternative:
+    """Leaving things as they are: the action beats it by its own net benefit."""
+    return Alternative(AlternativeKind.DO_NOTHING, Range(0.0, 0.0, 0.0), result.net_benefit_per_year,
+                       result.chance_positive)
+
+
 def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
-    """One recommendation per gap block (weekdays, weekends): cover its hours, first by moving
-    agent hours from slots of the same days that have more agents than Erlang C requires,
-    then by hiring for the rest."""
+    """One recommendation per gap block (weekdays, weekends): cover its hours, first by moving agent
+    hours from slots of the same day that keep what Erlang C requires (the staffing plan's cover plan,
+    free), then by hiring for the rest."""
     plan = ev.staffing
     if plan is None or plan.gap is None:
         return []
@@ -268,15 +307,15 @@ def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
     staffed = (shortfall <= 0)[slot]
     out = []
     for block in plan.gap.blocks:
+        cover = block.cover
         flagged = np.zeros(168, dtype=bool)
-        flagged[[d * 24 + h for d in block.days for h in block.hours
-                 if plan.slots[d * 24 + h].gap]] = True
+        flagged[[d * 24 + h for d, h, _ in cover.added]] = True
+        extra = np.zeros(168)
+        for d, h, k in cover.added:
+            extra[d * 24 + h] = k
         count, value = excess_breaches(ev.clocks, flagged[slot], staffed, ev.years, config, rng)
-        extra = np.where(flagged, np.ceil(np.clip(shortfall, 0, None)), 0)
-        same_days = (np.arange(168) // 24 >= 5) == (block.days[0] >= 5)
-        moved = min(extra.sum(), np.clip(-shortfall[same_days], 0, None).sum())
-        hired = max(0.0, extra.sum() - moved)
-        cost = hired * WEEKS_PER_YEAR * config.costs.agent_hour
+        moved, hired = cover.moved_agent_hours_per_week, cover.hired_agent_hours_per_week
+        hourly = WEEKS_PER_YEAR * config.costs.agent_hour
         one_off = config.costs.hire_per_agent * math.ceil(hired / HOURS_PER_FTE_WEEK - 1e-9)
         in_block = flagged[slot]
         state = ev.clocks["first_response_state"]
@@ -292,12 +331,23 @@ def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
             extra_by_hour={str(h): int(extra.reshape(7, 24)[:, h].max()) for h in range(24)
                            if extra.reshape(7, 24)[:, h].max() > 0},
             max_adjusted_p=plan.gap.max_adjusted_p, simulated=None)
+        result = impact(count, value, hired * hourly, one_off, config.recommendations.interval)
+        if moved > 0:
+            # hiring every hour instead costs the moved hours too (and their share of hiring)
+            extra_one_off = config.costs.hire_per_agent * (math.ceil(extra.sum() / HOURS_PER_FTE_WEEK - 1e-9)
+                                                           - math.ceil(hired / HOURS_PER_FTE_WEEK - 1e-9))
+            saved = moved * hourly
+            hire_only = impact(count, value, extra.sum() * hourly, one_off + extra_one_off,
+                               config.recommendations.interval).net_benefit_per_year
+            alternative = Alternative(AlternativeKind.HIRE_ONLY, hire_only, Range(saved, saved, saved), 1.0)
+        else:
+            alternative = do_nothing(result)
         out.append(Recommendation(
-            RecommendationKind.COVERAGE, 0, "staffing", "staffing_gap",
-            impact(count, value, cost, one_off, config.recommendations.interval),
+            RecommendationKind.COVERAGE, 0, "staffing", "staffing_gap", result,
             OWNER["coverage"], TIMELINE["coverage"],
             SuccessMetric(f"First-response breach rate of tickets created {block.days_label} "
-                          f"{', '.join(block.hour_ranges)} UTC", "share", rate, plan.gap.breach_rate_staffed), facts))
+                          f"{', '.join(block.hour_ranges)} UTC", "share", rate, plan.gap.breach_rate_staffed), facts,
+            alternative))
     return out
 
 
@@ -319,12 +369,12 @@ def priority_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
         tighter_rate=inv.tighter_rate.value, ratio=inv.ratio, p_value=inv.p_value,
         target_hours=inv.target_hours, tighter_target_hours=inv.tighter_target_hours,
         tickets_per_year=float(mine.sum() / ev.years), tighter_tickets_per_year=float(tighter.sum() / ev.years))
+    result = impact(count, value, team["per_year"], team["one_off"], config.recommendations.interval)
     return Recommendation(
-        RecommendationKind.PRIORITY_TEAM, 0, "sla", "breach_by_priority",
-        impact(count, value, team["per_year"], team["one_off"], config.recommendations.interval),
+        RecommendationKind.PRIORITY_TEAM, 0, "sla", "breach_by_priority", result,
         OWNER["priority_team"], TIMELINE["priority_team"],
         SuccessMetric(f"Resolution breach rate of {inv.priority} tickets", "share", inv.rate.value,
-                      inv.tighter_rate.value), facts)
+                      inv.tighter_rate.value), facts, do_nothing(result))
 
 
 def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, members: np.ndarray,
@@ -344,13 +394,13 @@ def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, me
                         + config.staffing.handle_minutes / 60 * config.costs.agent_hour)
     fewer = reducible_per_year * share
     per_month = metric_per_year / 12
+    result = impact(fewer * per_ticket_breaches, fewer * per_ticket_value, costs["per_year"] * copies,
+                    costs["one_off"] * copies, config.recommendations.interval)
     return Recommendation(
-        kind, 0, *evidence,
-        impact(fewer * per_ticket_breaches, fewer * per_ticket_value, costs["per_year"] * copies,
-               costs["one_off"] * copies, config.recommendations.interval),
-        OWNER[kind], TIMELINE[kind],
+        kind, 0, *evidence, result, OWNER[kind], TIMELINE[kind],
         SuccessMetric(metric, "tickets", per_month, per_month - reducible_per_year * float(np.mean(reduction)) / 12),
-        facts(tickets_per_year=metric_per_year, fewer_tickets_per_year=Range(*np.percentile(fewer, [10, 50, 90]))))
+        facts(tickets_per_year=metric_per_year, fewer_tickets_per_year=Range(*np.percentile(fewer, [10, 50, 90]))),
+        do_nothing(result))
 
 
 def account_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
@@ -407,30 +457,37 @@ def escalation_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
         handoff=h, others_median_wait_hours=neck.others_median_wait_hours, ratio=neck.ratio,
         p_value=neck.p_value, share_of_escalated=neck.share_of_escalated,
         avoidable_breaches_per_year=float(avoidable / ev.years))
+    result = impact(count, value, process["per_year"], process["one_off"], config.recommendations.interval)
     return Recommendation(
-        RecommendationKind.ESCALATION, 0, "escalations", "handoff_matrix",
-        impact(count, value, process["per_year"], process["one_off"], config.recommendations.interval),
+        RecommendationKind.ESCALATION, 0, "escalations", "handoff_matrix", result,
         OWNER["escalation"], TIMELINE["escalation"],
         SuccessMetric(f"Median wait at the {h.from_label} → {h.to_label} handoff", "hours", h.median_wait_hours,
-                      target), facts)
+                      target), facts, do_nothing(result))
 
 
 def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
+    """The model's review at creation, only when it beats the best simple rule (review every ticket of the
+    dearest priorities) on the test months, ranks better than priority alone and surely saves money
+    (risk.review: the verdict)."""
     model = ev.risk
-    if model is None or not model.beats_baseline or model.threshold.net_saving_range.low <= 0:
+    if model is None or model.threshold.verdict != ReviewVerdict.RECOMMENDED:
         return None
     t = model.threshold
     review_cost = t.flagged_per_year * config.costs.review
     net = t.net_saving_range
-    caught = t.breaches_caught_per_year * config.costs.review_prevents
-    result = Impact(Range(caught, caught, caught),
+    result = Impact(t.breaches_avoided_per_year,
                     Range(net.low + review_cost, net.median + review_cost, net.high + review_cost),
                     review_cost, 0.0, net, payback_months(0.0, net.median), t.chance_positive)
     rate = t.precision or 0.0
+    rule = t.rule
+    alternative = Alternative(
+        AlternativeKind.REVIEW_TOP_PRIORITIES if rule.priorities else AlternativeKind.DO_NOTHING,
+        rule.net_saving_per_year, t.advantage_range, t.chance_beats_rule, list(rule.priorities))
     return Recommendation(
         RecommendationKind.RISK_REVIEW, 0, "risk", "risk_roc", result, OWNER["risk_review"], TIMELINE["risk_review"],
         SuccessMetric("Resolution breach rate of tickets flagged at creation", "share", rate,
-                      rate * (1 - config.costs.review_prevents)),
-        RiskReviewFacts(threshold=t.probability, precision=t.precision, recall=t.recall,
-                        flagged_per_year=t.flagged_per_year, flagged_share=t.flagged_share, model=model.chosen,
-                        review_prevents=config.costs.review_prevents))
+                      rate * (1 - float(np.mean(t.review_prevents)))),
+        RiskReviewFacts(expected_cost=t.expected_cost, probability_by_priority=t.probability_by_priority,
+                        precision=t.precision, recall=t.recall, flagged_per_year=t.flagged_per_year,
+                        flagged_share=t.flagged_share, model=model.chosen, review_prevents=t.review_prevents),
+        alternative)

@@ -75,7 +75,7 @@ class EscalationsMethod:
 class RiskMethod:
     bootstrap: int                  # resamples of the test tickets behind the intervals
     review_cost: float              # one review of a flagged ticket
-    review_prevents: float          # share of a flagged ticket's breach a review prevents
+    review_prevents: tuple[float, float]   # share of a flagged ticket's breach a review prevents: [low, high]
     breach_costs: dict[str, float]  # priority -> cost of one breach
 
 

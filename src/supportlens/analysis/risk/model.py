@@ -4,7 +4,7 @@ Label: the resolution SLA breached (completed late, or still open past its targe
 tickets whose resolution deadline had passed by the as-of time, so every label is known.
 Temporal split by month of creation: the latest ``risk.test_months`` months are the test,
 the month before them the validation (it picks the review threshold), all earlier months
-the training. Three models are compared on the test months: the breach rate of the
+the training (they pick the simple rule the review is compared with: review.py). Three models are compared on the test months: the breach rate of the
 ticket's priority in training (the baseline), a logistic regression and a
 histogram gradient-boosting model. Scores are on probabilities: ROC-AUC and PR-AUC with
 paired bootstrap intervals, Brier score, a calibration curve; permutation importance for
@@ -22,7 +22,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from ...config import Config
-from .scores import Threshold, auc_and_ap, calibration_bins, choose_threshold
+from .review import Threshold, review_threshold
+from .scores import auc_and_ap, calibration_bins
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
 from ..core.extremes import highest
 from ..core.missing import NotEnoughHistory
@@ -222,9 +223,13 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
 
     created = clocks["created_at"]
     test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
+    training_days = max(1.0, (created[train].max() - created[train].min()).total_seconds() / 86_400)
     costs = clocks["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
-    threshold = choose_threshold(scores[chosen], y, costs, val, tst, draws, test_days, config.costs,
-                                 config.recommendations.interval)
+    priority = clocks["priority"].astype("string").fillna("").to_numpy(dtype=object)
+    beats_baseline = bool(auc_gain.ci_low > 0)
+    threshold = review_threshold(scores[chosen], y, priority, costs, train.to_numpy(), val, tst, draws, test_days,
+                                 training_days, config.costs, config.recommendations.interval,
+                                 np.random.default_rng([config.seed, 11]), beats_baseline)
 
     importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
     open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
@@ -235,7 +240,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     return RiskModel(
         splits=splits,
         features=feature_infos(list(features.columns)),
-        models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=bool(auc_gain.ci_low > 0),
+        models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=beats_baseline,
         calibration=calibration,
         roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
         importance=importance, threshold=threshold, open_at_risk=open_at_risk, open_active=int(open_now.sum()),

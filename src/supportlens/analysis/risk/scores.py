@@ -1,5 +1,5 @@
 """Scores of a probability model: ROC-AUC and average precision (PR-AUC) with a vectorised
-bootstrap, calibration bins, and the review threshold that minimises the expected cost.
+bootstrap, and calibration bins (the review threshold is review.py).
 
 ROC-AUC counts ties as one half (as scikit-learn does); average precision is
 Σ (R_k − R_{k−1})·P_k over distinct score thresholds (scikit-learn's definition), so the
@@ -8,13 +8,8 @@ tie-heavy priority-only baseline is scored fairly. Both agree with scikit-learn 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ...config import Costs
-from ..actions.roi import Range, to_range
-from ..core.stats import Estimate, percentile_interval
 
 
 def _group_weights(y: np.ndarray, score: np.ndarray, weights: np.ndarray):
@@ -74,50 +69,3 @@ def calibration_bins(y: np.ndarray, score: np.ndarray, make, bins: int = 10) -> 
         members = which == b
         out.append(make(float(score[members].mean()), float(y[members].mean()), int(members.sum())))
     return out
-
-
-def _saving(flagged: np.ndarray, y: np.ndarray, cost: np.ndarray, costs: Costs, weights=None):
-    """Expected cost avoided by reviewing the flagged tickets, minus the reviews."""
-    w = np.ones_like(y) if weights is None else weights
-    prevented = costs.review_prevents * (w * flagged * (y == 1) * cost).sum(axis=-1)
-    return prevented - costs.review * (w * flagged).sum(axis=-1)
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """Flag a ticket for review at creation when its risk is at least ``probability``."""
-
-    probability: float
-    precision: float | None      # test months: breached share of flagged tickets
-    recall: float | None         # test months: flagged share of breached tickets
-    flagged_share: float
-    flagged_per_year: float
-    breaches_caught_per_year: float
-    net_saving_per_year: Estimate     # currency; 95% bootstrap interval over test tickets
-    net_saving_range: Range           # the same draws at recommendations.interval
-    chance_positive: float            # share of bootstrap draws saving more than the reviews cost
-
-
-
-def choose_threshold(score: np.ndarray, y: np.ndarray, cost: np.ndarray, validation: np.ndarray,
-                     test: np.ndarray, draws: np.ndarray, test_days: float, costs: Costs, interval: float):
-    """The risk cut-off that saves most on the validation month; its precision, recall and
-    yearly net saving (bootstrap interval) on the test months."""
-
-    candidates = np.unique(np.quantile(score[validation], np.linspace(0, 1, 201)))
-    savings = [_saving(score[validation] >= t, y[validation], cost[validation], costs) for t in candidates]
-    best = int(np.argmax(savings))
-    threshold = float(candidates[best]) if savings[best] > 0 else 1.0 + 1e-9
-    s, yt, ct = score[test], y[test], cost[test]
-    flagged = s >= threshold
-    per_year = 365.25 / test_days
-    boot = np.concatenate([_saving(flagged[None, :], yt[None, :], ct[None, :], costs,
-                                   _resample_counts(block, len(yt))) for block in _blocks(draws, len(yt))]) * per_year
-    point = float(_saving(flagged, yt, ct, costs)) * per_year
-    caught = int((flagged & (yt == 1)).sum())
-    return Threshold(
-        probability=min(threshold, 1.0), precision=caught / flagged.sum() if flagged.any() else None,
-        recall=caught / (yt == 1).sum() if (yt == 1).any() else None, flagged_share=float(flagged.mean()),
-        flagged_per_year=float(flagged.sum() * per_year), breaches_caught_per_year=float(caught * per_year),
-        net_saving_per_year=percentile_interval(point, boot, int(len(yt))),
-        net_saving_range=to_range(boot, interval), chance_positive=float((boot > 0).mean()))

@@ -8,7 +8,7 @@ times the slot occurs in the span.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from scipy.stats import fisher_exact
 from ...config import Config
 from ...dataset import Dataset
 from .erlang import required_agents
+from .moves import CoverPlan, cover_plan
 from ..findings import _ranges
 from ...canonical import PRIORITIES
 from ..core.breach import breached_mask, completed_mask
@@ -64,6 +65,7 @@ class GapBlock:
     hours: list[int]
     hour_ranges: list[str]
     extra_agents: int
+    cover: CoverPlan | None = None   # the agents each gap slot gets: moved from same-day slots that can spare them, or hired
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,13 @@ def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> Sta
             shortfall=None if shortfall is None else float(shortfall[k]),
             gap=bool(flags[k]), adjusted_p=adjusted[k]))
     gap = _coverage_gap(slots, flags, adjusted, breached, completed, tickets, weeks, shortfall)
+    if gap is not None:
+        extra = np.where(flags, np.ceil(np.clip(shortfall, 0, None)), 0)
+        traffic = np.array([n.traffic for n in needs])
+        gap = replace(gap, blocks=[replace(b, cover=cover_plan(
+            [d * 24 + h for d in b.days for h in b.hours if flags[d * 24 + h]], extra, scheduled, required, traffic,
+            settings.handle_minutes, answer_within, settings.service_level, settings.max_occupancy,
+            settings.shrinkage, days_label)) for b in gap.blocks])
     return StaffingPlan(
         weeks=weeks, handle_minutes=settings.handle_minutes, answer_within_minutes=answer_within,
         service_level=settings.service_level, max_occupancy=settings.max_occupancy, shrinkage=settings.shrinkage,
