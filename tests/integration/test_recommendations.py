@@ -33,10 +33,33 @@ def test_coverage_recommendation_is_checked_on_the_simulator(planted):
     weekday = next(r for r in actions.recommendations if r.kind == "coverage" and 0 in r.facts.block.days)
     check = weekday.facts.simulated
     assert check is not None, actions.what_if_note
-    predicted = weekday.impact.breaches_avoided_per_year
+    cover = weekday.facts.block.cover
+    # the re-run applies exactly the recommended change: added where the plan adds, taken where it moves from
+    assert check.change == cover.change
+    assert sum(check.change.values()) == cover.hired_agent_hours_per_week
+    gap = {d * 24 + h for d, h in weekday.facts.slots}
+    assert {int(k) for k, v in check.change.items() if v > 0} <= gap
+    assert all(int(k) // 24 < 5 for k in check.change)          # a weekday plan changes no weekend hour
     # the re-run with the recommended cover avoids breaches in the gap hours, of the predicted size
+    predicted = weekday.impact.breaches_avoided_per_year
     assert check.avoided_in_gap_per_year > 0
     assert predicted.low / 2 <= check.avoided_in_gap_per_year <= predicted.high * 2
+    expected = ("above" if check.avoided_in_gap_per_year > predicted.high else
+                "below" if check.avoided_in_gap_per_year < predicted.low else "within")
+    assert check.verdict == expected
+    assert check.avoided_per_year == pytest.approx(check.avoided_in_gap_per_year + check.avoided_in_sources_per_year
+                                                   + check.avoided_elsewhere_per_year)
+
+
+def test_every_recommendation_names_its_simplest_alternative(planted):
+    actions, _ = planted
+    for r in actions.recommendations:
+        alt = r.alternative
+        assert alt.kind in {"review_top_priorities", "hire_only", "do_nothing"}
+        if alt.kind == "do_nothing":
+            assert alt.advantage_per_year == r.impact.net_benefit_per_year
+        if r.kind == "coverage" and r.facts.moved_agent_hours_per_week > 0:
+            assert alt.kind == "hire_only" and alt.advantage_per_year.median > 0
 
 
 def _rec(actions, kind):

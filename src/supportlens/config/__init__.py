@@ -402,6 +402,9 @@ class Costs(_Strict):
     account_management: dict[str, float] = Field(default_factory=lambda: {"one_off": 2000.0, "per_year": 6000.0})
     self_service: dict[str, float] = Field(default_factory=lambda: {"one_off": 20000.0, "per_year": 5000.0})
     escalation_process: dict[str, float] = Field(default_factory=lambda: {"one_off": 5000.0, "per_year": 5000.0})
+    # running the breach-risk model (scoring new tickets, monthly re-training and checks); a rule on
+    # priority alone costs nothing to run, so the model's review must beat it by more than this
+    risk_model: dict[str, float] = Field(default_factory=lambda: {"one_off": 5000.0, "per_year": 5000.0})
 
     @field_validator("breach")
     @classmethod
@@ -422,7 +425,7 @@ class Costs(_Strict):
             raise ValueError("expected a share 0-1 or a range [low, high] with 0 <= low <= high <= 1")
         return float(low), float(high)
 
-    @field_validator("dedicated_team", "account_management", "self_service", "escalation_process")
+    @field_validator("dedicated_team", "account_management", "self_service", "escalation_process", "risk_model")
     @classmethod
     def _one_off_and_per_year(cls, value: dict[str, float]) -> dict[str, float]:
         if set(value) != {"one_off", "per_year"}:

@@ -284,6 +284,46 @@ def test_extra_coverage_shortens_gap_first_responses(planted: SampleData) -> Non
     assert more.truth["what_if"]["extra_coverage"] == {str(h): 3 for h in GAP_HOURS}
 
 
+def test_coverage_change_moves_exactly_the_hours_asked_for(planted: SampleData) -> None:
+    """Hour-of-week changes: two agents moved from Monday 10:00 to Monday 19:00 and one added on Tuesday
+    19:00 change who is on shift in exactly those hours, and first responses only from those hours on."""
+    from supportlens.sample.population import make_roster
+    from supportlens.sample.arrivals import hourly_intensity, per_hour_of_week
+    from supportlens.sample.spec import stream
+
+    change = {10: -2, 19: 2, 24 + 19: 1}
+    spec = SimulationSpec(tickets=N, seed=11)
+    moved = SimulationSpec(tickets=N, seed=11, coverage_change=change)
+
+    def tier1(s: SimulationSpec) -> np.ndarray:
+        roster = make_roster(s, stream(s, "agents"), per_hour_of_week(s, hourly_intensity(s)))
+        return roster.coverage(1)
+
+    delta = tier1(moved) - tier1(spec)
+    expected = np.zeros(168, dtype=int)
+    for how, k in change.items():
+        expected[how] = k
+    assert delta.tolist() == expected.tolist()          # not every day, not at weekends: those three hours
+
+    after = simulate(moved)
+    assert (after.tickets["created_at"] == planted.tickets["created_at"]).all()
+    c = planted.tickets["created_at"]
+    how = c.dt.day_of_week * 24 + c.dt.hour
+    # tickets answered before the first changed hour are untouched (the queue only changes from there)
+    week = pd.date_range(c.min().normalize(), periods=168, freq="h")
+    first_change = min(t for t in week if t.day_of_week * 24 + t.hour in change)
+    before = planted.tickets["first_response_at"] < first_change
+    pd.testing.assert_series_equal(after.tickets.loc[before, "first_response_at"],
+                                   planted.tickets.loc[before, "first_response_at"])
+    monday_evening = how.isin([19])
+    assert hours(after.tickets.loc[monday_evening, "first_response_at"] - c[monday_evening]).median() \
+        < hours(planted.tickets.loc[monday_evening, "first_response_at"] - c[monday_evening]).median()
+    assert after.truth["what_if"]["coverage_change"] == {str(k): v for k, v in sorted(change.items())}
+    assert "coverage_change" not in planted.truth["what_if"]       # the default truth.json keeps its bytes
+    with pytest.raises(ValueError):
+        SimulationSpec(coverage_change={168: 1})
+
+
 def test_proactive_updates_bound_silence_and_lift_csat(planted: SampleData) -> None:
     every = 6.0
     data = simulate(SimulationSpec(tickets=N, seed=11, proactive_update_hours=every))

@@ -209,6 +209,7 @@ class Assumptions:
     hire_per_agent: float
     review: float
     review_prevents: tuple[float, float]     # share of a flagged ticket's breach a review prevents: [low, high]
+    risk_model: dict[str, float]             # running the breach-risk model: one_off, per_year
     handle_minutes: float
     dominant_share: float                    # accounts.dominant_share: the account rule's threshold
     automation_min_share: float              # workload.automation_*: the self-service rule's thresholds
@@ -219,7 +220,7 @@ class Assumptions:
 def assumptions(config: Config) -> Assumptions:
     rc, costs, workload = config.recommendations, config.costs, config.workload
     return Assumptions(rc.interval, rc.draws, rc.effectiveness, rc.deflection, rc.account_reduction, dict(costs.breach),
-                       costs.agent_hour, costs.hire_per_agent, costs.review, costs.review_prevents,
+                       costs.agent_hour, costs.hire_per_agent, costs.review, costs.review_prevents, dict(costs.risk_model),
                        config.staffing.handle_minutes, config.accounts.dominant_share, workload.automation_min_share,
                        workload.automation_min_one_touch_rate, workload.automation_max_escalation_rate)
 
@@ -473,11 +474,10 @@ def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None
     if model is None or model.threshold.verdict != ReviewVerdict.RECOMMENDED:
         return None
     t = model.threshold
-    review_cost = t.flagged_per_year * config.costs.review
-    net = t.net_saving_range
-    result = Impact(t.breaches_avoided_per_year,
-                    Range(net.low + review_cost, net.median + review_cost, net.high + review_cost),
-                    review_cost, 0.0, net, payback_months(0.0, net.median), t.chance_positive)
+    cost = t.flagged_per_year * config.costs.review + t.running_cost_per_year
+    net, one_off = t.net_saving_range, config.costs.risk_model["one_off"]
+    result = Impact(t.breaches_avoided_per_year, Range(net.low + cost, net.median + cost, net.high + cost),
+                    cost, one_off, net, payback_months(one_off, net.median), t.chance_positive)
     rate = t.precision or 0.0
     rule = t.rule
     alternative = Alternative(

@@ -5,6 +5,7 @@ A review costs ``costs.review`` and prevents a share of the flagged ticket's bre
 ``costs.breach``. So the model flags on **expected cost**, risk × the cost of a breach at the ticket's
 priority, never on risk alone: a 10% risk on a critical ticket (500) outweighs a 60% risk on a low one (10).
 
+Running the model costs ``costs.risk_model`` (a year, and once); a rule on priority costs nothing to run.
 The model is compared with the best **simple rule**: review every ticket of the top-k priorities by
 breach cost, k = 0 (review nothing) to all, chosen on the training months. The model's cut-off is
 chosen on the validation month; both are then scored on the test months with the same draws: each
@@ -59,8 +60,9 @@ class Threshold:
     flagged_share: float
     flagged_per_year: float
     breaches_caught_per_year: float    # flagged tickets that breached (before any review)
+    running_cost_per_year: float       # running the model (costs.risk_model), included in the savings below
     breaches_avoided_per_year: Range   # caught × prevention rate, over the draws
-    net_saving_per_year: Estimate      # 95% interval over the draws
+    net_saving_per_year: Estimate      # net of the reviews and of running the model; 95% interval over the draws
     net_saving_range: Range            # the same draws at recommendations.interval
     chance_positive: float             # share of draws saving more than the reviews cost
     review_prevents: tuple[float, float]
@@ -132,10 +134,11 @@ def review_threshold(score: np.ndarray, y: np.ndarray, priority: np.ndarray, cos
     prevents = uniform_draws(tuple(costs.review_prevents), len(draws), rng)
     (m_cost, m_breaches, m_flagged), (r_cost, r_breaches, r_flagged) = (
         _sums(model_flags, yt, ct, draws), _sums(rule_flags, yt, ct, draws))
-    model_net = (prevents * m_cost - costs.review * m_flagged) * per_year
+    running = costs.risk_model["per_year"]
+    model_net = (prevents * m_cost - costs.review * m_flagged) * per_year - running
     rule_net = (prevents * r_cost - costs.review * r_flagged) * per_year
     advantage = model_net - rule_net
-    model_point = saving(model_flags, yt, ct, mid, costs.review) * per_year
+    model_point = saving(model_flags, yt, ct, mid, costs.review) * per_year - running
     rule_point = saving(rule_flags, yt, ct, mid, costs.review) * per_year
     caught = int((model_flags & (yt == 1)).sum())
     n = int(len(yt))
@@ -156,7 +159,7 @@ def review_threshold(score: np.ndarray, y: np.ndarray, priority: np.ndarray, cos
         precision=caught / model_flags.sum() if model_flags.any() else None,
         recall=caught / (yt == 1).sum() if (yt == 1).any() else None,
         flagged_share=float(model_flags.mean()), flagged_per_year=float(model_flags.sum() * per_year),
-        breaches_caught_per_year=float(caught * per_year),
+        breaches_caught_per_year=float(caught * per_year), running_cost_per_year=float(running),
         breaches_avoided_per_year=to_range(prevents * m_breaches * per_year, interval),
         net_saving_per_year=percentile_interval(model_point, model_net, n), net_saving_range=net_range,
         chance_positive=float((model_net > 0).mean()), review_prevents=tuple(costs.review_prevents),
