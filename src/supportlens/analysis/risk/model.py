@@ -22,7 +22,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from ...config import Config
-from .review import Threshold, review_threshold
+from .review import Threshold, expected_cost, review_threshold
 from .scores import auc_and_ap, calibration_bins
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
 from ..core.extremes import highest
@@ -78,6 +78,7 @@ class OpenRisk:
     age_hours: float
     due_in_hours: float
     probability: float
+    expected_cost: float        # probability × the breach cost of its priority: what the list is ranked by
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
 
     importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
     open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
-    open_at_risk = _open_at_risk(clocks, scores[chosen], open_now, as_of, settings.top_open)
+    open_at_risk = _open_at_risk(clocks, scores[chosen], costs, open_now, as_of, settings.top_open)
     calibration = {name: calibration_bins(y[tst], scores[name][tst], CalibrationBin) for name in (chosen, "priority_only")}
     splits = [_split("training", month, label, train), _split("validation", month, label, validation),
               _split("test", month, label, test)]
@@ -286,10 +287,12 @@ def _importance(model, frame: pd.DataFrame, y: np.ndarray, test: np.ndarray, set
     return sorted(out, key=lambda i: -i.drop_in_roc_auc)
 
 
-def _open_at_risk(clocks: pd.DataFrame, score: np.ndarray, open_now: np.ndarray, as_of: pd.Timestamp,
-                  top: int) -> list[OpenRisk]:
+def _open_at_risk(clocks: pd.DataFrame, score: np.ndarray, breach_cost: np.ndarray, open_now: np.ndarray,
+                  as_of: pd.Timestamp, top: int) -> list[OpenRisk]:
+    """The open tickets still inside their target with the highest expected breach cost (as the review ranks)."""
     index = np.flatnonzero(open_now)
-    order = index[np.lexsort((clocks["ticket_id"].to_numpy()[index].astype(str), -score[index]))][:top]
+    cost = expected_cost(score, breach_cost)
+    order = index[np.lexsort((clocks["ticket_id"].to_numpy()[index].astype(str), -score[index], -cost[index]))][:top]
     out = []
     for i in order:
         row = clocks.iloc[i]
@@ -299,5 +302,6 @@ def _open_at_risk(clocks: pd.DataFrame, score: np.ndarray, open_now: np.ndarray,
             channel=None if pd.isna(row.get("channel")) else str(row.get("channel")),
             category=None if pd.isna(row.get("category")) else str(row.get("category")),
             created_at=row["created_at"], age_hours=float(age),
-            due_in_hours=float(row["resolution_target_minutes"] / 60 - age), probability=float(score[i])))
+            due_in_hours=float(row["resolution_target_minutes"] / 60 - age), probability=float(score[i]),
+            expected_cost=float(cost[i])))
     return out

@@ -147,3 +147,22 @@ def test_the_whole_model_on_shuffled_labels_is_never_recommended(simulated, seed
     model = risk_model(shuffled, accounts, schedule, as_of, config)
     assert model.threshold.verdict != ReviewVerdict.RECOMMENDED
     assert risk_review_rule(SimpleNamespace(risk=model), config, None) is None
+
+
+def test_open_tickets_are_listed_by_expected_breach_cost():
+    import pandas as pd
+
+    from supportlens.analysis.risk.model import _open_at_risk
+
+    clocks = pd.DataFrame({
+        "ticket_id": ["T1", "T2", "T3", "T4"], "priority": ["critical", "low", "high", "normal"],
+        "channel": ["email"] * 4, "category": ["bug"] * 4,
+        "created_at": pd.to_datetime(["2026-01-01 00:00"] * 4, utc=True),
+        "resolution_target_minutes": [240.0, 4320.0, 480.0, 1440.0]})
+    risk = np.array([0.10, 0.90, 0.30, 0.50])
+    cost = np.array([BREACH[p] for p in clocks["priority"]])
+    listed = _open_at_risk(clocks, risk, cost, np.array([True, True, True, False]),
+                           pd.Timestamp("2026-01-01 01:00", tz="UTC"), top=3)
+    # 0.3 × 200 = 60, 0.1 × 500 = 50, 0.9 × 10 = 9 (T4 is not open)
+    assert [(o.ticket_id, o.expected_cost) for o in listed] == [("T3", pytest.approx(60.0)), ("T1", pytest.approx(50.0)),
+                                                                ("T2", pytest.approx(9.0))]
