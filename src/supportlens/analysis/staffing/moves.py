@@ -89,8 +89,10 @@ def cover_plan(gap_slots: list[int], need: np.ndarray, scheduled: np.ndarray, re
         on_queue = math.floor(after * (1 - shrinkage) + 1e-9)
         level = service_level(float(traffic[slot]), on_queue, handle_minutes, answer_within_minutes)
         busy = traffic[slot] / on_queue if on_queue else math.inf
-        sources.append(SourceSlot(int(slot // 24), day_label([int(slot // 24)]), int(slot % 24), float(scheduled[slot]), after, int(required[slot]),
-                                  float(level), bool(level >= target_level - 1e-12 and busy <= max_occupancy + 1e-12)))
+        day = int(slot // 24)
+        sources.append(SourceSlot(day, day_label([day]), int(slot % 24), float(scheduled[slot]), after,
+                                  int(required[slot]), float(level),
+                                  bool(level >= target_level - 1e-12 and busy <= max_occupancy + 1e-12)))
     return CoverPlan(
         added=[[int(s // 24), int(s % 24), int(need[s])] for s in sorted(gap_slots) if need[s] > 0],
         moves=_grouped(moves, day_label), sources=sources,
