@@ -22,7 +22,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test bench sample serve check clean install install-dev sysdeps plotly-bundle schema
+.PHONY: report site pdf test test-quarto bench sample serve check clean install install-dev sysdeps plotly-bundle schema
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -48,6 +48,9 @@ check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-qu
 
 test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (adds the dev extras and test-only packages)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-quarto: $(INSTALLED_DEV)  ## the Quarto tests only, failing (not skipping) when quarto is not on PATH
+	SUPPORTLENS_REQUIRE_QUARTO=1 $(BIN)/python -m pytest tests/e2e/test_quarto_engine.py tests/e2e/test_quarto_project.py $(PYTEST_ARGS)
 
 bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
 	$(BIN)/python bench/run.py

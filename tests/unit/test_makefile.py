@@ -40,3 +40,12 @@ def test_the_system_script_leaves_test_tools_to_test():
     runtime, _, test_only = script.partition('if [ "$with_test" = 1 ]; then')
     assert "poppler-utils" not in runtime.split("set -euo pipefail")[1] and "poppler-utils" in test_only
     assert "--dump-dom about:blank" in script   # the browser must start, not merely be on PATH
+
+
+def test_test_quarto_runs_the_quarto_tests_requiring_quarto():
+    """The Pages workflow's `make test-quarto`: the Quarto e2e tests, failing rather than skipping without Quarto."""
+    commands = dry_run("test-quarto")
+    assert "pip install --quiet -e '.[dev]'" in commands
+    run = next(line for line in commands.splitlines() if "-m pytest" in line)
+    assert run.startswith("SUPPORTLENS_REQUIRE_QUARTO=1 ")
+    assert "tests/e2e/test_quarto_engine.py" in run and "tests/e2e/test_quarto_project.py" in run
