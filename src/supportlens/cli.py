@@ -128,7 +128,7 @@ def init(
     except SupportlensError as error:
         _fail(error)
     config.write_text(starter.text, encoding="utf-8")
-    if starter.importer == "generic":
+    if not starter.detected:
         stdout.print(f"[yellow]![/] No importer recognised the headers of {export}; wrote {config} with the generic "
                   "importer: map your columns under data.mapping.tickets")
     else:

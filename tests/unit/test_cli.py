@@ -82,6 +82,15 @@ def test_init_with_an_export_detects_its_importer_and_prints_the_next_command(tm
     assert "importer zendesk" in again.stdout and "tickets: data/export.csv" in again.stdout
 
 
+def test_init_on_an_export_in_the_standard_names_says_the_generic_importer_reads_it(tmp_path):
+    (tmp_path / "export.csv").write_text("ticket_id,created_at,status,priority\n"
+                                         "T1,2026-01-05T09:00:00Z,open,high\nT2,2026-01-06T10:00:00Z,solved,low\n")
+    result = run_cli("init", "export.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No importer recognised" not in result.stdout
+    assert "importer generic, 4 columns mapped" in result.stdout and "fill in publish.organisation" in result.stdout
+
+
 def test_a_build_with_a_missing_browser_stops_at_once_naming_browser_path(tmp_path):
     import os
 
