@@ -21,7 +21,7 @@ from .charts import build_charts
 from .config import Config
 from .dataset import Dataset
 from .context import build_context, write_context
-from .ingest import load_dataset
+from .ingest import IngestProgress, load_dataset
 from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import chart_browser, check_browser, export_svgs, print_html, write_pdf
@@ -50,18 +50,20 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
           report: Reporter = lambda message: None,
-          chart_progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          chart_progress: Callable[[int, int], None] | None = None,
+          ingest_progress: IngestProgress | None = None) -> BuildResult:
     """One build at a time per folder (a second stops with a clear message); what a killed build left is
-    cleaned first, its old site put back if it was killed mid-swap."""
+    cleaned first, its old site put back if it was killed mid-swap. ``ingest_progress`` and ``chart_progress``
+    are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got."""
     site_dir = root / config.render.site_dir
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report, chart_progress)
+        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress)
 
 
 def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
-           chart_progress: Callable[[int, int], None] | None) -> BuildResult:
+           chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -81,7 +83,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
     with ExitStack() as resources:
         with step("ingest", "Reading exports"):
-            dataset = load_dataset(config, root)
+            dataset = load_dataset(config, root, progress=ingest_progress)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
             analysis = analysed(dataset, config)
         if with_pdf:

@@ -110,3 +110,28 @@ def test_sample_reports_what_it_wrote_on_stdout(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Wrote 5 files to simulated/" in result.stdout and "truth.json" in result.stdout
     assert (tmp_path / "simulated" / "tickets.csv").exists()
+
+
+@pytest.mark.parametrize("terminal, long_from, shown", [
+    (True, 0, True),             # a terminal and exports counted as long: the bar
+    (True, 10**12, False),       # a terminal, exports read in a moment: no bar
+    (False, 0, False),           # a log (not a terminal): the one-line messages only
+])
+def test_reading_the_exports_gets_a_bar_on_a_terminal_when_it_is_long(tmp_path, monkeypatch, terminal, long_from, shown):
+    import io
+
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from supportlens import cli
+
+    project = tiny_project(tmp_path)
+    monkeypatch.chdir(project)
+    said = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=said, force_terminal=terminal, width=120))
+    monkeypatch.setattr(cli, "LONG_INGEST_BYTES", long_from)
+    result = CliRunner().invoke(cli.app, ["build", "--no-pdf", "--engine", "builtin"])
+    assert result.exit_code == 0, result.output
+    assert "Reading exports" in said.getvalue()
+    assert ("reading the exports (tickets)" in said.getvalue()) is shown
+    assert "0.0/0.0 MB" in said.getvalue() if shown else "MB" not in said.getvalue()
