@@ -107,7 +107,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             # the project root is the report's Quarto website project: `quarto render` there builds the site
             write_pages(render_pages(context, charts, root, flavour="site"), root)
             write_quarto_project(context, root, charts, site_dir)
-            remove_old_quarto_project(report_dir)
+            remove_old_quarto_project(report_dir, root)
         stage = staging_dir(site_dir)
         try:
             with step("site", f"Building the site ({engine} engine)"):

@@ -145,12 +145,15 @@ def test_an_earlier_builds_project_in_report_is_removed_and_nothing_else(tmp_pat
     (report / "index.qmd").write_text("old")
     (report / "context.json").write_text("{}")
     (report / "figures").mkdir()
-    remove_old_quarto_project(report)
+    remove_old_quarto_project(report, tmp_path)
     assert sorted(p.name for p in report.iterdir()) == ["context.json", "figures"]
     (report / "_quarto.yml").write_text("project:\n  type: website\n")   # not the build's: kept, with its pages
     (report / "index.qmd").write_text("mine")
-    remove_old_quarto_project(report)
+    remove_old_quarto_project(report, tmp_path)
     assert (report / "_quarto.yml").exists() and (report / "index.qmd").exists()
+    write_quarto_project(CONTEXT, tmp_path)   # report/ configured as the root itself: the project is today's
+    remove_old_quarto_project(tmp_path, tmp_path)
+    assert (tmp_path / "_quarto.yml").exists()
 
 
 def test_no_organisation_leaves_no_dangling_separator():
