@@ -21,13 +21,13 @@ from .charts import build_charts
 from .config import Config
 from .dataset import Dataset
 from .context import build_context, write_context
-from .ingest import load_dataset
+from .ingest import IngestProgress, load_dataset
 from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import chart_browser, check_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, build_lock, choose_engine, clean_leftovers, keep_pdf, publish, render_builtin,
-                          render_quarto, staging_dir, write_quarto_project)
+from .render.site import (add_assets, build_lock, check_quarto_root, choose_engine, clean_leftovers, keep_pdf, publish,
+                          remove_old_quarto_project, render_builtin, render_quarto, staging_dir, write_quarto_project)
 
 
 @dataclass
@@ -50,18 +50,20 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
           report: Reporter = lambda message: None,
-          chart_progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          chart_progress: Callable[[int, int], None] | None = None,
+          ingest_progress: IngestProgress | None = None) -> BuildResult:
     """One build at a time per folder (a second stops with a clear message); what a killed build left is
-    cleaned first, its old site put back if it was killed mid-swap."""
+    cleaned first, its old site put back if it was killed mid-swap. ``ingest_progress`` and ``chart_progress``
+    are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got."""
     site_dir = root / config.render.site_dir
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report, chart_progress)
+        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress)
 
 
 def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
-           chart_progress: Callable[[int, int], None] | None) -> BuildResult:
+           chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -76,11 +78,12 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     engine = choose_engine(engine or config.render.engine)
     with_pdf = config.render.pdf if pdf is None else pdf
 
+    check_quarto_root(root)   # the pages and _quarto.yml go to the project root: never over a user's own files
     if with_pdf:
         check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
     with ExitStack() as resources:
         with step("ingest", "Reading exports"):
-            dataset = load_dataset(config, root)
+            dataset = load_dataset(config, root, progress=ingest_progress)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
             analysis = analysed(dataset, config)
         if with_pdf:
@@ -100,23 +103,26 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
                 progress=chart_progress)
-        with step("pages", "Rendering pages to report/*.qmd"):
-            write_pages(render_pages(context, charts, root, flavour="site"), report_dir)
-            write_quarto_project(context, report_dir, root, charts, site_dir)   # report/: a whole Quarto project
+        with step("pages", "Rendering the pages and the Quarto project (_quarto.yml, *.qmd)"):
+            # the project root is the report's Quarto website project: `quarto render` there builds the site
+            write_pages(render_pages(context, charts, root, flavour="site"), root)
+            write_quarto_project(context, root, charts, site_dir)
+            remove_old_quarto_project(report_dir, root)
         stage = staging_dir(site_dir)
         try:
             with step("site", f"Building the site ({engine} engine)"):
                 if engine == "quarto":
-                    render_quarto(report_dir, stage)
+                    render_quarto(root, stage)
                 else:
-                    render_builtin(context, report_dir, stage, root)
+                    render_builtin(context, stage, root)
                 add_assets(context, charts, stage, root)
+                (stage / ".nojekyll").write_text("")   # GitHub Pages serves the site as it is
             if svgs is not None:
                 with step("charts", "Waiting for the static charts"):
                     svgs.result()
                 with step("pdf", "Writing the PDF"):
                     write_pdf(print_html(context, print_pages, root), report_dir, stage / "report.pdf")
-                    keep_pdf(stage / "report.pdf", report_dir)
+                    keep_pdf(stage / "report.pdf", root)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

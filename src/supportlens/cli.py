@@ -26,6 +26,8 @@ stdout = Console(highlight=False, soft_wrap=True)                   # results
 
 RUNTIME_ERROR = 1
 USAGE_ERROR = 2
+# exports this large (bytes, all tables) take seconds to read: reading them gets a progress bar on a terminal
+LONG_INGEST_BYTES = 5_000_000
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The analysis config.")]
 
@@ -75,23 +77,31 @@ def build(
     """Build the site and the PDF: ingest → analyse → context → pages → site → pdf."""
     from .build import build as run_build
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     started = time.perf_counter()
-    # a bar for the PDF's static charts, on a terminal only (logs keep the one-line messages)
-    bar = Progress(TextColumn("  static charts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True, disable=not console.is_terminal)
-    task = bar.add_task("charts", total=None, visible=False)
+    # bars for reading the exports and for the PDF's static charts, on a terminal only (logs keep the one-line
+    # messages); the exports' bar only when they are large enough for reading them to take a while
+    bar = Progress(TextColumn("  {task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    exports = bar.add_task("reading the exports", total=None, visible=False, count="")
+    charts = bar.add_task("static charts", total=None, visible=False, count="")
+
+    def exports_read(table: str, done: int, total: int) -> None:
+        if total >= LONG_INGEST_BYTES:
+            bar.update(exports, description=f"reading the exports ({table})", completed=done, total=total,
+                       count=f"{done / 1e6:.1f}/{total / 1e6:.1f} MB", visible=done < total,
+                       refresh=True)   # a few updates in all: each one drawn at once
 
     def charts_drawn(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total, visible=True)
+        bar.update(charts, completed=done, total=total, count=f"{done}/{total}", visible=True)
 
     try:
         settings = _config(config)
         with bar:
             result = run_build(settings, Path("."), engine=engine.value if engine else None, pdf=pdf,
                                report=lambda message: console.print(f"[cyan]•[/] {message} …"),
-                               chart_progress=charts_drawn)
+                               chart_progress=charts_drawn, ingest_progress=exports_read)
     except SupportlensError as error:
         _fail(error)
     stdout.print(f"[green]✓[/] Built {result.site_dir}/index.html"
@@ -128,7 +138,7 @@ def init(
     except SupportlensError as error:
         _fail(error)
     config.write_text(starter.text, encoding="utf-8")
-    if starter.importer == "generic":
+    if not starter.detected:
         stdout.print(f"[yellow]![/] No importer recognised the headers of {export}; wrote {config} with the generic "
                   "importer: map your columns under data.mapping.tickets")
     else:

@@ -3,7 +3,7 @@
 Everything about a page that is not its text follows from its ``Page`` here:
 
 - the site's navbar and menus (``navbar``), the builtin engine's pages and the Quarto project
-  (``report/_quarto.yml``, rendered from ``templates/quarto/_quarto.yml.j2``),
+  (``_quarto.yml`` at the project root, rendered from ``templates/quarto/_quarto.yml.j2``),
 - the PDF's sections and their order (``PRINTED``),
 - which charts are built and on which page they sit (``charts/__init__.py:REGISTRY`` is made from
   ``Page.charts``; a chart function no page declares is never drawn, and a test says so),
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Page:
-    id: str                       # file name of the page: <id>.html, report/<id>.qmd, templates/pages/<id>.qmd.j2
+    id: str                       # file name of the page: <id>.html, <id>.qmd (project root), templates/pages/<id>.qmd.j2
     nav: str                      # its navbar label (and its name in the downloads table)
     group: str = ""               # the navbar menu it sits in ("" = a top-level link)
     in_pdf: bool = True           # a section of the PDF (the explorer and downloads pages are not)

@@ -26,6 +26,7 @@ class Starter:
     title: str                     # the importer's description
     mapping: dict[str, str] = field(default_factory=dict)   # canonical column <- export column
     also: tuple[str, ...] = ()     # other importers whose signatures the headers match
+    detected: bool = True          # the headers matched an importer (the generic one included: standard names)
 
 
 def _set(text: str, section: str, name: str, value: str) -> str:
@@ -75,7 +76,7 @@ def starter_config(export: Path, written_as: str) -> Starter:
                  "#   " + ", ".join(columns[:40])]
     lines.append("# `supportlens check` shows what is read; `supportlens build` builds the site and PDF.")
     text = text.replace("\ndata:\n", "\n" + "\n".join(lines) + "\ndata:\n", 1)
-    return Starter(text, importer.name, importer.title, mapping, tuple(found[1:]))
+    return Starter(text, importer.name, importer.title, mapping, tuple(found[1:]), detected=bool(found))
 
 
 def relative_to_project(export: Path, project: Path) -> str:

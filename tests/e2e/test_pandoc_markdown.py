@@ -1,6 +1,6 @@
 """The pages' Markdown means the same to Pandoc as to the builtin engine.
 
-Quarto reads ``report/*.qmd`` with Pandoc's Markdown reader. Quarto itself cannot be installed
+Quarto reads the pages (``<page>.qmd`` at the project root) with Pandoc's Markdown reader. Quarto itself cannot be installed
 everywhere (test_quarto_engine.py runs where it is on PATH), but Pandoc can: the
 ``pypandoc-binary`` wheel carries a Pandoc 3 binary, the generation Quarto 1.4+ bundles. Each
 page rendered by Pandoc must have the same headings (ids and text), the same table cells and the
@@ -38,7 +38,7 @@ def structure(page_html: str) -> dict:
 
 @pytest.mark.parametrize("page", [p.id for p in PAGES])
 def test_pandoc_reads_each_page_as_the_builtin_engine_does(project, page):
-    qmd = (project / "report" / f"{page}.qmd").read_text()
+    qmd = (project / f"{page}.qmd").read_text()
     by_pandoc = structure(pypandoc.convert_text(qmd, "html", format="markdown"))
     site = (project / "_site" / f"{page}.html").read_text()
     by_builtin = structure(site[site.index("<main"):site.index("</main>")])

@@ -70,7 +70,7 @@ def test_forest_plot_parts_keep_every_segment_on_one_axis():
 
 def test_the_pdf_prints_each_part(project, charts):
     figures = project / "report" / "figures"
-    html = "\n".join(path.read_text() for path in (project / "report").glob("*.qmd"))
+    html = "\n".join(path.read_text() for path in project.glob("*.qmd"))
     for chart in charts.values():
         if not chart.print_parts:
             continue

@@ -116,6 +116,13 @@ READ: dict[str, tuple[Case, Check | None, str | None, int | None, str | None, Ca
     "typo'd future year": (
         Case({"tickets.csv": csv_text(with_column("closed_at", ["", "2062-02-07T10:00:00Z", "", "", "", ""]))}),
         Check.FUTURE_TIMESTAMP, "closed_at", 1, "T2", lambda d: pd.isna(d.tickets["closed_at"].iloc[1])),
+    "a solve time after the build, before the as-of": (   # the build's clock: 2099 has not come
+        Case({"tickets.csv": csv_text(with_column("solved_at", [*TINY["solved_at"].tolist()[:5], "2099-02-21T09:00:00Z"]))},
+             None, {"period": {"as_of": "2099-03-01T00:00:00Z"}}),
+        Check.FUTURE_TIMESTAMP, "solved_at", 1, "T6", lambda d: pd.isna(d.tickets["solved_at"].iloc[5])),
+    "an as-of after the build": (Case({"tickets.csv": csv_text()}, None, {"period": {"as_of": "2099-01-01T00:00:00Z"}}),
+                                 Check.FUTURE_TIMESTAMP, None, 2, "2099-01-01T00:00:00Z",   # T4 open, T5 new
+                                 lambda d: len(d.tickets) == 6),
     "CSAT out of range": (Case({"tickets.csv": csv_text(with_column("csat", ["5", "3", "", "", "", "9"]))}),
                           Check.OUT_OF_RANGE, "csat", 1, "9.0", lambda d: d.tickets["csat"].notna().sum() == 2),
     "a negative count": (Case({"tickets.csv": csv_text(with_column("reopens", ["0", "-2", "1", "0", "0", "0"]))}),

@@ -47,7 +47,7 @@ def test_311_export_without_priority_builds_and_says_why(tmp_path, with_due):
     assert "the build will skip" in said and ("SLA verdicts (breached or achieved)" in said) is not with_due
     built = run_cli("build", cwd=root)
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr[-2000:]
-    summary = (root / "report" / "index.qmd").read_text(encoding="utf-8")
+    summary = (root / "index.qmd").read_text(encoding="utf-8")
     if with_due:
         assert "judged against its own due date" in summary and "Resolution SLA breaches" in summary
     else:

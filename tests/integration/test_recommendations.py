@@ -167,10 +167,10 @@ def test_actions_that_do_not_pay_back_are_listed_apart(project):
     if not losing:
         pytest.skip("every action pays back in this sample")
     assert [r["pays_back"] for r in recs] == [r not in losing for r in recs]
-    plan = (project / "report" / "index.qmd").read_text().split("{#action-plan}")[1]
+    plan = (project / "index.qmd").read_text().split("{#action-plan}")[1]
     linked = [int(n) for n in re.findall(r"recommendations\.html#rec-(\d+)", plan)]
     assert linked == [r["rank"] for r in recs if r not in losing]
-    page = (project / "report" / "recommendations.qmd").read_text()
+    page = (project / "recommendations.qmd").read_text()
     considered = page.index("{#not-recommended}")
     for r in recs:
         at = page.index(f"{{#rec-{r['rank']}}}")

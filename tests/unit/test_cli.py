@@ -82,6 +82,15 @@ def test_init_with_an_export_detects_its_importer_and_prints_the_next_command(tm
     assert "importer zendesk" in again.stdout and "tickets: data/export.csv" in again.stdout
 
 
+def test_init_on_an_export_in_the_standard_names_says_the_generic_importer_reads_it(tmp_path):
+    (tmp_path / "export.csv").write_text("ticket_id,created_at,status,priority\n"
+                                         "T1,2026-01-05T09:00:00Z,open,high\nT2,2026-01-06T10:00:00Z,solved,low\n")
+    result = run_cli("init", "export.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No importer recognised" not in result.stdout
+    assert "importer generic, 4 columns mapped" in result.stdout and "fill in publish.organisation" in result.stdout
+
+
 def test_a_build_with_a_missing_browser_stops_at_once_naming_browser_path(tmp_path):
     import os
 
@@ -101,3 +110,28 @@ def test_sample_reports_what_it_wrote_on_stdout(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Wrote 5 files to simulated/" in result.stdout and "truth.json" in result.stdout
     assert (tmp_path / "simulated" / "tickets.csv").exists()
+
+
+@pytest.mark.parametrize("terminal, long_from, shown", [
+    (True, 0, True),             # a terminal and exports counted as long: the bar
+    (True, 10**12, False),       # a terminal, exports read in a moment: no bar
+    (False, 0, False),           # a log (not a terminal): the one-line messages only
+])
+def test_reading_the_exports_gets_a_bar_on_a_terminal_when_it_is_long(tmp_path, monkeypatch, terminal, long_from, shown):
+    import io
+
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from supportlens import cli
+
+    project = tiny_project(tmp_path)
+    monkeypatch.chdir(project)
+    said = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=said, force_terminal=terminal, width=120))
+    monkeypatch.setattr(cli, "LONG_INGEST_BYTES", long_from)
+    result = CliRunner().invoke(cli.app, ["build", "--no-pdf", "--engine", "builtin"])
+    assert result.exit_code == 0, result.output
+    assert "Reading exports" in said.getvalue()
+    assert ("reading the exports (tickets)" in said.getvalue()) is shown
+    assert "0.0/0.0 MB" in said.getvalue() if shown else "MB" not in said.getvalue()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from support import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -30,6 +32,15 @@ def test_classifiers_name_the_pythons_supported():
     floor = PYPROJECT["project"]["requires-python"].removeprefix(">=")
     assert f"Programming Language :: Python :: {floor}" in classifiers
     assert not any(c.startswith("License ::") for c in classifiers)   # the licence is the SPDX expression
+
+
+def test_classifiers_are_pypis_own_and_current():
+    trove = pytest.importorskip("trove_classifiers", reason="trove-classifiers (a dev dependency) is not installed")
+    classifiers = PYPROJECT["project"]["classifiers"]
+    assert classifiers and len(set(classifiers)) == len(classifiers)
+    assert [c for c in classifiers if c not in trove.classifiers] == []
+    assert [c for c in classifiers if c in trove.deprecated_classifiers] == []
+    assert not trove.classifiers >= {"Intended Audience :: Nobody"}   # the check can fail: an invented one is absent
 
 
 def test_kaleido_bound_has_the_sync_server_the_pdf_uses():

@@ -40,7 +40,7 @@ def test_headers_no_importer_knows_get_the_generic_importer_and_their_list(tmp_p
     export = tmp_path / "odd.csv"
     export.write_text("Case,Opened,Owner\n1,2025-01-01,ann\n")
     starter = starter_config(export, "odd.csv")
-    assert starter.importer == "generic" and starter.mapping == {}
+    assert starter.importer == "generic" and starter.mapping == {} and not starter.detected
     assert "#   Case, Opened, Owner" in starter.text
     assert yaml.safe_load(starter.text)["data"]["source"] == "generic"
 
@@ -51,3 +51,25 @@ def test_a_path_with_quotes_survives_yaml(tmp_path):
     starter = starter_config(export, relative_to_project(export, tmp_path))
     assert yaml.safe_load(starter.text)["data"]["tickets"] == 'my "export".csv'
     assert relative_to_project(export, tmp_path / "elsewhere") == export.resolve().as_posix()
+
+
+@pytest.mark.parametrize("header", [
+    "ticket_id,created_at,status,priority,channel",
+    "ticket_id,created_at,status",                       # priority is optional
+    "Ticket_ID, Created_At ,STATUS,solved_at",           # the names as a spreadsheet may case and pad them
+])
+def test_an_export_in_the_standard_names_is_detected_as_the_generic_importer(tmp_path, header):
+    export = tmp_path / "export.csv"
+    export.write_text(header + "\n" + ",".join("T1" if i == 0 else "2026-01-05T09:00:00Z" if i == 1 else "open"
+                                                for i in range(header.count(",") + 1)) + "\n")
+    starter = starter_config(export, "export.csv")
+    assert starter.detected and starter.importer == "generic"
+    columns = [c.strip() for c in header.split(",")]
+    assert starter.mapping["ticket_id"] == columns[0] and starter.mapping["status"] == columns[2]
+    assert "# Detected: generic" in starter.text and "No importer recognised" not in starter.text
+
+
+def test_a_standard_column_short_of_the_required_ones_is_not_called_detected(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("ticket_id,created_at,priority\nT1,2026-01-05,high\n")   # no status
+    assert not starter_config(export, "export.csv").detected

@@ -30,7 +30,7 @@ CHECKS: dict[Check, tuple[str, str, Severity]] = {
     Check.DUPLICATE_ID: ("Duplicate ids", "Several rows share one ticket, account or agent id.", Severity.WARNING),
     Check.BEFORE_CREATED: ("Time before creation", "A first response, solve or close earlier than the ticket's creation.", Severity.WARNING),
     Check.SOLVED_BEFORE_FIRST_RESPONSE: ("Solved before first response", "The solve time precedes the first response.", Severity.WARNING),
-    Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the as-of time, or a year beyond the rest of the data.", Severity.WARNING),
+    Check.FUTURE_TIMESTAMP: ("Timestamp in the future", "Later than the time of the build, or than the as-of time, or a year beyond the rest of the data; or an as-of time later than the build.", Severity.WARNING),
     Check.UNPARSEABLE_TIMESTAMP: ("Unreadable timestamp", "A value in a date column that is not a date.", Severity.WARNING),
     Check.NOT_A_NUMBER: ("Not a number", "A value in a numeric column that is not a number.", Severity.WARNING),
     Check.OUT_OF_RANGE: ("Out of range", "A number outside its valid range (CSAT 1-5; counts of replies and reopens not negative).", Severity.WARNING),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from .tickets import import_tickets
 
 TABLE_KEYS = {"accounts": "account_id", "agents": "agent_id"}   # one row per id in these tables
 
-__all__ = ["REGISTRY", "detect", "get_importer", "load_dataset", "load_table"]
+__all__ = ["REGISTRY", "IngestProgress", "detect", "get_importer", "load_dataset", "load_table"]
 
 
 def load_table(path: Path, table: str, config: Config, quality: list[QualityIssue]) -> tuple[pd.DataFrame, SourceFile]:
@@ -84,13 +85,36 @@ def _keep_extra_dimensions(tickets: pd.DataFrame, raw: pd.DataFrame, config: Con
     return tickets
 
 
-def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
-    """Read tickets (required) and events, accounts, agents (optional) as the config names them."""
+# (what is being read, bytes of the exports read so far, bytes of the exports in all): for a progress bar
+IngestProgress = Callable[[str, int, int], None]
+
+
+def _export_bytes(config: Config, root: Path) -> dict[str, int]:
+    """The size of each export the config names that is there, by table: the measure of ingest's progress."""
+    sizes = {}
+    for table in ("tickets", "events", "accounts", "agents"):
+        configured = getattr(config.data, table)
+        if configured is None:
+            continue
+        path = configured if configured.is_absolute() else root / configured
+        if path.is_file():
+            sizes[table] = path.stat().st_size
+    return sizes
+
+
+def load_dataset(config: Config, root: Path = Path("."), progress: IngestProgress | None = None) -> Dataset:
+    """Read tickets (required) and events, accounts, agents (optional) as the config names them.
+
+    ``progress`` is told, before each export is read and once all are checked, how many bytes of the exports
+    are read out of how many (a table's bytes count as read once it is read and normalised)."""
     importer = get_importer(config.data.source)
     quality: list[QualityIssue] = []
     sources: list[SourceFile] = []
     info: dict = {}
     tables: dict[str, pd.DataFrame | None] = {}
+    sizes = _export_bytes(config, root)
+    total, done = sum(sizes.values()), 0
+    tell = progress or (lambda what, done, total: None)
     for table in ("tickets", "events", "accounts", "agents"):
         configured = getattr(config.data, table)
         if table == "events" and tables.get("events") is not None:
@@ -98,6 +122,7 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
                 quality.append(QualityIssue("events", Check.TABLE_IGNORED, None, 0,
                                             f"not read: the {importer.name} importer builds the events from the "
                                             "tickets export", configured.as_posix()))
+            total -= sizes.pop("events", 0)
             continue
         if configured is None:
             tables[table] = None
@@ -108,6 +133,8 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
                                         f"analyses that need {table} are skipped", path.as_posix()))
             tables[table] = None
             continue
+        tell(table, done, total)
+        done += sizes.get(table, 0)
         if table == "tickets":
             tables["tickets"], tables["events"], source = load_tickets(path, importer, config, quality, info)
         else:
@@ -121,6 +148,7 @@ def load_dataset(config: Config, root: Path = Path(".")) -> Dataset:
                                         None))
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
+    tell("checks", total, total)
     tickets_path = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
     return Dataset(quality=quality, sources=sources, source_info=info, sample_truth=sample_truth(tickets_path.parent),
                    **tables)

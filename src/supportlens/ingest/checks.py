@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..canonical import SOLVED_STATUSES
 from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 
@@ -11,11 +12,18 @@ from ..errors import SupportlensError
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
 
 
-def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None = None) -> pd.DataFrame:
+def build_clock() -> pd.Timestamp:
+    """The moment of the build (the machine's clock, UTC): no ticket time can be later."""
+    return pd.Timestamp.now(tz="UTC")
+
+
+def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None = None,
+                  now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Repair what can be repaired and log it; drop only rows that cannot be analysed (and log them).
 
     A table whose creation time is missing altogether (an export without one) keeps its rows:
-    the analyses that need the time say so in the report.
+    the analyses that need the time say so in the report. ``now`` is the moment of the build
+    (default: the machine's clock); only data with times after it, or an as-of after it, depends on it.
     """
     tickets = tickets.copy()
 
@@ -32,7 +40,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                     "kept the last row of each id", str(tickets.loc[duplicated, "ticket_id"].iloc[0])))
         tickets = tickets[~duplicated]
 
-    _future(tickets, quality, as_of)
+    _future(tickets, quality, as_of, build_clock() if now is None else now)
     for column in ("first_response_at", "first_solved_at", "solved_at", "closed_at"):
         if column not in tickets:
             continue
@@ -96,11 +104,15 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
     return tickets.reset_index(drop=True)
 
 
-def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None) -> None:
-    """Timestamps after the configured as-of time, or years beyond the rest of the data (a typo'd year)."""
+def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None, now: pd.Timestamp) -> None:
+    """Timestamps after the moment of the build (``now``), after the configured as-of time, or years beyond
+    the rest of the data (a typo'd year), each kept as missing with its own finding; an as-of after the
+    moment of the build is a finding too. Data without such times gives the same findings on any day."""
     dated = [c for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
     if not dated:
         return
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    rules = [(now, f"after the time of the build, {now:%Y-%m-%d %H:%M} UTC: a time that has not come yet")]
     if as_of:
         limit = pd.Timestamp(as_of)
         limit = limit.tz_localize("UTC") if limit.tzinfo is None else limit.tz_convert("UTC")
@@ -112,23 +124,41 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
                 f"{first:%Y-%m-%d %H:%M} UTC: the report would hold no tickets",
                 f"set period.as_of in supportlens.yml to a time within the data ({first:%Y-%m-%d} to "
                 f"{last:%Y-%m-%d}), or remove it to report as of the latest time in the data")
-        reason = f"after the report's as-of time {limit:%Y-%m-%d %H:%M} UTC"
+        if limit > now:
+            status = tickets["status"] if "status" in tickets else pd.Series("open", index=tickets.index)
+            still_open = ~status.isin(SOLVED_STATUSES)
+            quality.append(QualityIssue(
+                "tickets", Check.FUTURE_TIMESTAMP, None, int(still_open.sum()),
+                f"the report's as-of time {limit:%Y-%m-%d %H:%M} UTC is after the time of the build, "
+                f"{now:%Y-%m-%d %H:%M} UTC: these open tickets are aged, and their SLA clocks run, to a time that "
+                "has not come yet", str(as_of)))
+        rules.append((limit, f"after the report's as-of time {limit:%Y-%m-%d %H:%M} UTC"))
     else:
         stacked = pd.concat([tickets[c].dropna() for c in dated])
-        limit = stacked.quantile(0.99) + pd.Timedelta(days=366)
-        reason = "more than a year after 99% of the data"
-    for column in dated:
-        if column == "due_at":
-            continue
-        late = tickets[column] > limit
-        if late.any():
-            quality.append(QualityIssue("tickets", Check.FUTURE_TIMESTAMP, column, int(late.sum()),
-                                        f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0])))
-            tickets.loc[late, column] = pd.NaT
+        rules.append((stacked.quantile(0.99) + pd.Timedelta(days=366), "more than a year after 99% of the data"))
+    for limit, reason in rules:   # the build's clock first: a time that has not come is said as such
+        for column in dated:
+            if column == "due_at":   # a due time may lie ahead
+                continue
+            late = tickets[column] > limit
+            if late.any():
+                quality.append(QualityIssue("tickets", Check.FUTURE_TIMESTAMP, column, int(late.sum()),
+                                            f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0])))
+                tickets.loc[late, column] = pd.NaT
 
 
-def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[QualityIssue]) -> pd.DataFrame:
-    """Events of tickets that are not in the tickets table cannot be placed: dropped and counted."""
+def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[QualityIssue],
+                 now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Events of tickets that are not in the tickets table cannot be placed, and events after the moment of
+    the build (``now``, default the machine's clock) cannot have happened: both dropped and counted."""
+    now = build_clock() if now is None else now
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    late = events["event_at"] > now
+    if late.any():
+        quality.append(QualityIssue("events", Check.FUTURE_TIMESTAMP, "event_at", int(late.sum()),
+                                    f"dropped (after the time of the build, {now:%Y-%m-%d %H:%M} UTC: a time that "
+                                    "has not come yet)", str(events.loc[late, "ticket_id"].iloc[0])))
+        events = events[~late]
     orphan = ~events["ticket_id"].isin(tickets["ticket_id"])
     if orphan.any():
         quality.append(QualityIssue("events", Check.ORPHAN_EVENTS, "ticket_id", int(orphan.sum()),

@@ -1,8 +1,8 @@
 """Pages: the context rendered through Jinja into Quarto Markdown, in two flavours.
 
 The ``site`` flavour embeds each chart as an interactive Plotly figure in a raw
-HTML block and is written to ``report/<page>.qmd`` (the content source of both
-site engines). The ``print`` flavour swaps each chart for its static SVG; the
+HTML block and is written to ``<page>.qmd`` at the project root (the content
+source of both site engines, and the pages of the root's Quarto project). The ``print`` flavour swaps each chart for its static SVG; the
 PDF is built from it.
 """
 

@@ -23,6 +23,11 @@ def test_workflow_builds_with_quarto_and_deploys_site():
     setup = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("quarto-dev/quarto-actions/setup@"))
     assert re.fullmatch(r"\d+\.\d+\.\d+", steps[setup]["with"]["version"])
     assert setup < next(i for i, s in enumerate(steps) if s.get("run", "").startswith("make report"))
+    # the Quarto tests run there, after the build and before the upload (a failure blocks the deploy)
+    quarto_tests = next(i for i, s in enumerate(steps) if s.get("run") == "make test-quarto")
+    build_step = next(i for i, s in enumerate(steps) if s.get("run", "").startswith("make report"))
+    upload_step = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert build_step < quarto_tests < upload_step
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["cache"] == "pip"
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))

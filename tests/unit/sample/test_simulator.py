@@ -352,3 +352,19 @@ def test_tiny_run_and_validation() -> None:
         SimulationSpec(extra_coverage={25: 1})
     with pytest.raises(ValueError):
         SimulationSpec(tickets=0)
+
+
+def test_the_sample_has_no_time_after_its_window_nor_after_the_build(planted):
+    """Every simulated time lies inside the simulated window, and the default window has ended by the moment
+    of the build (the clock the data-quality check compares with): the sample gets no future-time finding.
+    A machine whose clock is behind the window's end fails here, as its builds of the sample would say."""
+    from supportlens.ingest.checks import build_clock
+
+    spec = SimulationSpec(tickets=N, seed=11)
+    times = [planted.tickets[c].dropna() for c in ("created_at", "first_response_at", "first_solved_at",
+                                                   "solved_at", "closed_at") if c in planted.tickets]
+    times.append(planted.events["event_at"].dropna())
+    latest = max(t.max() for t in times)
+    assert spec.start_ts <= min(t.min() for t in times) and latest < spec.end_ts
+    assert SimulationSpec().end_ts == spec.end_ts   # the window is the default one, whatever the size
+    assert spec.end_ts <= build_clock(), f"the sample's window ends {spec.end_ts}, after this machine's clock"

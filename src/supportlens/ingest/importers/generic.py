@@ -10,7 +10,8 @@ GENERIC = Importer(
     name="generic",
     title="Generic export (standard column names, or the export's own names mapped onto them)",
     columns={column: (column,) for column in TICKET_COLUMNS},
-    signatures=(("ticket_id", "created_at", "status", "priority"),),
+    # an export already in the standard names: the required columns (priority is optional, issue 14)
+    signatures=(tuple(column for column, (_, required, _) in TICKET_COLUMNS.items() if required),),
     notes=("Columns are matched by their standard names (the left column of the table above) unless the "
            "configuration maps the export's own column onto one.",),
 )
