@@ -72,7 +72,7 @@ DEFINITIONS = {
 
 # Companions of a tested KPI (the 90th percentile beside the median, % satisfied beside the mean): shown with their
 # change, which is not tested, so they add no test to the family the headline changes are adjusted in.
-UNTESTED = frozenset({"first_response_p90_minutes", "resolution_p90_hours", "csat_satisfied_rate"})
+UNTESTED = frozenset({"first_response_p90_minutes", "resolution_p90_hours", "csat_satisfied_rate", "solved_without_reply_rate"})
 
 _STATE_OF = {"first_response_breach_rate": "first_response_state", "resolution_breach_rate": "resolution_state"}
 
