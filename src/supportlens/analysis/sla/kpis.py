@@ -36,6 +36,8 @@ class Kpi:
     adjusted_p: float | None = None     # p_value, Benjamini-Hochberg across the KPIs compared (see tested_change)
     significant: bool | None = None     # adjusted_p < findings.alpha; None when the change was not tested
     change_direction: str | None = None  # improved, worsened or neutral (no better way, or no change); None without a change
+    companion: bool = False              # beside a headline KPI (a 90th percentile, % satisfied): its change untested,
+                                         # a tile on the site, one line under the tiles in the PDF's one-page summary
 
 
 DEFINITIONS = {
@@ -170,7 +172,7 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
             ci_high=now.ci_high, n=now.n, previous=before.value if before else None, change=change,
             relative_change=(change / before.value) if change is not None and before.value else None,
             p_value=_compare(now, before) if before and kpi_id not in UNTESTED else None, target=target, meets_target=meets,
-            monthly=[m.get(kpi_id) for m in monthly], definition=definition,
+            monthly=[m.get(kpi_id) for m in monthly], definition=definition, companion=kpi_id in UNTESTED,
         ))
     return with_significance(kpis, alpha)
 
