@@ -28,7 +28,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .analysis import Analysis, context_sections
 from .analysis.actions.recommendations import FACTS as RECOMMENDATION_FACTS
-from .analysis.core.period import ReportingPeriod
+from .analysis.core.period import ReportingPeriod, Scopes, scopes
 from .analysis.findings import FACTS as FINDING_FACTS
 from .config import Config
 from .dataset import Dataset, QualityIssue, SourceFile
@@ -49,6 +49,7 @@ class ReportInfo:
     currency: str
     as_of: pd.Timestamp
     period: ReportingPeriod
+    scopes: Scopes          # "in Q3 2026", "over the whole span of the data (…)", "at <as-of>": each repeated figure names one
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
         schema_version=SCHEMA_VERSION,
         report=ReportInfo(config.publish.title, organisation_shown(config.publish.organisation, dataset),
                           config.publish.currency, period.as_of,
-                          period),
+                          period, scopes(period)),
         provenance=Provenance(dataset.sources, config.model_dump(mode="json"), versions()),
         data=DataSummary(
             tickets=len(tickets),

@@ -40,6 +40,9 @@ class Check(StrEnum):
     DATE_ORDER = "DATE_ORDER"
 
 
+WITH_A_VALUE = "with a value"   # QualityIssue.applies_what of a check of the values a column holds
+
+
 @dataclass(frozen=True)
 class QualityIssue:
     """One thing found wrong with an export and what was done about it."""
@@ -53,6 +56,11 @@ class QualityIssue:
     # what ``rows`` counts when it is not rows of ``table``: "export_rows" = rows of the export file as read
     # (an audit export has several per ticket), so its share is of those rows
     counted_in: str | None = None
+    # the rows the check can apply to (same unit as ``rows``), when fewer than all: a value check applies to the
+    # rows holding a value, "solved before first response" to tickets with both times; the data-quality page
+    # divides by it. ``applies_what`` says which rows, after the unit: "with a value", "solved or closed"
+    applies_to: int | None = None
+    applies_what: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "check", Check(self.check))   # a check outside the taxonomy is a bug

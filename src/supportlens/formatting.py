@@ -151,6 +151,11 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
+def upper_first(text: str) -> str:
+    """'over the whole span of the data (…)' -> 'Over the whole span of the data (…)': a phrase that opens a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def plotly_text(value: object) -> str:
     """A user-supplied string for a chart: Plotly reads a few HTML tags in labels, so <, > and & become entities
     (which Plotly shows as the characters)."""
@@ -187,6 +192,6 @@ FILTERS = {
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
-    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "count_word": fmt_count_word,
+    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "upper_first": upper_first, "count_word": fmt_count_word,
     "plural": fmt_plural,
 }

@@ -64,11 +64,13 @@ class Issue:
     severity: Severity
     column: str | None
     rows: int
-    share: float | None      # rows / of_rows (0-1), when the denominator is known; never above 1
+    share: float | None      # rows / of_rows (0-1), when the denominator is known; never above 1: of_rows is
+                             # the rows the check can apply to (tickets with a value, with both times ...)
     action: str
     example: str | None
     of_rows: int | None = None       # the share's denominator
-    of_what: str | None = None       # what it counts: "tickets", "export rows", "events", "accounts", "agents"
+    of_what: str | None = None       # what it counts: "tickets", "export rows", "events", ... and which of them
+                                     # the check applies to: "tickets with a value", "tickets solved or closed"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def quality_report(dataset: Dataset, skipped: list[Skipped]) -> QualityReport:
             base, what = raw_rows[q.table], ("export rows" if not one_row_per_item else q.table)
         else:
             base, what = (raw_rows.get(q.table) if one_row_per_item else None) or sizes.get(q.table), q.table
+        if q.applies_to:   # the rows the check can apply to (a value check: those holding a value)
+            base, what = q.applies_to, f"{what} {q.applies_what}" if q.applies_what else what
         share = (q.rows / base) if base and q.rows <= base else None     # a share is never above 100%
         issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows, share, q.action, q.example,
                             base if share is not None else None, what if share is not None else None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_hours, fmt_num
+from ..formatting import fmt_change, fmt_hours, fmt_num
 from .base import PALETTE, Chart, house_layout
 
 
@@ -64,11 +64,11 @@ def policy_estimate(context: dict) -> Chart | None:
     labels = [f"every {fmt_hours(p['hours'])}" for p in policies]
     values = [p["csat_change"] for p in policies]
     fig = go.Figure(go.Scatter(
-        x=labels, y=values, mode="markers", name="Estimated from the observed relation",
+        x=labels, y=values, mode="markers", name="Observed relation (association)",
         marker=dict(color=PALETTE["blue"], size=11),
         error_y=_err(values, [p["csat_ci_low"] for p in policies], [p["csat_ci_high"] for p in policies]),
         customdata=[p["extra_updates_per_ticket"] for p in policies],
-        hovertemplate="Update %{x}<br>CSAT %{y:+.2f} points<br>%{customdata:.1f} extra updates per escalated ticket<extra></extra>"))
+        hovertemplate="Updated %{x}<br>CSAT %{y:+.2f} points (association)<br>%{customdata:.1f} extra updates per escalated ticket<extra></extra>"))
     sim = esc["proactive"]["simulated"]
     if sim and sim["csat_change"] is not None:
         label = f"every {fmt_hours(sim['hours'])}"
@@ -76,16 +76,18 @@ def policy_estimate(context: dict) -> Chart | None:
             fig.add_scatter(x=[label], y=[sim["csat_change"]], mode="markers", name="Simulator re-run with the policy",
                             marker=dict(color=PALETTE["vermillion"], size=13, symbol="diamond"),
                             error_y=_err([sim["csat_change"]], [sim["csat_ci_low"]], [sim["csat_ci_high"]]),
-                            hovertemplate="Simulated: CSAT %{y:+.2f} points<extra></extra>")
-    house_layout(fig, x_title="Policy: update the customer at least …", y_title="Change in mean CSAT (points)")
+                            hovertemplate="Simulated effect: CSAT %{y:+.2f} points<extra></extra>")
+    house_layout(fig, x_title="Customer updated at least …", y_title="Difference in mean CSAT (points)")
     fig.update_yaxes(rangemode="tozero", zeroline=True, zerolinecolor="#9aa5b1")
     head = esc["proactive"]["headline"]
-    takeaway = (f"Updating at least every {fmt_hours(head['hours'])} would change mean CSAT of escalated tickets by "
-                f"{fmt_num(head['csat_change'], 2)} points (95% CI {fmt_num(head['csat_ci_low'], 2)} to "
-                f"{fmt_num(head['csat_ci_high'], 2)}) at {fmt_num(head['extra_updates_per_ticket'], 1)} extra updates per ticket."
-                if head["csat_change"] is not None else "The CSAT effect of the policy could not be estimated.")
-    return Chart("policy_estimate", "escalations", "What a proactive-update policy would change in CSAT", takeaway,
-                 f"Dot plot with 95% intervals of the estimated change in mean CSAT for each update interval. {takeaway}", fig,
+    takeaway = (f"By the observed relation, escalated tickets updated at least every {fmt_hours(head['hours'])} had a mean "
+                f"CSAT {fmt_change(head['csat_change'], 'score')} points against escalated tickets as they were (95% CI "
+                f"{fmt_change(head['csat_ci_low'], 'score')} to {fmt_change(head['csat_ci_high'], 'score')}), at "
+                f"{fmt_num(head['extra_updates_per_ticket'], 1)} extra updates per ticket: an association, not a tested effect."
+                if head["csat_change"] is not None else "The relation of CSAT to regular updates could not be estimated.")
+    return Chart("policy_estimate", "escalations", "Mean CSAT of escalated tickets updated at least every X hours, by the observed relation",
+                 takeaway,
+                 f"Dot plot with 95% intervals of the difference in mean CSAT for each update interval. {takeaway}", fig,
                  [{k: p[k] for k in ("hours", "extra_updates_per_ticket", "csat_change", "csat_ci_low", "csat_ci_high",
                                      "reopen_change", "reopen_ci_low", "reopen_ci_high")}
                   | {"affected_share": p["affected"]["value"]} for p in esc["proactive"]["policies"]])

@@ -230,10 +230,11 @@ def breach_odds_ratios(context: dict) -> Chart | None:
     print_parts = tuple(_forest_figure([r for g in part for r in g], effects, axis) for part in parts) if len(parts) > 1 else ()
     kept = [e["label"] for e in model["dimensions"] if e["significant"]]
     lost = [e["label"] for e in model["dimensions"] if not e["significant"]]
-    takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} still change the odds of a breach"
-                if kept else "Adjusted for each other, no dimension clearly changes the odds of a breach")
+    takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} {'is' if len(kept) == 1 else 'are'} still associated "
+                "with the odds of a breach" if kept else
+                "Adjusted for each other, no dimension is clearly associated with the odds of a breach")
     takeaway += f"; {_names([lower_first(x) for x in lost])} {'does' if len(lost) == 1 else 'do'} not." if lost else "."
-    return Chart("breach_odds_ratios", "drivers", "What still matters when every dimension is considered at once", takeaway,
+    return Chart("breach_odds_ratios", "drivers", "What is still associated with breaches when every dimension is considered at once", takeaway,
                  f"Forest plot of adjusted odds ratios with 95% intervals for each segment against its dimension's "
                  f"reference segment. {takeaway}", fig,
                  [{k: r[k] for k in ("dimension", "segment", "reference", "odds_ratio", "ci_low", "ci_high", "p_value",

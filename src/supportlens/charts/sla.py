@@ -27,7 +27,7 @@ def breach_by_priority(context: dict) -> Chart | None:
     fig.update_layout(barmode="group")
     worst = next(r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"])
     takeaway = (f"{worst['priority'].title()} tickets breach their resolution target most often: "
-                f"{fmt_pct(worst['resolution']['value'])} of completed SLAs in {context['report']['period']['label']}.")
+                f"{fmt_pct(worst['resolution']['value'])} of completed SLAs {context['report']['scopes']['period']}.")
     return Chart("breach_by_priority", "sla", "SLA breach rate by priority (95% Wilson intervals)", takeaway,
                  f"Grouped bar chart of first-response and resolution breach rates for each priority, with error bars. {takeaway}",
                  house_layout(fig, x_title="Priority", y_title="Breached share of completed SLAs", y_format=".0%"),
@@ -64,7 +64,7 @@ def first_response_by_hour(context: dict) -> Chart | None:
     fig.update_xaxes(tickmode="linear", dtick=2, range=[-0.6, 23.6])
     if gap:
         facts = gap["facts"]
-        takeaway = (f"Tickets created {', '.join(facts['hour_ranges'])} UTC breach the first-response target "
+        takeaway = (f"Tickets created {', '.join(facts['hour_ranges'])} UTC {context['report']['scopes']['period']} breach the first-response target "
                     f"{fmt_pct(facts['breach_rate_in_hours'])} of the time, against {fmt_pct(facts['breach_rate_other_hours'])} "
                     "at other hours.")
     else:

@@ -41,7 +41,7 @@ def backlog(context: dict) -> Chart | None:
                                fill="tozeroy", fillcolor="rgba(0,114,178,0.12)",
                                hovertemplate="%{x}<br>Open: %{y:,}<extra></extra>"))
     peak = data["peak_day"]
-    takeaway = (f"{fmt_int(data['at_as_of'])} tickets are open at the as-of time; the backlog peaked at "
+    takeaway = (f"{fmt_int(data['at_as_of'])} tickets are open {context['report']['scopes']['now']}; the backlog peaked at "
                 f"{fmt_int(data['open_tickets'][peak])} on {data['days'][peak]}.")
     return Chart("backlog", "index", "Open tickets (backlog) at the end of each day", takeaway,
                  f"Area chart of the number of open tickets at the end of each day. {takeaway}",

@@ -103,7 +103,7 @@ def weekly_backlog(context: dict) -> Chart | None:
                                fillcolor="rgba(0,114,178,0.10)", hovertemplate="week of %{x}: %{y:,} open at week end<extra></extra>"))
     peak = weeks[trends["backlog_peak_week"]]
     takeaway = (f"The backlog at week end peaked at {fmt_int(peak['backlog_end'])} open tickets (week of {peak['period']}) "
-                f"and stands at {fmt_int(weeks[-1]['backlog_end'])}.")
+                f"and stands at {fmt_int(weeks[-1]['backlog_end'])} open tickets {context['report']['scopes']['now']}.")
     house_layout(fig, x_title="Week (Monday, UTC)", y_title="Open tickets at the end of the week")
     return Chart("weekly_backlog", "trends", "Backlog at the end of each week", takeaway,
                  f"Area chart of open tickets at the end of each week. {takeaway}", fig,

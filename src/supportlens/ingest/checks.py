@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..canonical import SOLVED_STATUSES
-from ..dataset import Check, QualityIssue
+from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
 
 
@@ -46,15 +46,19 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
             continue
         before = tickets[column] < tickets["created_at"]
         if before.any():
+            both = int((tickets[column].notna() & tickets["created_at"].notna()).sum())
             quality.append(QualityIssue("tickets", Check.BEFORE_CREATED, column, int(before.sum()),
-                                        "kept as missing", str(tickets.loc[before, "ticket_id"].iloc[0])))
+                                        "kept as missing", str(tickets.loc[before, "ticket_id"].iloc[0]),
+                                        applies_to=both, applies_what=WITH_A_VALUE))
             tickets.loc[before, column] = pd.NaT
     if "first_response_at" in tickets and "solved_at" in tickets:
         early = tickets["solved_at"] < tickets["first_response_at"]
         if early.any():
+            both = int((tickets["solved_at"].notna() & tickets["first_response_at"].notna()).sum())
             quality.append(QualityIssue("tickets", Check.SOLVED_BEFORE_FIRST_RESPONSE, "solved_at", int(early.sum()),
                                         "kept as exported: each time is measured from creation on its own",
-                                        str(tickets.loc[early, "ticket_id"].iloc[0])))
+                                        str(tickets.loc[early, "ticket_id"].iloc[0]),
+                                        applies_to=both, applies_what="with a first response and a solve time"))
 
     if "status" in tickets:
         unknown = tickets["status"].isna()
@@ -64,6 +68,8 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                               if solved else "open")
             quality.append(QualityIssue("tickets", Check.UNKNOWN_STATUS, "status", int(unknown.sum()),
                                         "inferred from solved_at (solved if set, else open)", None))
+        # a solve time is missing only where the ticket is solved or closed: the share is of those tickets
+        finished = int(tickets["status"].isin(["solved", "closed"]).sum())
         if "solved_at" in tickets:
             solved_no_time = tickets["status"].isin(["solved", "closed"]) & tickets["solved_at"].isna()
             if solved_no_time.any() and "closed_at" in tickets:
@@ -71,23 +77,27 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                 tickets.loc[fill, "solved_at"] = tickets.loc[fill, "closed_at"]
                 if fill.any():
                     quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(fill.sum()),
-                                                "taken from closed_at", None))
+                                                "taken from closed_at", None,
+                                                applies_to=finished, applies_what="solved or closed"))
                 solved_no_time &= ~fill
             if solved_no_time.any():
                 quality.append(QualityIssue("tickets", Check.MISSING_VALUES, "solved_at", int(solved_no_time.sum()),
-                                            "solved or closed without a solve time: counted as solved with an unknown resolution time (not open, no resolution SLA state)", None))
+                                            "solved or closed without a solve time: counted as solved with an unknown resolution time (not open, no resolution SLA state)", None,
+                                            applies_to=finished, applies_what="solved or closed"))
         else:
             solved_no_time = tickets["status"].isin(["solved", "closed"])
             if solved_no_time.any():
                 quality.append(QualityIssue("tickets", Check.MISSING_COLUMN, "solved_at", int(solved_no_time.sum()),
                                             "the export has no solve time: its solved or closed tickets count as solved "
-                                            "with an unknown resolution time (not open, no resolution SLA state)", None))
+                                            "with an unknown resolution time (not open, no resolution SLA state)", None,
+                                            applies_to=finished, applies_what="solved or closed"))
 
     if "csat" in tickets:
         out_of_range = tickets["csat"].notna() & ~tickets["csat"].between(1, 5)
         if out_of_range.any():
             quality.append(QualityIssue("tickets", Check.OUT_OF_RANGE, "csat", int(out_of_range.sum()),
-                                        "kept as missing (expected 1-5)", str(tickets.loc[out_of_range, "csat"].iloc[0])))
+                                        "kept as missing (expected 1-5)", str(tickets.loc[out_of_range, "csat"].iloc[0]),
+                                        applies_to=int(tickets["csat"].notna().sum()), applies_what=WITH_A_VALUE))
             tickets.loc[out_of_range, "csat"] = float("nan")
 
     for column in ("reopens", "replies"):
@@ -96,7 +106,8 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
             if negative.any():
                 quality.append(QualityIssue("tickets", Check.OUT_OF_RANGE, column, int(negative.sum()),
                                             "kept as missing (a count cannot be negative)",
-                                            str(tickets.loc[negative, column].iloc[0])))
+                                            str(tickets.loc[negative, column].iloc[0]),
+                                            applies_to=int(tickets[column].notna().sum()), applies_what=WITH_A_VALUE))
                 tickets[column] = tickets[column].mask(negative)
 
     if "escalated" not in tickets and "tier_max" in tickets:
@@ -143,7 +154,9 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
             late = tickets[column] > limit
             if late.any():
                 quality.append(QualityIssue("tickets", Check.FUTURE_TIMESTAMP, column, int(late.sum()),
-                                            f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0])))
+                                            f"kept as missing ({reason})", str(tickets.loc[late, "ticket_id"].iloc[0]),
+                                            applies_to=int(tickets[column].notna().sum()),
+                                            applies_what=WITH_A_VALUE))
                 tickets.loc[late, column] = pd.NaT
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..canonical import PRIORITIES, STATUSES, TABLES
-from ..dataset import Check, QualityIssue
+from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -115,16 +115,19 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
         )
     order = date_order(values, configured=dayfirst, default=default_dayfirst)
     if order.note:
-        quality.append(QualityIssue(table, Check.DATE_ORDER, column, order.rows, order.note, order.example))
+        quality.append(QualityIssue(table, Check.DATE_ORDER, column, order.rows, order.note, order.example,
+                                    applies_to=int(present.sum()), applies_what=WITH_A_VALUE))
     parsed = _to_datetime(text, dayfirst=order.dayfirst, utc=has_offset)
     if not has_offset:
         parsed = localise(parsed, timezone, table=table, column=column, quality=quality)
         quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, int(present.sum()),
-                                    f"timestamps without a time zone read as {timezone} (the configured time zone)", str(values.iloc[0])))
+                                    f"timestamps without a time zone read as {timezone} (the configured time zone)", str(values.iloc[0]),
+                                    applies_to=int(present.sum()), applies_what=WITH_A_VALUE))
     if not values.str.contains(_TIME_OF_DAY.pattern, regex=True).any():
         quality.append(QualityIssue(table, Check.DATE_ONLY, column, int(present.sum()),
                                     "dates without a time of day read as 00:00; durations from them and hour-of-day "
-                                    "patterns are approximate", str(values.iloc[0])))
+                                    "patterns are approximate", str(values.iloc[0]),
+                                    applies_to=int(present.sum()), applies_what=WITH_A_VALUE))
     failed = present & parsed.isna()
     n_failed = int(failed.sum())
     if n_failed:
@@ -138,7 +141,7 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
                 "or export timestamps as ISO 8601, e.g. 2025-03-01T09:30:00Z",
             )
         quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, n_failed,
-                                    "kept as missing", example))
+                                    "kept as missing", example, applies_to=int(present.sum()), applies_what=WITH_A_VALUE))
     return parsed
 
 
@@ -156,7 +159,8 @@ def localise(naive: pd.Series, timezone: str, *, table: str, column: str, qualit
                                     "(daylight) one")):
         if mask.any():
             quality.append(QualityIssue(table, Check.DST_TIME, column, int(mask.sum()),
-                                        f"local times {what} ({timezone})", str(naive[mask].iloc[0])))
+                                        f"local times {what} ({timezone})", str(naive[mask].iloc[0]),
+                                        applies_to=int(naive.notna().sum()), applies_what=WITH_A_VALUE))
     return local.dt.tz_convert("UTC")
 
 
@@ -174,12 +178,13 @@ def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: lis
     parsed = pd.to_datetime(numbers.where(plausible), unit=unit, utc=True).astype("datetime64[ns, UTC]")
     quality.append(QualityIssue(table, Check.EPOCH_TIMESTAMP, column, int(plausible.sum()),
                                 f"read as {'seconds' if unit == 's' else 'milliseconds'} since 1970-01-01 UTC",
-                                f"{values[plausible].iloc[0]} → {parsed[plausible].iloc[0]:%Y-%m-%d %H:%M:%S} UTC"))
+                                f"{values[plausible].iloc[0]} → {parsed[plausible].iloc[0]:%Y-%m-%d %H:%M:%S} UTC",
+                                applies_to=len(values), applies_what=WITH_A_VALUE))
     bad = ~plausible
     if bad.any():
         quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, int(bad.sum()),
                                     "kept as missing (not a number of seconds or milliseconds since 1970 like the rest)",
-                                    str(values[bad].iloc[0])))
+                                    str(values[bad].iloc[0]), applies_to=len(values), applies_what=WITH_A_VALUE))
     return parsed
 
 
@@ -288,16 +293,19 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
+    with_value = int(raw.notna().sum())
     if to_missing.any():
         quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
                                     "read as missing (the vocabulary maps the value to nothing)",
-                                    ", ".join(sorted(raw[to_missing].unique().tolist())[:5])))
+                                    ", ".join(sorted(raw[to_missing].unique().tolist())[:5]),
+                                    applies_to=with_value, applies_what=WITH_A_VALUE))
         raw = raw.mask(to_missing)
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
         quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
-                                    f"mapped to {fallback}" if fallback else "kept as missing", values))
+                                    f"mapped to {fallback}" if fallback else "kept as missing", values,
+                                    applies_to=with_value, applies_what=WITH_A_VALUE))
     missing = raw.isna()
     if missing.any() and fallback:
         quality.append(QualityIssue(table, Check.MISSING_VALUES, column, int(missing.sum()),
@@ -339,7 +347,8 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         unknown = lower.notna() & known.isna() & ~lower.isin([v for v in words.values() if v])
         if unknown.any() and column == "channel":
             quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
-                                        "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5])))
+                                        "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5]),
+                                        applies_to=int(lower.notna().sum()), applies_what=WITH_A_VALUE))
     spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
     counts = spellings.groupby("label")["raw"].nunique()
     merged = counts[counts > 1]
@@ -349,7 +358,8 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         rows = int(labels.isin(merged.index).sum())
         quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
-                                    " / ".join(variants) + f" → {example}"))
+                                    " / ".join(variants) + f" → {example}",
+                                    applies_to=int(labels.notna().sum()), applies_what=WITH_A_VALUE))
     # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
     free = known.isna() if words else pd.Series(True, index=labels.index)
     return labels.where(~free, _keep_acronyms(raw[free], labels[free]))
@@ -406,7 +416,8 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             if to_missing.any():
                 quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
                                             "read as missing (the vocabulary maps the value to nothing)",
-                                            ", ".join(sorted(lower[to_missing].unique().tolist())[:5])))
+                                            ", ".join(sorted(lower[to_missing].unique().tolist())[:5]),
+                                            applies_to=int(lower.notna().sum()), applies_what=WITH_A_VALUE))
             values = values.astype("object").where(~hit, lower.map(words))
         if kind == "timestamp":
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
@@ -426,8 +437,9 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
                         f"{str(values[bad].iloc[0])!r}",
                         f"map the column that holds the number (data.mapping in supportlens.yml), or translate its "
                         f"words into numbers with data.values.{column}, e.g. {{\"Satisfied\": 5}}")
+                with_value = int((values.notna() & (values.astype("string").str.strip() != "")).sum())
                 quality.append(QualityIssue(table, Check.NOT_A_NUMBER, column, int(bad.sum()), "kept as missing",
-                                            str(values[bad].iloc[0])))
+                                            str(values[bad].iloc[0]), applies_to=with_value, applies_what=WITH_A_VALUE))
             out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
         elif kind == "boolean":
             out[column] = values.map(_to_bool).astype("boolean")

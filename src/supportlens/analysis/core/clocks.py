@@ -43,7 +43,10 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     """Per ticket: elapsed minutes and SLA state for first response and resolution.
 
     Columns added (minutes unless named otherwise):
-    first_response_minutes, resolution_minutes (calendar, missing while not completed),
+    first_response_minutes (calendar, tickets with a public agent reply only: a ticket solved without one has
+    none, though its first-response SLA completes at the solve), resolution_minutes (calendar, missing while
+    not completed), solved_without_reply (solved tickets: no public agent reply; missing for open tickets and
+    when the export has no first-response times),
     open_minutes (calendar age at as-of of open tickets), first_response_business_minutes,
     resolution_business_minutes, open_business_minutes (the same on the business calendar),
     first_response_sla_minutes, resolution_sla_minutes (time on the SLA clock, pauses excluded;
@@ -88,6 +91,8 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     sla_calendar = business if policy.clock == "business" else calendar_clock().calendar
     c_ns, r_ns, s_ns = to_ns(created), to_ns(responded), to_ns(solved)
     has_response = dated & responded.notna().to_numpy()
+    # durations of the first response are of real replies only; the solve stands in for the SLA clock alone
+    has_reply = dated & clocks["first_response_at"].notna().to_numpy() if knows_response else np.zeros(n, dtype=bool)
     has_solve = resolvable & ~is_open
 
     for name, calendar in (("", None), ("_business", business)):
@@ -99,10 +104,13 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
                     a, b = business_ns_until(calendar, a), business_ns_until(calendar, b)
                 out[valid] = (b - a) / NS_PER_MINUTE
             return out
-        clocks[f"first_response{name}_minutes"] = span(r_ns, has_response)
+        clocks[f"first_response{name}_minutes"] = span(r_ns, has_reply)
         clocks[f"resolution{name}_minutes"] = span(s_ns, has_solve)
         clocks[f"open{name}_minutes"] = span(np.full(n, as_of_ns), dated & is_open)
 
+    clocks["solved_without_reply"] = (pd.Series(~is_open & clocks["first_response_at"].isna().to_numpy(), index=clocks.index,
+                                                dtype="boolean").where(pd.Series(~is_open, index=clocks.index))
+                                      if knows_response else pd.Series(pd.NA, index=clocks.index, dtype="boolean"))
     pauses = _pause_intervals(events, policy, clocks["ticket_id"], as_of_ns)
 
     # first response: one cycle from creation to the reply (or to as-of while waiting)

@@ -66,6 +66,24 @@ class ReportingPeriod:
         return (created >= self.start) & (created < self.end)
 
 
+@dataclass(frozen=True)
+class Scopes:
+    """The words that say which tickets a figure covers. A figure the report repeats names its scope wherever it
+    stands, so the quarter's escalation rate and the whole span's are never mistaken for one another."""
+
+    period: str     # "in Q3 2026"; a report on the whole span says so
+    span: str       # "over the whole span of the data (01 Oct 2025 – 30 Sep 2026)": escalations, staffing, ...
+    now: str        # "at 30 Sep 2026 23:58 UTC", the as-of time: the backlog and open tickets
+
+
+def scopes(period: ReportingPeriod) -> Scopes:
+    if period.undated:
+        whole = f"over {period.label}"
+        return Scopes(whole, whole, f"at {period.as_of:%d %b %Y %H:%M} UTC")
+    whole = f"over the whole span of the data ({period.data_start:%d %b %Y} – {period.as_of:%d %b %Y})"
+    return Scopes(whole if period.kind == "all" else f"in {period.label}", whole, f"at {period.as_of:%d %b %Y %H:%M} UTC")
+
+
 def month_of(times: pd.Series) -> pd.Series:
     """The calendar month (UTC) of each timestamp, as a monthly Period; NaT stays NaT."""
     return times.dt.tz_localize(None).dt.to_period("M")

@@ -110,6 +110,12 @@ class Survival:
     n: int
     events: int
 
+    def quantile(self, q: float) -> float | None:
+        """The time by which a share ``q`` (0-1) is resolved: the first time S(t) <= 1 - q, as the median is the
+        first time S(t) <= 0.5; None when the curve never gets that low (too many still open)."""
+        hit = np.flatnonzero(np.asarray(self.survival, dtype=float) <= 1 - q + 1e-12)
+        return float(self.times[hit[0]]) if len(hit) else None
+
 
 def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Survival:
     """Kaplan-Meier estimator with Greenwood variance; the median's interval inverts the

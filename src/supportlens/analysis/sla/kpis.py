@@ -36,15 +36,28 @@ class Kpi:
     adjusted_p: float | None = None     # p_value, Benjamini-Hochberg across the KPIs compared (see tested_change)
     significant: bool | None = None     # adjusted_p < findings.alpha; None when the change was not tested
     change_direction: str | None = None  # improved, worsened or neutral (no better way, or no change); None without a change
+    companion: bool = False              # beside a headline KPI (a 90th percentile, % satisfied): its change untested,
+                                         # a tile on the site, one line under the tiles in the PDF's one-page summary
 
 
 DEFINITIONS = {
     "tickets": ("Tickets created", "tickets", "neutral", "Tickets created in the period."),
     "first_response_median_minutes": ("Median first response", "minutes", "lower",
-                                      "Median of first public reply − created, calendar minutes, over responded tickets."),
+                                      "Median of first public reply − created, calendar minutes, over tickets with a "
+                                      "public agent reply; tickets solved without one are left out (see Solved without "
+                                      "a reply)."),
+    "first_response_p90_minutes": ("First response, 90th percentile", "minutes", "lower",
+                                   "90th percentile (linear interpolation) of first public reply − created, calendar "
+                                   "minutes, over tickets with a public agent reply: one in ten waited longer."),
+    "solved_without_reply_rate": ("Solved without a reply", "share", "neutral",
+                                  "Solved tickets with no public agent reply ÷ solved tickets; they have no first "
+                                  "response time (their first-response SLA completes at the solve)."),
     "resolution_median_hours": ("Median time to resolution", "hours", "lower",
                                 "Kaplan–Meier median of solved − created, calendar hours; "
                                 "open tickets count as censored at the as-of time."),
+    "resolution_p90_hours": ("Time to resolution, 90th percentile", "hours", "lower",
+                             "Kaplan–Meier 90th percentile of solved − created, calendar hours (the time by which 90% "
+                             "are solved); open tickets count as censored at the as-of time."),
     "first_response_breach_rate": ("First-response SLA breaches", "share", "lower",
                                    "Breached ÷ completed first-response SLAs of tickets created in the period."),
     "resolution_breach_rate": ("Resolution SLA breaches", "share", "lower",
@@ -54,9 +67,14 @@ DEFINITIONS = {
     "one_touch_rate": ("One-touch resolution", "share", "higher",
                        "Solved with exactly one public agent reply and no reopen ÷ solved tickets."),
     "csat_mean": ("CSAT", "score", "higher", "Mean satisfaction score (1–5) over rated tickets."),
+    "csat_satisfied_rate": ("Satisfied (CSAT 4–5)", "share", "higher", "Rated tickets scoring 4 or 5 ÷ rated tickets."),
     "csat_response_rate": ("CSAT response rate", "share", "higher", "Rated ÷ solved tickets."),
 }
 
+
+# Companions of a tested KPI (the 90th percentile beside the median, % satisfied beside the mean): shown with their
+# change, which is not tested, so they add no test to the family the headline changes are adjusted in.
+UNTESTED = frozenset({"first_response_p90_minutes", "resolution_p90_hours", "csat_satisfied_rate", "solved_without_reply_rate"})
 
 _STATE_OF = {"first_response_breach_rate": "first_response_state", "resolution_breach_rate": "resolution_state"}
 
@@ -82,12 +100,17 @@ def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_interva
     est = bootstrap(frt, "median", seed=seed) if with_intervals else None
     out["first_response_median_minutes"] = _Measure(
         float(np.median(frt)) if len(frt) else None, est.ci_low if est else None, est.ci_high if est else None, len(frt), frt)
+    out["first_response_p90_minutes"] = _Measure(float(np.percentile(frt, 90)) if len(frt) else None, None, None, len(frt), None)
+    if "solved_without_reply" in window and window["solved_without_reply"].notna().any():
+        without = window["solved_without_reply"].dropna()
+        out["solved_without_reply_rate"] = _rate(wilson(int(without.sum()), len(without)))
 
     durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float) / 60.0
     observed = window["resolution_minutes"].notna().to_numpy()
     km = kaplan_meier(durations, observed)
     out["resolution_median_hours"] = _Measure(km.median, km.median_ci_low, km.median_ci_high, km.n,
                                               solved["resolution_minutes"].to_numpy(dtype=float) / 60.0)
+    out["resolution_p90_hours"] = _Measure(km.quantile(0.9), None, None, km.n, None)
 
     for kpi, column in (("first_response_breach_rate", "first_response_state"), ("resolution_breach_rate", "resolution_state")):
         out[kpi] = _rate(breach_rate(window[column]))
@@ -104,6 +127,7 @@ def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_interva
         est = bootstrap(scores, "mean", seed=seed) if with_intervals else None
         out["csat_mean"] = _Measure(float(scores.mean()) if len(scores) else None,
                                     est.ci_low if est else None, est.ci_high if est else None, len(scores), scores)
+        out["csat_satisfied_rate"] = _rate(wilson(int((scores >= 4).sum()), len(scores)))
         out["csat_response_rate"] = _rate(wilson(int(solved["csat"].notna().sum()), len(solved)))
     return out
 
@@ -147,8 +171,8 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
             id=kpi_id, label=label, unit=unit, better=better, value=now.value, ci_low=now.ci_low,
             ci_high=now.ci_high, n=now.n, previous=before.value if before else None, change=change,
             relative_change=(change / before.value) if change is not None and before.value else None,
-            p_value=_compare(now, before) if before else None, target=target, meets_target=meets,
-            monthly=[m.get(kpi_id) for m in monthly], definition=definition,
+            p_value=_compare(now, before) if before and kpi_id not in UNTESTED else None, target=target, meets_target=meets,
+            monthly=[m.get(kpi_id) for m in monthly], definition=definition, companion=kpi_id in UNTESTED,
         ))
     return with_significance(kpis, alpha)
 

@@ -91,8 +91,8 @@ def effect(worst: str, best: str):
 
 def sentence(finding) -> str:
     env = environment(ROOT)
-    template = env.from_string('{% from "partials/macros.j2" import finding_sentence %}{{ finding_sentence(f) }}')
-    return template.render(f=asdict(finding))
+    template = env.from_string('{% from "partials/macros.j2" import finding_sentence with context %}{{ finding_sentence(f) }}')
+    return template.render(f=asdict(finding), diagnostics={"window": "Q3 2026"})
 
 
 def test_the_model_odds_ratio_is_quoted_only_for_the_same_pair():
@@ -107,7 +107,7 @@ def test_the_model_odds_ratio_is_quoted_only_for_the_same_pair():
     assert not other.facts.model_same_pair
     text = sentence(other)
     assert "Online tickets breach" in text and "odds ratio" not in text and "Phone" not in text and "3.21" not in text
-    assert "Category still matters once the other segments are held fixed (adjusted p 0.001)" in text
+    assert "Category is still associated with breaches once the other segments are held fixed (adjusted p 0.001)" in text
 
 
 def test_a_numeric_category_reads_as_a_category_in_the_sentence():
