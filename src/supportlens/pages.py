@@ -37,7 +37,8 @@ class Page:
 # Site navbar order, the order of the PDF's sections and of the charts in the downloads table.
 PAGES = (
     Page("index", "Summary",
-         reads=("actions", "data", "data_quality", "findings", "kpis", "method", "provenance", "quality", "report"),
+         reads=("actions", "data", "data_quality", "findings", "kpis", "method", "provenance", "quality", "report",
+                "sla"),
          charts=("monthly_volume", "backlog")),
     Page("sla", "SLA performance", group="Performance",
          reads=("findings", "method", "report", "sla"),

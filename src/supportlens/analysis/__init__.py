@@ -46,6 +46,7 @@ from .escalations.process import EscalationAnalysis, analyse_escalations, escala
 from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
+from .sla.vendor import vendor_comparison
 from .sla.summary import SlaSection, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
@@ -233,7 +234,9 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     return Analysis(
         period=period,
         kpis=kpis,
-        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks)),
+        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks),
+                        vendor_comparison(in_period, config.sla, config.findings.alpha,
+                                          (dataset.source_info or {}).get("importer"))),
         volume=volume_section(months, daily_backlog),
         findings=findings,
         explorer=explorer,
