@@ -97,7 +97,7 @@ def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: Reporti
         skipped.append(Skipped.of(Skip.BREACH_REGRESSION, "needs at least 50 completed resolution SLAs "
                                   "with both outcomes and a dimension to adjust for"))
     survival = resolution_survival(window, config.sla, span.label, config.findings.alpha) if len(window) else None
-    trends = trend_report(clocks, backlog, period.as_of, config.trends)
+    trends = trend_report(clocks, backlog, period.as_of, config.trends, period.data_end, config.findings.alpha)
     for note in trends.notes:
         skipped.append(note)
     days = max((span.end - span.start).total_seconds() / 86400, 1.0)
@@ -229,7 +229,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                        diagnostics.workload, escalations)
     findings = ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
                       + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics))
-    months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of)
+    months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of,
+                      period.data_end)
     explorer = optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks)
     return Analysis(
         period=period,

@@ -9,13 +9,19 @@ Rules (published on the methodology page):
   least ``MIN_PERIOD_TICKETS`` tickets and ``MIN_PERIOD_SHARE`` of the dated tickets (a month, when
   configured, only the former); otherwise the report covers the whole span and says why.
 - The previous period is compared with only when it too holds ``MIN_PERIOD_TICKETS`` tickets.
+- The export's truncated tail: when the last weeks before the as-of time (at least one of them whole)
+  each hold fewer than ``TAIL_SHARE`` of the median week of the ``TAIL_HISTORY`` weeks before them,
+  the export stopped collecting new tickets there (the as-of time then comes from later solve or close
+  times). The data ends at the last creation time before that tail (``data_end``); weeks and months
+  after it are outside the data, never quiet weeks, and no forecast is fitted to them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from ...config import Period as PeriodConfig
@@ -26,6 +32,8 @@ TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at
 MIN_PERIOD_TICKETS = 100      # a reporting period, or a previous period compared with it, holds at least this many
 MIN_PERIOD_SHARE = 0.20       # the default last full quarter holds at least this share of the dated tickets
 _INCLUSIVE = pd.Timedelta(seconds=1)   # the whole span's end: one second after the as-of time, so it is included
+TAIL_SHARE = 0.25             # a week holding under this share of the typical week before it belongs to a cut-off tail
+TAIL_HISTORY = 13             # the typical week: the median of this many weeks before the tail
 
 
 class PeriodFallback(StrEnum):
@@ -58,6 +66,8 @@ class ReportingPeriod:
     dated_tickets: int = 0                    # tickets with a creation time (the share's denominator)
     previous_dropped: str | None = None       # a previous period not compared with: too few tickets
     previous_dropped_tickets: int | None = None
+    data_end: pd.Timestamp | None = None      # the last creation time before a truncated tail (None: no tail)
+    tail_weeks: int = 0                       # weeks from the one after data_end's to the as-of time's
 
     def mask(self, created: pd.Series) -> pd.Series:
         """Which tickets (by creation time) fall in the period; all of them when the export is undated."""
@@ -89,6 +99,34 @@ def as_of_time(tickets: pd.DataFrame, configured: str | None, date_only: frozens
     return pd.Timestamp(max(present))
 
 
+def week_of(times: pd.Series) -> pd.Series:
+    """The week (Monday to Sunday) of each timestamp, as a weekly Period; NaT stays NaT."""
+    return times.dt.tz_localize(None).dt.to_period("W-SUN")
+
+
+def truncated_tail(created: pd.Series, as_of: pd.Timestamp) -> tuple[pd.Timestamp | None, int]:
+    """(data end, tail weeks) of the export's truncated tail (see the module's rules), or (None, 0)."""
+    created = created.dropna()
+    if created.empty:
+        return None, 0
+    weeks = week_of(created)
+    last = week_of(pd.Series([as_of]))[0]
+    counts = weeks.value_counts().reindex(pd.period_range(weeks.min(), last, freq=weeks.min().freq), fill_value=0)
+    values = counts.to_numpy()
+    start = len(values)
+    while start - 1 >= TAIL_HISTORY:
+        typical = float(np.median(values[start - 1 - TAIL_HISTORY:start - 1]))
+        if not values[start - 1] < TAIL_SHARE * typical:
+            break
+        start -= 1
+    whole = [p for p in counts.index[start:] if p.end_time.tz_localize(as_of.tz) <= as_of]
+    if start == len(values) or not whole:
+        return None, 0
+    tail_start = counts.index[start].start_time.tz_localize(as_of.tz)
+    before = created[created < tail_start]
+    return (pd.Timestamp(before.max()), len(values) - start) if len(before) else (None, 0)
+
+
 def _label(start: pd.Timestamp, kind: str) -> str:
     if kind == "quarter":
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
@@ -98,6 +136,14 @@ def _label(start: pd.Timestamp, kind: str) -> str:
 def reporting_period(tickets: pd.DataFrame, config: PeriodConfig,
                      date_only: frozenset[str] = frozenset()) -> ReportingPeriod:
     """The reporting period (see the module's rules); ``date_only``: the time columns that hold dates only."""
+    period = _reporting_period(tickets, config, date_only)
+    if period.undated:
+        return period
+    data_end, tail_weeks = truncated_tail(tickets["created_at"], period.as_of)
+    return replace(period, data_end=data_end, tail_weeks=tail_weeks)
+
+
+def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: frozenset[str]) -> ReportingPeriod:
     as_of = as_of_time(tickets, config.as_of, date_only)
     if tickets["created_at"].isna().all():
         stamps = [tickets[c].min() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]

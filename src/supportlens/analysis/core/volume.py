@@ -20,7 +20,8 @@ class MonthVolume:
     month: str          # YYYY-MM
     created: int
     solved: int         # tickets whose last solve fell in the month
-    partial: bool       # the month is cut by the start of the data or the as-of time
+    partial: bool       # the month is cut by the start of the data, its end (a truncated tail) or the as-of time
+    beyond_data: bool = False   # it starts after the data's end (core/period.py: truncated tail)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,11 @@ class MonthExtremes:
 
 
 def month_extremes(months: list[MonthVolume]) -> MonthExtremes:
-    among = full_or_all(months, lambda m: m.partial)
-    return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, among))
+    """A month with no ticket or after the data's end is never the quietest: an empty month says the export
+    has a gap, not that demand was low."""
+    among = full_or_all(months, lambda m: m.partial or m.beyond_data)
+    quiet = [i for i in among if months[i].created > 0 and not months[i].beyond_data]
+    return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, quiet))
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,9 @@ def solved_times(clocks: pd.DataFrame) -> pd.Series:
     return clocks["solved_at"].where(clocks["resolution_minutes"].notna())
 
 
-def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
+def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp, data_end: pd.Timestamp | None = None) -> list[MonthVolume]:
+    """Tickets created and solved per month; ``data_end`` (a truncated tail's start, core/period.py) cuts the
+    month holding it short and puts the later ones outside the data."""
     created = month_of(clocks["created_at"])
     solved = month_of(solved_times(clocks))
     months = pd.period_range(created.min(), as_of.tz_localize(None).to_period("M"), freq="M")
@@ -81,9 +87,11 @@ def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolum
     out = []
     for month in months:
         month_end = (month + 1).start_time.tz_localize("UTC") - pd.Timedelta(seconds=1)
-        partial = (month == months[0] and first_day.day > 1) or (month == months[-1] and as_of < month_end)
+        month_start = month.start_time.tz_localize("UTC")
+        partial = ((month == months[0] and first_day.day > 1) or (month == months[-1] and as_of < month_end)
+                   or (data_end is not None and data_end < month_end))
         out.append(MonthVolume(str(month), int(created_counts.get(month, 0)), int(solved_counts.get(month, 0)),
-                               bool(partial)))
+                               bool(partial), bool(data_end is not None and month_start > data_end)))
     return out
 
 
