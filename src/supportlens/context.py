@@ -49,6 +49,7 @@ class ReportInfo:
     currency: str
     as_of: pd.Timestamp
     period: ReportingPeriod
+    timezone: str = "UTC"           # the zone the report's periods, months, weeks, weekdays and hours are cut in
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
         schema_version=SCHEMA_VERSION,
         report=ReportInfo(config.publish.title, organisation_shown(config.publish.organisation, dataset),
                           config.publish.currency, period.as_of,
-                          period),
+                          period, config.reporting_timezone()),
         provenance=Provenance(dataset.sources, config.model_dump(mode="json"), versions()),
         data=DataSummary(
             tickets=len(tickets),

@@ -56,7 +56,7 @@ PAGES = (
                  "resolution_by_path", "swimlane_representative", "swimlane_slowest",
                  "csat_by_silence", "policy_estimate", "its_resolution", "its_breach")),
     Page("staffing", "Staffing", group="Operations",
-         reads=("actions", "method", "skipped"),
+         reads=("actions", "method", "report", "skipped"),
          charts=("staffing_volume", "staffing_first_response", "staffing_breach", "staffing_gap")),
     Page("workload", "Workload", group="Operations",
          reads=("diagnostics", "method"),

@@ -33,7 +33,7 @@ from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
-from .core.period import ReportingPeriod, reporting_period
+from .core.period import ReportingPeriod, in_zone, reporting_period
 from .core.method import Method, report_method
 from .core.volume import Backlog, VolumeSection, backlog, monthly_volume, volume_section
 from .data_quality import QualityReport, quality_report
@@ -147,7 +147,7 @@ def refuse_empty_period(tickets: pd.DataFrame, period: ReportingPeriod, configur
     setting = f"the as-of time {configured_as_of!r}" if configured_as_of else "the as-of time"
     if period.as_of < first:
         raise SupportlensError(
-            f"{setting} ({period.as_of:%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
+            f"{setting} ({period.as_of.tz_convert('UTC'):%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
             f"{first:%Y-%m-%d %H:%M} UTC: the report would hold no tickets",
             f"set period.as_of in supportlens.yml to a time within the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}), "
             "or remove it to report as of the latest time in the data")
@@ -189,11 +189,13 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
     date_only = frozenset(q.column for q in dataset.quality
                           if q.check == Check.DATE_ONLY and q.table == "tickets" and q.column)
-    period = reporting_period(tickets, config.period, date_only)
+    zone = config.reporting_timezone()
+    period = reporting_period(tickets, config.period, date_only, zone)
     refuse_empty_period(tickets, period, config.period.as_of)
     targets_from = sla_targets_from(dataset, config)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
-                           by_priority=targets_from == "priority")
+    # the one place local time is derived: every calendar cut after this reads the reporting zone's wall clock
+    clocks = in_zone(ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
+                                   by_priority=targets_from == "priority"), zone)
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]
     kpi_targets = config.targets

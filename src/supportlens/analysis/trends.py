@@ -1,7 +1,7 @@
 """Where is the work heading? Weekly and monthly volume, breach rate and backlog,
 the weekly rhythm of arrivals (STL), and a 13-week volume forecast with its backtest.
 
-Weeks start on Monday (UTC); a week or month cut by the start of the data or by
+Weeks start on Monday, days at midnight, in the reporting time zone; a week or month cut by the start of the data or by
 the as-of time is marked partial and kept out of the forecast. The forecast is
 an exponential-smoothing state-space model (statsmodels ETS, additive errors):
 level only, or a damped trend, chosen by AICc; with two years of weeks or more a
@@ -24,6 +24,7 @@ from .core.breach import breach_counts
 from .core.change_point import StepChange, rate_step, volume_step
 from .core.extremes import full_or_all, highest, lowest
 from .core.missing import NotEnoughHistory, Skip, Skipped, optional
+from .core.period import wall_time
 from .core.stats import Rate, wilson
 from .core.volume import Backlog, solved_times
 
@@ -114,18 +115,19 @@ def week_extremes(weekly: list[TrendPoint]) -> dict[str, int | None]:
 
 def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp,
             data_end: pd.Timestamp | None = None) -> list[TrendPoint]:
-    naive = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    solved_at = solved_times(clocks).dt.tz_convert("UTC").dt.tz_localize(None)
+    # wall-clock time of the reporting zone the clocks are held in (core/period.py: in_zone)
+    naive = clocks["created_at"].dt.tz_localize(None)
+    solved_at = solved_times(clocks).dt.tz_localize(None)
     to_period = (lambda s: s.dt.to_period("W-SUN")) if freq == "W" else (lambda s: s.dt.to_period("M"))
     created_p, solved_p = to_period(naive), to_period(solved_at)
-    first, last = created_p.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).to_period(
+    first, last = created_p.min(), wall_time(as_of, clocks["created_at"]).to_period(
         "W-SUN" if freq == "W" else "M")
     periods = pd.period_range(first, last, freq=first.freq)
     created_n, solved_n = created_p.value_counts(), solved_p.value_counts()
     breaches = breach_counts(clocks["resolution_state"], created_p)
     daily = pd.Series(backlog.open_tickets, index=pd.to_datetime(backlog.days))
-    data_start, stop = naive.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None)
-    end_of_data = stop if data_end is None else pd.Timestamp(data_end).tz_convert("UTC").tz_localize(None)
+    data_start, stop = naive.min(), wall_time(as_of, clocks["created_at"])
+    end_of_data = stop if data_end is None else wall_time(data_end, clocks["created_at"])
     out = []
     for p in periods:
         start, end = p.start_time, p.end_time
@@ -146,9 +148,9 @@ def seasonality(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Seasonality:
     """STL (robust, period 7) of tickets created per full day."""
     from statsmodels.tsa.seasonal import STL
 
-    created = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+    created = clocks["created_at"].dt.tz_localize(None)
     first = created.min().normalize() + pd.Timedelta(days=1 if created.min() > created.min().normalize() else 0)
-    last = pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).normalize() - pd.Timedelta(days=1)
+    last = wall_time(as_of, clocks["created_at"]).normalize() - pd.Timedelta(days=1)
     days = pd.date_range(first, last, freq="D")
     if len(days) < 28:
         raise NotEnoughHistory(f"needs at least 4 full weeks of daily volume; the data holds {len(days)} full days")

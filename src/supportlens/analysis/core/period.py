@@ -2,6 +2,11 @@
 
 Rules (published on the methodology page):
 
+- Every calendar cut (quarters, months, weeks, days, weekdays and hours of the day) is made in the
+  reporting time zone (``Config.reporting_timezone``). ``in_zone`` converts the per-ticket clocks into it
+  once, where the analysis builds them; ``month_of``, ``week_of`` and every ``.dt.hour`` after that read
+  local wall-clock time, and the period's timestamps carry the zone.
+
 - The as-of time is the configured one, else the latest timestamp in the tickets; a date-only
   column's latest date counts as the end of that day (its tickets happened some time that day).
 - The whole span runs from the first creation time up to and including the as-of time.
@@ -76,8 +81,28 @@ class ReportingPeriod:
         return (created >= self.start) & (created < self.end)
 
 
+def in_zone(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """``frame`` with every timezone-aware column converted to the reporting zone: the one place local time is
+    derived (instants are unchanged, so durations and comparisons are too)."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert(zone)
+    return out
+
+
+def wall_time(stamp: pd.Timestamp, like: pd.Series) -> pd.Timestamp:
+    """``stamp`` as naive wall-clock time in the zone of the series ``like`` (its local time)."""
+    return pd.Timestamp(stamp).tz_convert(like.dt.tz).tz_localize(None)
+
+
+def _midnight(naive: pd.Timestamp, zone) -> pd.Timestamp:
+    """A naive local midnight as an instant of ``zone`` (a midnight skipped by a clock change moves forward)."""
+    return naive.tz_localize(zone, ambiguous=False, nonexistent="shift_forward")
+
+
 def month_of(times: pd.Series) -> pd.Series:
-    """The calendar month (UTC) of each timestamp, as a monthly Period; NaT stays NaT."""
+    """The calendar month of each timestamp in its own (the reporting) zone, as a monthly Period; NaT stays NaT."""
     return times.dt.tz_localize(None).dt.to_period("M")
 
 
@@ -100,7 +125,7 @@ def as_of_time(tickets: pd.DataFrame, configured: str | None, date_only: frozens
 
 
 def week_of(times: pd.Series) -> pd.Series:
-    """The week (Monday to Sunday) of each timestamp, as a weekly Period; NaT stays NaT."""
+    """The week (Monday to Sunday) of each timestamp in its own zone, as a weekly Period; NaT stays NaT."""
     return times.dt.tz_localize(None).dt.to_period("W-SUN")
 
 
@@ -110,7 +135,7 @@ def truncated_tail(created: pd.Series, as_of: pd.Timestamp) -> tuple[pd.Timestam
     if created.empty:
         return None, 0
     weeks = week_of(created)
-    last = week_of(pd.Series([as_of]))[0]
+    last = week_of(pd.Series([as_of]).dt.tz_convert(created.dt.tz))[0]
     counts = weeks.value_counts().reindex(pd.period_range(weeks.min(), last, freq=weeks.min().freq), fill_value=0)
     values = counts.to_numpy()
     start = len(values)
@@ -119,10 +144,10 @@ def truncated_tail(created: pd.Series, as_of: pd.Timestamp) -> tuple[pd.Timestam
         if not values[start - 1] < TAIL_SHARE * typical:
             break
         start -= 1
-    whole = [p for p in counts.index[start:] if p.end_time.tz_localize(as_of.tz) <= as_of]
+    whole = [p for p in counts.index[start:] if _midnight(p.end_time.normalize(), created.dt.tz) < as_of]
     if start == len(values) or not whole:
         return None, 0
-    tail_start = counts.index[start].start_time.tz_localize(as_of.tz)
+    tail_start = _midnight(counts.index[start].start_time, created.dt.tz)
     before = created[created < tail_start]
     return (pd.Timestamp(before.max()), len(values) - start) if len(before) else (None, 0)
 
@@ -133,18 +158,20 @@ def _label(start: pd.Timestamp, kind: str) -> str:
     return start.strftime("%B %Y")
 
 
-def reporting_period(tickets: pd.DataFrame, config: PeriodConfig,
-                     date_only: frozenset[str] = frozenset()) -> ReportingPeriod:
-    """The reporting period (see the module's rules); ``date_only``: the time columns that hold dates only."""
-    period = _reporting_period(tickets, config, date_only)
+def reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: frozenset[str] = frozenset(),
+                     zone: str = "UTC") -> ReportingPeriod:
+    """The reporting period (see the module's rules); ``date_only``: the time columns that hold dates only;
+    ``zone``: the reporting time zone its calendar is cut in and its timestamps carry."""
+    tickets = in_zone(tickets[[c for c in TIME_COLUMNS if c in tickets]], zone)
+    period = _reporting_period(tickets, config, date_only, zone)
     if period.undated:
         return period
     data_end, tail_weeks = truncated_tail(tickets["created_at"], period.as_of)
     return replace(period, data_end=data_end, tail_weeks=tail_weeks)
 
 
-def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: frozenset[str]) -> ReportingPeriod:
-    as_of = as_of_time(tickets, config.as_of, date_only)
+def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: frozenset[str], zone: str) -> ReportingPeriod:
+    as_of = as_of_time(tickets, config.as_of, date_only).tz_convert(zone)
     if tickets["created_at"].isna().all():
         stamps = [tickets[c].min() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
         first = pd.Timestamp(min(stamps)) if stamps else as_of
@@ -165,10 +192,10 @@ def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: fr
     freq = "QS" if config.length == "quarter" else "MS"
     offset = pd.DateOffset(months=3 if config.length == "quarter" else 1)
     # data that reaches the last hour of a period counts as covering it (exports end at 23:59)
-    naive = (as_of + COMPLETE_WITHIN).tz_convert("UTC").tz_localize(None)
-    end = pd.Timestamp(naive).to_period("Q" if freq == "QS" else "M").start_time.tz_localize("UTC")
-    start = end - offset
-    if start < data_start.floor("D"):
+    naive = (as_of + COMPLETE_WITHIN).tz_localize(None)
+    end_naive = pd.Timestamp(naive).to_period("Q" if freq == "QS" else "M").start_time
+    end, start = _midnight(end_naive, zone), _midnight(end_naive - offset, zone)
+    if start < data_start.normalize():
         return whole(PeriodFallback.NO_FULL_PERIOD)
     label = _label(start, config.length)
     held = int(((created >= start) & (created < end)).sum())
@@ -178,7 +205,7 @@ def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: fr
     refused = held == 0 and config.as_of is not None
     if (held < MIN_PERIOD_TICKETS or not enough_share) and not refused:
         return whole(PeriodFallback.TOO_FEW_TICKETS, label, held)
-    previous_start = start - offset
+    previous_start = _midnight(end_naive - 2 * offset, zone)
     has_previous = data_start < start
     previous_label = _label(previous_start, config.length) if has_previous else None
     previous_held = int(((created >= previous_start) & (created < start)).sum()) if has_previous else 0
