@@ -149,6 +149,16 @@ def fmt_segment(label: str | None, dimension: str | None = None) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SENTENCE_START = re.compile(r"^([\s*_\[(“\"]*)(\w)")
+
+
+def upper_first(text: str) -> str:
+    """A sentence starts with a capital, after any leading emphasis or bracket: '**category 34 tickets breach' ->
+    '**Category 34 tickets breach' (a segment label may open a finding's sentence in lower case)."""
+    out = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), str(text), count=1)
+    return Markup(out) if isinstance(text, Markup) else out
+
+
 def lower_first(text: str) -> str:
     """'Hour created (UTC)' -> 'hour created (UTC)': lower-case a label inside a sentence, keep acronyms."""
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
@@ -190,6 +200,6 @@ FILTERS = {
     "int": fmt_int, "num": fmt_num, "pct": fmt_pct, "minutes": fmt_minutes, "hours": fmt_hours,
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
-    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "count_word": fmt_count_word,
+    "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "upper_first": upper_first, "count_word": fmt_count_word,
     "plural": fmt_plural,
 }
