@@ -37,3 +37,13 @@ def test_a_finding_that_opens_with_a_numeric_category_starts_with_a_capital():
     template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence %}'
                                              '{{ finding_sentence(f) }}')
     assert template.render(f=finding).startswith("**Category 34 tickets breach 4.0× as often as category 51**")
+
+
+def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
+    finding = {"kind": "coverage_gap", "facts": {"hour_ranges": ["20:00–22:00"], "breach_rate_in_hours": 0.5,
+                                                 "ratio": 2.5, "breach_rate_other_hours": 0.2, "tickets_in_hours": 80,
+                                                 "max_adjusted_p": 0.001}}
+    template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
+                                             '{{ finding_sentence(f) }}')
+    text = template.render(f=finding, report={"timezone": "America/Chicago"})
+    assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago breach")

@@ -7,8 +7,10 @@ least-squares fit of the series on a constant, a linear trend and a step at that
 p-value uses Newey-West (HAC) standard errors, so weeks that follow each other closely do not pass
 for independent evidence, and is multiplied by the number of weeks the break could have been put at
 (Bonferroni), because the week was chosen as the one that fits best. A step is reported when that
-adjusted p is below the findings' alpha and the change is material: mean weekly volume moves by at
-least ``MATERIAL_VOLUME`` of its earlier level, a breach rate by at least ``MATERIAL_RATE`` (share).
+adjusted p is below the findings' alpha and the change is material and held: mean weekly volume moves
+by at least ``MATERIAL_VOLUME`` of its earlier level, a breach rate by at least ``MATERIAL_RATE`` (share),
+and it does so between either half of each side and the whole of the other (``_held``): a season or a
+bump of a few weeks inside one side is not a new level.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MIN_SEGMENT_WEEKS = 8          # full weeks each side of a break
+MIN_SEGMENT_WEEKS = 13         # full weeks each side of a break: a new level that held for a quarter at least
 MATERIAL_VOLUME = 0.30         # relative change of the mean weekly volume worth a finding
 MATERIAL_RATE = 0.10           # change of a breach rate (share, 0-1) worth a finding
 MIN_COMPLETED = 5              # a week enters the breach-rate series with at least this many completed SLAs
@@ -38,7 +40,7 @@ class StepChange:
     weeks_after: int
     adjusted_p: float            # the step's HAC p-value times the candidate weeks (Bonferroni), at most 1
     per_year: float              # the change in tickets a year (volume) or breaches a year (breach rate)
-    material: bool
+    material: bool               # the change passes its threshold, and it held (see the module's docstring)
     significant: bool
 
 
@@ -69,6 +71,30 @@ def step_p_value(values: np.ndarray, at: int, min_size: int = MIN_SEGMENT_WEEKS)
     return 1.0 if not np.isfinite(p) else min(1.0, p * candidates)
 
 
+def _halves(values: np.ndarray, weights: np.ndarray) -> list[float]:
+    half = len(values) // 2
+    return [float(np.average(values[:half], weights=weights[:half])),
+            float(np.average(values[half:], weights=weights[half:]))]
+
+
+def _held(values: np.ndarray, weights: np.ndarray, at: int, material) -> bool:
+    """The change is material between the whole of each side and either half of the other, in the same direction."""
+    before = float(np.average(values[:at], weights=weights[:at]))
+    after = float(np.average(values[at:], weights=weights[at:]))
+    sign = np.sign(after - before)
+    pairs = [(before, a) for a in _halves(values[at:], weights[at:])] + \
+            [(b, after) for b in _halves(values[:at], weights[:at])]
+    return all(np.sign(a - b) == sign and material(b, a) for b, a in pairs)
+
+
+def _volume_material(before: float, after: float) -> bool:
+    return before <= 0 or abs(after - before) / before >= MATERIAL_VOLUME
+
+
+def _rate_material(before: float, after: float) -> bool:
+    return abs(after - before) >= MATERIAL_RATE
+
+
 def volume_step(weeks: list[str], created: list[int], alpha: float) -> StepChange | None:
     """The step in tickets created a week (full weeks inside the data, in order), or None without a break."""
     y = np.asarray(created, dtype=float)
@@ -78,7 +104,7 @@ def volume_step(weeks: list[str], created: list[int], alpha: float) -> StepChang
     before, after = float(y[:at].mean()), float(y[at:].mean())
     relative = (after - before) / before if before > 0 else None
     p = step_p_value(y, at)
-    material = relative is None or abs(relative) >= MATERIAL_VOLUME
+    material = _volume_material(before, after) and _held(y, np.ones(len(y)), at, _volume_material)
     return StepChange("volume", weeks[at], before, after, after - before, relative, at, len(y) - at, p,
                       (after - before) * WEEKS_PER_YEAR, bool(material), bool(p < alpha))
 
@@ -98,4 +124,4 @@ def rate_step(weeks: list[str], breached: list[int], completed: list[int], alpha
     per_year = (after - before) * float(n[at:].mean()) * WEEKS_PER_YEAR
     return StepChange("resolution_breach", weeks[keep[at]], before, after, after - before,
                       (after - before) / before if before > 0 else None, at, len(b) - at, p, per_year,
-                      bool(abs(after - before) >= MATERIAL_RATE), bool(p < alpha))
+                      bool(_rate_material(before, after) and _held(b / n, n, at, _rate_material)), bool(p < alpha))
