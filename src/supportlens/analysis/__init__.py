@@ -72,7 +72,8 @@ def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> t
         raise MissingData(f"needs at least {2 * config.segments.min_tickets} tickets in {span.label}; it holds {len(window)}")
     extra = [c for c in config.segments.extra_dimensions
              if c in window.columns or (dataset.accounts is not None and c in dataset.accounts.columns)]
-    frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra)
+    frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra,
+                                              config.reporting_timezone())
     report = segment_report(window, frame, specs, unavailable, span, config.findings, config.segments.min_tickets, config.seed)
     model = breach_model(ticket_arrays(window), frame, specs, config.findings.alpha, config.segments.model_max_rows, config.seed)
     return report, model

@@ -50,7 +50,7 @@ class PeriodFallback(StrEnum):
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """Half-open windows [start, end) in UTC; ``previous_*`` is None when the data does not reach back or the
+    """Half-open windows [start, end), cut and held in the reporting zone; ``previous_*`` is None when the data does not reach back or the
     previous period holds too few tickets to compare with (``previous_dropped`` then holds its label)."""
 
     as_of: pd.Timestamp

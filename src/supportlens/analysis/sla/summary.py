@@ -201,7 +201,7 @@ class HourBreach:
 
 
 def first_response_by_hour(clocks: pd.DataFrame) -> list[HourBreach]:
-    """First-response breach rate and median by hour of creation (UTC)."""
+    """First-response breach rate and median by hour of creation (in the clocks' zone, the reporting zone)."""
     hours = clocks["created_at"].dt.hour
     out = []
     for hour in range(24):

@@ -1,7 +1,7 @@
 """Staffing: demand and first response by hour of the week, agents on shift, the Erlang C
 requirement, and the coverage gaps where too few agents meet a measurably worse first response.
 
-Hours are UTC; weekday 0 is Monday. Demand is averaged over the whole span of the data:
+Hours are those of the reporting time zone the clocks are held in; weekday 0 is Monday. Demand is averaged over the whole span of the data:
 ``arrivals_per_hour`` of a slot is the tickets created in it divided by the number of
 times the slot occurs in the span.
 """
