@@ -50,8 +50,9 @@ class PeriodFallback(StrEnum):
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """Half-open windows [start, end), cut and held in the reporting zone; ``previous_*`` is None when the data does not reach back or the
-    previous period holds too few tickets to compare with (``previous_dropped`` then holds its label)."""
+    """Half-open windows [start, end), cut and held in the reporting zone; ``previous_*`` is None when the data does
+    not reach back or the previous period holds too few tickets to compare with (``previous_dropped`` then holds its
+    label)."""
 
     as_of: pd.Timestamp
     start: pd.Timestamp
@@ -144,7 +145,8 @@ def truncated_tail(created: pd.Series, as_of: pd.Timestamp) -> tuple[pd.Timestam
         if not values[start - 1] < TAIL_SHARE * typical:
             break
         start -= 1
-    whole = [p for p in counts.index[start:] if _midnight(p.end_time.normalize(), created.dt.tz) < as_of]
+    whole = [p for p in counts.index[start:]
+             if _midnight(p.end_time.normalize() + pd.Timedelta(days=1), created.dt.tz) <= as_of]
     if start == len(values) or not whole:
         return None, 0
     tail_start = _midnight(counts.index[start].start_time, created.dt.tz)
