@@ -50,6 +50,7 @@ class ReportInfo:
     as_of: pd.Timestamp
     period: ReportingPeriod
     scopes: Scopes          # "in Q3 2026", "over the whole span of the data (…)", "at <as-of>": each repeated figure names one
+    timezone: str = "UTC"           # the zone the report's periods, months, weeks, weekdays and hours are cut in
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
         schema_version=SCHEMA_VERSION,
         report=ReportInfo(config.publish.title, organisation_shown(config.publish.organisation, dataset),
                           config.publish.currency, period.as_of,
-                          period, scopes(period)),
+                          period, scopes(period, config.reporting_timezone()), config.reporting_timezone()),
         provenance=Provenance(dataset.sources, config.model_dump(mode="json"), versions()),
         data=DataSummary(
             tickets=len(tickets),

@@ -106,13 +106,14 @@ def fmt_money(value: float | None, currency: str = "") -> str:
     return ("−" if value < 0 else "") + (f"{currency} " if currency else "") + text
 
 
-def recommendation_title(rec: dict) -> str:
-    """The one-line name of a recommendation, from its kind and facts."""
+def recommendation_title(rec: dict, zone: str = "UTC") -> str:
+    """The one-line name of a recommendation, from its kind and facts; ``zone``: the report's time zone, which
+    names the hours of a coverage block."""
     x = rec["facts"]
     if rec["kind"] == "coverage":
         block = x["block"]
         extra = block["extra_agents"]
-        return (f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} UTC "
+        return (f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} {zone} "
                 f"(up to +{extra} agent{'s' if extra != 1 else ''} an hour)")
     if rec["kind"] == "priority_team":
         return f"A dedicated team for {x['priority']} tickets"
@@ -120,7 +121,9 @@ def recommendation_title(rec: dict) -> str:
         count = len(x["accounts"])
         return f"Proactive account management for {count} dominant account{'s' if count != 1 else ''}"
     if rec["kind"] == "self_service":
-        return "Self-service and auto-routing for " + ", ".join(f"“{c['category'].replace('_', ' ')}”" for c in x["categories"])
+        # the segment labels' reading rule, as in the findings ('value 3' -> 'Value 3', '34' -> 'category 34')
+        return "Self-service and auto-routing for " + ", ".join(f"“{fmt_segment(c['category'], 'category')}”"
+                                                                for c in x["categories"])
     if rec["kind"] == "escalation":
         return f"Handoff target and proactive updates at {x['handoff']['from_label']} → {x['handoff']['to_label']}"
     return "Review the tickets the risk model flags at creation"
@@ -144,6 +147,16 @@ def fmt_segment(label: str | None, dimension: str | None = None) -> str:
         return f"{dimension.replace('_', ' ')} {text}"
     text = text.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+_SENTENCE_START = re.compile(r"^([\s*_\[(“\"]*)(\w)")
+
+
+def upper_first(text: str) -> str:
+    """A sentence starts with a capital, after any leading emphasis or bracket: '**category 34 tickets breach' ->
+    '**Category 34 tickets breach' (a segment label may open a finding's sentence in lower case)."""
+    out = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), str(text), count=1)
+    return Markup(out) if isinstance(text, Markup) else out
 
 
 def lower_first(text: str) -> str:

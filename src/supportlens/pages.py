@@ -38,7 +38,7 @@ class Page:
 PAGES = (
     Page("index", "Summary",
          reads=("actions", "data", "data_quality", "diagnostics", "findings", "kpis", "method", "provenance", "quality",
-                "report"),
+                "report", "sla"),
          charts=("monthly_volume", "backlog")),
     Page("sla", "SLA performance", group="Performance",
          reads=("findings", "kpis", "method", "report", "sla"),
@@ -48,7 +48,7 @@ PAGES = (
          charts=("driver_effects", "breach_by_segment", "breach_odds_ratios", "resolution_survival",
                  "resolution_by_segment")),
     Page("trends", "Trends", group="Performance",
-         reads=("diagnostics", "report"),
+         reads=("diagnostics", "findings", "report"),
          charts=("weekly_volume_forecast", "weekly_breach", "weekly_backlog", "weekday_pattern")),
     Page("escalations", "Escalations", group="Operations",
          reads=("escalations", "findings", "interrupted_series", "kpis", "method", "report", "skipped"),

@@ -33,7 +33,7 @@ from .accounts import AccountReport, account_report
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
-from .core.period import ReportingPeriod, reporting_period
+from .core.period import ReportingPeriod, in_zone, reporting_period
 from .core.method import Method, report_method
 from .core.volume import Backlog, VolumeSection, backlog, monthly_volume, volume_section
 from .data_quality import QualityReport, quality_report
@@ -46,6 +46,7 @@ from .escalations.process import EscalationAnalysis, analyse_escalations, escala
 from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
+from .sla.vendor import vendor_comparison
 from .sla.summary import SlaSection, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
@@ -71,7 +72,8 @@ def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> t
         raise MissingData(f"needs at least {2 * config.segments.min_tickets} tickets in {span.label}; it holds {len(window)}")
     extra = [c for c in config.segments.extra_dimensions
              if c in window.columns or (dataset.accounts is not None and c in dataset.accounts.columns)]
-    frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra)
+    frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra,
+                                              config.reporting_timezone())
     report = segment_report(window, frame, specs, unavailable, span, config.findings, config.segments.min_tickets, config.seed)
     model = breach_model(ticket_arrays(window), frame, specs, config.findings.alpha, config.segments.model_max_rows, config.seed)
     return report, model
@@ -96,7 +98,7 @@ def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: Reporti
         skipped.append(Skipped.of(Skip.BREACH_REGRESSION, "needs at least 50 completed resolution SLAs "
                                   "with both outcomes and a dimension to adjust for"))
     survival = resolution_survival(window, config.sla, span.label, config.findings.alpha) if len(window) else None
-    trends = trend_report(clocks, backlog, period.as_of, config.trends)
+    trends = trend_report(clocks, backlog, period.as_of, config.trends, period.data_end, config.findings.alpha)
     for note in trends.notes:
         skipped.append(note)
     days = max((span.end - span.start).total_seconds() / 86400, 1.0)
@@ -146,7 +148,7 @@ def refuse_empty_period(tickets: pd.DataFrame, period: ReportingPeriod, configur
     setting = f"the as-of time {configured_as_of!r}" if configured_as_of else "the as-of time"
     if period.as_of < first:
         raise SupportlensError(
-            f"{setting} ({period.as_of:%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
+            f"{setting} ({period.as_of.tz_convert('UTC'):%Y-%m-%d %H:%M} UTC) is before the first ticket, created "
             f"{first:%Y-%m-%d %H:%M} UTC: the report would hold no tickets",
             f"set period.as_of in supportlens.yml to a time within the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}), "
             "or remove it to report as of the latest time in the data")
@@ -188,11 +190,13 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     tickets = dataset.tickets
     date_only = frozenset(q.column for q in dataset.quality
                           if q.check == Check.DATE_ONLY and q.table == "tickets" and q.column)
-    period = reporting_period(tickets, config.period, date_only)
+    zone = config.reporting_timezone()
+    period = reporting_period(tickets, config.period, date_only, zone)
     refuse_empty_period(tickets, period, config.period.as_of)
     targets_from = sla_targets_from(dataset, config)
-    clocks = ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
-                           by_priority=targets_from == "priority")
+    # the one place local time is derived: every calendar cut after this reads the reporting zone's wall clock
+    clocks = in_zone(ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
+                                   by_priority=targets_from == "priority"), zone)
     created = clocks["created_at"]
     in_period = clocks[period.mask(created)]
     kpi_targets = config.targets
@@ -228,12 +232,15 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                        diagnostics.workload, escalations)
     findings = ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
                       + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics))
-    months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of)
+    months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of,
+                      period.data_end)
     explorer = optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks)
     return Analysis(
         period=period,
         kpis=kpis,
-        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks)),
+        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks),
+                        vendor_comparison(in_period, config.sla, config.findings.alpha,
+                                          (dataset.source_info or {}).get("importer"))),
         volume=volume_section(months, daily_backlog),
         findings=findings,
         explorer=explorer,

@@ -34,6 +34,7 @@ class FindingKind(StrEnum):
     CUSTOMER_SILENCE = "customer_silence"
     ACCOUNT_CONCENTRATION = "account_concentration"
     KPI_CHANGE = "kpi_change"
+    STEP_CHANGE = "step_change"
 
 
 Ci = tuple[float | None, float | None]      # a 95% interval: [low, high]
@@ -236,8 +237,30 @@ class AccountConcentrationFacts:
     accounts: int
 
 
+@dataclass(frozen=True)
+class StepChangeFacts:
+    """Weekly volume or the weekly resolution breach rate moved to a new level in one week and stayed there
+    (analysis/core/change_point.py: located with ruptures, tested over a trend with HAC errors, Bonferroni
+    over the candidate weeks, and material)."""
+
+    KIND: ClassVar = FindingKind.STEP_CHANGE
+    PAGE: ClassVar = "trends"
+    CHART: ClassVar = "weekly_volume_forecast"
+    series: str                              # volume or resolution_breach
+    week: str                                # Monday of the first week at the new level (YYYY-MM-DD)
+    before: float                            # tickets a week, or the breach rate (share), before it
+    after: float                             # ... from that week on
+    relative_change: float | None
+    weeks_before: int
+    weeks_after: int
+    adjusted_p: float
+    per_year: float                          # tickets a year (volume) or breaches a year (breach rate) it changed
+    fell: bool                               # the new level is lower
+
+
 FindingFacts = (CoverageGapFacts | PriorityBreachFacts | OpenBreachedFacts | KpiChangeFacts | EscalationBottleneckFacts
-                | CustomerSilenceFacts | SegmentBreachFacts | SegmentDurationFacts | AccountConcentrationFacts)
+                | CustomerSilenceFacts | SegmentBreachFacts | SegmentDurationFacts | AccountConcentrationFacts
+                | StepChangeFacts)
 FACTS: dict[FindingKind, type] = {cls.KIND: cls for cls in FindingFacts.__args__}
 
 
@@ -440,9 +463,19 @@ def account_concentration(diagnostics) -> Finding | None:
     ), Withheld.CODED_LABEL if is_coded(top["account"]) else None)
 
 
+def step_changes(diagnostics) -> list[Finding]:
+    """Step changes in weekly volume or breach rate that are significant and material (trends page)."""
+    if diagnostics.trends is None:
+        return []
+    return [Finding.of(StepChangeFacts(
+        series=s.series, week=s.week, before=s.before, after=s.after, relative_change=s.relative_change,
+        weeks_before=s.weeks_before, weeks_after=s.weeks_after, adjusted_p=s.adjusted_p, per_year=s.per_year, fell=s.after < s.before,
+    )) for s in diagnostics.trends.steps if s.significant and s.material]
+
+
 def diagnostic_findings(diagnostics) -> list[Finding]:
-    """Findings of the drivers and accounts pages; every one has passed its family's tests already."""
+    """Findings of the drivers, accounts and trends pages; every one has passed its family's tests already."""
     breach = segment_breach(diagnostics)
     found = breach + segment_duration(diagnostics, cited={f.facts.dimension for f in breach})
     concentration = account_concentration(diagnostics)
-    return found + ([concentration] if concentration else [])
+    return found + ([concentration] if concentration else []) + step_changes(diagnostics)

@@ -1,7 +1,7 @@
 """Where is the work heading? Weekly and monthly volume, breach rate and backlog,
 the weekly rhythm of arrivals (STL), and a 13-week volume forecast with its backtest.
 
-Weeks start on Monday (UTC); a week or month cut by the start of the data or by
+Weeks start on Monday, days at midnight, in the reporting time zone; a week or month cut by the start of the data or by
 the as-of time is marked partial and kept out of the forecast. The forecast is
 an exponential-smoothing state-space model (statsmodels ETS, additive errors):
 level only, or a damped trend, chosen by AICc; with two years of weeks or more a
@@ -14,15 +14,17 @@ percentage error (MAPE) on them, next to a naive forecast's (last week repeated)
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..config import Trends
 from .core.breach import breach_counts
+from .core.change_point import StepChange, rate_step, volume_step
 from .core.extremes import full_or_all, highest, lowest
 from .core.missing import NotEnoughHistory, Skip, Skipped, optional
+from .core.period import wall_time
 from .core.stats import Rate, wilson
 from .core.volume import Backlog, solved_times
 
@@ -37,6 +39,7 @@ class TrendPoint:
     backlog_end: int                  # open tickets at the end of the period's last day
     resolution_breach: Rate           # of tickets created in the period, completed SLAs
     partial: bool
+    beyond_data: bool = False         # after the export's truncated tail began (core/period.py): outside the data
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class TrendReport:
     seasonality: Seasonality | None
     forecast: Forecast | None
     notes: list[Skipped]              # a part that could not be made, and why
+    # the best single break in weekly volume and in the weekly resolution breach rate (core/change_point.py),
+    # tested; a finding when significant and material
+    steps: list[StepChange] = field(default_factory=list)
     # what the sentences name, decided here (indices into weekly; the first week on a tie)
     worst_week: int | None = None     # highest resolution breach rate, among full weeks with one (all, if none is full)
     best_week: int | None = None      # lowest resolution breach rate, among the same weeks
@@ -96,26 +102,32 @@ class TrendReport:
 
 
 def week_extremes(weekly: list[TrendPoint]) -> dict[str, int | None]:
-    """The weeks a trends sentence names: worst and best breach rate, backlog peak, busiest and quietest."""
+    """The weeks a trends sentence names: worst and best breach rate, backlog peak, busiest and quietest; weeks
+    after the data's end (a truncated tail) are never named."""
     rate = lambda w: w.resolution_breach.value   # noqa: E731
     rated = full_or_all(weekly, lambda w: w.partial, rate)
+    inside = [i for i, w in enumerate(weekly) if not w.beyond_data]
     return {"worst_week": highest(weekly, rate, rated), "best_week": lowest(weekly, rate, rated),
-            "backlog_peak_week": highest(weekly, lambda w: w.backlog_end),
-            "busiest_week": highest(weekly, lambda w: w.created), "quietest_week": lowest(weekly, lambda w: w.created)}
+            "backlog_peak_week": highest(weekly, lambda w: w.backlog_end, inside),
+            "busiest_week": highest(weekly, lambda w: w.created, inside),
+            "quietest_week": lowest(weekly, lambda w: w.created, inside)}
 
 
-def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp) -> list[TrendPoint]:
-    naive = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    solved_at = solved_times(clocks).dt.tz_convert("UTC").dt.tz_localize(None)
+def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timestamp,
+            data_end: pd.Timestamp | None = None) -> list[TrendPoint]:
+    # wall-clock time of the reporting zone the clocks are held in (core/period.py: in_zone)
+    naive = clocks["created_at"].dt.tz_localize(None)
+    solved_at = solved_times(clocks).dt.tz_localize(None)
     to_period = (lambda s: s.dt.to_period("W-SUN")) if freq == "W" else (lambda s: s.dt.to_period("M"))
     created_p, solved_p = to_period(naive), to_period(solved_at)
-    first, last = created_p.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).to_period(
+    first, last = created_p.min(), wall_time(as_of, clocks["created_at"]).to_period(
         "W-SUN" if freq == "W" else "M")
     periods = pd.period_range(first, last, freq=first.freq)
     created_n, solved_n = created_p.value_counts(), solved_p.value_counts()
     breaches = breach_counts(clocks["resolution_state"], created_p)
     daily = pd.Series(backlog.open_tickets, index=pd.to_datetime(backlog.days))
-    data_start, stop = naive.min(), pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None)
+    data_start, stop = naive.min(), wall_time(as_of, clocks["created_at"])
+    end_of_data = stop if data_end is None else wall_time(data_end, clocks["created_at"])
     out = []
     for p in periods:
         start, end = p.start_time, p.end_time
@@ -126,7 +138,8 @@ def _points(clocks: pd.DataFrame, backlog: Backlog, freq: str, as_of: pd.Timesta
             backlog_end=int(upto.iloc[-1]) if len(upto) else 0,
             resolution_breach=wilson(*(int(breaches[c].get(p, 0)) for c in ("breached", "completed"))),
             # the data's first day counts as covered from midnight; the as-of time cuts to the second
-            partial=bool(data_start.normalize() > start or stop < end.floor("s")),
+            partial=bool(data_start.normalize() > start or min(stop, end_of_data) < end.floor("s")),
+            beyond_data=bool(start > end_of_data),
         ))
     return out
 
@@ -135,9 +148,9 @@ def seasonality(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Seasonality:
     """STL (robust, period 7) of tickets created per full day."""
     from statsmodels.tsa.seasonal import STL
 
-    created = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+    created = clocks["created_at"].dt.tz_localize(None)
     first = created.min().normalize() + pd.Timedelta(days=1 if created.min() > created.min().normalize() else 0)
-    last = pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).normalize() - pd.Timedelta(days=1)
+    last = wall_time(as_of, clocks["created_at"]).normalize() - pd.Timedelta(days=1)
     days = pd.date_range(first, last, freq="D")
     if len(days) < 28:
         raise NotEnoughHistory(f"needs at least 4 full weeks of daily volume; the data holds {len(days)} full days")
@@ -226,10 +239,22 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
                     backtest, seasonal)
 
 
-def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends) -> TrendReport:
-    weekly = _points(clocks, backlog, "W", as_of)
-    monthly = _points(clocks, backlog, "M", as_of)
+def step_changes(weekly: list[TrendPoint], alpha: float) -> list[StepChange]:
+    """The best single break in the full weeks' volume and resolution breach rate, each tested."""
+    full = [w for w in weekly if not w.partial]
+    weeks = [w.period for w in full]
+    found = [volume_step(weeks, [w.created for w in full], alpha),
+             rate_step(weeks, [w.resolution_breach.events for w in full], [w.resolution_breach.n for w in full], alpha)]
+    return [s for s in found if s is not None]
+
+
+def trend_report(clocks: pd.DataFrame, backlog: Backlog, as_of: pd.Timestamp, settings: Trends,
+                 data_end: pd.Timestamp | None = None, alpha: float = 0.05) -> TrendReport:
+    """``data_end``: where the export's truncated tail begins (core/period.py), None without one; ``alpha``: the
+    findings' significance level, for the step changes."""
+    weekly = _points(clocks, backlog, "W", as_of, data_end)
+    monthly = _points(clocks, backlog, "M", as_of, data_end)
     notes: list[Skipped] = []
     season = optional(Skip.SEASONALITY, notes, seasonality, clocks, as_of)
     ahead = optional(Skip.FORECAST, notes, forecast, weekly, settings)
-    return TrendReport(weekly, monthly, season, ahead, notes, **week_extremes(weekly))
+    return TrendReport(weekly, monthly, season, ahead, notes, steps=step_changes(weekly, alpha), **week_extremes(weekly))

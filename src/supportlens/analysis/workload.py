@@ -139,9 +139,9 @@ def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: 
 
 def congestion(clocks: pd.DataFrame, backlog: Backlog, settings: Workload) -> tuple[list[Episode], float]:
     days = pd.to_datetime(backlog.days)
-    created = clocks["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
+    created = clocks["created_at"].dt.tz_localize(None).dt.normalize().value_counts()   # days of the reporting zone
     solved_at = solved_times(clocks)
-    solved = solved_at.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().value_counts()
+    solved = solved_at.dt.tz_localize(None).dt.normalize().value_counts()
     created = created.reindex(days, fill_value=0).astype(float)
     solved = solved.reindex(days, fill_value=0).astype(float)
     level = pd.Series(backlog.open_tickets, index=days, dtype=float)

@@ -21,7 +21,7 @@ def benefit(context: dict) -> Chart | None:
         return None
     currency = context["report"]["currency"]
     rows = list(reversed(recs))
-    labels = [f"{r['rank']}. {escape(recommendation_title(r))}" for r in rows]
+    labels = [f"{r['rank']}. {escape(recommendation_title(r, context['report']['timezone']))}" for r in rows]
     net = [r["impact"]["net_benefit_per_year"] for r in rows]
     fig = go.Figure()
     fig.add_bar(name="Range (net benefit a year)", y=labels, x=[n["high"] - n["low"] for n in net],
@@ -37,11 +37,11 @@ def benefit(context: dict) -> Chart | None:
     fig.update_layout(margin=dict(l=420), showlegend=False)
     fig.update_yaxes(rangemode=None, automargin=True)
     best = recs[0]
-    takeaway = (f"“{recommendation_title(best)}” brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
+    takeaway = (f"“{recommendation_title(best, context['report']['timezone'])}” brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
                 f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} a year net of its costs.")
     return Chart("recommendation_benefit", "recommendations", "Net annual benefit of each recommendation (range)", takeaway,
                  f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,
-                 [{"rank": r["rank"], "recommendation": recommendation_title(r), "net_low": r["impact"]["net_benefit_per_year"]["low"],
+                 [{"rank": r["rank"], "recommendation": recommendation_title(r, context['report']['timezone']), "net_low": r["impact"]["net_benefit_per_year"]["low"],
                    "net_median": r["impact"]["net_benefit_per_year"]["median"],
                    "net_high": r["impact"]["net_benefit_per_year"]["high"], "cost_per_year": r["impact"]["cost_per_year"],
                    "one_off_cost": r["impact"]["one_off_cost"]} for r in recs])

@@ -38,6 +38,7 @@ def breach_by_priority(context: dict) -> Chart | None:
 
 
 def first_response_by_hour(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     hours = context["sla"]["first_response_by_hour"]
     if not any(h["first_response"]["n"] for h in hours):
         return None
@@ -47,15 +48,15 @@ def first_response_by_hour(context: dict) -> Chart | None:
     fig = go.Figure()
     # the rate is drawn on the overlaying axis so that it sits above the volume bars
     fig.add_bar(name="Tickets created", x=[h["hour"] for h in hours], y=[h["tickets"] for h in hours],
-                marker_color="#d9dee4", hovertemplate="%{x}:00 UTC<br>%{y:,} tickets<extra></extra>")
+                marker_color="#d9dee4", hovertemplate=f"%{{x}}:00 {zone}<br>%{{y:,}} tickets<extra></extra>")
     fig.add_scatter(name="First-response breach rate", x=[h["hour"] for h in hours],
                     y=[h["first_response"]["value"] for h in hours], mode="lines+markers", yaxis="y2",
                     marker=dict(color=colours, size=9), line=dict(color=PALETTE["blue"], width=2),
                     error_y=dict(type="data", symmetric=False, color="#7b8794", thickness=1,
                                  array=[(h["first_response"]["ci_high"] or 0) - (h["first_response"]["value"] or 0) for h in hours],
                                  arrayminus=[(h["first_response"]["value"] or 0) - (h["first_response"]["ci_low"] or 0) for h in hours]),
-                    hovertemplate="%{x}:00 UTC<br>breach rate %{y:.1%}<extra></extra>")
-    house_layout(fig, x_title="Hour the ticket was created (UTC)", y_title="Tickets created")
+                    hovertemplate=f"%{{x}}:00 {zone}<br>breach rate %{{y:.1%}}<extra></extra>")
+    house_layout(fig, x_title=f"Hour the ticket was created ({zone})", y_title="Tickets created")
     fig.update_layout(
         yaxis=dict(side="right", showgrid=False, nticks=5),
         yaxis2=dict(overlaying="y", side="left", title="First-response breach rate", tickformat=".0%",
@@ -64,7 +65,7 @@ def first_response_by_hour(context: dict) -> Chart | None:
     fig.update_xaxes(tickmode="linear", dtick=2, range=[-0.6, 23.6])
     if gap:
         facts = gap["facts"]
-        takeaway = (f"Tickets created {', '.join(facts['hour_ranges'])} UTC {context['report']['scopes']['period']} breach the first-response target "
+        takeaway = (f"Tickets created {', '.join(facts['hour_ranges'])} {zone} {context['report']['scopes']['period']} breach the first-response target "
                     f"{fmt_pct(facts['breach_rate_in_hours'])} of the time, against {fmt_pct(facts['breach_rate_other_hours'])} "
                     "at other hours.")
     else:

@@ -20,6 +20,7 @@ def _grid(slots: list[dict], value) -> list[list[float | None]]:
 
 def _heatmap(context: dict, chart_id: str, title: str, value, peak_field: str, colour_title: str, fmt, takeaway,
              colorscale: str, tickformat: str | None = None) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     """A weekday × hour heatmap of ``value`` per slot of the staffing plan; ``takeaway(peak, when)`` describes the
     slot the plan names in ``peak_field`` (the highest value). None without a plan, or when no slot has a value
     (e.g. no first responses)."""
@@ -28,14 +29,14 @@ def _heatmap(context: dict, chart_id: str, title: str, value, peak_field: str, c
         return None
     slots = plan["slots"]
     peak = slots[plan[peak_field]]
-    sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 UTC")
+    sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 ({zone})")
     z = _grid(slots, value)
     text = [[fmt(v) for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(24)), y=list(DAYS), colorscale=colorscale, text=text, xgap=1, ygap=1,
         colorbar=dict(title=dict(text=colour_title, side="right"), tickformat=tickformat),
-        hovertemplate="%{y} %{x}:00 UTC<br>%{text}<extra></extra>"))
-    house_layout(fig, x_title="Hour the ticket was created (UTC)", y_title="Weekday", height=330)
+        hovertemplate=f"%{{y}} %{{x}}:00 {zone}<br>%{{text}}<extra></extra>"))
+    house_layout(fig, x_title=f"Hour the ticket was created ({zone})", y_title="Weekday", height=330)
     fig.update_yaxes(autorange="reversed", rangemode=None, showgrid=False)
     fig.update_xaxes(tickmode="linear", dtick=2, showgrid=False)
     table = [{"weekday": DAYS[s["weekday"]], "hour_utc": s["hour"], colour_title: value(s)} for s in slots]
@@ -68,6 +69,7 @@ def breach_heatmap(context: dict) -> Chart | None:
 
 
 def gap_chart(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     plan = _plan(context)
     if not plan or plan["scheduled_agent_hours_per_week"] is None:
         return None
@@ -85,7 +87,7 @@ def gap_chart(context: dict) -> Chart | None:
     fig.add_scatter(name="Scheduled (on shift)", x=x, y=[s["scheduled"] for s in slots], mode="lines",
                     line=dict(color=PALETTE["blue"], width=2, shape="hv"),
                     hovertemplate="%{y} agents scheduled<extra></extra>")
-    house_layout(fig, x_title="Hour of the week (UTC)", y_title="Tier-1 agents")
+    house_layout(fig, x_title=f"Hour of the week ({zone})", y_title="Tier-1 agents")
     fig.update_xaxes(tickmode="array", tickvals=[d * 24 for d in range(7)] + [d * 24 + 12 for d in range(7)],
                      ticktext=[f"{day} 00" for day in DAYS] + ["12"] * 7, range=[-0.5, 167.5])
     fig.update_layout(bargap=0)
@@ -93,7 +95,7 @@ def gap_chart(context: dict) -> Chart | None:
     if gap:
         blocks = "; ".join(f"{b['days_label']} {', '.join(b['hour_ranges'])}" for b in gap["blocks"])
         takeaway = (f"Too few agents where first responses breach {fmt_num(gap['ratio'])}× as often as in "
-                    f"adequately staffed hours: {blocks} UTC.")
+                    f"adequately staffed hours: {blocks} {zone}.")
     else:
         takeaway = ("No hour combines a shortfall of agents with a significantly worse first response: "
                     "no coverage gap.")

@@ -21,11 +21,14 @@ def monthly_volume(context: dict) -> Chart | None:
     ])
     fig.update_layout(barmode="group")
     peak = months[context["volume"]["busiest_month"]]
-    low = months[context["volume"]["quietest_month"]]
-    # the quietest month is picked among full months when there are any (core/extremes.py); a partial one is said so
-    quietest = "the quietest month (partial)" if low["partial"] else "the quietest full month"
-    takeaway = (f"Volume peaked in {peak['month']} at {fmt_int(peak['created'])} tickets; {quietest} "
-                f"was {low['month']} with {fmt_int(low['created'])}.")
+    takeaway = f"Volume peaked in {peak['month']} at {fmt_int(peak['created'])} tickets."
+    if context["volume"]["quietest_month"] is not None:
+        low = months[context["volume"]["quietest_month"]]
+        # the quietest month is picked among full months with tickets when there are any (core/volume.py); a partial
+        # one is said so
+        quietest = "the quietest month (partial)" if low["partial"] else "the quietest full month"
+        takeaway = (f"Volume peaked in {peak['month']} at {fmt_int(peak['created'])} tickets; {quietest} "
+                    f"was {low['month']} with {fmt_int(low['created'])}.")
     return Chart("monthly_volume", "index", "Tickets created and solved per month", takeaway,
                  f"Grouped bar chart of tickets created and solved in each of {len(months)} months. {takeaway}",
                  house_layout(fig, x_title="Month", y_title="Tickets per month"),

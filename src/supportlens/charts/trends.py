@@ -13,6 +13,7 @@ def _trends(context: dict) -> dict | None:
 
 
 def weekly_volume_forecast(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     trends = _trends(context)
     if not trends or not trends["weekly"]:
         return None
@@ -53,13 +54,14 @@ def weekly_volume_forecast(context: dict) -> Chart | None:
     else:
         takeaway = (f"Weekly volume ranged from {fmt_int(weeks[trends['quietest_week']]['created'])} to "
                     f"{fmt_int(weeks[trends['busiest_week']]['created'])} tickets; too few full weeks for a forecast.")
-    house_layout(fig, x_title="Week (Monday, UTC); open markers: partial weeks", y_title="Tickets per week")
+    house_layout(fig, x_title=f"Week (Monday, {zone}); open markers: partial weeks", y_title="Tickets per week")
     return Chart("weekly_volume_forecast", "trends", "Tickets per week and the volume forecast", takeaway,
                  f"Line chart of tickets created and solved per week, with a dashed forecast and shaded 80% and 95% "
                  f"prediction intervals. {takeaway}", fig, table)
 
 
 def weekly_breach(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     trends = _trends(context)
     if not trends or not trends["weekly"]:
         return None
@@ -84,7 +86,7 @@ def weekly_breach(context: dict) -> Chart | None:
     best = trends["weekly"][trends["best_week"]]
     takeaway = (f"The weekly resolution breach rate ranged from {fmt_pct(best['resolution_breach']['value'])} (week of "
                 f"{best['period']}) to {fmt_pct(worst['resolution_breach']['value'])} (week of {worst['period']}).")
-    house_layout(fig, x_title="Week the tickets were created (Monday, UTC)", y_title="Breached share of completed SLAs",
+    house_layout(fig, x_title=f"Week the tickets were created (Monday, {zone})", y_title="Breached share of completed SLAs",
                  y_format=".0%")
     return Chart("weekly_breach", "trends", "Resolution SLA breach rate per week of creation", takeaway,
                  f"Line chart of the weekly resolution breach rate with a shaded 95% interval. {takeaway}", fig,
@@ -94,6 +96,7 @@ def weekly_breach(context: dict) -> Chart | None:
 
 
 def weekly_backlog(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     trends = _trends(context)
     if not trends or not trends["weekly"]:
         return None
@@ -104,13 +107,14 @@ def weekly_backlog(context: dict) -> Chart | None:
     peak = weeks[trends["backlog_peak_week"]]
     takeaway = (f"The backlog at week end peaked at {fmt_int(peak['backlog_end'])} open tickets (week of {peak['period']}) "
                 f"and stands at {fmt_int(weeks[-1]['backlog_end'])} open tickets {context['report']['scopes']['now']}.")
-    house_layout(fig, x_title="Week (Monday, UTC)", y_title="Open tickets at the end of the week")
+    house_layout(fig, x_title=f"Week (Monday, {zone})", y_title="Open tickets at the end of the week")
     return Chart("weekly_backlog", "trends", "Backlog at the end of each week", takeaway,
                  f"Area chart of open tickets at the end of each week. {takeaway}", fig,
                  [{"week": w["period"], "backlog_end": w["backlog_end"]} for w in weeks])
 
 
 def weekday_pattern(context: dict) -> Chart | None:
+    zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     trends = _trends(context)
     season = trends.get("seasonality") if trends else None
     if not season:
@@ -126,7 +130,7 @@ def weekday_pattern(context: dict) -> Chart | None:
                 f"(STL seasonal strength): {high['weekday']} brings {fmt_num(high['tickets_per_day'])} tickets more than an "
                 f"average day at the same trend, {low['weekday']} {fmt_num(-low['tickets_per_day'])} fewer "
                 f"(mean {fmt_num(season['mean_per_day'])} a day).")
-    house_layout(fig, x_title="Weekday created (UTC)", y_title="Tickets per day above or below the trend", height=320)
+    house_layout(fig, x_title=f"Weekday created ({zone})", y_title="Tickets per day above or below the trend", height=320)
     fig.update_yaxes(rangemode=None, zeroline=True, zerolinecolor="#3e4c59")
     return Chart("weekday_pattern", "trends", "The weekly rhythm of arrivals (STL seasonal component)", takeaway,
                  f"Bar chart of the average seasonal component of daily volume for each weekday. {takeaway}", fig,

@@ -270,6 +270,19 @@ class Period(_Strict):
     diagnostics: Literal["period", "all"] = "period"
 
 
+class ReportSettings(_Strict):
+    """How the report is cut and labelled."""
+
+    # the zone periods, months, weeks, weekdays and hours are cut in; null = the business-hours zone
+    # when set, else data.timezone, else UTC (Config.reporting_timezone)
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+
 class Findings(_Strict):
     """Thresholds a difference must pass before the report writes it as a sentence."""
 
@@ -495,6 +508,7 @@ class Config(_Strict):
     data: DataSources = DataSources()
     sla: SlaPolicy = SlaPolicy()
     period: Period = Period()
+    report: ReportSettings = ReportSettings()
     findings: Findings = Findings()
     targets: KpiTargets = KpiTargets()
     staffing: Staffing = Staffing()
@@ -510,6 +524,15 @@ class Config(_Strict):
     render: Render = Render()
     escalations: Escalations = Escalations()
     seed: int = 7
+
+    def reporting_timezone(self) -> str:
+        """The zone the report is cut and labelled in: ``report.timezone``, else the business-hours zone when it
+        was set, else the export's zone (``data.timezone``) when it was set, else UTC."""
+        if self.report.timezone:
+            return self.report.timezone
+        if "timezone" in self.sla.business_hours.model_fields_set:
+            return self.sla.business_hours.timezone
+        return self.data.timezone
 
     @model_validator(mode="after")
     def _complete_sla(self) -> "Config":

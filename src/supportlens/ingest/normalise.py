@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..canonical import PRIORITIES, STATUSES, TABLES
+from ..formatting import fmt_segment
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
 
@@ -349,6 +350,9 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
             quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
                                         "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5]),
                                         applies_to=int(lower.notna().sum()), applies_what=WITH_A_VALUE))
+    # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
+    free = known.isna() if words else pd.Series(True, index=labels.index)
+    kept = labels.where(~free, _keep_acronyms(raw[free], labels[free]))
     spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
     counts = spellings.groupby("label")["raw"].nunique()
     merged = counts[counts > 1]
@@ -356,13 +360,13 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
         example = merged.index[0]
         variants = sorted(spellings.loc[spellings["label"] == example, "raw"].tolist())[:4]
         rows = int(labels.isin(merged.index).sum())
+        # the merged value as the report writes it (the segment reading rule), never the internal label
+        shown = fmt_segment(kept[labels == example].iloc[0], column)
         quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
-                                    " / ".join(variants) + f" → {example}",
+                                    " / ".join(variants) + f" → {shown}",
                                     applies_to=int(labels.notna().sum()), applies_what=WITH_A_VALUE))
-    # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
-    free = known.isna() if words else pd.Series(True, index=labels.index)
-    return labels.where(~free, _keep_acronyms(raw[free], labels[free]))
+    return kept
 
 
 _SEPARATORS = re.compile(r"[\s\-/]+")

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from ..charts import Chart
@@ -37,17 +37,33 @@ def template_text(root: Path, name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
-def _date(value: str | None) -> str:
-    return "—" if value is None else f"{pd.Timestamp(value):%d %b %Y}"
+def _zone(context) -> str:
+    """The report's time zone (``report.timezone`` of the context; UTC when a template has no report)."""
+    report = context.get("report")
+    return (report or {}).get("timezone") or "UTC"
 
 
-def _date_before(value: str | None) -> str:
+def _local(value: str, zone: str) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert(zone) if stamp.tzinfo is not None else stamp
+
+
+@pass_context
+def _date(context, value: str | None) -> str:
+    return "—" if value is None else f"{_local(value, _zone(context)):%d %b %Y}"
+
+
+@pass_context
+def _date_before(context, value: str | None) -> str:
     """The last day of a half-open period [start, end)."""
-    return "—" if value is None else f"{pd.Timestamp(value) - timedelta(seconds=1):%d %b %Y}"
+    return "—" if value is None else f"{_local(value, _zone(context)) - timedelta(seconds=1):%d %b %Y}"
 
 
-def _datetime(value: str | None) -> str:
-    return "—" if value is None else f"{pd.Timestamp(value):%d %b %Y %H:%M} UTC"
+@pass_context
+def _datetime(context, value: str | None) -> str:
+    """A time of day in the report's zone, named: "03 Jan 2014 12:20 Europe/Rome"."""
+    zone = _zone(context)
+    return "—" if value is None else f"{_local(value, zone):%d %b %Y %H:%M} {zone}"
 
 
 def _yaml_str(value: object) -> Markup:

@@ -26,3 +26,12 @@ def test_a_label_written_all_in_capitals_keeps_only_its_short_tokens():
 def test_a_word_the_vocabulary_knows_stays_its_canonical_word():
     assert labels(["WEB", "Email", "SMS desk"], column="channel", words={"web": "web", "email": "email"}) \
         == ["web", "email", "SMS_desk"]
+
+
+def test_the_spelling_variant_example_shows_the_label_as_the_report_writes_it():
+    quality = []
+    normalise_category(pd.Series(["SW bulk scheduled", "sw bulk scheduled", "SW-bulk-scheduled"], dtype="object"),
+                       table="tickets", column="category", words={}, quality=quality)
+    (issue,) = quality
+    assert issue.example == "SW bulk scheduled / SW-bulk-scheduled / sw bulk scheduled → SW bulk scheduled"
+    assert "_" not in issue.example                                  # never the internal label SW_bulk_scheduled

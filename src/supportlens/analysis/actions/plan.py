@@ -55,7 +55,7 @@ def plan_actions(clocks: pd.DataFrame, dataset: Dataset, config: Config, as_of: 
             schedule = None
     risk = optional(Skip.RISK_MODEL, skipped, risk_model, clocks, dataset.accounts, schedule, as_of, config)
     created = clocks["created_at"]
-    days = (created.max().floor("D") - created.min().floor("D")).days + 1   # whole days, as the staffing plan counts them
+    days = (created.max().normalize() - created.min().normalize()).days + 1   # whole days, as the staffing plan counts them
     years = max(days / 7 / 52.1775, 1 / 52.1775)
     neck = escalations.handoffs.bottleneck if escalations is not None else None
     evidence = Evidence(clocks, staffing, risk, priority_inversion(sla_all, config.findings),

@@ -347,7 +347,7 @@ def coverage_rules(ev: Evidence, config: Config, rng) -> list[Recommendation]:
             RecommendationKind.COVERAGE, 0, "staffing", "staffing_gap", result,
             OWNER["coverage"], TIMELINE["coverage"],
             SuccessMetric(f"First-response breach rate of tickets created {block.days_label} "
-                          f"{', '.join(block.hour_ranges)} UTC", "share", rate, plan.gap.breach_rate_staffed), facts,
+                          f"{', '.join(block.hour_ranges)} {config.reporting_timezone()}", "share", rate, plan.gap.breach_rate_staffed), facts,
             alternative))
     return out
 

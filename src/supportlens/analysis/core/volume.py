@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...canonical import SOLVED_STATUSES
 from .extremes import full_or_all, highest, lowest
-from .period import month_of
+from .period import month_of, wall_time
 
 AGE_BANDS = ((0, 1, "under 1 day"), (1, 3, "1–3 days"), (3, 7, "3–7 days"), (7, 30, "7–30 days"),
              (30, np.inf, "over 30 days"))
@@ -20,7 +20,8 @@ class MonthVolume:
     month: str          # YYYY-MM
     created: int
     solved: int         # tickets whose last solve fell in the month
-    partial: bool       # the month is cut by the start of the data or the as-of time
+    partial: bool       # the month is cut by the start of the data, its end (a truncated tail) or the as-of time
+    beyond_data: bool = False   # it starts after the data's end (core/period.py: truncated tail)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,11 @@ class MonthExtremes:
 
 
 def month_extremes(months: list[MonthVolume]) -> MonthExtremes:
-    among = full_or_all(months, lambda m: m.partial)
-    return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, among))
+    """A month with no ticket or after the data's end is never the quietest: an empty month says the export
+    has a gap, not that demand was low."""
+    among = full_or_all(months, lambda m: m.partial or m.beyond_data)
+    quiet = [i for i in among if months[i].created > 0 and not months[i].beyond_data]
+    return MonthExtremes(highest(months, lambda m: m.created, among), lowest(months, lambda m: m.created, quiet))
 
 
 @dataclass(frozen=True)
@@ -71,19 +75,25 @@ def solved_times(clocks: pd.DataFrame) -> pd.Series:
     return clocks["solved_at"].where(clocks["resolution_minutes"].notna())
 
 
-def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp) -> list[MonthVolume]:
+def monthly_volume(clocks: pd.DataFrame, as_of: pd.Timestamp, data_end: pd.Timestamp | None = None) -> list[MonthVolume]:
+    """Tickets created and solved per month; ``data_end`` (a truncated tail's start, core/period.py) cuts the
+    month holding it short and puts the later ones outside the data."""
     created = month_of(clocks["created_at"])
     solved = month_of(solved_times(clocks))
-    months = pd.period_range(created.min(), as_of.tz_localize(None).to_period("M"), freq="M")
+    # wall-clock times of the reporting zone the clocks are held in (core/period.py: in_zone)
+    as_of_wall = wall_time(as_of, clocks["created_at"])
+    end_wall = None if data_end is None else wall_time(data_end, clocks["created_at"])
+    months = pd.period_range(created.min(), as_of_wall.to_period("M"), freq="M")
     created_counts = created.value_counts()
     solved_counts = solved.value_counts()
     first_day = clocks["created_at"].min()
     out = []
     for month in months:
-        month_end = (month + 1).start_time.tz_localize("UTC") - pd.Timedelta(seconds=1)
-        partial = (month == months[0] and first_day.day > 1) or (month == months[-1] and as_of < month_end)
+        month_end = (month + 1).start_time - pd.Timedelta(seconds=1)
+        partial = ((month == months[0] and first_day.day > 1) or (month == months[-1] and as_of_wall < month_end)
+                   or (end_wall is not None and end_wall < month_end))
         out.append(MonthVolume(str(month), int(created_counts.get(month, 0)), int(solved_counts.get(month, 0)),
-                               bool(partial)))
+                               bool(partial), bool(end_wall is not None and month.start_time > end_wall)))
     return out
 
 
@@ -95,10 +105,11 @@ def backlog(clocks: pd.DataFrame, as_of: pd.Timestamp) -> Backlog:
                      else np.zeros(len(clocks), dtype=bool))
     no_solve_time = clocks["solved_at"].isna().to_numpy() if "solved_at" in clocks else np.ones(len(clocks), dtype=bool)
     clocks = clocks[~(solved_status & no_solve_time)]
-    day_created = clocks["created_at"].dt.floor("D")
+    # days of the reporting zone (core/period.py: in_zone), as naive local dates
+    day_created = clocks["created_at"].dt.tz_localize(None).dt.normalize()
     solved_at = solved_times(clocks)
-    day_solved = solved_at.dt.floor("D")
-    days = pd.date_range(day_created.min(), as_of.floor("D"), freq="D")
+    day_solved = solved_at.dt.tz_localize(None).dt.normalize()
+    days = pd.date_range(day_created.min(), wall_time(as_of, clocks["created_at"]).normalize(), freq="D")
     created_per_day = day_created.value_counts().reindex(days, fill_value=0).cumsum()
     solved_per_day = day_solved.value_counts().reindex(days, fill_value=0).cumsum()
     open_series = (created_per_day - solved_per_day).astype(int)

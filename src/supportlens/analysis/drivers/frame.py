@@ -46,8 +46,8 @@ BUILTIN = (
     ("country", "Country", "accounts"),
     ("account_tier", "Account tier", "accounts"),
     ("tenure_band", "Customer tenure", "accounts"),
-    ("hour", "Hour created (UTC)", "tickets"),
-    ("weekday", "Weekday created (UTC)", "tickets"),
+    ("hour", "Hour created ({zone})", "tickets"),          # {zone}: the reporting time zone the hours are cut in
+    ("weekday", "Weekday created ({zone})", "tickets"),
 )
 _ORDERED = {"priority", "hour", "weekday", "tenure_band"}
 
@@ -119,7 +119,7 @@ def _pool(values: pd.Series, settings: Segments) -> tuple[pd.Series, list[str], 
 
 
 def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings: Segments,
-                  extra_columns: list[str]) -> tuple[pd.DataFrame, list[DimensionSpec], list[dict]]:
+                  extra_columns: list[str], zone: str = "UTC") -> tuple[pd.DataFrame, list[DimensionSpec], list[dict]]:
     """One string column per dimension (named ``dim:<id>``), the dimensions found, and those not available.
 
     ``extra_columns`` are the columns of ``window`` and ``accounts`` that the
@@ -130,7 +130,7 @@ def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings:
     joined = None
     if accounts is not None and "account_id" in window and "account_id" in accounts:
         joined = accounts.drop_duplicates("account_id").set_index("account_id")
-    for dim, label, source in BUILTIN:
+    for dim, label, source in ((d, label.format(zone=zone), s) for d, label, s in BUILTIN):
         if dim == "hour":
             hours = np.array([f"{h:02d}:00" for h in range(24)], dtype=object)
             raw[dim] = (label, source, pd.Series(hours[window["created_at"].dt.hour.to_numpy()], index=window.index))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from ..core.period import wall_time
 from ..core.breach import breached_mask, completed_mask
 from ..core.missing import MissingData
 
@@ -69,8 +70,8 @@ def weekly_series(clocks: pd.DataFrame, escalated: np.ndarray | None, change: pd
     """Weekly medians and breach rates; returns the usable weeks, the population and how many were left out."""
     population = "escalated tickets" if escalated is not None and escalated.any() else "all tickets"
     frame = clocks if population == "all tickets" else clocks[escalated]
-    created = frame["created_at"].dt.tz_convert("UTC")
-    week = (created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")).dt.tz_localize(None)
+    created = frame["created_at"].dt.tz_localize(None)     # wall-clock time of the reporting zone
+    week = created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")
     hours = frame["resolution_minutes"] / 60
     state = frame["resolution_state"]
     grouped = pd.DataFrame({"week": week, "hours": hours, "solved": hours.notna(),
@@ -79,11 +80,11 @@ def weekly_series(clocks: pd.DataFrame, escalated: np.ndarray | None, change: pd
         tickets=("solved", "size"), solved=("solved", "sum"), median_hours=("hours", "median"),
         breached=("breached", "sum"), completed=("completed", "sum"))
     weekly["breach_rate"] = weekly["breached"] / weekly["completed"].where(weekly["completed"] > 0)
-    start = created.min().tz_localize(None)
-    end = as_of.tz_convert("UTC").tz_localize(None)
+    start = created.min()
+    end = wall_time(as_of, frame["created_at"])
     whole = (weekly.index >= start.normalize()) & (weekly.index + pd.Timedelta(days=7) <= end)
     settled = (1 - weekly["solved"] / weekly["tickets"]) <= MAX_OPEN_SHARE
-    naive_change = change.tz_convert("UTC").tz_localize(None)
+    naive_change = wall_time(change, frame["created_at"])
     straddles = (weekly.index < naive_change) & (weekly.index + pd.Timedelta(days=7) > naive_change)
     usable = whole & settled.to_numpy() & ~straddles & (weekly["tickets"] >= MIN_TICKETS_PER_WEEK).to_numpy()
     return weekly[usable].copy(), population, int((~usable).sum())
@@ -111,7 +112,7 @@ def interrupted_series(clocks: pd.DataFrame, escalated: np.ndarray | None, chang
 
     if change_date is None:
         return None
-    change = pd.Timestamp(change_date).tz_localize("UTC")
+    change = pd.Timestamp(change_date).tz_localize(clocks["created_at"].dt.tz)    # midnight of the reporting zone
     weekly, population, left_out = weekly_series(clocks, escalated, change, as_of)
     naive = change.tz_localize(None)
     before = int((weekly.index < naive).sum())

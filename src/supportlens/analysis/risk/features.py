@@ -37,7 +37,7 @@ DESCRIPTIONS = {
     "account_tier": "account tier of the requesting organisation (accounts table)",
     "industry": "industry of the requesting organisation (accounts table)",
     "country": "country of the requesting organisation (accounts table)",
-    "hour": "hour of creation, UTC",
+    "hour": "hour of creation, in the report's time zone",
     "weekday": "weekday of creation (0 = Monday)",
     "account_tenure_days": "days since the account became a customer, at creation",
     "account_tickets_prior_30d": "tickets the same account created in the 30 days before",

@@ -19,6 +19,7 @@ from ..core.clocks import STATES, ticket_clocks
 from ..core.breach import MonthBreach
 from ..core.extremes import highest, lowest
 from ..core.stats import Rate, chi_square, two_proportion_p
+from .vendor import VendorComparison
 
 __all__ = ["STATES", "ticket_clocks", "summarise_sla", "breach_rate", "first_response_by_hour", "priority_inversion"]
 
@@ -145,11 +146,13 @@ class SlaSection:
     monthly: list[MonthBreach]              # breach rates by month of creation
     monthly_best: int | None                # index into monthly: the lowest resolution breach rate
     monthly_worst: int | None               # ... the highest
+    vendor: VendorComparison | None = None  # the help desk's own verdict beside the report's (reporting period)
 
 
-def sla_section(period: SlaSummary, whole: SlaSummary, hours: list[HourBreach], months: list[MonthBreach]) -> SlaSection:
+def sla_section(period: SlaSummary, whole: SlaSummary, hours: list[HourBreach], months: list[MonthBreach],
+                vendor: VendorComparison | None = None) -> SlaSection:
     picked = monthly_breach_range(months)
-    return SlaSection(period, whole, hours, months, picked.best, picked.worst)
+    return SlaSection(period, whole, hours, months, picked.best, picked.worst, vendor)
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ class HourBreach:
 
 
 def first_response_by_hour(clocks: pd.DataFrame) -> list[HourBreach]:
-    """First-response breach rate and median by hour of creation (UTC)."""
+    """First-response breach rate and median by hour of creation (in the clocks' zone, the reporting zone)."""
     hours = clocks["created_at"].dt.hour
     out = []
     for hour in range(24):

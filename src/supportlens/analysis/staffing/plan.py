@@ -1,7 +1,7 @@
 """Staffing: demand and first response by hour of the week, agents on shift, the Erlang C
 requirement, and the coverage gaps where too few agents meet a measurably worse first response.
 
-Hours are UTC; weekday 0 is Monday. Demand is averaged over the whole span of the data:
+Hours are those of the reporting time zone the clocks are held in; weekday 0 is Monday. Demand is averaged over the whole span of the data:
 ``arrivals_per_hour`` of a slot is the tickets created in it divided by the number of
 times the slot occurs in the span.
 """
@@ -131,7 +131,8 @@ def agents_on_shift(dataset: Dataset, weeks_index: pd.DatetimeIndex) -> tuple[np
             tier1 = roles == "tier1"
             acting = events[tier1] if tier1.any() else events[~roles.isin(["customer", "system"]) & roles.notna()]
         if len(acting):
-            hour_start = acting["event_at"].dt.floor("h")
+            # whole hours (in UTC, where no hour repeats), then in the reporting zone the demand is counted in
+            hour_start = acting["event_at"].dt.floor("h").dt.tz_convert(weeks_index.tz)
             distinct = acting.assign(hour_start=hour_start).drop_duplicates(["hour_start", "actor_id"])
             per_hour = distinct.groupby("hour_start").size()
             per_hour = per_hour.reindex(weeks_index, fill_value=0)
@@ -148,8 +149,8 @@ def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> Sta
     if len(created) and (created == created.dt.normalize()).all():
         raise NoHourOfDay("the creation times hold dates only (every ticket at 00:00), so demand, first response "
                           "and agents by hour of the week cannot be told apart")
-    first_day = created.min().floor("D")
-    last_day = created.max().floor("D") + pd.Timedelta(days=1)
+    first_day = created.min().normalize()
+    last_day = created.max().normalize() + pd.Timedelta(days=1)
     hours_index = pd.date_range(first_day, last_day, freq="h", inclusive="left")
     occurrences = np.bincount(hours_index.day_of_week * 24 + hours_index.hour, minlength=168)
     weeks = len(hours_index) / 168.0

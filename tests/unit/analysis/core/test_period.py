@@ -90,3 +90,17 @@ def test_a_previous_period_too_small_is_not_compared_with():
     period = reporting_period(tickets_between("2026-06-15", "2026-09-30"), Period(as_of="2026-10-01T00:00:00Z"))
     assert period.label == "Q3 2026" and period.previous_label is None and period.previous_start is None
     assert (period.previous_dropped, period.previous_dropped_tickets) == ("Q2 2026", 64)
+
+
+def test_a_truncated_tail_needs_one_whole_empty_week():
+    from supportlens.analysis.core.period import truncated_tail
+    # 20 weeks of 10 tickets from Monday 6 Jan 2025 (the last on Fri 23 May 18:00), then nothing
+    created = pd.Series([pd.Timestamp("2025-01-06 09:00", tz="UTC") + pd.Timedelta(days=7 * w + d % 5, hours=d)
+                         for w in range(20) for d in range(10)])
+    assert created.max() == pd.Timestamp("2025-05-23 18:00", tz="UTC")
+    # as of Fri 20 Jun: the weeks of 26 May, 2 and 9 Jun are whole and empty, 16 Jun partial
+    assert truncated_tail(created, pd.Timestamp("2025-06-20 12:00", tz="UTC")) == (created.max(), 4)
+    # as of Sun 1 Jun 12:00 the empty week of 26 May is not whole yet: a partial last week is no tail
+    assert truncated_tail(created, pd.Timestamp("2025-06-01 12:00", tz="UTC")) == (None, 0)
+    assert truncated_tail(created, pd.Timestamp("2025-06-02 00:00", tz="UTC")) == (created.max(), 2)
+    assert truncated_tail(created, created.max()) == (None, 0)

@@ -39,3 +39,11 @@ def test_the_backlog_peak_day_is_decided_in_analysis():
     result = backlog(ticket_clocks(frame, SlaPolicy(), as_of), as_of)
     assert result.open_tickets == [1, 3, 1, 1]
     assert result.peak_day == 1 and result.days[result.peak_day] == "2025-01-07"
+
+
+def test_an_empty_month_is_never_the_quietest():
+    from supportlens.analysis.core.volume import MonthVolume, month_extremes
+    months = [MonthVolume("2024-01", 40, 40, False), MonthVolume("2024-02", 0, 0, False),
+              MonthVolume("2024-03", 25, 20, False), MonthVolume("2024-04", 3, 1, True)]
+    picked = month_extremes(months)
+    assert (picked.busiest, picked.quietest) == (0, 2)     # not the empty February, not the partial April
