@@ -5,7 +5,7 @@ service-level target (its rostered requirement): the move is free there. Moves s
 (re-timing a shift, not a new weekday rota), taking first from the slot with the most agents to spare
 (earliest hour on a tie). Whatever no move can cover is hired. Each source slot's service level after
 the move is computed again with Erlang C, so the staffing page shows that it stays within target.
-Hours are UTC; weekday 0 is Monday; agents are rostered heads.
+Hours are in the reporting time zone; weekday 0 is Monday; agents are rostered heads.
 """
 
 from __future__ import annotations
