@@ -154,7 +154,8 @@ _SENTENCE_START = re.compile(r"^([\s*_\[(“\"]*)(\w)")
 
 def upper_first(text: str) -> str:
     """A sentence starts with a capital, after any leading emphasis or bracket: '**category 34 tickets breach' ->
-    '**Category 34 tickets breach' (a segment label may open a finding's sentence in lower case)."""
+    '**Category 34 tickets breach', 'over the whole span …' -> 'Over the whole span …' (a segment label or a
+    scope phrase may open a sentence in lower case)."""
     out = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), str(text), count=1)
     return Markup(out) if isinstance(text, Markup) else out
 
@@ -162,11 +163,6 @@ def upper_first(text: str) -> str:
 def lower_first(text: str) -> str:
     """'Hour created (UTC)' -> 'hour created (UTC)': lower-case a label inside a sentence, keep acronyms."""
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
-
-
-def upper_first(text: str) -> str:
-    """'over the whole span of the data (…)' -> 'Over the whole span of the data (…)': a phrase that opens a sentence."""
-    return text[:1].upper() + text[1:]
 
 
 def plotly_text(value: object) -> str:
