@@ -34,9 +34,9 @@ def test_a_finding_that_opens_with_a_numeric_category_starts_with_a_capital():
         "dimension": "category", "dimension_label": "Category", "worst": "34", "best": "51", "worst_rate": 0.4,
         "best_rate": 0.1, "ratio": 4.0, "adjusted_p": 0.001, "pair_adjusted_p": 0.001, "model_significant": None,
         "model_same_pair": False}}
-    template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence %}'
+    template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
                                              '{{ finding_sentence(f) }}')
-    assert template.render(f=finding).startswith("**Category 34 tickets breach 4.0× as often as category 51**")
+    assert template.render(f=finding, diagnostics={"window": "Q3 2026"}).startswith("**Category 34 tickets breach 4.0× as often as category 51**")
 
 
 def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
@@ -45,5 +45,5 @@ def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
                                                  "max_adjusted_p": 0.001}}
     template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
                                              '{{ finding_sentence(f) }}')
-    text = template.render(f=finding, report={"timezone": "America/Chicago"})
-    assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago breach")
+    text = template.render(f=finding, report={"timezone": "America/Chicago", "scopes": {"period": "in Q3 2026"}})
+    assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago in Q3 2026 breach")
