@@ -62,6 +62,7 @@ def environment(root: Path) -> Environment:
                       comment_start_string="{##", comment_end_string="##}")
     env.filters.update(FILTERS)
     env.filters.update(date=_date, date_before=_date_before, datetime=_datetime, yaml_str=_yaml_str)
+    env.filters["stats"] = parenthesised   # render_pages sets the flavour's own: footnotes in print
     return env
 
 

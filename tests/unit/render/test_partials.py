@@ -32,7 +32,7 @@ def test_a_finding_sentence_is_its_kinds_partial():
     sentence = env.from_string('{% from "partials/macros.j2" import finding_sentence %}{{ finding_sentence(f) }}')
     facts = {"tickets": 12, "open_tickets": 40, "median_overdue_hours": 5.0, "critical_or_high": 3}
     text = sentence.render(f={"kind": "open_breached", "page": "sla", "chart": None, "facts": facts})
-    assert text.startswith("**12 open tickets are already past their resolution target** (3 of them critical or high)")
+    assert text.startswith("**12 open tickets are already past their resolution target** (3 of them critical or high priority)")
 
 
 def test_pages_pick_skip_reasons_by_code_not_by_wording(tiny_config, monkeypatch):
