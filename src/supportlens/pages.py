@@ -90,7 +90,7 @@ PAGES = (
     Page("accounts", "Accounts", group="Operations",
          reads=("diagnostics", "findings", "skipped"),
          charts=("lorenz_curve", "top_accounts", "industry_resolution", "country_resolution", "tenure_resolution"),
-         appendix=("top-accounts-table", "by-*", "tenure")),
+         appendix=("concentration-detail", "top-accounts-table", "by-*", "tenure")),
     Page("risk", "Risk model", group="Actions", pdf=APPENDIX,
          reads=("actions", "method", "report", "skipped"),
          charts=("risk_roc", "risk_calibration", "risk_importance")),
