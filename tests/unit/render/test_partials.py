@@ -50,7 +50,7 @@ def test_pages_pick_skip_reasons_by_code_not_by_wording(tiny_config, monkeypatch
     assert f"{segments.reason.split(';')[0]}" in pages["drivers"]
     assert "The data holds too few tickets to compare segments." not in pages["drivers"]   # the generic text
     assert "The tickets carry no account." not in pages["accounts"]
-    assert "account\\_id" in pages["accounts"]
+    assert "the account of each ticket" in pages["accounts"]
     assert "No forecast: it needs" in pages["trends"]
 
 
