@@ -24,7 +24,7 @@ from .context import build_context, write_context
 from .ingest import IngestProgress, load_dataset
 from .render.pages import render_pages, write_pages
 from .pages import PRINTED
-from .render.pdf import chart_browser, check_browser, export_svgs, print_html, write_pdf
+from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
 from .sample.what_if import check_on_simulator
 from .render.site import (add_assets, build_lock, check_quarto_root, choose_engine, clean_leftovers, keep_pdf, publish,
                           remove_old_quarto_project, render_builtin, render_quarto, staging_dir, write_quarto_project)
@@ -120,9 +120,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             if svgs is not None:
                 with step("charts", "Waiting for the static charts"):
                     svgs.result()
-                with step("pdf", "Writing the PDF"):
-                    write_pdf(print_html(context, print_pages, root), report_dir, stage / "report.pdf")
-                    keep_pdf(stage / "report.pdf", root)
+                with step("pdf", "Writing the board pack and its appendix (PDF)"):
+                    for document in DOCUMENTS.values():   # report.pdf, then appendix.pdf
+                        pdf_path = stage / document["file"]
+                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path)
+                        keep_pdf(pdf_path, root)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

@@ -116,7 +116,7 @@ def recommendation_title(rec: dict, zone: str = "UTC") -> str:
         return (f"Cover {block['days_label']} {', '.join(block['hour_ranges'])} {zone} "
                 f"(up to +{extra} agent{'s' if extra != 1 else ''} an hour)")
     if rec["kind"] == "priority_team":
-        return f"A dedicated team for {x['priority']} tickets"
+        return f"A dedicated team for {x['priority']}-priority tickets"
     if rec["kind"] == "account_management":
         count = len(x["accounts"])
         return f"Proactive account management for {count} dominant account{'s' if count != 1 else ''}"

@@ -74,13 +74,14 @@ def test_pdf_holds_the_headline_numbers(project):
     assert len(reader.pages) >= 5
 
 
-def test_pdf_pages_are_neither_blank_nor_overflowing(project, tmp_path):
+@pytest.mark.parametrize("name", ["report.pdf", "appendix.pdf"])
+def test_pdf_pages_are_neither_blank_nor_overflowing(project, tmp_path, name):
     """Every page has content, and nothing runs into the side margins (18 mm) or down into the footer."""
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     from PIL import Image, ImageStat
 
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(project / "_site" / "report.pdf"), str(tmp_path / "p")], check=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(project / "_site" / name), str(tmp_path / "p")], check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert pages
     for png in pages:

@@ -3,7 +3,7 @@ to typed results (no I/O, no HTML).
 
     core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
                   missing data and skip codes, the settings sentences cite (method), statistics
-    sla/          headline KPIs, breach rates by priority and hour, the explorer's cube
+    sla/          headline KPIs and the summary's verdict, breach rates by priority and hour, the explorer's cube
     drivers/      where and why we breach: segments, the adjusted model, survival
     trends.py     weekly and monthly series, seasonality, forecast
     accounts.py   concentration, top accounts, tenure
@@ -47,6 +47,7 @@ from .findings import Finding, diagnostic_findings, key_findings, ranked
 from .sla.explorer import Cube, explorer_cube
 from .sla.kpis import Kpi, headline_kpis
 from .sla.vendor import vendor_comparison
+from .sla.verdict import Verdict, verdict
 from .sla.summary import SlaSection, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
@@ -120,6 +121,7 @@ class Analysis:
 
     period: ReportingPeriod = field(metadata={"not_in_context": True})   # the context's report.period
     kpis: list[Kpi]
+    verdict: Verdict                             # the summary's answer: targets met, the one missed by most, changes
     sla: SlaSection
     volume: VolumeSection
     findings: list[Finding]
@@ -238,6 +240,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     return Analysis(
         period=period,
         kpis=kpis,
+        verdict=verdict(kpis),
         sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks),
                         vendor_comparison(in_period, config.sla, config.findings.alpha,
                                           (dataset.source_info or {}).get("importer"))),

@@ -101,7 +101,7 @@ def account_report(window: pd.DataFrame, accounts: pd.DataFrame | None, segments
                    window_days: float) -> AccountReport:
     """``window_days`` (the window's length in days) turns ticket counts into tickets a year."""
     if "account_id" not in window or window["account_id"].notna().sum() == 0:
-        raise MissingData("needs an account_id on the tickets")
+        raise MissingData("needs the account of each ticket (an account id column)")
     counts, with_silent = _base(window, accounts, window_end)
     total = int(counts.sum())
     ranked = counts.iloc[np.lexsort((counts.index.to_numpy(dtype=str), -counts.to_numpy()))]

@@ -226,7 +226,7 @@ def workload_report(window: pd.DataFrame, clocks: pd.DataFrame, agents: pd.DataF
     if "agent_id" in window and window["agent_id"].notna().any():
         loads, groups, overall, named = agent_loads(window, agents, allow_names)
     else:
-        notes.append(Skipped.of(Skip.AGENT_LOAD, "needs an agent_id on the tickets"))
+        notes.append(Skipped.of(Skip.AGENT_LOAD, "needs the agent of each ticket (an agent id column)"))
     episodes, median = congestion(clocks, backlog, settings)
     categories = automation(window, window_days, settings)
     if not categories:

@@ -260,8 +260,13 @@ def resolution_survival(context: dict) -> Chart | None:
     fig.update_yaxes(range=[0, 1.02])
     if survival["slowest_curve"] is not None and survival["significant"]:
         slowest, fastest = survival["curves"][survival["slowest_curve"]], survival["curves"][survival["fastest_curve"]]
-        takeaway = (f"Half of {slowest['priority']} tickets are resolved within {fmt_hours(slowest['median_hours'])}, against "
-                    f"{fmt_hours(fastest['median_hours'])} for {fastest['priority']} (log-rank p {fmt_p(survival['logrank_p'])}).")
+        takeaway = (f"Half of {slowest['priority']}-priority tickets are resolved within {fmt_hours(slowest['median_hours'])}, "
+                    f"against {fmt_hours(fastest['median_hours'])} for {fastest['priority']}-priority ones.")
+    elif len(survival["curves"]) == 1:
+        only = survival["curves"][0]
+        takeaway = (f"Half of the tickets are resolved within {fmt_hours(only['median_hours'])}; they share one priority, "
+                    "so there are no curves to compare." if only["median_hours"] is not None else
+                    "Fewer than half of the tickets are resolved yet; they share one priority, so there are no curves to compare.")
     else:
         takeaway = "The resolution curves of the priorities show no clear difference (log-rank test)."
     return Chart("resolution_survival", "drivers", "Time to resolution by priority (Kaplan–Meier; open tickets censored)",

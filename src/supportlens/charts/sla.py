@@ -26,7 +26,7 @@ def breach_by_priority(context: dict) -> Chart | None:
         )
     fig.update_layout(barmode="group")
     worst = next(r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"])
-    takeaway = (f"{worst['priority'].title()} tickets breach their resolution target most often: "
+    takeaway = (f"{worst['priority'].title()}-priority tickets breach their resolution target most often: "
                 f"{fmt_pct(worst['resolution']['value'])} of completed SLAs {context['report']['scopes']['period']}.")
     return Chart("breach_by_priority", "sla", "SLA breach rate by priority (95% Wilson intervals)", takeaway,
                  f"Grouped bar chart of first-response and resolution breach rates for each priority, with error bars. {takeaway}",
@@ -93,8 +93,20 @@ def monthly_breach(context: dict) -> Chart | None:
         fig.add_hline(y=target, line_dash="dash", line_color="#3e4c59",
                       annotation_text=f"target {fmt_pct(target, 0)}", annotation_position="top left")
     best, worst = context["sla"]["monthly_best"], context["sla"]["monthly_worst"]
-    takeaway = (f"The monthly resolution breach rate ranged from {fmt_pct(months[best]['resolution_rate'])} to "
-                f"{fmt_pct(months[worst]['resolution_rate'])}." if worst is not None else "No resolution SLA was completed yet.")
+    if worst is None:
+        takeaway = "No resolution SLA was completed yet."
+    else:
+        low, high = months[best]["resolution_rate"], months[worst]["resolution_rate"]
+        span = (f"near {fmt_pct(low, 0)}" if fmt_pct(low, 0) == fmt_pct(high, 0)
+                else f"between {fmt_pct(low)} and {fmt_pct(high)}")
+        takeaway = f"Resolution breaches stayed {span} a month"
+        if target is not None:
+            rated = [m["resolution_rate"] for m in months if m["resolution_rate"] is not None]
+            above = sum(rate > target for rate in rated)
+            takeaway += (f", above the {fmt_pct(target, 0)} target every month" if above == len(rated) else
+                         f", within the {fmt_pct(target, 0)} target every month" if above == 0 else
+                         f", above the {fmt_pct(target, 0)} target in {above} of {len(rated)} months")
+        takeaway += "."
     return Chart("monthly_breach", "sla", "SLA breach rate by month of creation", takeaway,
                  f"Line chart of first-response and resolution breach rates per month. {takeaway}",
                  house_layout(fig, x_title="Month the ticket was created", y_title="Breached share of completed SLAs", y_format=".0%"),

@@ -47,10 +47,10 @@ def weekly_volume_forecast(context: dict) -> Chart | None:
                    "low_95": l9, "high_95": h9} for wk, m, l8, h8, l9, h9 in zip(forecast["weeks"], forecast["mean"],
                    forecast["low_80"], forecast["high_80"], forecast["low_95"], forecast["high_95"])]
         total = sum(forecast["mean"])
-        takeaway = (f"The forecast is about {fmt_plural(total / len(forecast['mean']), 'ticket')} a week over the next "
+        takeaway = (f"About {fmt_plural(total / len(forecast['mean']), 'ticket')} a week expected over the next "
                     f"{len(forecast['weeks'])} weeks (95% interval for the last week {fmt_int(forecast['low_95'][-1])}–"
-                    f"{fmt_int(forecast['high_95'][-1])}); on the {back['weeks']} held-out weeks the forecast was off by "
-                    f"{fmt_pct(back['mape'])} on average (MAPE), against {fmt_pct(back['naive_mape'])} for repeating the last week.")
+                    f"{fmt_int(forecast['high_95'][-1])}); on {back['weeks']} held-out weeks the forecast was off by "
+                    f"{fmt_pct(back['mape'])} on average.")
     else:
         takeaway = (f"Weekly volume ranged from {fmt_int(weeks[trends['quietest_week']]['created'])} to "
                     f"{fmt_int(weeks[trends['busiest_week']]['created'])} tickets; too few full weeks for a forecast.")

@@ -78,11 +78,13 @@ def environment(root: Path) -> Environment:
                       comment_start_string="{##", comment_end_string="##}")
     env.filters.update(FILTERS)
     env.filters.update(date=_date, date_before=_date_before, datetime=_datetime, yaml_str=_yaml_str)
+    env.filters["stats"] = parenthesised   # render_pages sets the flavour's own: footnotes in print
     return env
 
 
 def chart_block(chart: Chart, flavour: str) -> Markup:
     """A chart as a raw HTML block: interactive for the site, a static SVG for print; a blank chart as a note.
+    Its takeaway, computed from the data, is its headline, with the descriptive title beneath.
 
     On the site the figure travels as JSON in a ``<script type="application/json" class="chart-spec">``
     next to its ``div``; ``assets/charts.js`` draws it (the charts in view first, one per frame). The ``div``
@@ -112,8 +114,9 @@ def chart_block(chart: Chart, flavour: str) -> Markup:
     return Markup(
         "```{=html}\n"
         f'<figure class="{classes}" id="fig-{chart.id}" data-chart-id="{chart.id}">\n'
-        f'<div class="chart-title">{escape(chart.title)}</div>\n{body}\n'
-        f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n{data}'
+        # the takeaway is the chart's headline; what the chart shows is said beneath it
+        f'<figcaption class="chart-takeaway">{escape(chart.takeaway)}</figcaption>\n'
+        f'<div class="chart-title">{escape(chart.title)}</div>\n{body}\n{data}'
         "</figure>\n```"
     )
 
@@ -164,6 +167,17 @@ def missing_chart(chart_id: str) -> Markup:
                   "the [data-quality page](quality.html) says what is missing.\n:::")
 
 
+def footnote(text: str) -> Markup:
+    """The statistical detail of a sentence in print: a footnote at the foot of the page (CSS ``float: footnote``),
+    so a board member reads the sentence and an analyst finds the test."""
+    return Markup(f'<span class="footnote">{text.strip()}</span>')
+
+
+def parenthesised(text: str) -> Markup:
+    """The statistical detail of a sentence on the site: in brackets after it."""
+    return Markup(f" ({text.strip()})")
+
+
 def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str,
                  pages: tuple[Page, ...] = PAGES, used: set[str] | None = None) -> dict[str, str]:
     """page id -> Quarto Markdown text; ``used`` collects the ids of the charts the pages show."""
@@ -181,6 +195,7 @@ def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: s
     env.globals["chart_index"] = [{"id": c.id, "title": c.title, "page": CHART_PAGE[c.id], "page_title": titles[CHART_PAGE[c.id]]}
                                   for c in charts.values()]
     env.globals["has_chart"] = lambda chart_id: chart_id in charts   # a chart of a skipped analysis is absent
+    env.filters["stats"] = footnote if flavour == "print" else parenthesised
     # the settings a sentence cites are in context["method"]: templates never read the configuration
     variables = dict(context, period=context["report"]["period"], flavour=flavour)
     return {page.id: env.get_template(page.template).render(**variables) for page in pages}

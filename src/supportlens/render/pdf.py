@@ -1,4 +1,9 @@
-"""The PDF: the print flavour of the same pages, static SVG charts, WeasyPrint."""
+"""The two PDFs: the print flavour of the same pages, static SVG charts, WeasyPrint.
+
+``report.pdf`` is the board pack (cover, the one-page summary, one spread per question, the actions);
+``appendix.pdf`` holds the rest for analysts. Which page, and which section of a page, goes to which follows
+from the page declarations (``pages.py``: ``Page.pdf`` and ``Page.appendix``); this module only cuts each
+page's print HTML at its headings and puts the pieces in their document."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pathlib import Path
 
 from ..charts import Chart
 from ..errors import SupportlensError
-from ..pages import PRINTED  # the executive summary and the PDF's sections: the pages declared in_pdf
+from ..pages import APPENDIX, PRINTED, REPORT, Page  # the pages the PDFs print from, and the two documents
 from .markdown import render_markdown
 from .pages import environment, template_text
 
@@ -141,7 +146,8 @@ _IN_PAGE_LINK = re.compile(r'href="#(?P<anchor>[^"]+)"')
 def internal_links(html: str, page_id: str) -> str:
     """The site's page links as links inside the PDF: ``sla.html#by-priority`` → ``#sla-by-priority``,
     ``sla.html`` → its section, ``#gaps`` on the staffing page → ``#staffing-gaps`` (ids carry their page
-    in the PDF). Links to what the PDF does not hold (the explorer, downloads) keep only their text."""
+    in the PDF). Links to what no PDF holds (the explorer, downloads) keep only their text; links to the
+    other PDF are cut by ``keep_links_inside``."""
     printed = {page.id for page in PRINTED}
     html = _IN_PAGE_LINK.sub(lambda m: f'href="#{page_id}-{m["anchor"]}"', html)
 
@@ -155,22 +161,65 @@ def internal_links(html: str, page_id: str) -> str:
     return _FILE_LINK.sub(lambda m: m["text"], _SITE_LINK.sub(relink, html))
 
 
-def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
-    """The whole report as one HTML document for WeasyPrint."""
+_ANCHOR_LINK = re.compile(r'<a href="#(?P<target>[^"]+)"[^>]*>(?P<text>.*?)</a>', re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def keep_links_inside(html: str) -> str:
+    """A link to a part of the report the document does not hold (it went to the other PDF) keeps only its text."""
+    ids = set(_ID.findall(html))
+    return _ANCHOR_LINK.sub(lambda m: m[0] if m["target"] in ids else m["text"], html)
+
+
+_HEADING = re.compile(r'<h(?P<level>[23])\b[^>]*\bid="(?P<id>[^"]*)"')
+
+
+def split_page(html: str, page: Page) -> dict[str, str]:
+    """A page's print HTML cut at its second- and third-level headings, each piece put in the PDF its section
+    is declared for (``Page.document_of``); a subsection goes with its section unless it is declared itself."""
+    pieces: dict[str, list[str]] = {REPORT: [], APPENDIX: []}
+    prefix = f"{page.id}-"
+    start, section, document = 0, "", page.document_of("")
+    for heading in _HEADING.finditer(html):
+        pieces[document].append(html[start:heading.start()])
+        ident = heading["id"].removeprefix(prefix)
+        if heading["level"] == "2":
+            section, document = ident, page.document_of(ident)
+        else:
+            document = APPENDIX if APPENDIX in (page.document_of(section), page.document_of(ident)) else page.pdf
+        start = heading.start()
+    pieces[document].append(html[start:])
+    return {document: "".join(parts) for document, parts in pieces.items() if "".join(parts).strip()}
+
+
+DOCUMENTS = {
+    REPORT: {"id": REPORT, "file": "report.pdf", "kicker": None, "summary": True, "glossary": False},
+    APPENDIX: {"id": APPENDIX, "file": "appendix.pdf", "kicker": "Appendix for analysts", "summary": False,
+               "glossary": True},
+}
+
+
+def print_html(context: dict, print_pages: dict[str, str], root: Path, document: str = REPORT) -> str:
+    """One PDF (``REPORT``, the board pack, or ``APPENDIX``) as one HTML document for WeasyPrint."""
     env = environment(root)
-    summary = render_markdown(print_pages["index"], id_prefix="index-")
-    summary.html = internal_links(summary.html, "index")
+    summary = None
+    if DOCUMENTS[document]["summary"]:
+        summary = render_markdown(print_pages["index"], id_prefix="index-")
+        summary.html = internal_links(summary.html, "index")
     sections = []
     for page in PRINTED:
         if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
+        html = split_page(internal_links(rendered.html, page.id), page).get(document)
+        if html is None:
+            continue
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
-                         "html": internal_links(rendered.html, page.id), "toc": rendered.toc})
+                         "html": html, "toc": rendered.toc})
     css = template_text(root, "print/print.css")
-    return env.get_template("print/report.html.j2").render(
+    return keep_links_inside(env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
-        summary=summary, sections=sections, css=css)
+        summary=summary, sections=sections, css=css, document=DOCUMENTS[document]))
 
 
 def write_pdf(html: str, base_dir: Path, out_path: Path) -> None:

@@ -54,5 +54,5 @@ def test_no_dominant_account_when_shares_are_even():
 
 
 def test_needs_an_account_on_the_tickets():
-    with pytest.raises(MissingData, match="account_id"):
+    with pytest.raises(MissingData, match="the account of each ticket"):
         account_report(clocks([{"n": 5}]), None, None, END, 5, 0.1, False, QUARTER)

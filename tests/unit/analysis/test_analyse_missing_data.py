@@ -18,8 +18,8 @@ def test_six_tickets_skip_with_reasons_and_pages_render(tiny_config):
     analysis = analyse(dataset, tiny_config)
     reasons = {s.analysis: s.reason for s in analysis.skipped}
     assert "needs at least 60 tickets" in reasons["segment diagnostics"]
-    assert "account_id" in reasons["accounts"]
-    assert "agent_id" in reasons["load per agent and group"]
+    assert "the account of each ticket" in reasons["accounts"]
+    assert "the agent of each ticket" in reasons["load per agent and group"]
     assert "full weeks" in reasons["volume forecast"]
     d = analysis.diagnostics
     assert d.segments is None and d.accounts is None and d.trends.forecast is None
@@ -30,7 +30,7 @@ def test_six_tickets_skip_with_reasons_and_pages_render(tiny_config):
     assert "needs at least 60 tickets" in pages["drivers"]
     assert "Account analysis not available" in pages["accounts"]
     assert "No forecast" in pages["trends"]
-    assert "needs an agent\\_id on the tickets" in pages["workload"]   # Markdown-escaped
+    assert "needs the agent of each ticket" in pages["workload"]
 
 
 def test_without_creation_times_the_diagnostics_are_skipped_whole(tiny_config):

@@ -32,7 +32,7 @@ def test_a_finding_sentence_is_its_kinds_partial():
     sentence = env.from_string('{% from "partials/macros.j2" import finding_sentence %}{{ finding_sentence(f) }}')
     facts = {"tickets": 12, "open_tickets": 40, "median_overdue_hours": 5.0, "critical_or_high": 3}
     text = sentence.render(f={"kind": "open_breached", "page": "sla", "chart": None, "facts": facts})
-    assert text.startswith("**12 open tickets are already past their resolution target** (3 of them critical or high)")
+    assert text.startswith("**12 open tickets are already past their resolution target** (3 of them critical or high priority)")
 
 
 def test_pages_pick_skip_reasons_by_code_not_by_wording(tiny_config, monkeypatch):
@@ -50,5 +50,24 @@ def test_pages_pick_skip_reasons_by_code_not_by_wording(tiny_config, monkeypatch
     assert f"{segments.reason.split(';')[0]}" in pages["drivers"]
     assert "The data holds too few tickets to compare segments." not in pages["drivers"]   # the generic text
     assert "The tickets carry no account." not in pages["accounts"]
-    assert "account\\_id" in pages["accounts"]
+    assert "the account of each ticket" in pages["accounts"]
     assert "No forecast: it needs" in pages["trends"]
+
+
+def test_the_verdict_is_one_sentence_from_the_verdict_section():
+    """Issue 13: targets met, the KPI missed by most, and only the changes that are significant."""
+    env = environment(ROOT)
+    env.filters["stats"] = lambda text: text
+    kpis = [{"id": "resolution_breach_rate", "label": "Resolution SLA breaches", "unit": "share", "better": "lower",
+             "value": 0.184, "target": 0.10},
+            {"id": "csat_mean", "label": "CSAT", "unit": "score", "better": "higher", "value": 4.1, "target": 4.0},
+            {"id": "reopen_rate", "label": "Reopen rate", "unit": "share", "better": "lower", "value": 0.06, "target": None}]
+    period = {"label": "Q3 2026", "previous_label": "Q2 2026"}
+    verdict = {"targets": 2, "met": 1, "furthest_off": "resolution_breach_rate", "off_by": 1.84,
+               "improved": [], "worsened": ["reopen_rate"]}
+    text = env.get_template("partials/verdict.j2").render(verdict=verdict, kpis=kpis, period=period).strip()
+    assert text == ("**Q3 2026: 1 of 2 service targets met; the furthest off is resolution SLA breaches, at 18.4% against a "
+                    "target of 10.0%, 1.8× the target; since Q2 2026 reopen rate worsened.**")
+    quiet = dict(verdict, targets=1, met=1, furthest_off=None, off_by=None, worsened=[])
+    text = env.get_template("partials/verdict.j2").render(verdict=quiet, kpis=kpis, period=period).strip()
+    assert text == "**Q3 2026: 1 of 1 service target met; no headline measure changed clearly since Q2 2026.**"

@@ -374,7 +374,7 @@ def priority_rule(ev: Evidence, config: Config, rng) -> Recommendation | None:
     return Recommendation(
         RecommendationKind.PRIORITY_TEAM, 0, "sla", "breach_by_priority", result,
         OWNER["priority_team"], TIMELINE["priority_team"],
-        SuccessMetric(f"Resolution breach rate of {inv.priority} tickets", "share", inv.rate.value,
+        SuccessMetric(f"Resolution breach rate of {inv.priority}-priority tickets", "share", inv.rate.value,
                       inv.tighter_rate.value), facts, do_nothing(result))
 
 

@@ -38,6 +38,9 @@ class Kpi:
     change_direction: str | None = None  # improved, worsened or neutral (no better way, or no change); None without a change
     companion: bool = False              # beside a headline KPI (a 90th percentile, % satisfied): its change untested,
                                          # a tile on the site, one line under the tiles in the PDF's one-page summary
+    # how the change is shown: improved or worsened only when significant, else unclear (not significant, not
+    # tested, or no better direction); None without a change
+    change_status: str | None = None
 
 
 DEFINITIONS = {
@@ -196,9 +199,18 @@ def with_significance(kpis: list[Kpi], alpha: float) -> list[Kpi]:
     p is below the configured alpha."""
     tested = [k for k in kpis if tested_change(k)]
     adjusted = dict(zip((k.id for k in tested), benjamini_hochberg([k.p_value for k in tested])))
-    return [replace(k, adjusted_p=adjusted.get(k.id),
+    kpis = [replace(k, adjusted_p=adjusted.get(k.id),
                     significant=(adjusted[k.id] < alpha) if k.id in adjusted else None,
                     change_direction=change_direction(k)) for k in kpis]
+    return [replace(k, change_status=change_status(k)) for k in kpis]
+
+
+def change_status(kpi: Kpi) -> str | None:
+    """The colour of a change: better or worse only when the change is significant (a change that may be noise is
+    shown neutral)."""
+    if kpi.change is None:
+        return None
+    return kpi.change_direction if kpi.significant and kpi.change_direction != "neutral" else "unclear"
 
 
 def _monthly(clocks: pd.DataFrame, as_of: pd.Timestamp, seed: int) -> list[dict[str, float | None]]:

@@ -1,0 +1,37 @@
+"""A chart's headline is its takeaway, worked out from its data (issue 13): the same chart says a different thing
+when the data says a different thing, and the descriptive title sits beneath it."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from supportlens.charts.base import Chart
+from supportlens.charts.sla import monthly_breach
+from supportlens.render.markdown import render_markdown
+from supportlens.render.pages import chart_block
+
+
+def context(rates: list[float], target: float | None) -> dict:
+    months = [{"month": f"2026-{i + 1:02d}", "first_response_rate": 0.05, "resolution_rate": r} for i, r in enumerate(rates)]
+    worst = max(range(len(rates)), key=rates.__getitem__)   # the test's own pick, worked out independently of analysis
+    best = min(range(len(rates)), key=rates.__getitem__)
+    return {"sla": {"monthly": months, "monthly_best": best, "monthly_worst": worst},
+            "kpis": [{"id": "resolution_breach_rate", "target": target}]}
+
+
+def test_the_monthly_breach_headline_follows_the_data():
+    assert monthly_breach(context([0.186, 0.19, 0.191], 0.10)).takeaway == \
+        "Resolution breaches stayed near 19% a month, above the 10% target every month."
+    assert monthly_breach(context([0.05, 0.12, 0.08], 0.10)).takeaway == \
+        "Resolution breaches stayed between 5.0% and 12.0% a month, above the 10% target in 1 of 3 months."
+    assert monthly_breach(context([0.05, 0.08], 0.10)).takeaway.endswith("within the 10% target every month.")
+    assert monthly_breach(context([0.05, 0.08], None)).takeaway == "Resolution breaches stayed between 5.0% and 8.0% a month."
+
+
+def test_the_takeaway_heads_the_chart_and_the_title_sits_beneath():
+    chart = Chart(id="t", page="sla", title="Breach rate by month", takeaway="Breaches stuck near 19%.", alt="A",
+                  figure=go.Figure(go.Bar(y=[1])), table=[])
+    for flavour in ("site", "print"):
+        html = render_markdown(str(chart_block(chart, flavour))).html
+        assert html.index("Breaches stuck near 19%.") < html.index("Breach rate by month") < html.index(
+            "<img" if flavour == "print" else "plotly-chart")
