@@ -46,4 +46,4 @@ def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
     template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
                                              '{{ finding_sentence(f) }}')
     text = template.render(f=finding, report={"timezone": "America/Chicago", "scopes": {"period": "in Q3 2026"}})
-    assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago in Q3 2026 breach")
+    assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago in Q3 2026 miss")
