@@ -22,7 +22,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test bench sample serve check clean install install-dev sysdeps plotly-bundle schema
+.PHONY: report site pdf test bench truth sample serve check clean install install-dev sysdeps plotly-bundle schema
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -51,6 +51,10 @@ test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (a
 
 bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
 	$(BIN)/python bench/run.py
+
+K ?= 20
+truth: $(INSTALLED)  ## K planted and K null simulated worlds: recovery and false findings -> bench/truth.json
+	$(BIN)/python bench/truth.py --k $(K)
 
 plotly-bundle:  ## rebuild the partial plotly.js bundle the site ships, from pinned npm inputs (needs npm)
 	bash scripts/build-plotly-bundle.sh

@@ -445,7 +445,10 @@ def _segment(dimension, label: str):
     return next(s for s in dimension.segments if s.label == label)
 
 
-def _segment_candidates(diagnostics, metric: str, tests: ReportTests, alpha: float) -> list[tuple]:
+def _segment_candidates(diagnostics, metric: str, tests: ReportTests | None, alpha: float) -> list[tuple]:
+    """(dimension, the drivers page's comparison, (adjusted p, worst-vs-best p)) of each dimension whose difference
+    on ``metric`` passes the report-level test (or, without ``tests``, the page's own), is material and names both
+    its worst and best segment."""
     report = diagnostics.segments
     if report is None:
         return []
@@ -455,28 +458,33 @@ def _segment_candidates(diagnostics, metric: str, tests: ReportTests, alpha: flo
         if dimension.id in NOT_A_SEGMENT_FINDING:
             continue
         comparison = next(c for c in dimension.comparisons if c.metric == metric)
+        if tests is None:
+            if comparison.finding:
+                out.append((dimension, comparison, (comparison.adjusted_p, comparison.pair_adjusted_p)))
+            continue
         claim = tests.get(kind, dimension.id)
         if (comparison.material and comparison.worst is not None and claim is not None
                 and claim.adjusted_p is not None and claim.adjusted_p < alpha
                 and claim.pair_p is not None and claim.pair_p < alpha):
-            out.append((dimension, comparison, claim))
+            out.append((dimension, comparison, (claim.adjusted_p, claim.pair_p)))
     return out
 
 
-def segment_breach(diagnostics, tests: ReportTests, alpha: float, days: float) -> list[Finding]:
+def segment_breach(diagnostics, tests: ReportTests | None = None, alpha: float = 0.05,
+                   days: float = YEAR_DAYS) -> list[Finding]:
     """Dimensions whose resolution breach rates differ (report level) and materially, worst vs best."""
     model = {e.dimension: e for e in diagnostics.model.dimensions} if diagnostics.model else {}
     found = []
     total = sum(s.resolution_breach.events for s in diagnostics.segments.dimensions[0].segments) \
         if diagnostics.segments and diagnostics.segments.dimensions else 0
-    for dimension, c, claim in _segment_candidates(diagnostics, "resolution_breach", tests, alpha):
+    for dimension, c, (q, pair_q) in _segment_candidates(diagnostics, "resolution_breach", tests, alpha):
         worst, best = _segment(dimension, c.worst).resolution_breach, _segment(dimension, c.best).resolution_breach
         excess = ((worst.value or 0) - (best.value or 0)) * worst.n * YEAR_DAYS / days
         adjusted = model.get(dimension.id)
         found.append(Finding.of(SegmentBreachFacts(
             dimension=dimension.id, dimension_label=dimension.label, worst=c.worst, best=c.best,
             worst_rate=worst.value, worst_ci=(worst.ci_low, worst.ci_high), best_rate=best.value,
-            ratio=c.ratio, adjusted_p=claim.adjusted_p, pair_adjusted_p=claim.pair_p, cramers_v=c.effect_size,
+            ratio=c.ratio, adjusted_p=q, pair_adjusted_p=pair_q, cramers_v=c.effect_size,
             model_significant=adjusted.significant if adjusted else None,
             model_adjusted_p=adjusted.adjusted_p if adjusted else None,
             model_worst=adjusted.worst if adjusted else None, model_best=adjusted.best if adjusted else None,
@@ -487,29 +495,30 @@ def segment_breach(diagnostics, tests: ReportTests, alpha: float, days: float) -
     return found
 
 
-def segment_duration(diagnostics, tests: ReportTests, alpha: float, days: float, hours_total: float) -> list[Finding]:
+def segment_duration(diagnostics, tests: ReportTests | None = None, alpha: float = 0.05, days: float = YEAR_DAYS,
+                     hours_total: float = 0.0) -> list[Finding]:
     """Dimensions whose time to resolution differs (report level) and materially, slowest vs fastest."""
     found = []
-    for dimension, c, claim in _segment_candidates(diagnostics, "resolution", tests, alpha):
+    for dimension, c, (q, pair_q) in _segment_candidates(diagnostics, "resolution", tests, alpha):
         worst, best = _segment(dimension, c.worst).resolution, _segment(dimension, c.best).resolution
         excess = ((worst.value or 0) - (best.value or 0)) * worst.n * YEAR_DAYS / days
         found.append(Finding.of(SegmentDurationFacts(
             dimension=dimension.id, dimension_label=dimension.label, worst=c.worst, best=c.best,
             worst_median_hours=worst.value, worst_ci=(worst.ci_low, worst.ci_high),
-            best_median_hours=best.value, ratio=c.ratio, adjusted_p=claim.adjusted_p,
-            pair_adjusted_p=claim.pair_p,
+            best_median_hours=best.value, ratio=c.ratio, adjusted_p=q, pair_adjusted_p=pair_q,
         ), withheld_for(c.worst, c.best), Impact(float(excess), "hours",
                                                  _share(excess, hours_total * YEAR_DAYS / days))))
     return found
 
 
-def account_concentration(diagnostics, tests: ReportTests, days: float) -> Finding | None:
-    """The largest account whose share of tickets is above the dominant-share threshold (report level)."""
+def account_concentration(diagnostics, tests: ReportTests | None = None, days: float = YEAR_DAYS) -> Finding | None:
+    """The largest account whose share of tickets is above the dominant-share threshold (at report level, when
+    ``tests`` are given)."""
     if diagnostics.accounts is None or not diagnostics.accounts.concentration.dominant:
         return None
     c = diagnostics.accounts.concentration
     top = max(c.dominant, key=lambda d: d["share"])
-    if not tests.passes(ClaimKind.ACCOUNT_CONCENTRATION, top["account_id"]):
+    if tests is not None and not tests.passes(ClaimKind.ACCOUNT_CONCENTRATION, top.get("account_id", top["account"])):
         return None
     return Finding.of(AccountConcentrationFacts(
         account=top["account"], share=top["share"], ci=(top["ci_low"], top["ci_high"]), tickets=top["tickets"],
