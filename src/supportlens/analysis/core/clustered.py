@@ -3,7 +3,7 @@
 A χ² test that treats 5,000 tickets as 5,000 independent draws is far too sure of itself when a few
 accounts raise most of them and a backlog on one day makes every ticket of that day late: its p-values
 are too small and differences that chance made look significant. These tests compare means (a rate is
-the mean of a 0/1 outcome) with a cluster-robust variance: the tickets' deviations are summed within
+the mean of a 0/1 outcome) with a cluster-robust variance of the score under the hypothesis tested: the tickets' deviations are summed within
 each cluster first, so a cluster counts once, however many tickets it holds. With two ways of clustering
 (account and day of creation) the variance is the two-way estimator of Cameron, Gelbach and Miller
 (2011): by account, plus by day, minus by account and day together; a contrast whose two-way variance
@@ -75,13 +75,16 @@ def _contrast_variance(contrast: np.ndarray, scores: np.ndarray, clusterings: li
 
 
 def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Means per group, counts, and each ticket's influence on its group's mean (n x k)."""
+    """Means per group, counts, and each ticket's score for its group's mean (n x k): its deviation from the
+    pooled mean, the mean every group has under the hypothesis tested, over its group's count. Centred on the
+    pooled mean (a score test) rather than on each group's own: a small group whose tickets all came out alike
+    would otherwise have no variance at all and any difference would look infinitely sure."""
     counts = np.bincount(groups, minlength=k).astype(float)
     sums = np.bincount(groups, weights=values, minlength=k)
     means = np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
     scores = np.zeros((len(values), k))
     rows = np.arange(len(values))
-    scores[rows, groups] = (values - means[groups]) / counts[groups]
+    scores[rows, groups] = (values - values.mean()) / counts[groups]
     return means, counts, scores
 
 
@@ -128,17 +131,17 @@ def difference_p(values: np.ndarray, in_group: np.ndarray, clusterings: list[np.
 
 def mean_above_p(values: np.ndarray, reference: float, clusterings: list[np.ndarray]) -> float | None:
     """One-sided p-value of the z-test that the mean of ``values`` is above ``reference`` (e.g. a breach
-    rate above its goal), cluster-robust."""
+    rate above its goal), cluster-robust (a Wald test: the reference is a fixed number, not a fitted mean, so
+    the scores are centred on the sample's mean); None when every value is the same."""
     values = np.asarray(values, dtype=float)
     keep = ~np.isnan(values)
     values = values[keep]
     clusterings = [np.asarray(c)[keep] for c in clusterings]
-    if len(values) < 2:
+    if len(values) < 2 or np.ptp(values) == 0:
         return None
-    mean = values.mean()
-    scores = ((values - mean) / len(values)).reshape(-1, 1)
+    scores = ((values - values.mean()) / len(values)).reshape(-1, 1)
     variance = float(_contrast_variance(np.eye(1), scores, clusterings)[0, 0])
-    return _z_p(mean - reference, variance, "greater")
+    return _z_p(values.mean() - reference, variance, "greater")
 
 
 def _z_p(difference: float, variance: float, alternative: str) -> float | None:

@@ -47,10 +47,10 @@ def test_clustered_accounts_where_naive_chi_square_rejects():
     clusters = [np.concatenate([a_accounts, b_accounts + 4])]
     naive = two_proportion_p(120, 400, 80, 400)
     assert naive < 0.002                                  # tickets as independent draws: "significant"
-    # by hand: each account's summed deviation from its group's mean / 400: A (r - 0.3) / 4, B (r - 0.2) / 4;
-    # the variance of the difference is 8/7 x the sum of their squares = 8/7 x 0.013125 = 0.015
-    variance = 8 / 7 * (2 * 0.0625 ** 2 + 2 * 0.05 ** 2 + 2 * 0.0125 ** 2)
-    assert variance == pytest.approx(0.015)
+    # by hand: each account's summed deviation from the pooled 25%, over its group's 400 tickets, is (r - 0.25) / 4;
+    # the variance of the difference is 8/7 x the sum of their squares = 8/7 x 0.014375 = 0.115 / 7
+    variance = 8 / 7 * sum(((r - 0.25) / 4) ** 2 for r in (0.05, 0.55, 0.10, 0.50, 0.15, 0.25, 0.20, 0.20))
+    assert variance == pytest.approx(0.115 / 7)
     expected = math.erfc(0.1 / math.sqrt(variance) / math.sqrt(2))
     assert difference_p(values, in_a, clusters) == pytest.approx(expected)
     assert difference_p(values, in_a, clusters) > 0.4     # eight accounts cannot tell the groups apart
@@ -65,10 +65,12 @@ def test_each_ticket_its_own_cluster_is_the_unclustered_test():
     values = (rng.random(500) < np.where(np.arange(500) < 250, 0.3, 0.2)).astype(float)
     in_a = np.arange(500) < 250
     p = difference_p(values, in_a, [np.arange(500)])
-    # the unpooled z-test with variance p(1-p)/n per group, times the small-sample factor 500/499
+    # the pooled two-proportion z-test, times the small-sample factor 500/499
+    pooled = values.mean()
     ra, rb = values[in_a].mean(), values[~in_a].mean()
-    variance = 500 / 499 * (ra * (1 - ra) / 250 + rb * (1 - rb) / 250)
+    variance = 500 / 499 * (((values[in_a] - pooled) ** 2).sum() + ((values[~in_a] - pooled) ** 2).sum()) / 250 ** 2
     assert p == pytest.approx(math.erfc(abs(ra - rb) / math.sqrt(variance) / math.sqrt(2)))
+    assert p == pytest.approx(two_proportion_p(int(values[in_a].sum()), 250, int(values[~in_a].sum()), 250), rel=0.01)
 
 
 def test_two_way_with_one_way_singleton_clusters_is_the_other_one_way():
@@ -89,7 +91,7 @@ def test_cluster_codes_give_missing_keys_a_cluster_each():
 def test_rate_above_its_goal():
     values, account = accounts([0.30, 0.30, 0.25, 0.35])      # 30% breached, four accounts
     p = mean_above_p(values, 0.10, [account])
-    scores = (values - 0.3) / 400
+    scores = (values - 0.30) / 400
     variance = 4 / 3 * sum(scores[account == c].sum() ** 2 for c in range(4))
     assert p == pytest.approx(sstats.norm.sf(0.2 / math.sqrt(variance)))
     assert p < 1e-6
