@@ -279,7 +279,8 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
         created = clocks["created_at"]
         previous = clocks[(created >= period.previous_start) & (created < period.previous_end)]
     claims = (coverage_claims(dated, clusterings) + priority_claims(dated, clusterings, goal, targets)
-              + kpi_claims(kpis, dated, previous) + claims + escalation_claims(escalations)
+              + kpi_claims(kpis, dated, previous) + claims
+              + escalation_claims(escalations, config.escalations.min_transitions)
               + concentration_claims(diagnostics.accounts))
     tests = adjust(claims, config.findings.alpha, clustered_by)
     window, span = diagnostic_window(clocks, period, config.period.diagnostics)

@@ -205,14 +205,19 @@ def segment_claims(window: pd.DataFrame, frame: pd.DataFrame, dimensions: list, 
     return claims
 
 
-def escalation_claims(escalations) -> list[Claim]:
-    """The slowest handoff is slower than the others; longer silences go with lower CSAT, more reopens."""
+def escalation_claims(escalations, min_transitions: int) -> list[Claim]:
+    """The slowest handoff is slower than the others (its Mann-Whitney p times the number of handoffs it was
+    picked from: the slowest of several is slow by chance more often than any one of them); longer silences go
+    with lower CSAT, more reopens."""
     if escalations is None:
         return []
     claims = []
     neck = escalations.handoffs.bottleneck
     if neck is not None:
-        claims.append(Claim(ClaimKind.ESCALATION_BOTTLENECK, "slowest", neck.p_value))
+        ranked = [h for h in escalations.handoffs.matrix if not h.into_customer and h.handoffs >= min_transitions
+                  and h.median_wait_hours is not None]
+        p = None if neck.p_value is None else min(1.0, neck.p_value * max(1, len(ranked)))
+        claims.append(Claim(ClaimKind.ESCALATION_BOTTLENECK, "slowest", p))
     for relation in escalations.communication.relations:
         if relation.outcome in ("csat", "reopened"):
             claims.append(Claim(ClaimKind.CUSTOMER_SILENCE, relation.outcome, relation.p_value))
