@@ -530,7 +530,8 @@ def account_concentration(diagnostics, tests: ReportTests | None = None, days: f
 
 def diagnostic_findings(diagnostics, tests: ReportTests, alpha: float, days: float, hours_total: float) -> list[Finding]:
     """Findings of the drivers and accounts pages that pass the report-level test: per dimension the clearer
-    (smaller adjusted p) of its breach-rate and time-to-resolution differences, one sentence per dimension. ``days``: the diagnostics window's length;
+    (smaller adjusted p) of its breach-rate and time-to-resolution differences, one sentence per dimension.
+    ``days``: the diagnostics window's length;
     ``hours_total``: its tickets' hours to resolution (open ones: their age)."""
     by_dimension: dict[str, Finding] = {}
     if diagnostics.segments is not None:

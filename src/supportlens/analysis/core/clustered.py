@@ -3,8 +3,9 @@
 A χ² test that treats 5,000 tickets as 5,000 independent draws is far too sure of itself when a few
 accounts raise most of them and a backlog on one day makes every ticket of that day late: its p-values
 are too small and differences that chance made look significant. These tests compare means (a rate is
-the mean of a 0/1 outcome) with a cluster-robust variance of the score under the hypothesis tested: the tickets' deviations are summed within
-each cluster first, so a cluster counts once, however many tickets it holds. With two ways of clustering
+the mean of a 0/1 outcome) with a cluster-robust variance of the score under the hypothesis tested: the
+tickets' deviations are summed within each cluster first, so a cluster counts once, however many tickets
+it holds. With two ways of clustering
 (account and day of creation) the variance is the two-way estimator of Cameron, Gelbach and Miller
 (2011): by account, plus by day, minus by account and day together; a contrast whose two-way variance
 comes out negative falls back to the larger one-way variance (their advice).
