@@ -3,12 +3,13 @@
 A χ² test that treats 5,000 tickets as 5,000 independent draws is far too sure of itself when a few
 accounts raise most of them and a backlog on one day makes every ticket of that day late: its p-values
 are too small and differences that chance made look significant. These tests compare means (a rate is
-the mean of a 0/1 outcome) with a cluster-robust variance of the score under the hypothesis tested: the
-tickets' deviations are summed within each cluster first, so a cluster counts once, however many tickets
+the mean of a 0/1 outcome) with a cluster-robust variance (a Wald test): the tickets' deviations from
+their group's mean are summed within each cluster first, so a cluster counts once, however many tickets
 it holds. With two ways of clustering
 (account and day of creation) the variance is the two-way estimator of Cameron, Gelbach and Miller
-(2011): by account, plus by day, minus by account and day together; a contrast whose two-way variance
-comes out negative falls back to the larger one-way variance (their advice).
+(2011): by account, plus by day, minus by account and day together; when that is not positive definite
+it falls back to the larger one-way variance (their advice). No group mean is given less variance than
+independent tickets would have.
 
 The variance of each one-way term carries the usual small-sample factor G / (G - 1) for G clusters.
 Every function takes plain arrays and returns plain numbers.
@@ -67,26 +68,29 @@ def robust_covariance(scores: np.ndarray, clusterings: list[np.ndarray]) -> np.n
     return a + b - both
 
 
-def _contrast_variance(contrast: np.ndarray, scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:
-    covariance = contrast @ robust_covariance(scores, clusterings) @ contrast.T
-    if len(clusterings) == 3 and np.linalg.eigvalsh(np.atleast_2d(covariance)).min() <= 0:
-        ways = [contrast @ robust_covariance(scores, [c]) @ contrast.T for c in clusterings[:2]]
-        covariance = max(ways, key=lambda v: float(np.trace(np.atleast_2d(v))))
-    return np.atleast_2d(covariance)
-
-
 def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Means per group, counts, and each ticket's score for its group's mean (n x k): its deviation from the
-    pooled mean, the mean every group has under the hypothesis tested, over its group's count. Centred on the
-    pooled mean (a score test) rather than on each group's own: a small group whose tickets all came out alike
-    would otherwise have no variance at all and any difference would look infinitely sure."""
+    """Means per group, counts, and each ticket's influence on its group's mean (n x k): its deviation from
+    the group's mean over the group's count."""
     counts = np.bincount(groups, minlength=k).astype(float)
     sums = np.bincount(groups, weights=values, minlength=k)
     means = np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
     scores = np.zeros((len(values), k))
     rows = np.arange(len(values))
-    scores[rows, groups] = (values - values.mean()) / counts[groups]
+    scores[rows, groups] = (values - means[groups]) / counts[groups]
     return means, counts, scores
+
+
+def _covariance(values: np.ndarray, counts: np.ndarray, scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:
+    """Cluster-robust covariance of the group means, each mean's variance at least what independent tickets
+    would give (the variance of all values over the group's count): a small group whose tickets all came out
+    alike would otherwise have no variance at all, and any difference from it would look infinitely sure."""
+    covariance = robust_covariance(scores, clusterings)
+    if len(clusterings) == 3 and np.linalg.eigvalsh(covariance).min() <= 0:
+        ways = [robust_covariance(scores, [c]) for c in clusterings[:2]]
+        covariance = max(ways, key=lambda v: float(np.trace(v)))
+    floor = values.var() / counts
+    diagonal = np.diag(covariance)
+    return covariance + np.diag(np.maximum(floor - diagonal, 0.0))
 
 
 def equal_means_p(values: np.ndarray, groups: np.ndarray, clusterings: list[np.ndarray]) -> float | None:
@@ -102,10 +106,10 @@ def equal_means_p(values: np.ndarray, groups: np.ndarray, clusterings: list[np.n
         return None
     groups = np.searchsorted(present, groups)
     k = len(present)
-    means, _, scores = _group_scores(values, groups, k)
+    means, counts, scores = _group_scores(values, groups, k)
     contrast = np.hstack([np.eye(k - 1), -np.ones((k - 1, 1))])
     difference = contrast @ means
-    covariance = _contrast_variance(contrast, scores, clusterings)
+    covariance = contrast @ _covariance(values, counts, scores, clusterings) @ contrast.T
     statistic = float(difference @ np.linalg.pinv(covariance) @ difference)
     rank = int(np.linalg.matrix_rank(covariance))
     if rank == 0:
@@ -124,16 +128,15 @@ def difference_p(values: np.ndarray, in_group: np.ndarray, clusterings: list[np.
     clusterings = [np.asarray(c)[keep] for c in clusterings]
     if len(np.unique(groups)) < 2 or np.ptp(values) == 0:
         return None
-    means, _, scores = _group_scores(values, groups, 2)
-    contrast = np.array([[1.0, -1.0]])
-    variance = float(_contrast_variance(contrast, scores, clusterings)[0, 0])
+    means, counts, scores = _group_scores(values, groups, 2)
+    contrast = np.array([1.0, -1.0])
+    variance = float(contrast @ _covariance(values, counts, scores, clusterings) @ contrast)
     return _z_p(means[0] - means[1], variance, alternative)
 
 
 def mean_above_p(values: np.ndarray, reference: float, clusterings: list[np.ndarray]) -> float | None:
     """One-sided p-value of the z-test that the mean of ``values`` is above ``reference`` (e.g. a breach
-    rate above its goal), cluster-robust (a Wald test: the reference is a fixed number, not a fitted mean, so
-    the scores are centred on the sample's mean); None when every value is the same."""
+    rate above its goal), cluster-robust; None when every value is the same."""
     values = np.asarray(values, dtype=float)
     keep = ~np.isnan(values)
     values = values[keep]
@@ -141,7 +144,7 @@ def mean_above_p(values: np.ndarray, reference: float, clusterings: list[np.ndar
     if len(values) < 2 or np.ptp(values) == 0:
         return None
     scores = ((values - values.mean()) / len(values)).reshape(-1, 1)
-    variance = float(_contrast_variance(np.eye(1), scores, clusterings)[0, 0])
+    variance = float(_covariance(values, np.array([float(len(values))]), scores, clusterings)[0, 0])
     return _z_p(values.mean() - reference, variance, "greater")
 
 

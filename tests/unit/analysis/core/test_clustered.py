@@ -47,10 +47,14 @@ def test_clustered_accounts_where_naive_chi_square_rejects():
     clusters = [np.concatenate([a_accounts, b_accounts + 4])]
     naive = two_proportion_p(120, 400, 80, 400)
     assert naive < 0.002                                  # tickets as independent draws: "significant"
-    # by hand: each account's summed deviation from the pooled 25%, over its group's 400 tickets, is (r - 0.25) / 4;
-    # the variance of the difference is 8/7 x the sum of their squares = 8/7 x 0.014375 = 0.115 / 7
-    variance = 8 / 7 * sum(((r - 0.25) / 4) ** 2 for r in (0.05, 0.55, 0.10, 0.50, 0.15, 0.25, 0.20, 0.20))
-    assert variance == pytest.approx(0.115 / 7)
+    # by hand: each account's summed deviation from its group's mean, over the group's 400 tickets: A (r - 0.3) / 4,
+    # B (r - 0.2) / 4; each mean's variance is 8/7 x the sum of its accounts' squares (A: 8/7 x 0.0128125), but
+    # never below the variance of all 800 values over 400 (0.25 x 0.75 / 400): B's accounts are so alike
+    # (8/7 x 0.0003125) that the floor binds for B
+    variance_a = 8 / 7 * sum(((r - 0.3) / 4) ** 2 for r in (0.05, 0.55, 0.10, 0.50))
+    variance_b = 8 / 7 * sum(((r - 0.2) / 4) ** 2 for r in (0.15, 0.25, 0.20, 0.20))
+    assert (variance_a, variance_b) == pytest.approx((8 / 7 * 0.0128125, 8 / 7 * 0.0003125))
+    variance = variance_a + max(variance_b, 0.25 * 0.75 / 400)
     expected = math.erfc(0.1 / math.sqrt(variance) / math.sqrt(2))
     assert difference_p(values, in_a, clusters) == pytest.approx(expected)
     assert difference_p(values, in_a, clusters) > 0.4     # eight accounts cannot tell the groups apart
@@ -65,12 +69,14 @@ def test_each_ticket_its_own_cluster_is_the_unclustered_test():
     values = (rng.random(500) < np.where(np.arange(500) < 250, 0.3, 0.2)).astype(float)
     in_a = np.arange(500) < 250
     p = difference_p(values, in_a, [np.arange(500)])
-    # the pooled two-proportion z-test, times the small-sample factor 500/499
+    # each group's variance r(1 - r) / 250 times the small-sample factor 500/499, but never below the variance
+    # of all 500 values over 250 (here group b's: 0.2 x 0.8 x 500/499 < 0.25 x 0.75)
     pooled = values.mean()
     ra, rb = values[in_a].mean(), values[~in_a].mean()
-    variance = 500 / 499 * (((values[in_a] - pooled) ** 2).sum() + ((values[~in_a] - pooled) ** 2).sum()) / 250 ** 2
+    assert (pooled, ra, rb) == pytest.approx((0.25, 0.3, 0.2), abs=0.04)
+    variance = sum(max(500 / 499 * r * (1 - r), pooled * (1 - pooled)) / 250 for r in (ra, rb))
     assert p == pytest.approx(math.erfc(abs(ra - rb) / math.sqrt(variance) / math.sqrt(2)))
-    assert p == pytest.approx(two_proportion_p(int(values[in_a].sum()), 250, int(values[~in_a].sum()), 250), rel=0.01)
+    assert p == pytest.approx(two_proportion_p(int(values[in_a].sum()), 250, int(values[~in_a].sum()), 250), rel=0.1)
 
 
 def test_two_way_with_one_way_singleton_clusters_is_the_other_one_way():
