@@ -197,8 +197,8 @@ class SegmentBreachFacts:
     worst_ci: Ci
     best_rate: float | None
     ratio: float | None
-    adjusted_p: float | None
-    pair_adjusted_p: float | None
+    adjusted_p: float | None                 # the dimension's claim at report level (claims.py: Holm, cluster-robust)
+    pair_adjusted_p: float | None            # worst vs best, cluster-robust (a second check at alpha)
     cramers_v: float | None
     model_significant: bool | None           # the adjusted model's verdict on the dimension; None without a model
     model_adjusted_p: float | None
@@ -226,8 +226,8 @@ class SegmentDurationFacts:
     worst_ci: Ci
     best_median_hours: float | None
     ratio: float | None
-    adjusted_p: float | None
-    pair_adjusted_p: float | None
+    adjusted_p: float | None                 # the dimension's claim at report level (the median test; Holm)
+    pair_adjusted_p: float | None            # worst vs best, cluster-robust (a second check at alpha)
 
 
 @dataclass(frozen=True)
