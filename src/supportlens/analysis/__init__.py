@@ -2,6 +2,7 @@
 to typed results (no I/O, no HTML).
 
     core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
+                  the report-level test of every key-finding claim (claims, clustered),
                   missing data and skip codes, the settings sentences cite (method), statistics
     sla/          headline KPIs, breach rates by priority and hour, the explorer's cube
     drivers/      where and why we breach: segments, the adjusted model, survival
@@ -43,12 +44,12 @@ from .drivers.segments import SegmentReport, segment_report, ticket_arrays
 from .drivers.survival import ResolutionSurvival, resolution_survival
 from .escalations.before_after import InterruptedSeries, interrupted_series
 from .escalations.process import EscalationAnalysis, analyse_escalations, escalation_findings
-from .claims import (Claim, ReportTests, adjust, clusters_of, concentration_claims, coverage_claims, escalation_claims,
+from .core.claims import (Claim, ReportTests, adjust, clusters_of, concentration_claims, coverage_claims, escalation_claims,
                      kpi_claims, priority_claims, segment_claims)
 from .findings import (NOT_A_SEGMENT_FINDING, Finding, diagnostic_findings, escalation_key_findings, key_findings,
                        ranked)
 from .sla.explorer import Cube, explorer_cube
-from .sla.kpis import Kpi, headline_kpis
+from .sla.kpis import Kpi, headline_kpis, tested_change
 from .sla.summary import SlaSection, SlaSummary, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
@@ -136,7 +137,7 @@ class Analysis:
     interrupted_series: InterruptedSeries | None  # null when no change date is configured
     diagnostics: Diagnostics
     actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
-    report_tests: ReportTests | None             # the report-level test every key finding passed (claims.py)
+    report_tests: ReportTests | None             # the report-level test every key finding passed (core/claims.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
     clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
 
@@ -279,7 +280,7 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
         created = clocks["created_at"]
         previous = clocks[(created >= period.previous_start) & (created < period.previous_end)]
     claims = (coverage_claims(dated, clusterings) + priority_claims(dated, clusterings, goal, targets)
-              + kpi_claims(kpis, dated, previous) + claims
+              + kpi_claims([k for k in kpis if tested_change(k)], dated, previous) + claims
               + escalation_claims(escalations, config.escalations.min_transitions)
               + concentration_claims(diagnostics.accounts))
     tests = adjust(claims, config.findings.alpha, clustered_by)

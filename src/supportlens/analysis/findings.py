@@ -1,6 +1,6 @@
 """Key findings: the facts behind the executive summary's sentences.
 
-A finding is emitted only when its claim passes the report-level test (``claims.py``: every claim a key
+A finding is emitted only when its claim passes the report-level test (``core/claims.py``: every claim a key
 finding could make, cluster-robust tests, Holm across all of them) and is material (thresholds in
 ``findings:`` of the config). Each carries the numbers its sentence needs and its impact (breaches, hours
 or tickets a year, and that amount's share of all of them): the summary ranks findings by impact, not by
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Findings
-from .claims import ClaimKind, ReportTests
+from .core.claims import ClaimKind, ReportTests
 from .sla.kpis import Kpi
 from .sla.summary import HourBreach, SlaSummary
 from .drivers.frame import is_coded, is_pooled
@@ -197,7 +197,7 @@ class SegmentBreachFacts:
     worst_ci: Ci
     best_rate: float | None
     ratio: float | None
-    adjusted_p: float | None                 # the dimension's claim at report level (claims.py: Holm, cluster-robust)
+    adjusted_p: float | None                 # the dimension's claim at report level (core/claims.py: Holm, cluster-robust)
     pair_adjusted_p: float | None            # worst vs best, cluster-robust (a second check at alpha)
     cramers_v: float | None
     model_significant: bool | None           # the adjusted model's verdict on the dimension; None without a model

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import pytest
 
-from supportlens.analysis.claims import Claim, ClaimKind, adjust
+from supportlens.analysis.core.claims import Claim, ClaimKind, adjust
 from supportlens.analysis.core.stats import wilson
 from supportlens.analysis.findings import (Finding, Impact, OpenBreachedFacts, PriorityBreachFacts, priority_breach,
                                            ranked)

@@ -6,7 +6,7 @@ slowest handoff, the silence towards escalated customers, the largest account. C
 the chance that *some* comparison of a report is a fluke adds up across families: on data with nothing planted
 most reports said something false. Here every claim that could become a key finding is one hypothesis of one
 family, its p-value from a test that respects clustering (tickets of one account and tickets created on one day
-are not independent: ``core/clustered.py``), and the family is adjusted with Holm's step-down method, which
+are not independent: ``clustered.py``), and the family is adjusted with Holm's step-down method, which
 keeps the chance that a report states any false key finding at or below ``findings.alpha`` whatever the
 dependence between the tests. A claim is written only when its adjusted p is below alpha *and* its effect is
 material (``findings.material_ratio``, ``findings.material_change``).
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sstats
 
-from .core.breach import breached_mask, completed_mask
-from .core.clustered import above_median, cluster_codes, difference_p, equal_means_p, holm, mean_above_p
+from .breach import breached_mask, completed_mask
+from .clustered import above_median, cluster_codes, difference_p, equal_means_p, holm, mean_above_p
 
 
 class ClaimKind(StrEnum):
@@ -150,15 +150,12 @@ def _kpi_values(frame: pd.DataFrame, kpi: str) -> np.ndarray | None:
     return None
 
 
-def kpi_claims(kpis: list, now: pd.DataFrame, before: pd.DataFrame | None) -> list[Claim]:
-    """Each tested KPI changed between the previous period and this one (two-sided): means and rates by a
-    cluster-robust difference of means, medians by the median test; a KPI not known here keeps its own test."""
-    from .sla.kpis import tested_change
-
+def kpi_claims(tested: list, now: pd.DataFrame, before: pd.DataFrame | None) -> list[Claim]:
+    """Each KPI whose change the tiles test (``tested``) changed between the previous period and this one
+    (two-sided): means and rates by a cluster-robust difference of means, medians by the median test; a KPI not
+    known here keeps its own test."""
     claims = []
-    for kpi in kpis:
-        if not tested_change(kpi):
-            continue
+    for kpi in tested:
         p = kpi.p_value
         if before is not None and len(before) and len(now):
             both = pd.concat([now, before], ignore_index=True)
