@@ -226,7 +226,7 @@ class SegmentDurationFacts:
     worst_ci: Ci
     best_median_hours: float | None
     ratio: float | None
-    adjusted_p: float | None                 # the dimension's claim at report level (the median test; Holm)
+    adjusted_p: float | None                 # the dimension's claim at report level (mean log hours; Holm)
     pair_adjusted_p: float | None            # worst vs best, cluster-robust (a second check at alpha)
 
 

@@ -179,12 +179,14 @@ def kpi_claims(tested: list, now: pd.DataFrame, before: pd.DataFrame | None) -> 
 def segment_claims(window: pd.DataFrame, frame: pd.DataFrame, dimensions: list, comparisons: dict,
                    candidates: set[str]) -> list[Claim]:
     """Each candidate dimension: its segments differ in resolution breach rate, and in time to resolution
-    (the median test, open tickets counted where their age already tells); each with its worst-vs-best pair
+    (mean log hours); each with its worst-vs-best pair
     (``comparisons``: (dimension id, metric) -> the drivers page's comparison, whose worst and best it tests)."""
     clusterings, _ = clusters_of(window)
     breached = _outcome(window["resolution_state"])
-    durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan)
-    slow = above_median(durations, window["resolution_minutes"].notna().to_numpy())
+    # time to resolution on the log scale (work times are skewed; a doubling counts alike at every length), open
+    # tickets at their age so far: a lower bound, which only makes a segment with more open tickets look faster
+    hours = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan) / 60
+    slow = np.log1p(np.clip(hours, 0, None))
     claims = []
     for spec in dimensions:
         if spec.id not in candidates:
