@@ -391,10 +391,14 @@ def open_breached(clocks: pd.DataFrame, sla: SlaSummary) -> Finding | None:
                      _share(len(breached), sla.resolution.events + sla.open_breached)))
 
 
-def kpi_change(kpis: list[Kpi], thresholds: Findings, tests: ReportTests, days: float) -> Finding | None:
-    """The KPI that moved most (relative) among those whose change passes the report-level test and is material."""
-    moved = [k for k in kpis if k.relative_change is not None and abs(k.relative_change) >= thresholds.material_change
-             and tests.passes(ClaimKind.KPI_CHANGE, k.id)]
+def kpi_change(kpis: list[Kpi], thresholds: Findings, tests: ReportTests | None = None,
+               days: float = YEAR_DAYS / 4) -> Finding | None:
+    """The KPI that moved most (relative) among those whose change is significant on its tile (the tiles' own
+    decision, sla.kpis.with_significance: a finding never contradicts an n.s. tile), passes the report-level test
+    (when ``tests`` are given) and is material."""
+    moved = [k for k in kpis if k.significant and k.relative_change is not None
+             and abs(k.relative_change) >= thresholds.material_change
+             and (tests is None or tests.passes(ClaimKind.KPI_CHANGE, k.id))]
     if not moved:
         return None
     kpi = max(moved, key=lambda k: abs(k.relative_change))
@@ -405,7 +409,8 @@ def kpi_change(kpis: list[Kpi], thresholds: Findings, tests: ReportTests, days: 
     amount = moved_share * tickets * YEAR_DAYS / days
     return Finding.of(KpiChangeFacts(
         kpi=kpi.id, label=kpi.label, unit=kpi.unit, value=kpi.value, previous=kpi.previous,
-        relative_change=kpi.relative_change, adjusted_p=tests.adjusted(ClaimKind.KPI_CHANGE, kpi.id),
+        relative_change=kpi.relative_change,
+        adjusted_p=kpi.adjusted_p if tests is None else tests.adjusted(ClaimKind.KPI_CHANGE, kpi.id),
         improved=kpi.change_direction == "improved",
     ), impact=Impact(float(amount), "tickets", float(moved_share)))
 
