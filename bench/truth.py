@@ -76,13 +76,19 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     jobs = [(PLANTED_SEEDS + i, True) for i in range(args.k)] + [(NULL_SEEDS + i, False) for i in range(args.k)]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        futures = [pool.submit(run_world, seed, planted, args.tickets) for seed, planted in jobs]
-        worlds = []
-        for future in futures:
-            worlds.append(future.result())
-            w = worlds[-1]
-            print(f"{'planted' if w['planted'] else 'null':>7} world seed {w['seed']}: {w['seconds']} s", file=sys.stderr)
+    worlds = []
+
+    def done(w: dict) -> None:
+        worlds.append(w)
+        print(f"{'planted' if w['planted'] else 'null':>7} world seed {w['seed']}: {w['seconds']} s", file=sys.stderr)
+
+    if args.workers == 1:      # in this process (no pool to start, and the functions need not be importable)
+        for seed, planted in jobs:
+            done(run_world(seed, planted, args.tickets))
+    else:
+        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            for future in [pool.submit(run_world, seed, planted, args.tickets) for seed, planted in jobs]:
+                done(future.result())
     result = {"k": args.k, "tickets": args.tickets, "settings": "default config (reporting period: the last full "
               "quarter)", "seconds": round(time.perf_counter() - started, 1), **score(worlds), "worlds": worlds}
     args.out.parent.mkdir(parents=True, exist_ok=True)
