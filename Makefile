@@ -22,7 +22,7 @@ USER_DATA := $(shell find data -type f ! -path 'data/sample/*' ! -name README.md
 DATA_INPUTS := $(if $(strip $(USER_DATA)),$(USER_DATA),$(SAMPLE))
 
 .DEFAULT_GOAL := report
-.PHONY: report site pdf test test-quarto bench sample serve check clean install install-dev sysdeps plotly-bundle schema
+.PHONY: report site pdf test test-quarto bench truth sample serve check clean install install-dev sysdeps plotly-bundle schema
 
 report: _site/report.pdf  ## site + PDF, rebuilt only when data, config, code or templates change
 
@@ -54,6 +54,10 @@ test-quarto: $(INSTALLED_DEV)  ## the Quarto tests only, failing (not skipping) 
 
 bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
 	$(BIN)/python bench/run.py
+
+K ?= 20
+truth: $(INSTALLED)  ## K planted and K null simulated worlds: recovery and false findings -> bench/truth.json
+	$(BIN)/python bench/truth.py --k $(K)
 
 plotly-bundle:  ## rebuild the partial plotly.js bundle the site ships, from pinned npm inputs (needs npm)
 	bash scripts/build-plotly-bundle.sh

@@ -156,6 +156,9 @@ def sample(
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default: sample.seed)")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: sample.out)")] = None,
     format: Annotated[Format, typer.Option("--format", help="The files' format.")] = Format.csv,
+    effects: Annotated[bool, typer.Option("--effects/--no-effects",
+                                          help="Plant the known effects (coverage gap, slow industry, ...), or "
+                                               "write a null world where nothing is planted (truth.json says so).")] = True,
     config: ConfigOption = Path("supportlens.yml"),
 ) -> None:
     """Write the simulated sample organisation (tickets, events, accounts, agents, truth.json)."""
@@ -165,10 +168,12 @@ def sample(
         settings = _config(config).sample
     except SupportlensError as error:
         _fail(error)
-    spec = SimulationSpec(tickets=tickets or settings.tickets, seed=settings.seed if seed is None else seed)
+    spec = SimulationSpec(tickets=tickets or settings.tickets, seed=settings.seed if seed is None else seed,
+                          planted_effects=effects)
     folder = out or settings.out
     started = time.perf_counter()
-    with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}) …"):
+    world = "" if effects else ", nothing planted"
+    with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}{world}) …"):
         data = simulate(spec)
         paths = write_sample(data, folder, fmt=format.value)
     stdout.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "

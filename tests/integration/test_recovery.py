@@ -31,8 +31,8 @@ def test_coverage_gap_hours_are_found(planted):
 def test_worst_breach_priority_is_found(planted):
     analysis, truth = planted
     finding = next(f for f in analysis.findings if f.kind == "priority_breach")
-    assert finding.facts.worst == truth["worst_breach_priority"]
-    assert finding.facts.p_value < 0.05
+    assert finding.facts.priority == truth["worst_breach_priority"]
+    assert finding.facts.rate > finding.facts.goal and finding.facts.adjusted_p < 0.05
 
 
 def test_null_simulation_flags_no_coverage_gap(null):

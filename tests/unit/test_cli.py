@@ -3,6 +3,7 @@ a usage error (no traceback either way), results on stdout and progress/errors o
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -135,3 +136,16 @@ def test_reading_the_exports_gets_a_bar_on_a_terminal_when_it_is_long(tmp_path, 
     assert "Reading exports" in said.getvalue()
     assert ("reading the exports (tickets)" in said.getvalue()) is shown
     assert "0.0/0.0 MB" in said.getvalue() if shown else "MB" not in said.getvalue()
+
+
+def test_sample_no_effects_writes_a_null_world(tmp_path):
+    result = run_cli("sample", "--tickets", "300", "--seed", "5", "--no-effects", "--out", "null", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    truth = json.loads((tmp_path / "null" / "truth.json").read_text())
+    assert truth["planted_effects"] is False
+    assert [truth[k] for k in ("coverage_gap", "worst_breach_priority", "slowest_industry", "high_breach_channel",
+                               "concentrated_account", "bottleneck_transition")] == [None] * 6
+    planted = run_cli("sample", "--tickets", "300", "--seed", "5", "--out", "planted", cwd=tmp_path)
+    assert planted.returncode == 0, planted.stderr
+    truth = json.loads((tmp_path / "planted" / "truth.json").read_text())
+    assert truth["planted_effects"] is True and truth["coverage_gap"]["hours"] == [18, 19, 20, 21]

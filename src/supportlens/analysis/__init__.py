@@ -2,6 +2,7 @@
 to typed results (no I/O, no HTML).
 
     core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
+                  the report-level test of every key-finding claim (claims, clustered),
                   missing data and skip codes, the settings sentences cite (method), statistics
     sla/          headline KPIs and the summary's verdict, breach rates by priority and hour, the explorer's cube
     drivers/      where and why we breach: segments, the adjusted model, survival
@@ -43,12 +44,15 @@ from .drivers.segments import SegmentReport, segment_report, ticket_arrays
 from .drivers.survival import ResolutionSurvival, resolution_survival
 from .escalations.before_after import InterruptedSeries, interrupted_series
 from .escalations.process import EscalationAnalysis, analyse_escalations, escalation_findings
-from .findings import Finding, diagnostic_findings, key_findings, ranked
+from .core.claims import (Claim, ReportTests, adjust, clusters_of, concentration_claims, coverage_claims, escalation_claims,
+                     kpi_claims, priority_claims, segment_claims, step_change_claims)
+from .findings import (NOT_A_SEGMENT_FINDING, YEAR_DAYS, Finding, diagnostic_findings, escalation_key_findings,
+                       key_findings, ranked, step_changes)
 from .sla.explorer import Cube, explorer_cube
-from .sla.kpis import Kpi, headline_kpis
+from .sla.kpis import Kpi, headline_kpis, tested_change
 from .sla.vendor import vendor_comparison
 from .sla.verdict import Verdict, verdict
-from .sla.summary import SlaSection, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
+from .sla.summary import SlaSection, SlaSummary, first_response_by_hour, sla_section, summarise_sla, ticket_clocks
 from .trends import TrendReport, trend_report
 from .workload import WorkloadReport, workload_report
 
@@ -68,7 +72,8 @@ class Diagnostics:
     workload: WorkloadReport | None
 
 
-def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> tuple[SegmentReport, BreachModel | None]:
+def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config,
+              claims: list[Claim]) -> tuple[SegmentReport, BreachModel | None]:
     if len(window) < 2 * config.segments.min_tickets:
         raise MissingData(f"needs at least {2 * config.segments.min_tickets} tickets in {span.label}; it holds {len(window)}")
     extra = [c for c in config.segments.extra_dimensions
@@ -76,24 +81,28 @@ def _segments(window: pd.DataFrame, span, dataset: Dataset, config: Config) -> t
     frame, specs, unavailable = segment_frame(window, dataset.accounts, config.segments, extra,
                                               config.reporting_timezone())
     report = segment_report(window, frame, specs, unavailable, span, config.findings, config.segments.min_tickets, config.seed)
+    comparisons = {(d.id, c.metric): c for d in report.dimensions for c in d.comparisons}
+    claims += segment_claims(window, frame, specs, comparisons,
+                             {s.id for s in specs if s.id not in NOT_A_SEGMENT_FINDING})
     model = breach_model(ticket_arrays(window), frame, specs, config.findings.alpha, config.segments.model_max_rows, config.seed)
     return report, model
 
 
 def run_diagnostics(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod,
-                    backlog: Backlog, skipped: list[Skipped]) -> Diagnostics:
+                    backlog: Backlog, skipped: list[Skipped], claims: list[Claim] | None = None) -> Diagnostics:
+    """The drivers, accounts, trends and workload analyses; the segments' report-level claims go to ``claims``."""
     # One BLAS thread: the matrices here are small, and a BLAS thread pool on a busy machine costs 10-20x.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _run(dataset, config, clocks, period, backlog, skipped)
+        return _run(dataset, config, clocks, period, backlog, skipped, [] if claims is None else claims)
 
 
 def _run(dataset: Dataset, config: Config, clocks: pd.DataFrame, period: ReportingPeriod, backlog: Backlog,
-         skipped: list[Skipped]) -> Diagnostics:
+         skipped: list[Skipped], claims: list[Claim]) -> Diagnostics:
     if backlog is None or not clocks["created_at"].notna().any():
         skipped.append(Skipped.of(Skip.DIAGNOSTICS, "needs the tickets' creation time, which the export does not have"))
         return Diagnostics("", "all", 0, None, None, None, None, None, None)
     window, span = diagnostic_window(clocks, period, config.period.diagnostics)
-    both = optional(Skip.SEGMENTS, skipped, _segments, window, span, dataset, config)
+    both = optional(Skip.SEGMENTS, skipped, _segments, window, span, dataset, config, claims)
     segments, model = both if both is not None else (None, None)
     if segments is not None and model is None:
         skipped.append(Skipped.of(Skip.BREACH_REGRESSION, "needs at least 50 completed resolution SLAs "
@@ -132,6 +141,7 @@ class Analysis:
     interrupted_series: InterruptedSeries | None  # null when no change date is configured
     diagnostics: Diagnostics
     actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
+    report_tests: ReportTests | None             # the report-level test every key finding passed (core/claims.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
     clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
 
@@ -219,7 +229,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         return func(*args)
 
     daily_backlog = optional(Skip.BACKLOG, skipped, needs_creation_time, backlog, clocks, period.as_of)
-    diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped)
+    claims: list[Claim] = []
+    diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped, claims)
     skipped += [s for s in known if s.code in kpi_codes]      # (after the diagnostics', as the report lists them)
     escalations = optional(Skip.ESCALATION_PROCESS, skipped, analyse_escalations, dataset.events, tickets, clocks,
                            period.as_of, config)
@@ -232,8 +243,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
-    findings = ranked(key_findings(clocks, sla_period, hours, kpis, config.findings)
-                      + escalation_findings(escalations, config.findings) + diagnostic_findings(diagnostics))
+    tests, findings = report_findings(clocks, in_period, period, sla_period, sla_all, hours, kpis, diagnostics,
+                                      escalations, claims, config)
     months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of,
                       period.data_end)
     explorer = optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks)
@@ -253,6 +264,44 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         interrupted_series=interrupted,
         diagnostics=diagnostics,
         actions=actions,
+        report_tests=tests,
         method=report_method(config, targets_from),
         clocks=clocks,
     )
+
+
+def _days(start, end) -> float:
+    return max((end - start).total_seconds() / 86400, 1.0)
+
+
+def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: ReportingPeriod, sla_period: SlaSummary,
+                    sla_all: SlaSummary, hours, kpis: list[Kpi], diagnostics: Diagnostics, escalations,
+                    claims: list[Claim], config: Config) -> tuple[ReportTests | None, list[Finding]]:
+    """Every claim a key finding could make, tested together (Holm, cluster-robust tests), and the findings
+    that pass, ranked by impact; ``claims`` holds the segments' already."""
+    if period.undated or not in_period["created_at"].notna().any():
+        return None, []
+    dated = in_period[in_period["created_at"].notna()]
+    clusterings, clustered_by = clusters_of(dated)
+    goal = next((k.target for k in kpis if k.id == "resolution_breach_rate"), None)
+    targets = {b.priority: b.resolution_target_hours for b in sla_period.by_priority}
+    previous = None
+    if period.previous_start is not None:
+        created = clocks["created_at"]
+        previous = clocks[(created >= period.previous_start) & (created < period.previous_end)]
+    claims = (coverage_claims(dated, clusterings) + priority_claims(dated, clusterings, goal, targets)
+              + kpi_claims([k for k in kpis if tested_change(k)], dated, previous) + claims
+              + escalation_claims(escalations, config.escalations.min_transitions)
+              + concentration_claims(diagnostics.accounts) + step_change_claims(diagnostics.trends))
+    tests = adjust(claims, config.findings.alpha, clustered_by)
+    window, span = diagnostic_window(clocks, period, config.period.diagnostics)
+    hours_total = float(window["resolution_minutes"].fillna(window["open_minutes"]).sum() / 60)
+    created = clocks["created_at"].dropna()
+    whole = _days(created.min(), period.as_of) if len(created) else 365.25
+    found = (key_findings(clocks, sla_period, hours, kpis, config.findings, tests, _days(period.start, period.end))
+             + escalation_key_findings(escalation_findings(escalations, config.findings), escalations, tests,
+                                       sla_all.resolution.events, whole)
+             + diagnostic_findings(diagnostics, tests, config.findings.alpha, _days(span.start, span.end), hours_total)
+             + step_changes(diagnostics, tests, len(created) * YEAR_DAYS / whole,
+                            sla_all.resolution.events * YEAR_DAYS / whole))
+    return tests, ranked(found, config.findings.summary)

@@ -291,6 +291,8 @@ class Findings(_Strict):
     material_change: float = Field(0.10, ge=0)
     # ratio between the worst and the best segment's breach rate worth a sentence
     material_ratio: float = Field(1.25, ge=1)
+    # key findings the summary page names, largest impact first (breaches, hours or tickets a year)
+    summary: int = Field(8, ge=1, le=20)
 
 
 class Segments(_Strict):

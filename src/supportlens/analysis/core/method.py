@@ -125,4 +125,5 @@ def report_method(config: Config, targets_from: str = "priority") -> Method:
                                       esc.dfg_max_edges),
         risk=RiskMethod(config.risk.bootstrap, config.costs.review, config.costs.review_prevents,
                         dict(config.costs.breach)),
+        summary=SummaryCut(findings_site=config.findings.summary),
     )
