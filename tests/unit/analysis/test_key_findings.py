@@ -36,8 +36,9 @@ def family_passing(*passing: tuple[ClaimKind, str]):
 
 def sentence(finding) -> str:
     env = environment(ROOT)
-    template = env.from_string('{% from "partials/macros.j2" import finding_sentence %}{{ finding_sentence(f) }}')
-    return template.render(f=asdict(finding))
+    template = env.from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
+                               '{{ finding_sentence(f) }}')
+    return template.render(f=asdict(finding), report={"scopes": {"period": "in Q3 2026"}}, flavour="site")
 
 
 # critical 30 of 100 (30%), high 90 of 600 (15%), normal 40 of 1000 (4%), low 30 of 300 (10%)
@@ -54,7 +55,7 @@ def test_the_priority_furthest_above_the_goal_against_its_own_target():
     assert finding.impact.amount_per_year == pytest.approx(80.0)
     assert finding.impact.share == pytest.approx(20 / 190)
     text = sentence(finding)
-    assert text.startswith("**Critical tickets miss their 4.0 h resolution target 30% of the time against a 10% goal.**")
+    assert text.startswith("**Critical-priority tickets miss their 4.0 h resolution target 30% of the time against a 10% goal.**")
     assert "×" not in text and "low" not in text         # no ratio across different targets
 
 
@@ -73,7 +74,7 @@ def test_the_inversion_when_a_looser_target_breaches_more():
     y = priority_breach(summary(rates), None, Findings(), tests, days=91.3125).facts
     assert (y.priority, y.goal, y.inversion.tighter) == ("high", None, "critical")
     text = sentence(Finding.of(x))
-    assert "more often than the tighter 4.0 h target of critical tickets (5.0%" in text
+    assert "more often than the tighter 4.0 h target of critical-priority tickets (5.0%" in text
 
 
 def test_an_immaterial_inversion_is_not_claimed():
