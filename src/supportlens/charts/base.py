@@ -94,3 +94,41 @@ def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | 
 def kpi_target(context: dict, kpi_id: str) -> float | None:
     """The target of a headline KPI, the field its tile shows (a chart never reads the configuration)."""
     return next((k["target"] for k in context["kpis"] if k["id"] == kpi_id), None)
+
+
+CHAR_WIDTH = 0.58   # the width of an average character of the house font, in font sizes (Helvetica/DejaVu ≈ 0.55–0.6)
+
+
+def _wrap(text: str, chars: int) -> str:
+    """``text`` broken at spaces into lines of at most ``chars`` characters (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def fit_axis_titles(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """Wrap each axis title longer than its axis onto more lines and let the margins grow to hold it, so no
+    title is cut at the edge of a static chart of ``width`` × ``height`` px (a copy; the site's figure is kept)."""
+    fig = go.Figure(fig)
+    layout = fig.layout
+    margin = layout.margin
+    base_size = (layout.font.size if layout.font and layout.font.size else 12)
+    plot_w = width - (margin.l if margin.l is not None else 80) - (margin.r if margin.r is not None else 80)
+    plot_h = height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
+    for name in [key for key in layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
+        axis = layout[name]
+        text = axis.title.text if axis.title else None
+        if not text or "<br>" in text:
+            continue
+        low, high = axis.domain if axis.domain else (0, 1)
+        room = (high - low) * (plot_w if name.startswith("x") else plot_h)
+        size = (axis.title.font.size if axis.title.font and axis.title.font.size else base_size)
+        chars = max(12, int(room / (size * CHAR_WIDTH)))
+        if len(text) > chars:
+            axis.title.text = _wrap(text, chars)
+        axis.automargin = True
+    return fig

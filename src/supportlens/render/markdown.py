@@ -98,8 +98,20 @@ def _heading_ids(state: StateCore) -> None:
         token.attrSet("id", prefix + ident)
         if classes:
             token.attrSet("class", " ".join(classes))
-        state.env.setdefault("toc", []).append((int(token.tag[1]), prefix + ident, text))
+        state.env.setdefault("toc", []).append((int(token.tag[1]), prefix + ident, plain_text(state.md, text)))
     state.env["heading_ids"] = list(seen)
+
+
+def plain_text(md: MarkdownIt, text: str) -> str:
+    """A heading's inline Markdown as the words a reader sees, for the contents: backslash escapes,
+    emphasis and code marks resolved ('Cover \\(up to \\+8\\)' -> 'Cover (up to +8)'), entities decoded."""
+    words = []
+    for token in md.parseInline(text)[0].children or []:
+        if token.type in ("text", "code_inline"):
+            words.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    return "".join(words).strip()
 
 
 SHORT_TABLE_ROWS = 20

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..charts import Chart
+from ..charts.base import fit_axis_titles
 from ..errors import SupportlensError
 from ..pages import PRINTED  # the executive summary and the PDF's sections: the pages declared in_pdf
 from .markdown import render_markdown
@@ -127,10 +128,21 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
             progress(done, len(charts))
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
         for stem, figure in chart.print_figures().items():
-            svg = _calc_svg(figure, {"format": "svg", "width": width, "height": figure.layout.height or 380}, timeout)
-            (figures_dir / f"{stem}.svg").write_bytes(svg)
+            height = figure.layout.height or 380
+            svg = _calc_svg(fit_axis_titles(figure, width, height), {"format": "svg", "width": width, "height": height},
+                            timeout)
+            (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
     if progress:
         progress(len(charts), len(charts))
+
+
+_QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
+
+
+def printable_svg(svg: bytes) -> bytes:
+    """Plotly's SVG as WeasyPrint draws it: a paint reference written ``url('#id')`` (the colour bar's gradient)
+    becomes ``url(#id)``, which WeasyPrint resolves (quoted, the bar was left unpainted)."""
+    return _QUOTED_URL.sub(rb"url(\2)", svg)
 
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
