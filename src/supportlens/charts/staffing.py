@@ -80,7 +80,7 @@ def gap_chart(context: dict) -> Chart | None:
                     y=[s["required"] for s in gaps], marker_color="rgba(213,94,0,0.22)", width=1.0,
                     hovertemplate="gap slot<extra></extra>")
     fig.add_scatter(name="Required (Erlang C, rostered)", x=x, y=[s["required"] for s in slots], mode="lines",
-                    line=dict(color=PALETTE["vermillion"], width=2, shape="hv"),
+                    line=dict(color=PALETTE["orange"], width=2, shape="hv"),
                     hovertemplate="%{y} agents required<extra></extra>")
     fig.add_scatter(name="Scheduled (on shift)", x=x, y=[s["scheduled"] for s in slots], mode="lines",
                     line=dict(color=PALETTE["blue"], width=2, shape="hv"),

@@ -147,6 +147,19 @@ def markdown_engine() -> MarkdownIt:
         return default_fence(tokens, idx, options, env)
 
     md.add_render_rule("fence", fence)
+    # a table scrolls inside its own box when it is wider than a phone's screen, never the page
+    default_open, default_close = md.renderer.rules.get("table_open"), md.renderer.rules.get("table_close")
+
+    def table_open(self, tokens, idx, options, env):
+        inner = default_open(tokens, idx, options, env) if default_open else self.renderToken(tokens, idx, options, env)
+        return '<div class="table-wrap">' + inner
+
+    def table_close(self, tokens, idx, options, env):
+        inner = default_close(tokens, idx, options, env) if default_close else self.renderToken(tokens, idx, options, env)
+        return inner + "</div>\n"
+
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     md.add_render_rule("front_matter", lambda *_: "")
     return md
 

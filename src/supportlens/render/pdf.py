@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..charts import Chart
 from ..charts.base import fit_axis_titles
+from ..colours import css_variables
 from ..errors import SupportlensError
 from ..pages import PRINTED  # the executive summary and the PDF's sections: the pages declared in_pdf
 from .markdown import render_markdown
@@ -179,7 +180,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path) -> str:
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
                          "html": internal_links(rendered.html, page.id), "toc": rendered.toc})
-    css = template_text(root, "print/print.css")
+    css = css_variables() + "\n" + template_text(root, "print/print.css")   # the colour system first (colours.py)
     return env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
         summary=summary, sections=sections, css=css)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..charts import Chart
+from ..colours import css_variables
 from ..errors import SupportlensError
 from ..pages import PAGES, navbar
 from .markdown import render_markdown
@@ -163,7 +164,10 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
     for asset in ("site.css", "charts.js", "explorer.js"):
-        (assets / asset).write_text(template_text(root, f"site/{asset}"), encoding="utf-8")
+        text = template_text(root, f"site/{asset}")
+        if asset == "site.css":   # the colour system's custom properties first (supportlens/colours.py)
+            text = css_variables() + "\n" + text
+        (assets / asset).write_text(text, encoding="utf-8")
     (out_dir / "plotly.min.js").write_bytes(PLOTLY_BUNDLE.read_bytes())
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
