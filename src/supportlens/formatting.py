@@ -82,6 +82,11 @@ def has_values(rows: list[dict], path: str) -> bool:
     return any(at(row) is not None for row in rows)
 
 
+def same_values(rows: list[dict], first: str, second: str) -> bool:
+    """Whether two fields hold the same value in every row: a table shows such a pair of columns once."""
+    return all(row.get(first) == row.get(second) for row in rows)
+
+
 _PLAIN = {"share": fmt_pct, "score": lambda v: fmt_num(v, 2), "number": fmt_num, "int": fmt_int}
 
 
@@ -248,5 +253,5 @@ FILTERS = {
     "activity": fmt_activity,
     "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "count_word": fmt_count_word,
     "plural": fmt_plural, "duration": fmt_duration, "duration_unit": duration_unit, "interval": fmt_interval,
-    "has_values": has_values,
+    "has_values": has_values, "same_values": same_values,
 }
