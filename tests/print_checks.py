@@ -92,3 +92,78 @@ def short_pages(pdf: Path, last_pages: set[int], fraction: float = 1 / 3) -> lis
     last page of a section (``last_pages``, numbered from 1) nor the cover."""
     return [(n, depth) for n, depth in enumerate(ink_depths(pdf), start=1)
             if n > 1 and n not in last_pages and depth < fraction]
+
+
+def section_last_pages(pdf: Path) -> set[int]:
+    """The pages (from 1) that end a section: the last page, and each page whose running header (the section's
+    title, top right) differs from the next page's. The cover has no header and counts as its own section."""
+    headers = []
+    for text in pdf_page_texts(pdf):
+        lines = [line for line in text.splitlines() if line.strip()]
+        first = lines[0].strip() if lines else ""
+        headers.append(first.split("  ")[-1].strip() if "  " in first else first)
+    return {n for n in range(1, len(headers) + 1) if n == len(headers) or headers[n - 1] != headers[n]}
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees on a page: everything outside <script>, <style> and <head>."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style", "head")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style", "head") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def html_tables(html: str) -> list[list[list[tuple[str, str]]]]:
+    """Each <table> of a page as rows of cells, each cell (its text, its inner HTML); the header row first."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.tables: list[list[list[tuple[str, str]]]] = []
+            self.cell: list[str] | None = None
+            self.raw: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr" and self.tables:
+                self.tables[-1].append([])
+            elif tag in ("td", "th") and self.tables:
+                self.cell, self.raw = [], []
+            elif self.cell is not None:
+                self.raw.append(self.get_starttag_text() or "")
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.tables[-1][-1].append((" ".join("".join(self.cell).split()), "".join(self.raw)))
+                self.cell = None
+            elif self.cell is not None:
+                self.raw.append(f"</{tag}>")
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+                self.raw.append(data)
+
+    parser = Tables()
+    parser.feed(html)
+    return [table for table in parser.tables if table]

@@ -70,7 +70,7 @@ def weekly_breach(context: dict) -> Chart | None:
     rate = [w["resolution_breach"] for w in weeks]
     fig = go.Figure([
         go.Scatter(x=x + x[::-1], y=[r["ci_high"] for r in rate] + [r["ci_low"] for r in rate][::-1], fill="toself",
-                   fillcolor="rgba(213,94,0,0.15)", line=dict(width=0), name="95% Wilson interval", hoverinfo="skip"),
+                   fillcolor="rgba(230,159,0,0.18)", line=dict(width=0), name="95% Wilson interval", hoverinfo="skip"),
         go.Scatter(x=x, y=[r["value"] for r in rate], mode="lines+markers", name="Resolution breach rate",
                    line=dict(color=PALETTE["orange"], width=2), marker=dict(size=4),
                    customdata=[[r["events"], r["n"]] for r in rate],

@@ -52,7 +52,7 @@ def congestion(context: dict) -> Chart | None:
     fig = go.Figure(go.Scatter(x=backlog["days"], y=backlog["open_tickets"], mode="lines", name="Open tickets",
                                line=dict(color=PALETTE["blue"], width=1.8),
                                hovertemplate="%{x}: %{y:,} open<extra></extra>"))
-    colours = {"volume": "rgba(213,94,0,0.22)", "throughput": "rgba(204,121,167,0.30)"}
+    colours = {"volume": "rgba(230,159,0,0.25)", "throughput": "rgba(204,121,167,0.30)"}
     top = max(backlog["open_tickets"] or [1]) * 1.05
     for cause, name in (("volume", "Episode: more tickets arriving"), ("throughput", "Episode: fewer tickets solved")):
         spans = [e for e in workload["episodes"] if e["cause"] == cause]
@@ -125,7 +125,7 @@ def automation_candidates(context: dict) -> Chart | None:
     house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "
-                 f"candidates in green. {takeaway}", fig,
+                 f"candidates in blue. {takeaway}", fig,
                  [{"category": c["category"], "tickets_per_year": c["tickets_per_year"],
                    "median_resolution_hours": c["resolution"]["value"],
                    "escalation_rate": (c["escalation"] or {}).get("value"), "one_touch_rate": (c["one_touch"] or {}).get("value"),

@@ -132,6 +132,25 @@ def _mark_short_tables(state: StateCore) -> None:
             token.attrSet("class", "table-short")
 
 
+def _label_cells(state: StateCore) -> None:
+    """Give each body cell its column's header as ``data-label``: on a phone a wide table is shown row by row,
+    each value under its header (site.css), instead of scrolling sideways."""
+    tokens = state.tokens
+    headers: list[str] = []
+    column = 0
+    for i, token in enumerate(tokens):
+        if token.type == "thead_open":
+            headers = []
+        elif token.type == "th_open":
+            headers.append(plain_text(state.md, tokens[i + 1].content) if tokens[i + 1].type == "inline" else "")
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
+
+
 def markdown_engine() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.use(front_matter_plugin)
@@ -139,6 +158,7 @@ def markdown_engine() -> MarkdownIt:
            render=_render_div)
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
     md.core.ruler.push("short_tables", _mark_short_tables)
+    md.core.ruler.push("label_cells", _label_cells)
     default_fence = md.renderer.rules["fence"]
 
     def fence(self, tokens, idx, options, env):
