@@ -99,6 +99,17 @@ def test_quoted_paint_references_are_unquoted_for_print():
     assert printable_svg(svg) == b'''<rect style="fill: url(#g1-cb);"/><rect style='fill: url(#g2)'/><g clip-path="url(#c)"/>'''
 
 
+def test_a_colour_bar_gradient_is_given_in_its_bars_coordinates():
+    # Plotly's colour bar: a gradient from the bottom (y1=1) to the top (y2=0) of the bar's bounding box
+    svg = (b'<defs><linearGradient x1="0" y1="1" x2="0" y2="0" gradientUnits="objectBoundingBox" id="g-cb">'
+           b'<stop offset="0%" stop-color="white"/></linearGradient></defs>'
+           b'''<rect class="cbfill" style="fill: url('#g-cb');" x="600" y="10" width="30" height="228"/>''')
+    out = printable_svg(svg)
+    # bottom of the bar: y = 10 + 1 × 228 = 238, top: y = 10; x stays at the bar's left edge
+    assert b'<linearGradient x1="600" y1="238" x2="600" y2="10" gradientUnits="userSpaceOnUse" id="g-cb">' in out
+    assert b"url(#g-cb)" in out and b"objectBoundingBox" not in out
+
+
 def test_a_title_longer_than_its_axis_wraps_and_the_site_figure_keeps_it():
     title = "Cramér's V of the resolution breach rate across segments (0 = no association)"   # 78 characters
     fig = go.Figure(layout=dict(font=dict(size=13), margin=dict(l=200, r=24, t=24, b=56), height=300,

@@ -140,10 +140,34 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
 _QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
 
 
+_FILLED_RECT = re.compile(rb"<rect\b[^>]*fill: ?url\(#(?P<id>[^)]+)\)[^>]*>")
+_ATTR = re.compile(rb'\b(x|y|width|height|x1|y1|x2|y2)="([-\d.e]+)"')
+
+
 def printable_svg(svg: bytes) -> bytes:
-    """Plotly's SVG as WeasyPrint draws it: a paint reference written ``url('#id')`` (the colour bar's gradient)
-    becomes ``url(#id)``, which WeasyPrint resolves (quoted, the bar was left unpainted)."""
-    return _QUOTED_URL.sub(rb"url(\2)", svg)
+    """Plotly's SVG as WeasyPrint draws it, on a page with running headers: a paint reference written
+    ``url('#id')`` (the colour bar's gradient) becomes ``url(#id)`` (quoted, WeasyPrint leaves the bar
+    unpainted), and a gradient laid over its rectangle's bounding box is given in that rectangle's
+    coordinates (``objectBoundingBox`` gradients are misplaced on such pages: the bar shows as two dots)."""
+    svg = _QUOTED_URL.sub(rb"url(\2)", svg)
+    for rect in _FILLED_RECT.finditer(svg):
+        box = {k.decode(): float(v) for k, v in _ATTR.findall(rect[0])}
+        start = svg.find(b'id="' + rect["id"] + b'"')
+        tag_start = svg.rfind(b"<linearGradient", 0, start)
+        if start < 0 or tag_start < 0 or not {"x", "y", "width", "height"} <= box.keys():
+            continue
+        tag_end = svg.find(b">", start)
+        tag = svg[tag_start:tag_end]
+        if b'gradientUnits="objectBoundingBox"' not in tag:
+            continue
+        ends = {k.decode(): float(v) for k, v in _ATTR.findall(tag)}
+        x1, x2 = (box["x"] + ends.get(k, d) * box["width"] for k, d in (("x1", 0.0), ("x2", 1.0)))
+        y1, y2 = (box["y"] + ends.get(k, 0.0) * box["height"] for k in ("y1", "y2"))
+        rest = _ATTR.sub(b"", tag.replace(b'gradientUnits="objectBoundingBox"', b"")).removeprefix(b"<linearGradient")
+        fixed = (f'<linearGradient x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" gradientUnits="userSpaceOnUse"'
+                 .encode() + b" " + b" ".join(rest.split()))
+        svg = svg[:tag_start] + fixed + svg[tag_end:]
+    return svg
 
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
