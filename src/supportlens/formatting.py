@@ -91,7 +91,7 @@ _PLAIN = {"share": fmt_pct, "score": lambda v: fmt_num(v, 2), "number": fmt_num,
 
 
 def fmt_interval(value: float | None, low: float | None, high: float | None, unit: str, source: str = "min") -> Markup:
-    """A value and its 95% interval in one unit on one line: '16.7 h (14.2–19.0 h)', '12.3% (10.1–14.5%)'.
+    """A value and its 95% interval in one unit, neither broken across lines: '16.7 h (14.2–19.0 h)', '12.3% (10.1–14.5%)'.
     ``unit`` is 'share', 'score', 'number', 'int' or a duration unit ('min', 'h', 'days', the values then in
     ``source`` units). An interval that reads the same as its value at the precision shown ('4.0 days (4.0 days–
     4.0 days)', '0.0% (0.0%–0.0%)') or lacks an end is left out."""
@@ -104,7 +104,8 @@ def fmt_interval(value: float | None, low: float | None, high: float | None, uni
                    if low_text.endswith(end) and high_text.endswith(end)), "")
     if suffix:   # the unit once, after the upper end
         low_text = low_text[: -len(suffix)]
-    return Markup('<span class="nowrap">{}{}({}–{})</span>').format(shown, NBSP, low_text, high_text)
+    # value and interval may stand on two lines in a narrow column; each stays whole
+    return Markup('<span class="nowrap">{}</span> <span class="nowrap">({}–{})</span>').format(shown, low_text, high_text)
 
 
 def fmt_value(value: float | None, unit: str) -> str:

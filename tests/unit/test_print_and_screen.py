@@ -40,7 +40,8 @@ def test_an_interval_is_one_unbroken_unit_and_never_degenerate():
     text = str(fmt_interval(83, 75, 96, "h"))
     assert "1.4" in text and "(1.2–1.6" in text and text.count("h") == 2   # '1.4 h (1.2–1.6 h)': one unit, twice
     assert 'class="nowrap"' in text
-    assert str(fmt_interval(0.123, 0.101, 0.145, "share")).endswith("12.3%\u00a0(10.1–14.5%)</span>")
+    assert str(fmt_interval(0.123, 0.101, 0.145, "share")) == \
+        '<span class="nowrap">12.3%</span> <span class="nowrap">(10.1–14.5%)</span>'   # may break only between the two
     # '4.0 days (4.0 days–4.0 days)' and '0.0% (0.0%–0.0%)' become the value alone
     assert "(" not in str(fmt_interval(96, 96, 96, "days", source="h"))
     assert "(" not in str(fmt_interval(0.0, 0.0, 0.0, "share"))
@@ -137,3 +138,13 @@ def test_scatter_labels_do_not_overlap():
     # two points 1% of the width apart with long names: the second label moves off the first
     positions = label_positions([7000, 7050, 9000], [5.0, 5.0, 5.0], ["Login access", "Account change", "How to"])
     assert positions[0] == "top center" and positions[1] != "top center" and positions[2] == "top center"
+
+
+def test_a_paragraph_that_leads_into_a_table_is_marked_to_stay_with_it():
+    html = render_markdown("Alone.\n\nThe ten agents who solved most:\n\n| a |\n|---|\n| 1 |\n").html
+    assert '<p>Alone.</p>' in html and '<p class="lead-in">The ten agents who solved most:</p>' in html
+
+
+def test_body_cells_carry_their_column_header_for_the_phone_layout():
+    html = render_markdown("| Net benefit \\(USD\\) | Owner |\n|---|---|\n| 1 | Head |\n").html
+    assert '<td data-label="Net benefit (USD)">1</td>' in html and '<td data-label="Owner">Head</td>' in html

@@ -50,13 +50,14 @@ def top_accounts(context: dict) -> Chart | None:
                      arrayminus=[r["share"]["value"] - r["share"]["ci_low"] for r in rows]),
         customdata=[[r["tickets"]] for r in rows],
         hovertemplate="%{y}: %{x:.1%} of tickets (%{customdata[0]:,})<extra></extra>"))
+    # the threshold's label stands above the plot, clear of the bars
     fig.add_vline(x=threshold, line_dash="dash", line_color="#3e4c59", annotation_text=f"dominant above {fmt_pct(threshold, 0)}",
-                  annotation_position="top right")
+                  annotation=dict(yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False))
     house_layout(fig, x_title="Share of the window's tickets (95% Wilson interval)", y_title="",
                  height=max(300, 28 * len(rows) + 100), y_format=None)
     fig.update_xaxes(tickformat=".1%")
     fig.update_yaxes(autorange="reversed", rangemode=None)
-    fig.update_layout(margin=dict(l=140))
+    fig.update_layout(margin=dict(l=140, t=40))
     if dominant:
         top = accounts["concentration"]["dominant"][accounts["concentration"]["largest_dominant"]]
         takeaway = (f"{top['account']} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"

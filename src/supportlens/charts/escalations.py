@@ -138,7 +138,8 @@ def process_map(context: dict) -> Chart | None:
     labels = [safe(fmt_activity(s)) for s in sources] + [safe(fmt_activity(t)) for t in targets]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
-        node=dict(label=labels, pad=10, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["sky"]] * len(targets),
+        # pad: two small nodes stand at least a line of label apart, so their labels do not overlap
+        node=dict(label=labels, pad=18, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["sky"]] * len(targets),
                   hovertemplate="%{label}: %{value:,} transitions<extra></extra>"),
         link=dict(source=[sources.index(e["source"]) for e in edges],
                   target=[len(sources) + targets.index(e["target"]) for e in edges],

@@ -132,6 +132,15 @@ def _mark_short_tables(state: StateCore) -> None:
             token.attrSet("class", "table-short")
 
 
+def _mark_lead_ins(state: StateCore) -> None:
+    """A paragraph right before a table ('The ten agents who solved most:') gets class 'lead-in': print keeps
+    it on the table's page."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens[:-3]):
+        if token.type == "paragraph_open" and tokens[i + 2].type == "paragraph_close" and tokens[i + 3].type == "table_open":
+            token.attrSet("class", "lead-in")
+
+
 def _label_cells(state: StateCore) -> None:
     """Give each body cell its column's header as ``data-label``: on a phone a wide table is shown row by row,
     each value under its header (site.css), instead of scrolling sideways."""
@@ -159,6 +168,7 @@ def markdown_engine() -> MarkdownIt:
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
     md.core.ruler.push("short_tables", _mark_short_tables)
     md.core.ruler.push("label_cells", _label_cells)
+    md.core.ruler.push("lead_ins", _mark_lead_ins)
     default_fence = md.renderer.rules["fence"]
 
     def fence(self, tokens, idx, options, env):
