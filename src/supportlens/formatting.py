@@ -54,7 +54,7 @@ def duration_unit(values: list[float | None], source: str = "min") -> str:
     'days', from the median of its values, so a column never mixes '83 min' with '1.6 h' nor writes 16.7 h as
     '1,001.0 min'."""
     scale = _MINUTES_PER[source]
-    minutes = sorted(v * scale for v in values if v is not None)
+    minutes = sorted(abs(v) * scale for v in values if v is not None)   # an overdue time (negative) reads as its size
     if not minutes:
         return "h"
     typical = minutes[len(minutes) // 2]
@@ -87,12 +87,13 @@ def same_values(rows: list[dict], first: str, second: str) -> bool:
     return all(row.get(first) == row.get(second) for row in rows)
 
 
-_PLAIN = {"share": fmt_pct, "score": lambda v: fmt_num(v, 2), "number": fmt_num, "int": fmt_int}
+_PLAIN = {"share": fmt_pct, "score": lambda v: fmt_num(v, 2), "number": fmt_num, "int": fmt_int,
+          "ratio": lambda v: fmt_num(v, 2), "auc": lambda v: fmt_num(v, 3)}
 
 
 def fmt_interval(value: float | None, low: float | None, high: float | None, unit: str, source: str = "min") -> Markup:
     """A value and its 95% interval in one unit, neither broken across lines: '16.7 h (14.2–19.0 h)', '12.3% (10.1–14.5%)'.
-    ``unit`` is 'share', 'score', 'number', 'int' or a duration unit ('min', 'h', 'days', the values then in
+    ``unit`` is 'share', 'score', 'ratio' (2 decimals), 'auc' (3), 'number' (1), 'int' or a duration unit ('min', 'h', 'days', the values then in
     ``source`` units). An interval that reads the same as its value at the precision shown ('4.0 days (4.0 days–
     4.0 days)', '0.0% (0.0%–0.0%)') or lacks an end is left out."""
     fmt = _PLAIN.get(unit) or (lambda v: fmt_duration(v, unit, source))

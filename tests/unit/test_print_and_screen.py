@@ -27,6 +27,7 @@ def test_a_column_takes_the_unit_of_its_median_value():
     assert duration_unit([1.5, 60, 96], source="h") == "days"   # median 60 h
     assert duration_unit([None, 30, None]) == "min"
     assert duration_unit([None]) == "h"
+    assert duration_unit([-300, -200, 30], source="h") == "days"   # overdue times by their size
 
 
 def test_a_duration_is_written_in_the_unit_given():
