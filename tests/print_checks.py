@@ -5,6 +5,7 @@ Both look at what a reader sees: the SVG as a browser lays it out, the PDF page 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -87,11 +88,11 @@ def pdf_page_texts(pdf: Path) -> list[str]:
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
-def short_pages(pdf: Path, last_pages: set[int], fraction: float = 1 / 3) -> list[tuple[int, float]]:
+def short_pages(pdf: Path, last_pages: set[int], fraction: float = 1 / 3, first_page: int = 1) -> list[tuple[int, float]]:
     """(page number, ink depth) of each page whose ink ends before ``fraction`` of its body and that is not the
-    last page of a section (``last_pages``, numbered from 1) nor the cover."""
+    last page of a section (``last_pages``, numbered from 1) nor among the first ``first_page`` pages (the cover)."""
     return [(n, depth) for n, depth in enumerate(ink_depths(pdf), start=1)
-            if n > 1 and n not in last_pages and depth < fraction]
+            if n > first_page and n not in last_pages and depth < fraction]
 
 
 def section_last_pages(pdf: Path) -> set[int]:
@@ -132,7 +133,9 @@ def visible_text(html: str) -> str:
 
 
 def html_tables(html: str) -> list[list[list[tuple[str, str]]]]:
-    """Each <table> of a page as rows of cells, each cell (its text, its inner HTML); the header row first."""
+    """Each table of a page's text as rows of cells, each cell (its text, its inner HTML); the header row first.
+    The data behind a chart (``div.chart-table``, the first rows of its CSV under a fold) is not a table of the text."""
+    html = re.sub(r'<div class="chart-table">.*?</div>', "", html, flags=re.S)
     from html.parser import HTMLParser
 
     class Tables(HTMLParser):

@@ -83,7 +83,7 @@ def test_tables_read_in_one_unit_a_column_without_empty_or_degenerate_cells(proj
                 for text, raw in cells:
                     if DEGENERATE.search(text):
                         problems.append(f"{name}: degenerate interval {text!r}")
-                    if INTERVAL.search(text) and "nowrap" not in raw:
+                    if re.match(r"[−+×-]?\d", text) and INTERVAL.search(text) and "nowrap" not in raw:   # a value's interval
                         problems.append(f"{name}: interval may wrap {text!r}")
             durations = [col for col in range(1, len(header)) if any(UNIT.search(row[col][0]) for row in body if col < len(row))]
             for i, a in enumerate(durations):

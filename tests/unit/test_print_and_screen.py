@@ -149,3 +149,27 @@ def test_a_paragraph_that_leads_into_a_table_is_marked_to_stay_with_it():
 def test_body_cells_carry_their_column_header_for_the_phone_layout():
     html = render_markdown("| Net benefit \\(USD\\) | Owner |\n|---|---|\n| 1 | Head |\n").html
     assert '<td data-label="Net benefit (USD)">1</td>' in html and '<td data-label="Owner">Head</td>' in html
+
+
+# --- the short-page check (tests/print_checks.py) on a PDF made for it -----------------------------------------------
+
+@pytest.mark.skipif(__import__("shutil").which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_the_short_page_check_flags_a_page_that_ends_early_inside_a_section(tmp_path):
+    weasyprint = pytest.importorskip("weasyprint")
+    from print_checks import ink_depths, section_last_pages, short_pages
+
+    css = ("@page { size: A4; margin: 22mm 18mm 20mm 18mm; @top-right { content: string(section); } } "
+           "h1 { string-set: section content(); break-before: page; } .next { break-before: page; } p { margin: 0 0 4mm; }")
+    filler = "<p>" + "A line of the report that fills the page. " * 12 + "</p>"
+    html = (f"<style>{css}</style>"
+            f"<h1>Alpha</h1>{filler}"                         # page 1: ends near the top, Alpha goes on
+            f"<div class='next'>{filler * 5}</div>"           # page 2: most of a page
+            f"<h1>Beta</h1>{filler}")                         # page 3: short, but Beta's last (and the last) page
+    pdf = tmp_path / "report.pdf"
+    weasyprint.HTML(string=html).write_pdf(pdf)
+    depths = ink_depths(pdf)
+    assert len(depths) == 3 and depths[0] < 1 / 3 and depths[1] > 0.5 and depths[2] < 1 / 3
+    assert section_last_pages(pdf) == {2, 3}
+    # page 1 ends early and is not Alpha's last page: flagged (unless taken for a report's cover)
+    assert [n for n, _ in short_pages(pdf, section_last_pages(pdf), first_page=0)] == [1]
+    assert [n for n, _ in short_pages(pdf, section_last_pages(pdf))] == []
