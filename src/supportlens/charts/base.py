@@ -115,7 +115,10 @@ def fit_axis_titles(fig: go.Figure, width: int, height: int) -> go.Figure:
     layout = fig.layout
     margin = layout.margin
     base_size = (layout.font.size if layout.font and layout.font.size else 12)
-    plot_w = width - (margin.l if margin.l is not None else 80) - (margin.r if margin.r is not None else 80)
+    # category labels on a y axis push the plot right (automargin) and the centred x title with it
+    labels = [len(str(v)) for trace in fig.data if "y" in trace and trace.y is not None for v in trace.y if isinstance(v, str)]
+    left = max(margin.l if margin.l is not None else 80, (max(labels) if labels else 0) * base_size * CHAR_WIDTH + 28)
+    plot_w = width - left - (margin.r if margin.r is not None else 80)
     plot_h = height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
     for name in [key for key in layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
         axis = layout[name]
