@@ -164,10 +164,9 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
     for asset in ("site.css", "charts.js", "explorer.js"):
-        text = template_text(root, f"site/{asset}")
-        if asset == "site.css":   # the colour system's custom properties first (supportlens/colours.py)
-            text = css_variables() + "\n" + text
-        (assets / asset).write_text(text, encoding="utf-8")
+        (assets / asset).write_text(template_text(root, f"site/{asset}"), encoding="utf-8")
+    # the colour system's custom properties (supportlens/colours.py), imported by site.css
+    (assets / "colours.css").write_text(css_variables() + "\n", encoding="utf-8")
     (out_dir / "plotly.min.js").write_bytes(PLOTLY_BUNDLE.read_bytes())
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
