@@ -6,6 +6,7 @@ They format; they never compute a result. ``None`` becomes an em dash.
 from __future__ import annotations
 
 import html
+import math
 import re
 
 from markupsafe import Markup, escape
@@ -41,6 +42,71 @@ def fmt_hours(value: float | None) -> str:
     if value < 48:
         return f"{value:.1f} h"
     return f"{value / 24:.1f} days"
+
+
+NBSP = "\u00a0"
+# a table column's durations in one unit: minutes while its typical value is under an hour, hours under two days
+DURATION_UNITS = (("min", 1.0, 60.0), ("h", 60.0, 48 * 60.0), ("days", 1440.0, math.inf))
+
+
+def duration_unit(values: list[float | None], source: str = "min") -> str:
+    """The one unit a table column of durations (in ``source`` units, 'min' or 'h') is written in: 'min', 'h' or
+    'days', from the median of its values, so a column never mixes '83 min' with '1.6 h' nor writes 16.7 h as
+    '1,001.0 min'."""
+    scale = _MINUTES_PER[source]
+    minutes = sorted(abs(v) * scale for v in values if v is not None)   # an overdue time (negative) reads as its size
+    if not minutes:
+        return "h"
+    typical = minutes[len(minutes) // 2]
+    return next(name for name, _, below in DURATION_UNITS if typical < below)
+
+
+_MINUTES_PER = {name: size for name, size, _ in DURATION_UNITS}
+
+
+def fmt_duration(value: float | None, unit: str, source: str = "min") -> str:
+    """A duration given in ``source`` units ('min' or 'h') written in ``unit`` ('min', 'h', 'days'):
+    1001 min in 'h' -> '16.7 h'."""
+    if value is None:
+        return DASH
+    digits = 0 if unit == "min" else 1
+    return f"{value * _MINUTES_PER[source] / _MINUTES_PER[unit]:,.{digits}f}{NBSP}{unit}"
+
+
+def has_values(rows: list[dict], path: str) -> bool:
+    """Whether any row has a value at ``path`` ('csat.value'): a table leaves out a column that would be all dashes."""
+    def at(row):
+        for key in path.split("."):
+            row = row.get(key) if isinstance(row, dict) else None
+        return row
+    return any(at(row) is not None for row in rows)
+
+
+def same_values(rows: list[dict], first: str, second: str) -> bool:
+    """Whether two fields hold the same value in every row: a table shows such a pair of columns once."""
+    return all(row.get(first) == row.get(second) for row in rows)
+
+
+_PLAIN = {"share": fmt_pct, "score": lambda v: fmt_num(v, 2), "number": fmt_num, "int": fmt_int,
+          "ratio": lambda v: fmt_num(v, 2), "auc": lambda v: fmt_num(v, 3)}
+
+
+def fmt_interval(value: float | None, low: float | None, high: float | None, unit: str, source: str = "min") -> Markup:
+    """A value and its 95% interval in one unit, neither broken across lines: '16.7 h (14.2–19.0 h)', '12.3% (10.1–14.5%)'.
+    ``unit`` is 'share', 'score', 'ratio' (2 decimals), 'auc' (3), 'number' (1), 'int' or a duration unit ('min', 'h', 'days', the values then in
+    ``source`` units). An interval that reads the same as its value at the precision shown ('4.0 days (4.0 days–
+    4.0 days)', '0.0% (0.0%–0.0%)') or lacks an end is left out."""
+    fmt = _PLAIN.get(unit) or (lambda v: fmt_duration(v, unit, source))
+    shown = fmt(value)
+    if value is None or low is None or high is None or fmt(low) == fmt(high) == shown:
+        return Markup('<span class="nowrap">{}</span>').format(shown)
+    low_text, high_text = fmt(low), fmt(high)
+    suffix = next((end for end in ("%", *(NBSP + name for name in _MINUTES_PER))
+                   if low_text.endswith(end) and high_text.endswith(end)), "")
+    if suffix:   # the unit once, after the upper end
+        low_text = low_text[: -len(suffix)]
+    # value and interval may stand on two lines in a narrow column; each stays whole
+    return Markup('<span class="nowrap">{}</span> <span class="nowrap">({}–{})</span>').format(shown, low_text, high_text)
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -202,5 +268,6 @@ FILTERS = {
     "kpi_value": fmt_value, "change": fmt_change, "p": fmt_p, "md": md_escape, "sparkline": sparkline,
     "activity": fmt_activity,
     "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "upper_first": upper_first, "count_word": fmt_count_word,
-    "plural": fmt_plural,
+    "plural": fmt_plural, "duration": fmt_duration, "duration_unit": duration_unit, "interval": fmt_interval,
+    "has_values": has_values, "same_values": same_values,
 }

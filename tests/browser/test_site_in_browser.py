@@ -178,3 +178,74 @@ def test_explorer_filters_change_the_numbers(page, base_url):
 def test_not_found_page_is_served_for_missing_paths(page, base_url):
     page.goto(urljoin(base_url, "404.html"))
     assert "Page not found" in page.inner_text("h1")
+
+
+# --- any screen (issue 13, 7): a phone at 390 px, a desktop at 1440 px ------------------------------------------
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1440, "height": 900}
+
+
+def _open(browser, base_url, page_id, viewport):
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    tab.goto(urljoin(base_url, f"{page_id}.html"), wait_until="load")
+    charts = tab.locator(".plotly-chart")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
+    return context, tab
+
+
+@pytest.mark.parametrize("page_id", [p.id for p in PAGES])
+def test_no_page_scrolls_sideways_on_a_phone(browser, base_url, page_id):
+    context, tab = _open(browser, base_url, page_id, PHONE)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{page_id}-390.png"), full_page=True)
+        width = tab.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        wider = tab.evaluate("""() => Array.from(document.querySelectorAll('main *')).filter(e => {
+            const box = e.getBoundingClientRect(); return box.width > 0 && box.right > window.innerWidth + 1
+              && !e.closest('.table-wrap, .chart-table, pre');
+          }).slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+        assert width <= PHONE["width"], f"{page_id}: {width} px of content in {PHONE['width']} px ({wider})"
+    finally:
+        context.close()
+
+
+def _tiles_in_first_row(tab) -> int:
+    tops = tab.eval_on_selector_all(".kpi-grid .kpi-tile", "tiles => tiles.map(t => Math.round(t.getBoundingClientRect().top))")
+    return tops.count(tops[0]) if tops else 0
+
+
+def test_kpi_tiles_stand_two_a_row_on_a_phone_and_five_on_a_desktop(browser, base_url):
+    for viewport, expected in ((PHONE, 2), (DESKTOP, 5)):
+        context, tab = _open(browser, base_url, "index", viewport)
+        try:
+            if tab.locator(".kpi-grid .kpi-tile").count() >= expected:
+                assert _tiles_in_first_row(tab) == expected, viewport
+        finally:
+            context.close()
+
+
+def test_tables_use_the_width_of_a_desktop(browser, base_url):
+    context, tab = _open(browser, base_url, "drivers", DESKTOP)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "drivers-1440.png"), full_page=True)
+        widths = tab.eval_on_selector_all("main .table-wrap > table", "tables => tables.filter(t => t.offsetParent).map(t => t.getBoundingClientRect().width)")
+        # the column beside the page contents, not a strip in the middle of an empty screen (was 67%)
+        assert widths and min(widths) >= 0.75 * DESKTOP["width"], widths
+    finally:
+        context.close()
+
+
+def test_the_chart_toolbar_shows_only_while_the_pointer_is_on_its_chart(browser, base_url):
+    context, tab = _open(browser, base_url, "sla", DESKTOP)
+    try:
+        chart = tab.locator(".plotly-chart").first
+        toolbar = chart.locator(".modebar-container")
+        tab.mouse.move(0, 0)
+        assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "0"
+        chart.hover()
+        tab.wait_for_function("el => getComputedStyle(el).opacity === '1'", arg=toolbar.element_handle(), timeout=5_000)
+    finally:
+        context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import plotly_text, fmt_hours, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_segment
-from .base import PALETTE, Chart, house_layout
+from .base import PALETTE, STATUS, Chart, house_layout
 
 GREY = "#b8c2cc"
 
@@ -23,7 +23,7 @@ def lorenz_curve(context: dict) -> Chart | None:
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="Every account raises the same number",
                    line=dict(color="#7b8794", dash="dash"), hoverinfo="skip"),
         go.Scatter(x=c["lorenz_accounts"], y=c["lorenz_tickets"], mode="lines", name="Actual", fill="tonexty",
-                   fillcolor="rgba(213,94,0,0.10)", line=dict(color=PALETTE["vermillion"], width=2),
+                   fillcolor="rgba(0,114,178,0.10)", line=dict(color=PALETTE["blue"], width=2),
                    hovertemplate="the %{x:.0%} of accounts with fewest tickets raise %{y:.0%} of them<extra></extra>"),
     ])
     takeaway = (f"The busiest 20% of accounts ({fmt_int(c['top_20pct_accounts'])} of {fmt_int(c['accounts'])}) raise "
@@ -44,19 +44,20 @@ def top_accounts(context: dict) -> Chart | None:
     threshold = accounts["concentration"]["dominant_threshold"]
     fig = go.Figure(go.Bar(
         x=[r["share"]["value"] for r in rows], y=[plotly_text(r["account"]) for r in rows], orientation="h",
-        marker_color=[PALETTE["vermillion"] if r["account"] in dominant else PALETTE["blue"] for r in rows],
+        marker_color=[STATUS["bad"] if r["account"] in dominant else PALETTE["blue"] for r in rows],
         error_x=dict(type="data", symmetric=False, color="#3e4c59", thickness=1,
                      array=[r["share"]["ci_high"] - r["share"]["value"] for r in rows],
                      arrayminus=[r["share"]["value"] - r["share"]["ci_low"] for r in rows]),
         customdata=[[r["tickets"]] for r in rows],
         hovertemplate="%{y}: %{x:.1%} of tickets (%{customdata[0]:,})<extra></extra>"))
+    # the threshold's label stands above the plot, clear of the bars
     fig.add_vline(x=threshold, line_dash="dash", line_color="#3e4c59", annotation_text=f"dominant above {fmt_pct(threshold, 0)}",
-                  annotation_position="top right")
+                  annotation=dict(yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False))
     house_layout(fig, x_title="Share of the window's tickets (95% Wilson interval)", y_title="",
                  height=max(300, 28 * len(rows) + 100), y_format=None)
     fig.update_xaxes(tickformat=".1%")
     fig.update_yaxes(autorange="reversed", rangemode=None)
-    fig.update_layout(margin=dict(l=140))
+    fig.update_layout(margin=dict(l=140, t=40))
     if dominant:
         top = accounts["concentration"]["dominant"][accounts["concentration"]["largest_dominant"]]
         takeaway = (f"{top['account']} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"
@@ -82,7 +83,7 @@ def _resolution_by(context: dict, dimension_id: str, chart_id: str, noun: str) -
     segs = dimension["segments"]
     fig = go.Figure(go.Bar(
         x=[plotly_text(fmt_segment(s["label"], dimension_id)) for s in segs], y=[s["resolution"]["value"] for s in segs],
-        marker_color=[PALETTE["vermillion"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY)
+        marker_color=[STATUS["bad"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY)
                       for s in segs],
         error_y=dict(type="data", symmetric=False, color="#3e4c59", thickness=1,
                      array=[(s["resolution"]["ci_high"] - s["resolution"]["value"]) if s["resolution"]["ci_high"] is not None

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from ..colours import OKABE_ITO, PRIORITY_COLOURS, SERIES, STATUS  # noqa: F401 -- re-exported for the chart modules
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies
-PALETTE = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-    "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "grey": "#7f7f7f",
-}
-PRIORITY_COLOURS = {"critical": "#D55E00", "high": "#E69F00", "normal": "#0072B2", "low": "#56B4E9"}
+
+# the one colour system (supportlens/colours.py): status colours for verdicts, the rest of Okabe–Ito for series
+PALETTE = OKABE_ITO
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | 
         template="plotly_white", height=height, margin=dict(l=64, r=24, t=24, b=56),
         font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=13, color="#1f2933"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        hoverlabel=dict(font_size=12), colorway=list(PALETTE.values()),
+        hoverlabel=dict(font_size=12), colorway=SERIES,
     )
     fig.update_xaxes(title_text=x_title, showline=True, linecolor="#9aa5b1")
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="#e4e7eb")
@@ -94,3 +92,93 @@ def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | 
 def kpi_target(context: dict, kpi_id: str) -> float | None:
     """The target of a headline KPI, the field its tile shows (a chart never reads the configuration)."""
     return next((k["target"] for k in context["kpis"] if k["id"] == kpi_id), None)
+
+
+CHAR_WIDTH = 0.58   # the width of an average character of the house font, in font sizes (Helvetica/DejaVu ≈ 0.55–0.6)
+
+
+def _wrap(text: str, chars: int) -> str:
+    """``text`` broken at spaces into lines of at most ``chars`` characters (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def fit_axis_titles(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """Wrap each axis title longer than its axis onto more lines and let the margins grow to hold it, so no
+    title is cut at the edge of a static chart of ``width`` × ``height`` px (a copy; the site's figure is kept)."""
+    fig = go.Figure(fig)
+    layout = fig.layout
+    margin = layout.margin
+    base_size = (layout.font.size if layout.font and layout.font.size else 12)
+    # category labels on a y axis push the plot right (automargin) and the centred x title with it
+    labels = [len(str(v)) for trace in fig.data if "y" in trace and trace.y is not None for v in trace.y if isinstance(v, str)]
+    left = max(margin.l if margin.l is not None else 80, (max(labels) if labels else 0) * base_size * CHAR_WIDTH + 28)
+    plot_w = width - left - (margin.r if margin.r is not None else 80)
+    plot_h = height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
+    for name in [key for key in layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
+        axis = layout[name]
+        text = axis.title.text if axis.title else None
+        if not text or "<br>" in text:
+            continue
+        low, high = axis.domain if axis.domain else (0, 1)
+        room = (high - low) * (plot_w if name.startswith("x") else plot_h)
+        size = (axis.title.font.size if axis.title.font and axis.title.font.size else base_size)
+        chars = max(12, int(room / (size * CHAR_WIDTH)))
+        if len(text) > chars:
+            axis.title.text = _wrap(text, chars)
+        axis.automargin = True
+    return fig
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k at least ``raw``: a tick step a reader reads at a glance."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+
+
+def aligned_ticks(left: list[float | None], right: list[float | None]) -> tuple[dict, dict]:
+    """Axis settings for a dual-axis chart: round ticks (1, 2 or 5 × 10^k) from zero on both axes, the same
+    number of intervals on each so their grid lines coincide; the count (4–6) wastes the least height."""
+    tops = [max([v for v in values if v is not None] or [0]) or 1.0 for values in (left, right)]
+    best = min(((sum(n * _nice_step(top / n) / top for top in tops), n) for n in (4, 5, 6)))[1]
+    steps = [_nice_step(top / best) for top in tops]
+    return tuple(dict(tickmode="linear", tick0=0, dtick=step, range=[0, best * step]) for step in steps)
+
+
+_POSITIONS = (("top center", 0.0, 1.0), ("bottom center", 0.0, -1.0), ("middle right", 1.0, 0.0), ("middle left", -1.0, 0.0),
+              ("top right", 1.0, 1.0), ("top left", -1.0, 1.0), ("bottom right", 1.0, -1.0), ("bottom left", -1.0, -1.0))
+
+
+def label_positions(xs: list[float], ys: list[float], texts: list[str], width: int = 640, height: int = 300,
+                    size: int = 13) -> list[str]:
+    """A ``textposition`` for each labelled point of a scatter so that no two labels overlap: each label, in the
+    order given, takes the first place around its point (above, below, right, left, then the corners) clear of
+    the labels placed before it. ``width`` × ``height`` is the plot area in px (the data span fills it)."""
+    def span(values):
+        present = [v for v in values if v is not None]
+        low, high = (min(present), max(present)) if present else (0.0, 1.0)
+        return low, (high - low) or 1.0
+
+    (x0, dx), (y0, dy) = span(xs), span(ys)
+    placed: list[tuple[float, float, float, float]] = []
+    chosen = []
+    for x, y, text in zip(xs, ys, texts):
+        px, py = ((x or 0) - x0) / dx * width, ((y or 0) - y0) / dy * height
+        w, h = len(text) * size * CHAR_WIDTH, size * 1.2
+        for name, sx, sy in _POSITIONS:
+            cx, cy = px + sx * (w / 2 + 8), py + sy * (h / 2 + 8)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                break
+        else:
+            name, box = "top center", (px - w / 2, py, px + w / 2, py + h)
+        placed.append(box)
+        chosen.append(name)
+    return chosen

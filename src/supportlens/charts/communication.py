@@ -74,7 +74,7 @@ def policy_estimate(context: dict) -> Chart | None:
         label = f"every {fmt_hours(sim['hours'])}"
         if label in labels:
             fig.add_scatter(x=[label], y=[sim["csat_change"]], mode="markers", name="Simulator re-run with the policy",
-                            marker=dict(color=PALETTE["vermillion"], size=13, symbol="diamond"),
+                            marker=dict(color=PALETTE["orange"], size=13, symbol="diamond"),
                             error_y=_err([sim["csat_change"]], [sim["csat_ci_low"]], [sim["csat_ci_high"]]),
                             hovertemplate="Simulated effect: CSAT %{y:+.2f} points<extra></extra>")
     house_layout(fig, x_title="Customer updated at least …", y_title="Difference in mean CSAT (points)")
@@ -107,7 +107,7 @@ def _its(context: dict, measure: str) -> Chart | None:
     for after, name in ((False, "Fitted before"), (True, "Fitted after")):
         part = [w for w in weeks if w["after"] == after]
         fig.add_scatter(x=[w["week"] for w in part], y=[w[fitted] for w in part], mode="lines", name=name,
-                        line=dict(color=PALETTE["vermillion"] if after else PALETTE["blue"], width=3))
+                        line=dict(color=PALETTE["orange"] if after else PALETTE["blue"], width=3))
     part = [w for w in weeks if w["after"]]
     fig.add_scatter(x=[w["week"] for w in part], y=[w[counter] for w in part], mode="lines", name="Without the change (trend continued)",
                     line=dict(color=PALETTE["blue"], width=2, dash="dash"))

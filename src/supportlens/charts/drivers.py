@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formatting import lower_first, plotly_text, fmt_hours, fmt_metric, fmt_num, fmt_p, fmt_segment
-from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout
+from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, house_layout
 
 GREY = "#b8c2cc"
 
@@ -43,7 +43,7 @@ def driver_effects(context: dict) -> Chart | None:
     rows.sort(key=lambda r: r["cramers_v"] or 0)
     fig = go.Figure(go.Bar(
         x=[r["cramers_v"] or 0 for r in rows], y=[r["dimension"] for r in rows], orientation="h",
-        marker_color=[PALETTE["vermillion"] if r["significant"] else GREY for r in rows],
+        marker_color=[STATUS["bad"] if r["significant"] else GREY for r in rows],
         customdata=[[fmt_p(r["adjusted_p"]), "significant" if r["significant"] else "no clear difference"] for r in rows],
         hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
     house_layout(fig, x_title="Cramér's V of the resolution breach rate across segments (0 = no association)",
@@ -94,7 +94,7 @@ def _facet_figure(rows: list[list[dict]], metric: str, x_title: str, value_forma
         segs = d["segments"]
         labels = [plotly_text(fmt_segment(s["label"], d["id"])) for s in segs]
         values = [s[metric]["value"] for s in segs]
-        colours = [PALETTE["vermillion"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY)
+        colours = [STATUS["bad"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY)
                    for s in segs]
         fig.add_bar(x=values, y=labels, orientation="h", marker_color=colours, showlegend=False,
                     error_x=dict(type="data", symmetric=False, color="#3e4c59", thickness=1,
@@ -196,7 +196,7 @@ def _forest_figure(shown: list[dict], effects: dict, x_range: list[float] | None
     significant = [bool(r["significant"]) for r in shown]
     fig = go.Figure(go.Scatter(
         x=[r["odds_ratio"] for r in shown], y=labels, mode="markers",
-        marker=dict(color=[PALETTE["vermillion"] if s else GREY for s in significant], size=8),
+        marker=dict(color=[STATUS["bad"] if s else GREY for s in significant], size=8),
         error_x=dict(type="data", symmetric=False, color="#7b8794", thickness=1,
                      array=[_gap(r["ci_high"], r["odds_ratio"]) for r in shown],
                      arrayminus=[_gap(r["odds_ratio"], r["ci_low"]) for r in shown]),

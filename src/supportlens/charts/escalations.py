@@ -118,12 +118,12 @@ def handoff_matrix(context: dict) -> Chart | None:
 
 
 def _time_colour(hours: float | None) -> str:
-    """Link colour by median transition time: fast links pale, slow links dark vermillion."""
-    bands = ((1, "rgba(86,180,233,0.45)"), (8, "rgba(230,159,0,0.45)"), (24, "rgba(213,94,0,0.55)"))
+    """Link colour by median transition time: fast links pale sky, slow links dark blue (a scale, not a verdict)."""
+    bands = ((1, "rgba(86,180,233,0.45)"), (8, "rgba(0,114,178,0.45)"), (24, "rgba(31,58,95,0.6)"))
     for limit, colour in bands:
         if hours is not None and hours < limit:
             return colour
-    return "rgba(150,40,0,0.75)"
+    return "rgba(16,30,50,0.75)"
 
 
 def process_map(context: dict) -> Chart | None:
@@ -138,7 +138,8 @@ def process_map(context: dict) -> Chart | None:
     labels = [safe(fmt_activity(s)) for s in sources] + [safe(fmt_activity(t)) for t in targets]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
-        node=dict(label=labels, pad=10, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["green"]] * len(targets),
+        # pad: two small nodes stand at least a line of label apart, so their labels do not overlap
+        node=dict(label=labels, pad=18, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["sky"]] * len(targets),
                   hovertemplate="%{label}: %{value:,} transitions<extra></extra>"),
         link=dict(source=[sources.index(e["source"]) for e in edges],
                   target=[len(sources) + targets.index(e["target"]) for e in edges],
@@ -151,7 +152,7 @@ def process_map(context: dict) -> Chart | None:
                       annotations=[dict(x=0, y=1.0, yshift=8, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
                                         xanchor="left", align="left",
                                         text="Activity  →  next activity of the same ticket. Link width: how often.<br>"
-                                             "Colour: median time (blue < 1 h, orange < 8 h, red < 24 h, dark red ≥ 24 h; "
+                                             "Colour: median time (pale blue < 1 h, blue < 8 h, dark blue < 24 h, darkest ≥ 24 h; "
                                              "grey: after resolution)", font=dict(size=11, color="#52606d"))])
     slow = esc["handoffs"]["slowest_transitions"]
     takeaway = (f"The slowest frequent transition is {fmt_activity(slow[0]['source'])} → {fmt_activity(slow[0]['target'])}: "

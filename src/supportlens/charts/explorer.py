@@ -43,7 +43,7 @@ def explorer_breach(context: dict) -> Chart | None:
                     name="First response", mode="lines", line=dict(color=PALETTE["sky"], width=2),
                     hovertemplate="week of %{x}: %{y:.1%}<extra>First response</extra>")
     fig.add_scatter(x=weeks, y=rate(totals["resolution_breached"], totals["resolution_completed"]),
-                    name="Resolution", mode="lines", line=dict(color=PALETTE["vermillion"], width=2),
+                    name="Resolution", mode="lines", line=dict(color=PALETTE["orange"], width=2),
                     hovertemplate="week of %{x}: %{y:.1%}<extra>Resolution</extra>")
     takeaway = "SLA breach rates per week for the tickets the filters select."
     return Chart("explorer_breach", "explorer", "SLA breach rate per week", takeaway,

@@ -8,7 +8,7 @@ from html import escape
 import plotly.graph_objects as go
 
 from ..formatting import fmt_money, recommendation_title
-from .base import PALETTE, Chart, house_layout
+from .base import PALETTE, STATUS, Chart, house_layout
 
 
 def _actions(context: dict) -> dict:
@@ -26,7 +26,7 @@ def benefit(context: dict) -> Chart | None:
     fig = go.Figure()
     fig.add_bar(name="Range (net benefit a year)", y=labels, x=[n["high"] - n["low"] for n in net],
                 base=[n["low"] for n in net], orientation="h",
-                marker_color=[PALETTE["green"] if r["pays_back"] else PALETTE["vermillion"] for r in rows],
+                marker_color=[STATUS["good"] if r["pays_back"] else STATUS["bad"] for r in rows],
                 opacity=0.45, hoverinfo="skip")
     fig.add_scatter(name="Median", y=labels, x=[n["median"] for n in net], mode="markers",
                     marker=dict(color="#1f2933", size=10, symbol="line-ns-open", line=dict(width=3)),

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from ..formatting import fmt_num
 from .base import PALETTE, Chart, house_layout
 
-COLOURS = {"priority_only": PALETTE["grey"], "logistic": PALETTE["sky"], "gradient_boosting": PALETTE["vermillion"]}
+COLOURS = {"priority_only": PALETTE["grey"], "logistic": PALETTE["sky"], "gradient_boosting": PALETTE["purple"]}
 
 
 def _risk(context: dict) -> dict | None:

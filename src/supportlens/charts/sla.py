@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import fmt_int, fmt_pct
-from .base import PALETTE, PRIORITY_COLOURS, Chart, house_layout, kpi_target
+from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, aligned_ticks, house_layout, kpi_target
 
 
 def breach_by_priority(context: dict) -> Chart | None:
@@ -14,7 +14,7 @@ def breach_by_priority(context: dict) -> Chart | None:
         return None
     fig = go.Figure()
     for name, key, colour in (("First response", "first_response", PALETTE["sky"]),
-                              ("Resolution", "resolution", PALETTE["vermillion"])):
+                              ("Resolution", "resolution", PALETTE["orange"])):
         values = [r[key]["value"] for r in rows]
         fig.add_bar(
             name=name, x=[r["priority"].title() for r in rows], y=values, marker_color=colour,
@@ -44,7 +44,7 @@ def first_response_by_hour(context: dict) -> Chart | None:
         return None
     gap = next((f for f in context["findings"] if f["kind"] == "coverage_gap"), None)
     flagged = set(gap["facts"]["hours"]) if gap else set()
-    colours = [PALETTE["vermillion"] if h["hour"] in flagged else PALETTE["blue"] for h in hours]
+    colours = [STATUS["bad"] if h["hour"] in flagged else PALETTE["blue"] for h in hours]
     fig = go.Figure()
     # the rate is drawn on the overlaying axis so that it sits above the volume bars
     fig.add_bar(name="Tickets created", x=[h["hour"] for h in hours], y=[h["tickets"] for h in hours],
@@ -57,10 +57,12 @@ def first_response_by_hour(context: dict) -> Chart | None:
                                  arrayminus=[(h["first_response"]["value"] or 0) - (h["first_response"]["ci_low"] or 0) for h in hours]),
                     hovertemplate=f"%{{x}}:00 {zone}<br>breach rate %{{y:.1%}}<extra></extra>")
     house_layout(fig, x_title=f"Hour the ticket was created ({zone})", y_title="Tickets created")
+    # round ticks on both axes, their grid lines on the same heights
+    volume_axis, rate_axis = aligned_ticks([h["tickets"] for h in hours], [h["first_response"]["ci_high"] for h in hours])
     fig.update_layout(
-        yaxis=dict(side="right", showgrid=False, nticks=5),
-        yaxis2=dict(overlaying="y", side="left", title="First-response breach rate", tickformat=".0%",
-                    rangemode="tozero", gridcolor="#e4e7eb"),
+        yaxis=dict(side="right", showgrid=False, **volume_axis),
+        yaxis2=dict(overlaying="y", side="left", title="First-response breach rate", tickformat=".1~%",
+                    gridcolor="#e4e7eb", **rate_axis),
         margin=dict(l=72, r=72))
     fig.update_xaxes(tickmode="linear", dtick=2, range=[-0.6, 23.6])
     if gap:
@@ -84,7 +86,7 @@ def monthly_breach(context: dict) -> Chart | None:
         return None
     fig = go.Figure()
     for name, key, colour in (("First response", "first_response", PALETTE["sky"]),
-                              ("Resolution", "resolution", PALETTE["vermillion"])):
+                              ("Resolution", "resolution", PALETTE["orange"])):
         fig.add_scatter(name=name, x=[m["month"] for m in months], y=[m[f"{key}_rate"] for m in months],
                         mode="lines+markers", line=dict(color=colour, width=2),
                         hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>")

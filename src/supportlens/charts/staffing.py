@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import fmt_minutes, fmt_num, fmt_pct
-from .base import PALETTE, Chart, house_layout
+from .base import PALETTE, STATUS, Chart, house_layout
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -79,10 +79,10 @@ def gap_chart(context: dict) -> Chart | None:
     gaps = [s for s in slots if s["gap"]]
     if gaps:
         fig.add_bar(name="Coverage gap", x=[s["weekday"] * 24 + s["hour"] for s in gaps],
-                    y=[s["required"] for s in gaps], marker_color="rgba(213,94,0,0.22)", width=1.0,
+                    y=[s["required"] for s in gaps], marker=dict(color=STATUS["bad"], opacity=0.22), width=1.0,
                     hovertemplate="gap slot<extra></extra>")
     fig.add_scatter(name="Required (Erlang C, rostered)", x=x, y=[s["required"] for s in slots], mode="lines",
-                    line=dict(color=PALETTE["vermillion"], width=2, shape="hv"),
+                    line=dict(color=PALETTE["orange"], width=2, shape="hv"),
                     hovertemplate="%{y} agents required<extra></extra>")
     fig.add_scatter(name="Scheduled (on shift)", x=x, y=[s["scheduled"] for s in slots], mode="lines",
                     line=dict(color=PALETTE["blue"], width=2, shape="hv"),

@@ -72,9 +72,9 @@ def weekly_breach(context: dict) -> Chart | None:
     rate = [w["resolution_breach"] for w in weeks]
     fig = go.Figure([
         go.Scatter(x=x + x[::-1], y=[r["ci_high"] for r in rate] + [r["ci_low"] for r in rate][::-1], fill="toself",
-                   fillcolor="rgba(213,94,0,0.15)", line=dict(width=0), name="95% Wilson interval", hoverinfo="skip"),
+                   fillcolor="rgba(230,159,0,0.18)", line=dict(width=0), name="95% Wilson interval", hoverinfo="skip"),
         go.Scatter(x=x, y=[r["value"] for r in rate], mode="lines+markers", name="Resolution breach rate",
-                   line=dict(color=PALETTE["vermillion"], width=2), marker=dict(size=4),
+                   line=dict(color=PALETTE["orange"], width=2), marker=dict(size=4),
                    customdata=[[r["events"], r["n"]] for r in rate],
                    hovertemplate="week of %{x}: %{y:.1%}<br>%{customdata[0]:,} of %{customdata[1]:,}<extra></extra>"),
     ])
@@ -122,7 +122,7 @@ def weekday_pattern(context: dict) -> Chart | None:
     effects = season["weekday_effect"]
     values = [e["tickets_per_day"] for e in effects]
     fig = go.Figure(go.Bar(x=[e["weekday"] for e in effects], y=values,
-                           marker_color=[PALETTE["vermillion"] if v > 0 else PALETTE["sky"] for v in values],
+                           marker_color=[PALETTE["orange"] if v > 0 else PALETTE["sky"] for v in values],
                            hovertemplate="%{x}: %{y:+.1f} tickets vs the trend<extra></extra>"))
     high = effects[season["peak_weekday"]]
     low = effects[season["low_weekday"]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_segment, plotly_text
-from .base import PALETTE, Chart, house_layout
+from .base import PALETTE, SERIES, Chart, house_layout, label_positions
 
-GROUP_COLOURS = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "grey", "yellow")]
+GROUP_COLOURS = SERIES
 
 
 def _workload(context: dict) -> dict | None:
@@ -52,7 +52,7 @@ def congestion(context: dict) -> Chart | None:
     fig = go.Figure(go.Scatter(x=backlog["days"], y=backlog["open_tickets"], mode="lines", name="Open tickets",
                                line=dict(color=PALETTE["blue"], width=1.8),
                                hovertemplate="%{x}: %{y:,} open<extra></extra>"))
-    colours = {"volume": "rgba(213,94,0,0.22)", "throughput": "rgba(204,121,167,0.30)"}
+    colours = {"volume": "rgba(230,159,0,0.25)", "throughput": "rgba(204,121,167,0.30)"}
     top = max(backlog["open_tickets"] or [1]) * 1.05
     for cause, name in (("volume", "Episode: more tickets arriving"), ("throughput", "Episode: fewer tickets solved")):
         spans = [e for e in workload["episodes"] if e["cause"] == cause]
@@ -93,13 +93,18 @@ def automation_candidates(context: dict) -> Chart | None:
     # small ones would pile up; a category without a median resolution has no place on the axis
     plotted = [c for c in (workload["categories"][i] for i in workload["categories_shown"]) if c["resolution"]["value"] is not None]
     fig = go.Figure()
-    for candidate, colour, name in ((True, PALETTE["green"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
+    # labels placed around their points so that neighbours' names do not run into each other
+    spots = dict(zip((c["category"] for c in plotted), label_positions(
+        [c["tickets_per_year"] for c in plotted], [c["resolution"]["value"] for c in plotted],
+        [fmt_segment(c["category"], "category") for c in plotted])))
+    for candidate, colour, name in ((True, PALETTE["blue"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
         group = [c for c in plotted if c["candidate"] == candidate]
         if not group:
             continue
         fig.add_scatter(
             x=[c["tickets_per_year"] for c in group], y=[c["resolution"]["value"] for c in group], mode="markers+text",
-            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) for c in group], textposition="top center",
+            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) for c in group],
+            textposition=[spots[c["category"]] for c in group],
             marker=dict(color=colour, size=[10 + 30 * ((c["one_touch"] or {}).get("value") or 0) for c in group],
                         line=dict(color="#3e4c59", width=1)),
             customdata=[[fmt_pct((c["one_touch"] or {}).get("value")), fmt_pct((c["escalation"] or {}).get("value"))] for c in group],
@@ -120,7 +125,7 @@ def automation_candidates(context: dict) -> Chart | None:
     house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "
-                 f"candidates in green. {takeaway}", fig,
+                 f"candidates in blue. {takeaway}", fig,
                  [{"category": c["category"], "tickets_per_year": c["tickets_per_year"],
                    "median_resolution_hours": c["resolution"]["value"],
                    "escalation_rate": (c["escalation"] or {}).get("value"), "one_touch_rate": (c["one_touch"] or {}).get("value"),

@@ -98,8 +98,20 @@ def _heading_ids(state: StateCore) -> None:
         token.attrSet("id", prefix + ident)
         if classes:
             token.attrSet("class", " ".join(classes))
-        state.env.setdefault("toc", []).append((int(token.tag[1]), prefix + ident, text))
+        state.env.setdefault("toc", []).append((int(token.tag[1]), prefix + ident, plain_text(state.md, text)))
     state.env["heading_ids"] = list(seen)
+
+
+def plain_text(md: MarkdownIt, text: str) -> str:
+    """A heading's inline Markdown as the words a reader sees, for the contents: backslash escapes,
+    emphasis and code marks resolved ('Cover \\(up to \\+8\\)' -> 'Cover (up to +8)'), entities decoded."""
+    words = []
+    for token in md.parseInline(text)[0].children or []:
+        if token.type in ("text", "code_inline"):
+            words.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    return "".join(words).strip()
 
 
 SHORT_TABLE_ROWS = 20
@@ -120,6 +132,34 @@ def _mark_short_tables(state: StateCore) -> None:
             token.attrSet("class", "table-short")
 
 
+def _mark_lead_ins(state: StateCore) -> None:
+    """A paragraph right before a table ('The ten agents who solved most:') gets class 'lead-in': print keeps
+    it on the table's page."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens[:-3]):
+        if token.type == "paragraph_open" and tokens[i + 2].type == "paragraph_close" and tokens[i + 3].type == "table_open":
+            token.attrSet("class", "lead-in")
+
+
+def _label_cells(state: StateCore) -> None:
+    """Give each body cell its column's header as ``data-label``: on a phone a wide table is shown row by row,
+    each value under its header (site.css), instead of scrolling sideways."""
+    tokens = state.tokens
+    headers: list[str] = []
+    column = 0
+    for i, token in enumerate(tokens):
+        if token.type == "thead_open":
+            headers = []
+        elif token.type == "th_open":
+            headers.append(plain_text(state.md, tokens[i + 1].content) if tokens[i + 1].type == "inline" else "")
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
+
+
 def markdown_engine() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     md.use(front_matter_plugin)
@@ -127,6 +167,8 @@ def markdown_engine() -> MarkdownIt:
            render=_render_div)
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
     md.core.ruler.push("short_tables", _mark_short_tables)
+    md.core.ruler.push("label_cells", _label_cells)
+    md.core.ruler.push("lead_ins", _mark_lead_ins)
     default_fence = md.renderer.rules["fence"]
 
     def fence(self, tokens, idx, options, env):
@@ -135,6 +177,19 @@ def markdown_engine() -> MarkdownIt:
         return default_fence(tokens, idx, options, env)
 
     md.add_render_rule("fence", fence)
+    # a table scrolls inside its own box when it is wider than a phone's screen, never the page
+    default_open, default_close = md.renderer.rules.get("table_open"), md.renderer.rules.get("table_close")
+
+    def table_open(self, tokens, idx, options, env):
+        inner = default_open(tokens, idx, options, env) if default_open else self.renderToken(tokens, idx, options, env)
+        return '<div class="table-wrap">' + inner
+
+    def table_close(self, tokens, idx, options, env):
+        inner = default_close(tokens, idx, options, env) if default_close else self.renderToken(tokens, idx, options, env)
+        return inner + "</div>\n"
+
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     md.add_render_rule("front_matter", lambda *_: "")
     return md
 

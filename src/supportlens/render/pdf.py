@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..charts import Chart
+from ..charts.base import fit_axis_titles
+from ..colours import css_variables
 from ..errors import SupportlensError
 from ..pages import APPENDIX, PRINTED, REPORT, Page  # the pages the PDFs print from, and the two documents
 from .markdown import render_markdown
@@ -132,10 +134,45 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
             progress(done, len(charts))
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
         for stem, figure in chart.print_figures().items():
-            svg = _calc_svg(figure, {"format": "svg", "width": width, "height": figure.layout.height or 380}, timeout)
-            (figures_dir / f"{stem}.svg").write_bytes(svg)
+            height = figure.layout.height or 380
+            svg = _calc_svg(fit_axis_titles(figure, width, height), {"format": "svg", "width": width, "height": height},
+                            timeout)
+            (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
     if progress:
         progress(len(charts), len(charts))
+
+
+_QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
+
+
+_FILLED_RECT = re.compile(rb"<rect\b[^>]*fill: ?url\(#(?P<id>[^)]+)\)[^>]*>")
+_ATTR = re.compile(rb'\b(x|y|width|height|x1|y1|x2|y2)="([-\d.e]+)"')
+
+
+def printable_svg(svg: bytes) -> bytes:
+    """Plotly's SVG as WeasyPrint draws it, on a page with running headers: a paint reference written
+    ``url('#id')`` (the colour bar's gradient) becomes ``url(#id)`` (quoted, WeasyPrint leaves the bar
+    unpainted), and a gradient laid over its rectangle's bounding box is given in that rectangle's
+    coordinates (``objectBoundingBox`` gradients are misplaced on such pages: the bar shows as two dots)."""
+    svg = _QUOTED_URL.sub(rb"url(\2)", svg)
+    for rect in _FILLED_RECT.finditer(svg):
+        box = {k.decode(): float(v) for k, v in _ATTR.findall(rect[0])}
+        start = svg.find(b'id="' + rect["id"] + b'"')
+        tag_start = svg.rfind(b"<linearGradient", 0, start)
+        if start < 0 or tag_start < 0 or not {"x", "y", "width", "height"} <= box.keys():
+            continue
+        tag_end = svg.find(b">", start)
+        tag = svg[tag_start:tag_end]
+        if b'gradientUnits="objectBoundingBox"' not in tag:
+            continue
+        ends = {k.decode(): float(v) for k, v in _ATTR.findall(tag)}
+        x1, x2 = (box["x"] + ends.get(k, d) * box["width"] for k, d in (("x1", 0.0), ("x2", 1.0)))
+        y1, y2 = (box["y"] + ends.get(k, 0.0) * box["height"] for k in ("y1", "y2"))
+        rest = _ATTR.sub(b"", tag.replace(b'gradientUnits="objectBoundingBox"', b"")).removeprefix(b"<linearGradient")
+        fixed = (f'<linearGradient x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" gradientUnits="userSpaceOnUse"'
+                 .encode() + b" " + b" ".join(rest.split()))
+        svg = svg[:tag_start] + fixed + svg[tag_end:]
+    return svg
 
 
 _SITE_LINK = re.compile(r'<a href="(?P<page>[a-z0-9_-]+)\.html(?:#(?P<anchor>[^"]*))?"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
@@ -216,7 +253,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
             continue
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
                          "html": html, "toc": rendered.toc})
-    css = template_text(root, "print/print.css")
+    css = css_variables() + "\n" + template_text(root, "print/print.css")   # the colour system first (colours.py)
     return keep_links_inside(env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
         summary=summary, sections=sections, css=css, document=DOCUMENTS[document]))

@@ -32,6 +32,7 @@ import yaml
 
 from .. import __version__
 from ..charts import Chart
+from ..colours import css_variables
 from ..errors import SupportlensError
 from ..pages import PAGES, navbar
 from .markdown import render_markdown
@@ -221,6 +222,8 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     assets.mkdir(exist_ok=True)
     for asset in ("site.css", "charts.js", "explorer.js"):
         (assets / asset).write_text(template_text(root, f"site/{asset}"), encoding="utf-8")
+    # the colour system's custom properties (supportlens/colours.py), imported by site.css
+    (assets / "colours.css").write_text(css_variables() + "\n", encoding="utf-8")
     (out_dir / "plotly.min.js").write_bytes(PLOTLY_BUNDLE.read_bytes())
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)

@@ -83,16 +83,13 @@ def test_a_chart_error_reaches_the_build(monkeypatch):
 
 def test_export_reports_its_progress_chart_by_chart(monkeypatch, tmp_path):
     import kaleido
-
-    class Figure:
-        class layout:
-            height = 300
+    import plotly.graph_objects as go
 
     class OneChart:
         wide = False
 
-        def print_figures(self):
-            return {"a": Figure(), "a-2": Figure()}   # a chart printed in two parts counts once
+        def print_figures(self):   # the export fits the axis titles of each figure: real figures
+            return {"a": go.Figure(layout={"height": 300}), "a-2": go.Figure(layout={"height": 300})}   # two parts count once
 
     monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: b"<svg/>")
     seen: list[tuple[int, int]] = []

@@ -70,7 +70,8 @@ def test_callouts_with_and_without_title():
 
 def test_pipe_table_with_alignment():
     html = render_markdown(PAGE).html
-    assert "<table class=\"table-short\">" in html and '<td style="text-align:right">38.0%</td>' in html
+    assert '<div class="table-wrap"><table class="table-short">' in html
+    assert '<td style="text-align:right" data-label="Rate">38.0%</td>' in html
 
 
 def test_raw_html_block_passes_through():

@@ -15,10 +15,50 @@
     order.push(id);
   });
 
+  // an axis title longer than its axis on a narrow screen is wrapped onto more lines (as the PDF's charts are,
+  // charts/base.py:fit_axis_titles): a character takes about 0.58 of the font size
+  function wrap(text, chars) {
+    var lines = [];
+    text.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && lines[last].length + 1 + word.length <= chars) lines[last] += " " + word;
+      else lines.push(word);
+    });
+    return lines.join("<br>");
+  }
+
+  function fitTitles(data, layout, width) {
+    var margin = layout.margin || {};
+    var size = (layout.font && layout.font.size) || 12;
+    // category labels on a y axis push the plot right, and its centred x title with it
+    var longest = 0;
+    data.forEach(function (trace) {
+      (Array.isArray(trace.y) ? trace.y : []).forEach(function (v) {
+        if (typeof v === "string") longest = Math.max(longest, v.length);
+      });
+    });
+    var left = Math.max(margin.l === undefined ? 80 : margin.l, longest * size * 0.58 + 28);
+    var plotW = width - left - (margin.r === undefined ? 80 : margin.r);
+    var plotH = (layout.height || 450) - (margin.t === undefined ? 100 : margin.t) - (margin.b === undefined ? 80 : margin.b);
+    Object.keys(layout).forEach(function (key) {
+      if (!/^[xy]axis\d*$/.test(key) || !layout[key].title) return;
+      var title = layout[key].title, text = typeof title === "string" ? title : title.text;
+      if (!text || text.indexOf("<br>") >= 0) return;
+      var domain = layout[key].domain || [0, 1];
+      var room = (domain[1] - domain[0]) * (key.charAt(0) === "x" ? plotW : plotH);
+      var chars = Math.max(12, Math.floor(room / (size * 0.58)));
+      if (text.length > chars) {
+        layout[key].title = typeof title === "string" ? wrap(text, chars) : Object.assign({}, title, {text: wrap(text, chars)});
+        layout[key].automargin = true;
+      }
+    });
+  }
+
   function draw(id) {
     if (!drawn[id]) {
       try {
         var spec = JSON.parse(specs[id].textContent);
+        fitTitles(spec.data, spec.layout, document.getElementById(id).clientWidth || 700);
         drawn[id] = Plotly.newPlot(id, spec.data, spec.layout, spec.config);
       } catch (error) {
         drawn[id] = Promise.reject(error);   // reported as an unhandled rejection; the other charts still draw
