@@ -40,3 +40,16 @@ def test_the_system_script_leaves_test_tools_to_test():
     runtime, _, test_only = script.partition('if [ "$with_test" = 1 ]; then')
     assert "poppler-utils" not in runtime.split("set -euo pipefail")[1] and "poppler-utils" in test_only
     assert "--dump-dom about:blank" in script   # the browser must start, not merely be on PATH
+
+
+def test_bench_sizes_are_chosen_on_the_command_line_and_the_profiler_stays_out_of_the_project_env():
+    result = subprocess.run(["make", "-n", "-B", "bench", "SIZES=50k", "VENV=/nonexistent/venv"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "bench/run.py --sizes 50k " in result.stdout and "1m" not in result.stdout
+    assert "/nonexistent/venv/profiler/bin/python -m pip install --quiet -r bench/requirements-profiler.txt" in result.stdout
+    assert "ydata" not in (ROOT / "pyproject.toml").read_text()   # it needs pandas < 3: never in the project's environment
+
+
+def test_clean_removes_the_build_cache():
+    assert ".supportlens-cache" in dry_run("clean")
