@@ -41,8 +41,10 @@ def parse_size(text: str) -> int:
 
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> dict:
     """CPU seconds (user + system), wall seconds and peak RSS of ``command`` from /usr/bin/time -v."""
+    # the repository's own code, whatever the folder the command runs in
+    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, "PYTHONPATH": path, **(env or {})})
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"benchmark command failed: {' '.join(command)}")
