@@ -248,12 +248,24 @@ def main() -> None:
     sizes = sorted(parse_size(size) for size in args.sizes.split(",") if size.strip())
     path = BENCH / "results.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
-    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                           "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}}
+    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+    results = {**previous, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                       "platform": platform.platform(), "memory_gb": round(memory_mb / 1024, 1)}}
     builds = {entry["tickets"]: entry for entry in previous.get("builds", []) if "build" in entry}
+    skipped = {}
     for tickets in sizes:
+        # a size whose peak, scaled from the largest measured one, would not fit in memory is not attempted
+        measured = max((n for n in builds if n < tickets), default=None)
+        if measured is not None:
+            estimate = builds[measured]["build"]["peak_memory_mb"] * tickets / measured
+            if estimate > 0.9 * memory_mb:
+                skipped[tickets] = (f"not attempted: {estimate / 1024:.0f} GB estimated from the {measured:,}-ticket "
+                                    f"peak, more than 90% of the machine's {memory_mb / 1024:.1f} GB")
+                print(f"{tickets:,} tickets {skipped[tickets]}", flush=True)
+                continue
         builds[tickets] = bench_build(tickets, rebuilds=tickets == sizes[0])
         builds[tickets]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    results["not_attempted"] = {str(n): why for n, why in skipped.items()} or previous.get("not_attempted")
     results["builds"] = [builds[n] for n in sorted(builds)]
     smallest = sizes[0]
     results["profiler"] = previous.get("profiler")
