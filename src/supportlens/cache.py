@@ -3,9 +3,10 @@
 Three things are kept, each under the hash of everything that decides it, so a stale entry is never read:
 
 - the canonical tables of ingest (Parquet, one file a table, with the data-quality log and provenance as
-  JSON), keyed by the input files' SHA-256, the config sections ingest reads, and the package's code;
+  JSON), keyed by the input files' SHA-256, the config sections ingest reads, the package's code and the
+  versions of the libraries that parse and compute (pandas, numpy, pyarrow, scipy, ...);
 - the analysis (a pickle of its plain dataclasses), keyed by the ingest key, the whole config (minus how
-  the site is rendered), the sample's ground truth and the package's code;
+  the site is rendered), the sample's ground truth, the package's code and those library versions;
 - the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version.
 
 So a rebuild after a template or wording change skips ingest and analysis, and unchanged charts skip
@@ -59,6 +60,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def dependency_versions() -> dict[str, str]:
+    """The libraries whose upgrade can change a parsed value or a computed number: a new one is a miss."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("pandas", "numpy", "pyarrow", "scipy", "statsmodels", "scikit-learn", "holidays", "openpyxl"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
 def _digest(parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -99,11 +114,13 @@ class BuildCache:
                 continue
             path = configured if configured.is_absolute() else Path(root) / configured
             files[table] = self.file_hash(path) if path.is_file() else "absent"
-        return _digest({"format": _FORMAT, "code": code_fingerprint(), "root": Path(root).as_posix(), "files": files,
+        return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
+                        "root": Path(root).as_posix(), "files": files,
                         "config": config.model_dump(mode="json", include=INGEST_SECTIONS)})
 
     def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset) -> str:
-        return _digest({"format": _FORMAT, "code": code_fingerprint(), "ingest": ingest_key,
+        return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
+                        "ingest": ingest_key,
                         "truth": dataset.sample_truth,
                         "config": config.model_dump(mode="json", exclude=NOT_ANALYSED)})
 

@@ -189,3 +189,19 @@ def test_an_unchanged_static_chart_skips_the_browser_and_a_changed_one_is_drawn(
         svg.write_bytes(b"<svg>[1,")
     pdf.export_svgs(charts, tmp_path / "c", cache=BuildCache(tmp_path))
     assert len(drawn) == 3 + 2
+
+
+@pytest.mark.parametrize("changed", ["code_fingerprint", "dependency_versions"])
+def test_other_code_or_another_library_version_is_a_miss(tiny, monkeypatch, changed):
+    import supportlens.cache as cache_module
+
+    config = _config(tiny)
+    cache = BuildCache(tiny)
+    dataset, key = cached_dataset(config, tiny, cache)
+    analysis_key = cache.analysis_key(key, config, dataset)
+    original = getattr(cache_module, changed)()
+    monkeypatch.setattr(cache_module, changed, lambda: {"changed": True} if isinstance(original, dict) else "other")
+    again = BuildCache(tiny)
+    dataset, other_key = cached_dataset(config, tiny, again)
+    assert other_key != key and again.hits == []
+    assert again.analysis_key(other_key, config, dataset) != analysis_key
