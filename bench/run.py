@@ -6,7 +6,9 @@ Every figure is a whole process measured by /usr/bin/time -v: CPU seconds (user 
 on a shared machine), wall seconds and peak resident memory. Per size: writing the sample (`supportlens
 sample`), a cold build (no cache), and for the smallest size also a rebuild after a template-only change
 (a project template override, so ingest and analysis come from the build cache) and a rebuild with nothing
-changed. The figures go to bench/results.json (merged: sizes not run keep their last figures) and are printed.
+changed. A size whose peak, scaled from the largest smaller size measured, would pass 90% of the machine's
+memory is not attempted (said in "not_attempted"). The figures go to bench/results.json (merged: sizes not
+run keep their last figures) and are printed; BENCH_NO_PAGES=1 skips the page timings in Chromium.
 Sample data is kept in bench/data/ and builds in bench/out/ (both ignored by git).
 
 Usage: python bench/run.py [--sizes 50k,1m,10m] [--profiler-python PATH] [--no-profiler]
