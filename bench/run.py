@@ -1,8 +1,17 @@
-"""`make bench`: time `supportlens build` (site + PDF) on 50k and 500k simulated tickets.
+"""`make bench`: CPU seconds, wall time and peak memory of `supportlens build` (site + PDF) on simulated
+organisations of 50k, 1M and 10M tickets with their events, beside ydata-profiling's minimal profile of the
+same 50k tickets file (a generic profiler, as the yardstick).
 
-Wall time and peak memory come from /usr/bin/time -v; the figures are written to
-bench/results.json and printed. Sample data is cached in bench/data/ (ignored by git).
-Usage: python bench/run.py [--sizes 50000,500000]
+Every figure is a whole process measured by /usr/bin/time -v: CPU seconds (user + system, the stable figure
+on a shared machine), wall seconds and peak resident memory. Per size: writing the sample (`supportlens
+sample`), a cold build (no cache), and for the smallest size also a rebuild after a template-only change
+(a project template override, so ingest and analysis come from the build cache) and a rebuild with nothing
+changed. A size whose peak, scaled from the largest smaller size measured, would pass 90% of the machine's
+memory is not attempted (said in "not_attempted"). The figures go to bench/results.json (merged: sizes not
+run keep their last figures) and are printed; BENCH_NO_PAGES=1 skips the page timings in Chromium.
+Sample data is kept in bench/data/ and builds in bench/out/ (both ignored by git).
+
+Usage: python bench/run.py [--sizes 50k,1m,10m] [--profiler-python PATH] [--no-profiler]
        python bench/run.py --pages [--site PATH]   (only the page timings in Chromium; see bench_pages)
 """
 
@@ -10,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -19,34 +30,107 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
+PROFILER_PYTHON = ROOT / ".venv" / "profiler" / "bin" / "python"   # `make bench` installs ydata-profiling there
+TEMPLATE_CHANGE = "\n\nThis sentence was added by the benchmark's template-only change.\n"
 
 
-def timed(command: list[str], cwd: Path) -> dict:
-    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True)
+def parse_size(text: str) -> int:
+    """'50k' -> 50000, '1m' -> 1000000, '10M' -> 10000000, '2500' -> 2500."""
+    text = text.strip().lower().replace("_", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """CPU seconds (user + system), wall seconds and peak RSS of ``command`` from /usr/bin/time -v."""
+    # the repository's own code, whatever the folder the command runs in
+    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": path, **(env or {})})
     if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"benchmark command failed: {' '.join(command)}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
+    field = lambda name: re.search(rf"{re.escape(name)}: (\S+)", result.stderr).group(1)  # noqa: E731
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.split(":"))))
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return {"wall_seconds": round(seconds, 2), "peak_memory_mb": round(peak_kb / 1024, 1)}
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    return {"cpu_seconds": round(cpu, 2), "wall_seconds": round(seconds, 2),
+            "peak_memory_mb": round(int(field("Maximum resident set size (kbytes)")) / 1024, 1)}
 
 
-def bench_build(tickets: int) -> dict:
+def sample_data(tickets: int) -> tuple[Path, dict | None]:
+    """bench/data/<tickets>/ (written once, timed when written)."""
     data = BENCH / "data" / f"{tickets}"
-    if not (data / "tickets.csv").exists():
-        print(f"simulating {tickets:,} tickets …", flush=True)
-        subprocess.run([sys.executable, "-m", "supportlens.cli", "sample", "--tickets", str(tickets),
-                        "--seed", "7", "--out", str(data)], cwd=ROOT, check=True)
-    config = BENCH / "data" / f"config-{tickets}.yml"
-    config.write_text(json.dumps({
+    if (data / "tickets.csv").exists() and (data / "truth.json").exists():
+        return data, None
+    print(f"simulating {tickets:,} tickets …", flush=True)
+    figures = timed([sys.executable, "-m", "supportlens.cli", "sample", "--tickets", str(tickets), "--seed", "7",
+                     "--out", str(data)], ROOT)
+    return data, figures
+
+
+def project(tickets: int, data: Path) -> Path:
+    """A project folder of its own per size (config, template overrides, build cache), outputs inside it."""
+    folder = BENCH / "out" / f"{tickets}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "supportlens.yml").write_text(json.dumps({
         "data": {t: str(data / f"{t}.csv") for t in ("tickets", "events", "accounts", "agents")},
-        "render": {"engine": "builtin", "site_dir": str(BENCH / "out" / f"{tickets}" / "_site"),
-                   "report_dir": str(BENCH / "out" / f"{tickets}" / "report")},
+        "render": {"engine": "builtin"},
     }))
-    print(f"building the report from {tickets:,} tickets …", flush=True)
-    figures = timed([sys.executable, "-m", "supportlens.cli", "build", "--config", str(config)], ROOT)
-    return {"tickets": tickets, **figures}
+    return folder
+
+
+def bench_build(tickets: int, rebuilds: bool) -> dict:
+    data, sampled = sample_data(tickets)
+    folder = project(tickets, data)
+    shutil.rmtree(folder / ".supportlens-cache", ignore_errors=True)
+    shutil.rmtree(folder / "templates", ignore_errors=True)
+    build = [sys.executable, "-m", "supportlens.cli", "build", "--config", "supportlens.yml"]
+    print(f"building the report from {tickets:,} tickets (cold) …", flush=True)
+    result = {"tickets": tickets, "events": _rows(data / "events.csv"),
+              "input_megabytes": round(sum(p.stat().st_size for p in data.glob("*.csv")) / 2**20, 1),
+              "build": timed(build, folder)}
+    if sampled:
+        result["sample"] = sampled
+    if rebuilds:
+        override = folder / "templates" / "pages" / "methodology.qmd.j2"
+        override.parent.mkdir(parents=True, exist_ok=True)
+        shipped = ROOT / "src" / "supportlens" / "templates" / "pages" / "methodology.qmd.j2"
+        override.write_text(shipped.read_text(encoding="utf-8") + TEMPLATE_CHANGE, encoding="utf-8")
+        print("rebuilding after a template-only change …", flush=True)
+        result["rebuild_template_change"] = timed(build, folder)
+        print("rebuilding with nothing changed …", flush=True)
+        result["rebuild_nothing_changed"] = timed(build, folder)
+        shutil.rmtree(folder / "templates", ignore_errors=True)
+    return result
+
+
+def _rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b"")) - 1
+
+
+PROFILE_SCRIPT = """
+import sys
+import pandas as pd
+from ydata_profiling import ProfileReport
+frame = pd.read_csv(sys.argv[1])
+ProfileReport(frame, minimal=True, progress_bar=False).to_file(sys.argv[2])
+"""
+
+
+def bench_profiler(tickets: int, python: Path) -> dict | None:
+    """ydata-profiling's minimal profile (HTML report) of the same tickets.csv, as one whole process."""
+    if not python.exists():
+        print(f"no ydata-profiling at {python} (make bench installs it): the ratio is not measured", file=sys.stderr)
+        return None
+    data = BENCH / "data" / f"{tickets}"
+    out = BENCH / "out" / f"{tickets}" / "ydata-profile.html"
+    version = subprocess.run([str(python), "-c", "import ydata_profiling; print(ydata_profiling.__version__)"],
+                             capture_output=True, text=True).stdout.strip()
+    print(f"ydata-profiling {version}: minimal profile of {tickets:,} tickets …", flush=True)
+    figures = timed([str(python), "-c", PROFILE_SCRIPT, str(data / "tickets.csv"), str(out)], ROOT)
+    return {"tool": f"ydata-profiling {version}", "tickets": tickets, **figures}
 
 
 PAGE_TIMING_SCRIPT = """
@@ -124,30 +208,6 @@ def bench_pages(site: Path, loads: int = 5) -> list[dict]:
     return results
 
 
-def bench_risk_model(tickets: int) -> dict:
-    """Wall time of the breach-risk model alone (features, three models, bootstrap, importance)."""
-    data = BENCH / "data" / f"{tickets}"
-    script = (
-        "import time, json\n"
-        "from supportlens.config import Config\n"
-        "from supportlens.ingest import load_dataset\n"
-        "from supportlens.analysis.period import reporting_period\n"
-        "from supportlens.analysis.sla import ticket_clocks\n"
-        "from supportlens.analysis.staffing import agents_on_shift\n"
-        "from supportlens.analysis.risk import risk_model\n"
-        f"config = Config.model_validate({{'data': {{t: '{data}/' + t + '.csv' for t in ('tickets', 'events', 'accounts', 'agents')}}}})\n"
-        "dataset = load_dataset(config)\n"
-        "period = reporting_period(dataset.tickets, config.period)\n"
-        "clocks = ticket_clocks(dataset.tickets, config.sla, period.as_of)\n"
-        "schedule, _ = agents_on_shift(dataset, None)\n"
-        "started = time.perf_counter()\n"
-        "model = risk_model(clocks, dataset.accounts, schedule, period.as_of, config)\n"
-        "print(json.dumps({'risk_model_seconds': round(time.perf_counter() - started, 2),\n"
-        "                  'training_tickets': model.training_tickets}))\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
-    return {"tickets": tickets, **json.loads(result.stdout.strip().splitlines()[-1])}
-
-
 def bench_noop_make() -> dict:
     """`make report` with nothing changed: Make's dependency check only."""
     subprocess.run(["make", "report"], cwd=ROOT, check=True, capture_output=True)
@@ -161,7 +221,7 @@ def pages_only(site: Path | None) -> None:
     ``pages`` entry of bench/results.json when the bench build was measured."""
     measured = site or BENCH / "out" / "50000" / "_site"
     if site is None and not (measured / "index.html").exists():
-        bench_build(50000)
+        bench_build(50000, rebuilds=False)
     pages = bench_pages(measured)
     bundle = measured / "plotly.min.js"
     summary = {"site": str(measured), "plotly_js_kilobytes": round(bundle.stat().st_size / 1024, 1), "pages": pages}
@@ -174,7 +234,12 @@ def pages_only(site: Path | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="50000,500000")
+    parser.add_argument("--sizes", default="50k,1m,10m", help="comma-separated ticket counts: 50k,1m,10m or 2500")
+    parser.add_argument("--profiler-python", type=Path, default=PROFILER_PYTHON,
+                        help="a Python with ydata-profiling (kept out of the project's environment: it needs pandas < 3)")
+    parser.add_argument("--no-profiler", action="store_true", help="skip the ydata-profiling yardstick")
+    parser.add_argument("--make-noop", action="store_true",
+                        help="also time `make report` with nothing changed in the repository (builds its sample first)")
     parser.add_argument("--pages", action="store_true",
                         help="only time the pages in the browser (of the 50k bench build, built when absent)")
     parser.add_argument("--site", type=Path, help="with --pages: time this built _site folder instead")
@@ -182,18 +247,42 @@ def main() -> None:
     if args.pages:
         pages_only(args.site)
         return
-    results = {
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
-                    "platform": platform.platform()},
-        "builds": [bench_build(int(n)) for n in args.sizes.split(",")],
-        "risk_model": [bench_risk_model(int(n)) for n in args.sizes.split(",")],
-    }
-    smallest = min(int(n) for n in args.sizes.split(","))
-    results["pages"] = bench_pages(BENCH / "out" / f"{smallest}" / "_site")
-    results["plotly_js_kilobytes"] = round((BENCH / "out" / f"{smallest}" / "_site" / "plotly.min.js").stat().st_size / 1024, 1)
-    results["make_report_nothing_changed"] = bench_noop_make()
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    sizes = sorted(parse_size(size) for size in args.sizes.split(",") if size.strip())
+    path = BENCH / "results.json"
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+    results = {**previous, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                       "platform": platform.platform(), "memory_gb": round(memory_mb / 1024, 1)}}
+    builds = {entry["tickets"]: entry for entry in previous.get("builds", []) if "build" in entry}
+    skipped = {}
+    for tickets in sizes:
+        # a size whose peak, scaled from the largest measured one, would not fit in memory is not attempted
+        measured = max((n for n in builds if n < tickets), default=None)
+        if measured is not None:
+            estimate = builds[measured]["build"]["peak_memory_mb"] * tickets / measured
+            if estimate > 0.9 * memory_mb:
+                skipped[tickets] = (f"not attempted: {estimate / 1024:.0f} GB estimated from the {measured:,}-ticket "
+                                    f"peak, more than 90% of the machine's {memory_mb / 1024:.1f} GB")
+                print(f"{tickets:,} tickets {skipped[tickets]}", flush=True)
+                continue
+        builds[tickets] = bench_build(tickets, rebuilds=tickets == sizes[0])
+        builds[tickets]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    results["not_attempted"] = {str(n): why for n, why in skipped.items()} or previous.get("not_attempted")
+    results["builds"] = [builds[n] for n in sorted(builds)]
+    smallest = sizes[0]
+    results["profiler"] = previous.get("profiler")
+    if not args.no_profiler:
+        profile = bench_profiler(smallest, args.profiler_python)
+        if profile is not None:
+            results["profiler"] = {**profile, "supportlens_cpu_ratio": round(
+                builds[smallest]["build"]["cpu_seconds"] / profile["cpu_seconds"], 2)}
+    site = BENCH / "out" / f"{smallest}" / "_site"
+    results["pages"] = bench_pages(site) if not os.environ.get("BENCH_NO_PAGES") else previous.get("pages")
+    results["plotly_js_kilobytes"] = round((site / "plotly.min.js").stat().st_size / 1024, 1)
+    results["make_report_nothing_changed"] = (bench_noop_make() if args.make_noop
+                                              else previous.get("make_report_nothing_changed"))
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps({key: value for key, value in results.items() if key != "pages"}, indent=2))
 
 
 if __name__ == "__main__":

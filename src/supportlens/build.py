@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import Analysis, analyse
+from .cache import BuildCache
 from .charts import build_charts
 from .config import Config
 from .dataset import Dataset
 from .context import build_context, write_context
-from .ingest import IngestProgress, load_dataset
+from .ingest import IngestProgress, load_dataset, sample_truth
 from .render.pages import render_pages, write_pages
 from .pages import PRINTED
 from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
@@ -48,22 +49,48 @@ def analysed(dataset: Dataset, config: Config) -> Analysis:
     return check_on_simulator(analyse(dataset, config), dataset, config)
 
 
+def cached_dataset(config: Config, root: Path, cache: BuildCache,
+                   progress: IngestProgress | None = None) -> tuple[Dataset, str]:
+    """The canonical tables, read from the cache when the input files and the config ingest reads are
+    those of a previous build (the same tables, Parquet-stored), else ingested and stored; and their key."""
+    key = cache.ingest_key(config, root)
+    tickets = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
+    dataset = cache.load_dataset(key, sample_truth(tickets.parent))
+    if dataset is None:
+        dataset = load_dataset(config, root, progress=progress)
+        cache.store_dataset(key, dataset)
+    return dataset, key
+
+
+def cached_analysis(dataset: Dataset, config: Config, ingest_key: str, cache: BuildCache) -> Analysis:
+    """``analysed(dataset, config)``, read from the cache when its tables, config and code are unchanged."""
+    key = cache.analysis_key(ingest_key, config, dataset)
+    analysis = cache.load_analysis(key)
+    if analysis is None:
+        analysis = analysed(dataset, config)
+        cache.store_analysis(key, analysis)
+    return analysis
+
+
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
           report: Reporter = lambda message: None,
           chart_progress: Callable[[int, int], None] | None = None,
-          ingest_progress: IngestProgress | None = None) -> BuildResult:
+          ingest_progress: IngestProgress | None = None, cache: bool = True) -> BuildResult:
     """One build at a time per folder (a second stops with a clear message); what a killed build left is
     cleaned first, its old site put back if it was killed mid-swap. ``ingest_progress`` and ``chart_progress``
-    are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got."""
+    are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got.
+    ``cache=False`` neither reads nor writes the build cache (``.supportlens-cache/``, see cache.py)."""
     site_dir = root / config.render.site_dir
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress)
+        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress,
+                      BuildCache(root, enabled=cache))
 
 
 def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
-           chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None) -> BuildResult:
+           chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None,
+           cache: BuildCache) -> BuildResult:
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -83,9 +110,9 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
     with ExitStack() as resources:
         with step("ingest", "Reading exports"):
-            dataset = load_dataset(config, root, progress=ingest_progress)
+            dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
         with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-            analysis = analysed(dataset, config)
+            analysis = cached_analysis(dataset, config, ingest_key, cache)
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
             # never torn down half-started); its start-up overlaps the context, charts and pages
@@ -102,7 +129,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             # the browser draws the SVGs while this thread renders the site
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
-                progress=chart_progress)
+                progress=chart_progress, cache=cache)
         with step("pages", "Rendering the pages and the Quarto project (_quarto.yml, *.qmd)"):
             # the project root is the report's Quarto website project: `quarto render` there builds the site
             write_pages(render_pages(context, charts, root, flavour="site"), root)

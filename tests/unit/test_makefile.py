@@ -66,4 +66,17 @@ def test_clean_removes_the_quarto_project_the_build_wrote_and_nothing_of_a_users
     removed = {name.rstrip("/") for name in cleaned()}
     assert set(quarto_files()) | {".quarto"} <= removed and {f"{p.id}.qmd" for p in PAGES} <= removed
     (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n  render:\n    - index.qmd\n")   # the user's
-    assert cleaned() == ["_site", "report", "data/sample", "._site.*", "test-artifacts"]
+    assert cleaned() == ["_site", "report", "data/sample", "._site.*", "test-artifacts", ".supportlens-cache"]
+
+
+def test_bench_sizes_are_chosen_on_the_command_line_and_the_profiler_stays_out_of_the_project_env():
+    result = subprocess.run(["make", "-n", "-B", "bench", "SIZES=50k", "VENV=/nonexistent/venv"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "bench/run.py --sizes 50k " in result.stdout and "1m" not in result.stdout
+    assert "/nonexistent/venv/profiler/bin/python -m pip install --quiet -r bench/requirements-profiler.txt" in result.stdout
+    assert "ydata" not in (ROOT / "pyproject.toml").read_text()   # it needs pandas < 3: never in the project's environment
+
+
+def test_clean_removes_the_build_cache():
+    assert ".supportlens-cache" in dry_run("clean")

@@ -55,6 +55,8 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}|\d{8}|[A-Za-z]{3,}\.? *\d{1,2}|\d{
 # day/month/year or month/day/year with 1-2 digit fields first, then the rest (a time of day ...)
 _NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
 _NUMERIC_DATE_REST = _NUMERIC_DATE + r"(.*)$"
+# a character that no number pandas reads has (digits, sign, point, exponent, inf/nan/infinity, spaces)
+_NOT_A_NUMBER = r"[^0-9eE+\-.\sinfatyINFATY]|\d[+\-]"
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -168,6 +170,10 @@ def localise(naive: pd.Series, timezone: str, *, table: str, column: str, qualit
 def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series | None:
     """A column of plain numbers in a plausible range read as seconds (1e8-1e10: 1973-2286) or milliseconds
     (1e11-1e13) since 1970-01-01 UTC; None when the column is not such a column."""
+    # a value with a character no number has (the ':' and '-' of an ISO timestamp) is not one: a column
+    # mostly of such values is not an epoch column, told without pandas' slow number parsing of text
+    if values.astype("string").str.contains(_NOT_A_NUMBER, regex=True).fillna(False).mean() > 0.5:
+        return None
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     if numbers.isna().mean() > 0.5:
         return None
@@ -332,7 +338,14 @@ def _whole_number_text(series: pd.Series) -> pd.Series:
 def normalise_label(series: pd.Series) -> pd.Series:
     """Lower-case, trimmed, words joined by underscores: 'Login Access ' -> 'login_access'."""
     text = series.astype("string").str.strip().str.lower()
-    return text.str.replace(r"[\s\-/]+", "_", regex=True).replace({"": pd.NA})
+    # per distinct value (a regex with \s runs in Python for each cell): a column has few labels
+    codes, labels = pd.factorize(text)
+    if not len(labels):
+        return text
+    joined = pd.Series(labels, dtype="string").str.replace(r"[\s\-/]+", "_", regex=True).replace({"": pd.NA})
+    out = joined.take(np.maximum(codes, 0))
+    out.index = text.index
+    return out.where(codes >= 0)
 
 
 def normalise_category(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],

@@ -108,7 +108,10 @@ def read_table(path: Path, table: str, sheet: str | None = None,
     suffix = path.suffix.lower()
     read_as = None
     try:
-        if suffix in (".csv", ".tsv", ".txt"):
+        fast = _read_utf8_text(path, suffix, encoding, delimiter) if suffix in (".csv", ".tsv", ".txt") else None
+        if fast is not None:
+            frame, read_as = fast
+        elif suffix in (".csv", ".tsv", ".txt"):
             text, used = decode(path, table, path.read_bytes(), encoding)
             sep = delimiter or detect_delimiter(text, "\t" if suffix == ".tsv" else ",")
             with warnings.catch_warnings():   # a first row longer than the header is an error, not an index
@@ -143,6 +146,72 @@ def read_table(path: Path, table: str, sheet: str | None = None,
     frame.columns = [str(c) for c in frame.columns]
     frame.attrs["read_as"] = read_as
     return frame
+
+
+# what pandas reads as missing in a text export (its default NA strings), so both readers agree
+_PANDAS_NA = ("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+              "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
+
+
+def _read_utf8_text(path: Path, suffix: str, encoding: str | None,
+                    delimiter: str | None) -> tuple[pd.DataFrame, str] | None:
+    """A UTF-8 text export without a byte-order mark, read by Arrow's CSV reader straight from the file
+    (several times faster than pandas' parser, and no Python string per cell: the columns are Arrow-backed
+    text, the dtype pandas gives ``dtype=str``). None when the file is anything else, or anything Arrow
+    reads differently from pandas (a short or long row, a header with a blank or repeated name, bytes
+    that are not UTF-8): the caller then reads it with pandas, with its checks and messages."""
+    if encoding is not None and codecs.lookup(encoding).name != "utf-8":
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    used = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"   # Arrow skips a UTF-8 byte-order mark
+    head = head.removeprefix(codecs.BOM_UTF8)
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return None
+    first_line = head.split(b"\n", 1)[0]
+    try:
+        header_text = first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    sep = delimiter or detect_delimiter(header_text, "\t" if suffix == ".tsv" else ",")
+    if len(sep) != 1:
+        return None
+    names = _mangled(next(csv.reader([header_text.rstrip("\r")], delimiter=sep), []))
+    if not names or any(not name.strip() for name in names):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            path, read_options=pa_csv.ReadOptions(block_size=1 << 24, column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                  null_values=list(_PANDAS_NA), strings_can_be_null=True,
+                                                  quoted_strings_can_be_null=True))
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if table.column_names != names:
+        return None
+    frame = table.to_pandas(types_mapper=lambda kind: pd.StringDtype("pyarrow", na_value=float("nan"))
+                            if kind in (pa.string(), pa.large_string()) else None)
+    return frame, f"{_LABELS[used]}, {DELIMITERS.get(sep, repr(sep))}-separated"
+
+
+def _mangled(names: list[str]) -> list[str]:
+    """Repeated column names as pandas names them ('Variant', 'Variant.1', ...); [] when that would collide
+    with another column's name (the caller then leaves the file to pandas)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+            if name in seen or name in names:
+                return []
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
 
 
 def _read_xlsx(path: Path, table: str, sheet: str | None) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..cache import BuildCache
 from ..charts import Chart
 from ..charts.base import fit_axis_titles
 from ..colours import css_variables
@@ -124,10 +125,11 @@ def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
 
 
 def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
-                progress: Callable[[int, int], None] | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None, cache: BuildCache | None = None) -> None:
     """Write every chart as SVG with the build's browser (see ``chart_browser``); a chart the browser
     does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever.
-    ``progress(done, total)`` is called with the charts drawn so far (for a progress bar)."""
+    ``progress(done, total)`` is called with the charts drawn so far (for a progress bar). With a ``cache``,
+    a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again."""
     figures_dir.mkdir(parents=True, exist_ok=True)
     for done, chart in enumerate(charts.values()):
         if progress:
@@ -135,8 +137,13 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
         width = WIDE_WIDTH if chart.wide else STATIC_WIDTH
         for stem, figure in chart.print_figures().items():
             height = figure.layout.height or 380
-            svg = _calc_svg(fit_axis_titles(figure, width, height), {"format": "svg", "width": width, "height": height},
-                            timeout)
+            opts = {"format": "svg", "width": width, "height": height}
+            key = cache.chart_key(figure.to_json(), opts) if cache is not None else None
+            svg = cache.load_svg(key) if key else None
+            if svg is None:
+                svg = _calc_svg(fit_axis_titles(figure, width, height), opts, timeout)
+                if key:
+                    cache.store_svg(key, svg)
             (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
     if progress:
         progress(len(charts), len(charts))

@@ -123,22 +123,28 @@ def tickets_frame(spec: SimulationSpec, tk: Tickets, fields: dict, csat: np.ndar
 
 def events_frame(spec: SimulationSpec, ev: Events, tk: Tickets, roster: Roster, ids: np.ndarray,
                  req_ids: np.ndarray) -> pd.DataFrame:
+    """One row per event; the text columns are categoricals over the simulator's own codes (a million
+    tickets have seven million events: no Python string per row)."""
     agent_ids = roster.table["agent_id"].to_numpy(dtype=object)
-    # One label per actor code: agents first, then 'system'; requesters are looked up per row.
-    labels = np.append(agent_ids, "system")
+    # One label per actor code: agents first, then 'system', then the requesters (customer rows).
+    labels = np.concatenate([agent_ids, np.array(["system"], dtype=object), req_ids])
     actor = np.where(ev.actor >= 0, ev.actor, agent_ids.size)
-    actor_id = labels[actor]
     customer = ev.actor == -1
-    actor_id[customer] = req_ids[tk.requester[ev.ticket[customer]]]
+    actor[customer] = agent_ids.size + 1 + tk.requester[ev.ticket[customer]]
     return pd.DataFrame({
-        "ticket_id": ids[ev.ticket],
+        "ticket_id": _categorical(ev.ticket, ids),
         "event_at": _timestamps(spec, ev.t),
-        "event_type": np.asarray(EVENT_TYPES, dtype=object)[ev.etype],
-        "actor_id": actor_id,
-        "actor_role": np.asarray(ROLES, dtype=object)[ev.role],
+        "event_type": _categorical(ev.etype, EVENT_TYPES),
+        "actor_id": _categorical(actor, labels),
+        "actor_role": _categorical(ev.role, ROLES),
         "tier": ev.tier.astype(np.int64),
-        "status": np.asarray(STATUSES, dtype=object)[ev.status],
+        "status": _categorical(ev.status, STATUSES),
     })
+
+
+def _categorical(codes: np.ndarray, labels) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int32), categories=pd.Index(list(labels) if isinstance(
+        labels, tuple) else labels, dtype=object))
 
 
 __all__ = ["censor", "ticket_fields", "csat_scores", "tickets_frame", "events_frame"]

@@ -1,0 +1,263 @@
+"""Work done once: the build's cache in the project's hidden ``.supportlens-cache/`` folder.
+
+Three things are kept, each under the hash of everything that decides it, so a stale entry is never read:
+
+- the canonical tables of ingest (Parquet, one file a table, with the data-quality log and provenance as
+  JSON), keyed by the input files' SHA-256, the config sections ingest reads, the package's code and the
+  versions of the libraries that parse and compute (pandas, numpy, pyarrow, scipy, ...);
+- the analysis (a pickle of its plain dataclasses), keyed by the ingest key, the whole config (minus how
+  the site is rendered), the sample's ground truth, the package's code and those library versions;
+- the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version.
+
+So a rebuild after a template or wording change skips ingest and analysis, and unchanged charts skip
+the browser. A missing, unreadable or corrupted entry is a miss (the work is done again and the entry
+rewritten), never an error; ``make clean`` removes the folder. A file's SHA-256 is remembered by its
+path, size, inode and times (``files.json``), so an unchanged export is not hashed on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .config import Config
+from .dataset import Dataset, QualityIssue, SourceFile
+
+CACHE_DIR = ".supportlens-cache"
+TABLES = ("tickets", "events", "accounts", "agents")
+# the config sections ingest reads (ingest/: data.*, segments.extra_dimensions, period.as_of, the default
+# SLA target for exports without priorities, publish.allow_personal_data, the pseudonym salt seed)
+INGEST_SECTIONS = {"data", "segments", "period", "sla", "publish", "seed"}
+# what never changes a number: how and where the site is rendered
+NOT_ANALYSED = {"render"}
+_FORMAT = 1   # bump when the layout of an entry changes
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 of the package version and every Python module of the package (templates are not code:
+    changing one never invalidates the tables or the analysis)."""
+    digest = hashlib.sha256(__version__.encode())
+
+    def walk(folder, prefix: str) -> None:
+        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            name = f"{prefix}/{item.name}"
+            if item.is_dir() and item.name not in ("__pycache__", "templates"):
+                walk(item, name)
+            elif item.is_file() and item.name.endswith(".py"):
+                digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
+
+    walk(resources.files("supportlens"), "")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def dependency_versions() -> dict[str, str]:
+    """The libraries whose upgrade can change a parsed value or a computed number: a new one is a miss."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("pandas", "numpy", "pyarrow", "scipy", "statsmodels", "scikit-learn", "holidays", "openpyxl"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def _digest(parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class BuildCache:
+    """The cache of one project folder (``root``); ``enabled=False`` makes every lookup a miss and writes nothing."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.folder = Path(root) / CACHE_DIR
+        self.enabled = enabled
+        self.hits: list[str] = []     # what was read from the cache in this build ("tables", "analysis", charts)
+
+    # -- input files -------------------------------------------------------------------------------
+
+    def file_hash(self, path: Path) -> str:
+        """The SHA-256 of ``path``, remembered by its absolute path, size, inode and modification and change times."""
+        from .ingest.readers import file_sha256
+
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        memo_path = self.folder / "files.json"
+        memo = self._read_json(memo_path) if self.enabled else None
+        memo = memo if isinstance(memo, dict) else {}
+        known = memo.get(str(path.resolve()))
+        if isinstance(known, list) and len(known) == len(stamp) + 1 and known[:-1] == stamp:
+            return str(known[-1])
+        sha = file_sha256(path)
+        if self.enabled:
+            memo[str(path.resolve())] = [*stamp, sha]
+            self._write_bytes(memo_path, json.dumps(memo, sort_keys=True).encode())
+        return sha
+
+    def ingest_key(self, config: Config, root: Path) -> str:
+        files = {}
+        for table in TABLES:
+            configured = getattr(config.data, table)
+            if configured is None:
+                continue
+            path = configured if configured.is_absolute() else Path(root) / configured
+            files[table] = self.file_hash(path) if path.is_file() else "absent"
+        return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
+                        "root": Path(root).as_posix(), "files": files,
+                        "config": config.model_dump(mode="json", include=INGEST_SECTIONS)})
+
+    def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset) -> str:
+        return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
+                        "ingest": ingest_key,
+                        "truth": dataset.sample_truth,
+                        "config": config.model_dump(mode="json", exclude=NOT_ANALYSED)})
+
+    # -- canonical tables --------------------------------------------------------------------------
+
+    def load_dataset(self, key: str, sample_truth: dict | None) -> Dataset | None:
+        folder = self.folder / "tables" / key
+        meta = self._read_json(folder / "dataset.json") if self.enabled else None
+        if not isinstance(meta, dict):
+            return None
+        try:
+            tables = {table: pd.read_parquet(folder / f"{table}.parquet") if table in meta["tables"] else None
+                      for table in TABLES}
+            for table, frame in tables.items():
+                if frame is not None and len(frame) != meta["tables"][table]:
+                    return None
+            dataset = Dataset(**tables, quality=[QualityIssue(**issue) for issue in meta["quality"]],
+                              sources=[SourceFile(**source) for source in meta["sources"]],
+                              source_info=meta["source_info"], sample_truth=sample_truth)
+        except Exception:  # noqa: BLE001 - a corrupted or foreign entry is a miss, never an error
+            return None
+        self.hits.append("tables")
+        return dataset
+
+    def store_dataset(self, key: str, dataset: Dataset) -> None:
+        if not self.enabled:
+            return
+        from dataclasses import asdict
+
+        folder = self.folder / "tables" / key
+        try:
+            meta = {"tables": {}, "quality": [asdict(issue) for issue in dataset.quality],
+                    "sources": [asdict(source) for source in dataset.sources], "source_info": dataset.source_info}
+            json.dumps(meta)   # raises on anything JSON cannot hold: then nothing is cached
+            folder.mkdir(parents=True, exist_ok=True)
+            for table in TABLES:
+                frame = getattr(dataset, table)
+                if frame is not None:
+                    self._write_with(folder / f"{table}.parquet", lambda path, f=frame: f.to_parquet(path, index=True))
+                    meta["tables"][table] = len(frame)
+            # written last: an entry without it (a killed build) is a miss
+            self._write_bytes(folder / "dataset.json", json.dumps(meta).encode())
+        except Exception:  # noqa: BLE001 - a table Parquet cannot hold is simply not cached
+            return
+        self._prune(self.folder / "tables", keep=key)
+
+    # -- analysis ----------------------------------------------------------------------------------
+
+    def load_analysis(self, key: str):
+        path = self.folder / "analysis" / f"{key}.pickle"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            analysis = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a corrupted entry is a miss
+            return None
+        self.hits.append("analysis")
+        return analysis
+
+    def store_analysis(self, key: str, analysis) -> None:
+        if not self.enabled:
+            return
+        try:
+            data = pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
+            return
+        self._write_bytes(self.folder / "analysis" / f"{key}.pickle", data)
+        self._prune(self.folder / "analysis", keep=f"{key}.pickle")
+
+    # -- static charts -----------------------------------------------------------------------------
+
+    def chart_key(self, figure_json: str, opts: dict) -> str:
+        import kaleido
+
+        return _digest({"format": _FORMAT, "figure": hashlib.sha256(figure_json.encode()).hexdigest(), "opts": opts,
+                        "kaleido": getattr(kaleido, "__version__", "?")})
+
+    def load_svg(self, key: str) -> bytes | None:
+        path = self.folder / "svg" / f"{key}.svg"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            svg = path.read_bytes()
+        except OSError:
+            return None
+        if not svg.rstrip().endswith(b"</svg>"):   # cut short: drawn again
+            return None
+        self.hits.append("chart")
+        return svg
+
+    def store_svg(self, key: str, svg: bytes) -> None:
+        if self.enabled:
+            self._write_bytes(self.folder / "svg" / f"{key}.svg", svg)
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _read_json(path: Path) -> object:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
+        def write(target: Path) -> None:
+            target.write_bytes(data)
+        self._write_with(path, write)
+
+    @staticmethod
+    def _write_with(path: Path, write) -> None:
+        """Write through a temporary file renamed into place, so a reader never sees half an entry; a cache
+        that cannot be written (read-only folder, full disk) is simply not written."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            os.close(handle)
+            try:
+                write(Path(temporary))
+                os.replace(temporary, path)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _prune(folder: Path, keep: str, entries: int = 3) -> None:
+        """Keep the ``entries`` most recent entries of ``folder`` (``keep`` always), so the cache does not grow
+        with every edit of the data or config."""
+        import shutil
+
+        try:
+            found = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for stale in [p for p in found if p.name != keep and not p.name.startswith(".")][entries - 1:]:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)

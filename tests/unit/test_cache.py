@@ -1,0 +1,207 @@
+"""The build cache (cache.py): what is read back is exactly what the work would give, a changed input or
+relevant setting is a miss, a template change or the render settings are not, and a broken entry is a miss."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from supportlens.build import analysed, cached_analysis, cached_dataset
+from supportlens.cache import CACHE_DIR, BuildCache
+from supportlens.charts.base import Chart
+from supportlens.config import Config
+from supportlens.context import build_context
+from supportlens.ingest import load_dataset
+from supportlens.render import pdf
+from support import FIXTURES, TINY_TICKETS
+
+
+def _config(folder: Path, **extra) -> Config:
+    return Config.model_validate({
+        "data": {"tickets": "tickets.csv", "events": None, "accounts": None, "agents": None},
+        "period": {"as_of": "2026-03-31T12:00:00Z"}, **extra})
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    (tmp_path / "tickets.csv").write_text(TINY_TICKETS)
+    return tmp_path
+
+
+@pytest.fixture
+def eventlog(tmp_path: Path) -> tuple[Path, Config]:
+    """An event log export (tickets and events built from it): the cache must give back both tables."""
+    shutil.copy(FIXTURES / "helpdesk_eventlog.csv", tmp_path / "log.csv")
+    config = Config.model_validate({"data": {"source": "helpdesk_eventlog", "tickets": "log.csv", "events": None,
+                                             "accounts": None, "agents": None}})
+    return tmp_path, config
+
+
+def _same_tables(first, second) -> None:
+    for table in ("tickets", "events", "accounts", "agents"):
+        a, b = getattr(first, table), getattr(second, table)
+        assert (a is None) == (b is None), table
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+            assert list(a.dtypes) == list(b.dtypes)
+    assert first.quality == second.quality
+    assert first.sources == second.sources
+    assert first.source_info == second.source_info
+
+
+def test_identical_inputs_are_read_back_from_the_cache_unchanged(eventlog):
+    root, config = eventlog
+    fresh = load_dataset(config, root)
+    first, key = cached_dataset(config, root, BuildCache(root))
+    assert (root / CACHE_DIR).is_dir()
+    again = BuildCache(root)
+    second, same_key = cached_dataset(config, root, again)
+    assert same_key == key and again.hits == ["tables"]
+    assert second.events is not None and len(second.events) == len(fresh.events) > 0
+    _same_tables(fresh, first)
+    _same_tables(fresh, second)
+
+
+def test_a_changed_export_is_a_miss_and_its_new_rows_are_read(tiny):
+    config = _config(tiny)
+    first, key = cached_dataset(config, tiny, BuildCache(tiny))
+    assert len(first.tickets) == 6
+    # one more ticket: the same size would not be enough to notice, the content hash is
+    (tiny / "tickets.csv").write_text(TINY_TICKETS + "T7,2026-03-01T09:00:00Z,,,,,open,low,web,bug,1,0,0,\n")
+    cache = BuildCache(tiny)
+    second, other_key = cached_dataset(config, tiny, cache)
+    assert other_key != key and cache.hits == []
+    assert len(second.tickets) == 7 and "T7" in set(second.tickets["ticket_id"])
+
+
+def test_an_export_rewritten_with_other_bytes_of_the_same_size_is_a_miss(tiny):
+    config = _config(tiny)
+    _, key = cached_dataset(config, tiny, BuildCache(tiny))
+    text = TINY_TICKETS.replace("billing", "billinG", 1)      # same length, other content
+    (tiny / "tickets.csv").write_text(text)
+    os.utime(tiny / "tickets.csv", ns=(1, 1))   # a distinct time: the remembered hash is keyed by size and times
+    cache = BuildCache(tiny)
+    _, other_key = cached_dataset(config, tiny, cache)
+    assert other_key != key and cache.hits == []
+
+
+@pytest.mark.parametrize("change", [{"data": {"tickets": "tickets.csv", "events": None, "accounts": None,
+                                              "agents": None, "timezone": "Europe/Berlin"}},
+                                    {"period": {"as_of": "2026-03-15T12:00:00Z"}},
+                                    {"seed": 8}])
+def test_a_setting_ingest_reads_is_a_miss(tiny, change):
+    _, key = cached_dataset(_config(tiny), tiny, BuildCache(tiny))
+    cache = BuildCache(tiny)
+    _, other_key = cached_dataset(_config(tiny, **change), tiny, cache)
+    assert other_key != key and cache.hits == []
+
+
+def test_render_settings_reuse_tables_and_analysis_and_an_analysis_setting_reuses_only_the_tables(tiny):
+    config = _config(tiny)
+    cache = BuildCache(tiny)
+    dataset, key = cached_dataset(config, tiny, cache)
+    cached_analysis(dataset, config, key, cache)
+    assert cache.hits == []
+
+    rendered_elsewhere = _config(tiny, render={"engine": "builtin", "site_dir": "elsewhere"})
+    again = BuildCache(tiny)
+    dataset, key = cached_dataset(rendered_elsewhere, tiny, again)
+    cached_analysis(dataset, rendered_elsewhere, key, again)
+    assert again.hits == ["tables", "analysis"]
+
+    other_costs = _config(tiny, costs={"agent_hour": 61.0})
+    third = BuildCache(tiny)
+    dataset, key = cached_dataset(other_costs, tiny, third)
+    cached_analysis(dataset, other_costs, key, third)
+    assert third.hits == ["tables"]
+
+
+def test_the_context_is_the_same_with_and_without_the_cache(tiny):
+    config = _config(tiny)
+    without = load_dataset(config, tiny)
+    expected = build_context(without, analysed(without, config), config)
+    for _ in range(2):    # the first build writes the cache, the second reads it
+        cache = BuildCache(tiny)
+        dataset, key = cached_dataset(config, tiny, cache)
+        context = build_context(dataset, cached_analysis(dataset, config, key, cache), config)
+        assert json.dumps(context, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    assert cache.hits == ["tables", "analysis"]
+
+
+def test_a_disabled_cache_neither_reads_nor_writes(tiny):
+    config = _config(tiny)
+    cached_dataset(config, tiny, BuildCache(tiny, enabled=False))
+    assert not (tiny / CACHE_DIR).exists()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete_table"])
+def test_a_corrupted_cache_is_ignored_not_fatal(tiny, damage):
+    config = _config(tiny)
+    cache = BuildCache(tiny)
+    dataset, key = cached_dataset(config, tiny, cache)
+    cached_analysis(dataset, config, key, cache)
+    entries = list((tiny / CACHE_DIR).rglob("*.parquet")) + list((tiny / CACHE_DIR).rglob("*.pickle")) \
+        + list((tiny / CACHE_DIR).rglob("dataset.json"))
+    assert entries
+    for entry in entries:
+        if damage == "truncate":
+            entry.write_bytes(entry.read_bytes()[:20])
+        elif damage == "garbage":
+            entry.write_bytes(b"\x00not what it was\xff" * 3)
+        elif entry.suffix == ".parquet":
+            entry.unlink()
+    expected = build_context(load_dataset(config, tiny), analysed(load_dataset(config, tiny), config), config)
+    again = BuildCache(tiny)
+    dataset, key = cached_dataset(config, tiny, again)
+    context = build_context(dataset, cached_analysis(dataset, config, key, again), config)
+    assert "tables" not in again.hits
+    assert json.dumps(context, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def _chart(chart_id: str, values: list[float]) -> Chart:
+    return Chart(chart_id, "sla", "A title", "A takeaway", "Alt text", go.Figure(go.Bar(x=["a", "b"], y=values)), [])
+
+
+def test_an_unchanged_static_chart_skips_the_browser_and_a_changed_one_is_drawn(tmp_path, monkeypatch):
+    drawn = []
+
+    def fake_draw(figure, opts, timeout):
+        drawn.append(figure.data[0].y)
+        return f"<svg>{list(figure.data[0].y)}</svg>".encode()
+
+    monkeypatch.setattr(pdf, "_calc_svg", fake_draw)
+    charts = {"one": _chart("one", [1, 2]), "two": _chart("two", [3, 4])}
+    pdf.export_svgs(charts, tmp_path / "a", cache=BuildCache(tmp_path))
+    assert len(drawn) == 2
+    cache = BuildCache(tmp_path)
+    pdf.export_svgs({**charts, "two": _chart("two", [3, 5])}, tmp_path / "b", cache=cache)
+    assert drawn[2:] == [(3, 5)] and cache.hits == ["chart"]
+    assert (tmp_path / "b" / "one.svg").read_bytes() == (tmp_path / "a" / "one.svg").read_bytes() == b"<svg>[1, 2]</svg>"
+    assert (tmp_path / "b" / "two.svg").read_bytes() == b"<svg>[3, 5]</svg>"
+    # a cut-short SVG in the cache is drawn again
+    for svg in (tmp_path / CACHE_DIR / "svg").glob("*.svg"):
+        svg.write_bytes(b"<svg>[1,")
+    pdf.export_svgs(charts, tmp_path / "c", cache=BuildCache(tmp_path))
+    assert len(drawn) == 3 + 2
+
+
+@pytest.mark.parametrize("changed", ["code_fingerprint", "dependency_versions"])
+def test_other_code_or_another_library_version_is_a_miss(tiny, monkeypatch, changed):
+    import supportlens.cache as cache_module
+
+    config = _config(tiny)
+    cache = BuildCache(tiny)
+    dataset, key = cached_dataset(config, tiny, cache)
+    analysis_key = cache.analysis_key(key, config, dataset)
+    original = getattr(cache_module, changed)()
+    monkeypatch.setattr(cache_module, changed, lambda: {"changed": True} if isinstance(original, dict) else "other")
+    again = BuildCache(tiny)
+    dataset, other_key = cached_dataset(config, tiny, again)
+    assert other_key != key and again.hits == []
+    assert again.analysis_key(other_key, config, dataset) != analysis_key
