@@ -41,7 +41,8 @@ def fmt_hours(value: float | None) -> str:
         return DASH
     if value < 48:
         return f"{value:.1f} h"
-    return f"{value / 24:.1f} days"
+    days = value / 24
+    return f"{days:,.1f} days" if days < 1000 else f"{days:,.0f} days"
 
 
 NBSP = "\u00a0"
