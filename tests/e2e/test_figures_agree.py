@@ -123,7 +123,7 @@ PATTERNS: list[tuple[str, re.Pattern, tuple[int, ...], int, str | None]] = [
      "By priority"),
     ("high_breach", re.compile(r"High(?:-priority)? tickets breach their resolution target most often: ([\d.]+%)"), (), 1, None),
     ("high_breach", re.compile(r"high(?:-priority)? tickets miss their resolution target in ([\d.]+%)", re.IGNORECASE), (), 1, None),
-    ("high_breach", re.compile(r"high(?:-priority)? tickets breach their [\d.]+ (?:h|days) resolution target in ([\d.]+%)"), (), 1, None),
+    ("high_breach", re.compile(r"high(?:-priority)? tickets (?:breach|miss) their [\d.]+ (?:h|days) resolution target in ([\d.]+%)"), (), 1, None),
     ("high_breach", re.compile(r"Resolution breach rate of high(?:-priority)? tickets:? ([\d.]+%)"), (), 1, None),
     ("high_breach", re.compile(r"^High [\d,]+ ([\d.]+%) \("), (), 1, "Priority"),
     ("coverage_gap", re.compile(rf"Tickets created {DAYS}{HOURS} UTC[^.]*? (?:breach|miss) the first-response target ([\d.]+%)"),
