@@ -364,6 +364,8 @@ def priority_breach(sla: SlaSummary, goal: float | None, thresholds: Findings, t
     target), when significantly above it; with the inversion, when a priority whose target is tighter breaches
     significantly and materially less. Without a goal, only an inversion is a finding."""
     rated = {b.priority: b for b in sla.by_priority if b.resolution.n > 0 and b.resolution.value is not None}
+    if len(rated) < 2:   # one priority (an export without one is judged against a default target): its miss is the
+        return None      # resolution KPI itself, not a finding about a priority
     above = [b for p, b in rated.items() if goal is not None and b.resolution.value > goal
              and tests.passes(ClaimKind.PRIORITY_GOAL, p)]
 

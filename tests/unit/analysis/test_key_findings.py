@@ -95,3 +95,17 @@ def test_findings_are_ranked_by_impact_and_the_summary_takes_the_first_that_may_
     out = ranked(found, shown=2)
     assert [f.impact.share for f in out] == [0.40, 0.30, 0.10, 0.05]
     assert [f.on_summary for f in out] == [True, False, True, False]    # the withheld one is skipped, not counted
+
+
+def test_a_single_priority_is_no_priority_finding():
+    """An export without priorities is judged against one default target: every ticket sits in one bucket, whose
+    miss is the resolution KPI itself. Naming it 'Normal-priority tickets' would invent a priority."""
+    one = SlaSummary(wilson(0, 10), wilson(490, 1000), 0, 0, {},
+                     [PriorityBreach("normal", 1.0, 24.0, wilson(0, 10), wilson(490, 1000), 0, 1000)], None, None)
+    passing = family_passing((ClaimKind.PRIORITY_GOAL, "normal"))
+    assert priority_breach(one, 0.10, Findings(), passing, days=91.3125) is None
+    # the same miss among two priorities is a finding: the rule is about the count of priorities, nothing else
+    two = SlaSummary(wilson(0, 10), wilson(500, 1100), 0, 0, {},
+                     [PriorityBreach("normal", 1.0, 24.0, wilson(0, 10), wilson(490, 1000), 0, 1000),
+                      PriorityBreach("low", 1.0, 72.0, wilson(0, 10), wilson(10, 100), 0, 100)], None, None)
+    assert priority_breach(two, 0.10, Findings(), passing, days=91.3125).facts.priority == "normal"
