@@ -94,7 +94,8 @@ new MutationObserver(function () {
 function scrollToLast() {
   var charts = document.querySelectorAll('.plotly-chart');
   charts[charts.length - 1].scrollIntoView();
-  window.__inView = inView();
+  window.__inView = inView(0);
+  window.__nearView = inView(100);   // a layout settling by a few pixels after the scroll may add a neighbour
   window.__drawnBeforeScroll = window.__drawOrder.length;
 }
 document.addEventListener('readystatechange', function () {
@@ -102,10 +103,10 @@ document.addEventListener('readystatechange', function () {
   var sheet = document.querySelector('link[rel=stylesheet]');
   if (sheet.sheet) scrollToLast(); else sheet.addEventListener('load', scrollToLast);
 });
-function inView() {
+function inView(margin) {
   return Array.prototype.slice.call(document.querySelectorAll('.plotly-chart')).filter(function (chart) {
     var box = chart.getBoundingClientRect();
-    return box.bottom > 0 && box.top < window.innerHeight;
+    return box.bottom > -margin && box.top < window.innerHeight + margin;
   }).map(function (chart) { return chart.id; });
 }
 """
@@ -118,10 +119,11 @@ def test_the_chart_in_view_is_drawn_first_and_the_others_without_scrolling(page,
     assert len(ids) >= 4
     page.wait_for_function(f"window.__drawOrder.length === {len(ids)}", timeout=20_000)
     order, in_view = page.evaluate("window.__drawOrder"), page.evaluate("window.__inView")
+    near = page.evaluate("window.__nearView")   # in view give or take 100 px
     assert page.evaluate("window.__drawnBeforeScroll") == 0
-    assert ids[-1] in in_view and ids[0] not in in_view
-    assert order[:len(in_view)] == in_view     # the charts in view first, though they are the last of the page
-    assert order[len(in_view):] == [i for i in ids if i not in in_view]   # then the rest in page order, without a scroll
+    assert ids[-1] in in_view and ids[0] not in near
+    assert set(order[:len(in_view)]) <= set(near)   # the charts in view first, though they are the last of the page
+    assert [i for i in order if i not in near] == [i for i in ids if i not in near]   # then the rest in page order
     assert page.problems == []
 
 
