@@ -54,3 +54,14 @@ def test_kaleido_bound_has_the_sync_server_the_pdf_uses():
 def test_build_outputs_are_ignored():
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert {"build/", "dist/"} <= set(ignored)
+
+
+def test_the_generated_quarto_project_at_the_root_is_ignored():
+    """Every build writes the Quarto project into the project root; none of it may be committed by mistake."""
+    import fnmatch
+
+    from supportlens.render.site import quarto_files
+
+    patterns = [line[1:].rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines() if line.startswith("/")]
+    missing = [name for name in quarto_files() if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    assert missing == []
