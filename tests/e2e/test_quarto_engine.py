@@ -36,17 +36,22 @@ def structure(html: str) -> dict:
     }
 
 
+def assert_same_pages(builtin_site, rendered_site) -> None:
+    """Every page Quarto rendered has the builtin page's charts and tables, and at least its headings."""
+    for page in PAGES:
+        builtin = structure((builtin_site / f"{page.id}.html").read_text())
+        rendered = structure((rendered_site / f"{page.id}.html").read_text())
+        assert rendered["charts"] == builtin["charts"], page.id
+        assert rendered["tables"] == builtin["tables"], page.id
+        assert set(builtin["headings"]) <= set(rendered["headings"]), page.id
+
+
 def test_quarto_and_builtin_render_the_same_pages(project, tmp_path):
     quarto = tmp_path / "quarto"
     shutil.copytree(project, quarto, ignore=shutil.ignore_patterns("_site", "report"))
     result = run_cli("build", "--engine", "quarto", "--no-pdf", cwd=quarto)
     assert result.returncode == 0, result.stderr
-    for page in PAGES:
-        builtin = structure((project / "_site" / f"{page.id}.html").read_text())
-        rendered = structure((quarto / "_site" / f"{page.id}.html").read_text())
-        assert rendered["charts"] == builtin["charts"], page.id
-        assert rendered["tables"] == builtin["tables"], page.id
-        assert set(builtin["headings"]) <= set(rendered["headings"]), page.id
+    assert_same_pages(project / "_site", quarto / "_site")
     assert (quarto / "_site" / "plotly.min.js").exists()
 
 
@@ -56,12 +61,7 @@ def test_a_bare_quarto_render_in_the_project_root_builds_the_same_site(project, 
     shutil.copytree(project, folder, ignore=shutil.ignore_patterns("_site"))
     result = subprocess.run(["quarto", "render"], cwd=folder, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    for page in PAGES:
-        builtin = structure((project / "_site" / f"{page.id}.html").read_text())
-        rendered = structure((folder / "_site" / f"{page.id}.html").read_text())
-        assert rendered["charts"] == builtin["charts"], page.id
-        assert rendered["tables"] == builtin["tables"], page.id
-        assert set(builtin["headings"]) <= set(rendered["headings"]), page.id
+    assert_same_pages(project / "_site", folder / "_site")
     for shared in ("plotly.min.js", "assets/site.css", "assets/charts.js", "assets/explorer.js", "404.html",
                    "report.pdf", "downloads/context.json"):
         assert (folder / "_site" / shared).read_bytes() == (project / "_site" / shared).read_bytes(), shared

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from print_checks import visible_text
 
 LEAKS = {
     "configuration key": re.compile(r"\b[a-z]+\.[a-z]+_[a-z_]+\b"),
@@ -28,33 +28,6 @@ LEAKS = {
     "missing count": re.compile(r"— of "),
     "empty count": re.compile(r"\b0 of 0\b"),
 }
-
-
-class _Text(HTMLParser):
-    """The text a reader sees: everything outside <script>, <style> and <head>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
 
 
 def leaks(text: str) -> list[str]:
