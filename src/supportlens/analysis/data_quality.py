@@ -71,12 +71,42 @@ class Issue:
     of_rows: int | None = None       # the share's denominator
     of_what: str | None = None       # what it counts: "tickets", "export rows", "events", ... and which of them
                                      # the check applies to: "tickets with a value", "tickets solved or closed"
+    column_label: str | None = None  # the column as a reader names it (a standard column's label, else the export's)
+
+
+# Each standard column as a reader names it: the report never prints an internal column name.
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "tickets": {"ticket_id": "Ticket", "created_at": "Created", "first_response_at": "First response",
+                "first_solved_at": "First solved", "solved_at": "Solved (last time)", "closed_at": "Closed",
+                "status": "Status", "priority": "Priority", "channel": "Channel", "category": "Category",
+                "account_id": "Account", "requester_id": "Requester", "agent_id": "Agent", "group": "Group (team)",
+                "tier_max": "Highest tier reached", "escalated": "Escalated", "reopens": "Reopens",
+                "replies": "Public replies", "csat": "CSAT", "due_at": "Due date",
+                "source_first_response_met": "Help desk's first-response verdict",
+                "source_resolution_met": "Help desk's resolution verdict"},
+    "events": {"ticket_id": "Ticket", "event_at": "Time of the event", "event_type": "Kind of event",
+               "actor_id": "Who acted", "actor_role": "Role of who acted", "tier": "Tier after the event",
+               "status": "Status after the event", "activity": "Activity"},
+    "accounts": {"account_id": "Account", "account_name": "Name", "industry": "Industry", "country": "Country",
+                 "account_tier": "Account tier", "customer_since": "Customer since"},
+    "agents": {"agent_id": "Agent", "agent_name": "Name", "group": "Group (team)", "tier": "Tier",
+               "shift_start_hour": "Shift start", "shift_end_hour": "Shift end", "works_weekends": "Works weekends"},
+}
+
+
+def column_label(table: str, column: str | None) -> str | None:
+    """A column as the report names it: a standard column's label; any other name is the export's own, kept."""
+    if column is None:
+        return None
+    return COLUMN_LABELS.get(table, {}).get(column) or next(
+        (labels[column] for labels in COLUMN_LABELS.values() if column in labels), column)
 
 
 @dataclass(frozen=True)
 class Completeness:
     table: str
     column: str
+    label: str               # the column as a reader names it (column_label)
     present: int             # rows with a value
     missing: int
     share_missing: float     # 0-1
@@ -86,6 +116,7 @@ class Completeness:
 class ColumnSource:
     canonical: str
     source: str              # the export column that fed it
+    label: str               # the standard column as a reader names it (column_label)
 
 
 @dataclass(frozen=True)
@@ -104,7 +135,8 @@ class QualityReport:
     mapping: list[ColumnSource]      # which export column fed each canonical one
     issues: list[Issue]
     warnings: int
-    completeness: list[Completeness]
+    completeness: list[Completeness]   # the columns with a missing value, by table
+    complete_columns: int              # the columns of the tables read with a value in every row (not listed)
     checks: list[CheckStatus]        # the taxonomy, and which checks this export tripped
     cannot: list[Skipped]            # analyses the data cannot support
 
@@ -127,19 +159,23 @@ def quality_report(dataset: Dataset, skipped: list[Skipped]) -> QualityReport:
             base, what = q.applies_to, f"{what} {q.applies_what}" if q.applies_what else what
         share = (q.rows / base) if base and q.rows <= base else None     # a share is never above 100%
         issues.append(Issue(q.table, q.check, title, meaning, severity, q.column, q.rows, share, q.action, q.example,
-                            base if share is not None else None, what if share is not None else None))
+                            base if share is not None else None, what if share is not None else None,
+                            column_label(q.table, q.column)))
     issues.sort(key=lambda i: (list(TABLES).index(i.table) if i.table in TABLES else 9,
                                i.severity != Severity.WARNING, -i.rows))
     found = {q.check for q in dataset.quality}
     info = dataset.source_info or {}
+    columns = _completeness(dataset)
     return QualityReport(
         importer=info.get("importer", "generic"),
         importer_title=info.get("title", ""),
         notes=list(info.get("notes", [])),
-        mapping=[ColumnSource(k, v) for k, v in (info.get("mapping") or {}).items() if k != v],  # an identity row says nothing
+        mapping=[ColumnSource(k, v, column_label("tickets", k) or k)   # an identity row says nothing
+                 for k, v in (info.get("mapping") or {}).items() if k != v],
         issues=issues,
         warnings=sum(1 for i in issues if i.severity == Severity.WARNING),
-        completeness=_completeness(dataset),
+        completeness=[c for c in columns if c.missing],
+        complete_columns=sum(1 for c in columns if not c.missing),
         checks=[CheckStatus(c, t, m, c in found) for c, (t, m, _) in CHECKS.items()],
         cannot=list(skipped),
     )
@@ -155,5 +191,6 @@ def _completeness(dataset: Dataset) -> list[Completeness]:
             if column not in frame:
                 continue
             present = int(frame[column].notna().sum())
-            out.append(Completeness(table, column, present, len(frame) - present, (len(frame) - present) / len(frame)))
+            out.append(Completeness(table, column, column_label(table, column) or column, present, len(frame) - present,
+                                    (len(frame) - present) / len(frame)))
     return out

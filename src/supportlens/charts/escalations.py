@@ -181,8 +181,12 @@ def resolution_by_path(context: dict) -> Chart | None:
     fig.update_xaxes(type="log", dtick=1)
     fig.update_yaxes(autorange="reversed", rangemode=None)
     fig.update_layout(showlegend=False, margin=dict(l=24))
-    slowest = esc["paths"]["boxes"][esc["paths"]["slowest_path"]]
-    takeaway = f"Tickets on the path {slowest['path']} take longest: median {fmt_hours(slowest['median'])} to resolution."
+    if esc["paths"]["slowest_path"] is None:
+        takeaway = "No escalation path has enough solved tickets to name the slowest."
+    else:
+        slowest = esc["paths"]["boxes"][esc["paths"]["slowest_path"]]
+        takeaway = (f"Tickets on the path {slowest['path']} take longest: median {fmt_hours(slowest['median'])} "
+                    "to resolution.")
     return Chart("resolution_by_path", "escalations", "Resolution time by escalation path", takeaway,
                  f"Horizontal box plots of hours to resolution for the most common escalation paths. {takeaway}", fig,
                  esc["paths"]["boxes"])

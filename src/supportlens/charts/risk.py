@@ -76,14 +76,15 @@ def importance(context: dict) -> Chart | None:
     if not risk:
         return None
     rows = list(reversed(risk["importance"][:risk["importance_shown"]]))
+    label = {f["name"]: f["label"] for f in risk["features"]}   # each feature as the model card names it
     fig = go.Figure(go.Bar(
-        x=[r["drop_in_roc_auc"] for r in rows], y=[r["feature"].replace("_", " ") for r in rows], orientation="h",
+        x=[r["drop_in_roc_auc"] for r in rows], y=[label[r["feature"]] for r in rows], orientation="h",
         marker_color=PALETTE["blue"], error_x=dict(type="data", array=[r["std"] for r in rows], color="#3e4c59"),
         hovertemplate="%{y}: ROC-AUC drops by %{x:.3f}<extra></extra>"))
     house_layout(fig, x_title="Drop in ROC-AUC when the feature is shuffled", y_title="", height=400)
     fig.update_layout(margin=dict(l=190))
     top = risk["importance"][:risk["importance_leading"]]
-    takeaway = (f"{top[0]['feature'].replace('_', ' ').capitalize()} and {top[1]['feature'].replace('_', ' ')} carry most of the "
+    takeaway = (f"{label[top[0]['feature']]} and {label[top[1]['feature']].lower()} carry most of the "
                 "model's ranking power." if len(top) > 1 else "One feature carries the model.")
     return Chart("risk_importance", "risk", "Permutation importance of the features (test months)", takeaway,
                  f"Horizontal bars of the drop in ROC-AUC when each feature is shuffled. {takeaway}", fig,

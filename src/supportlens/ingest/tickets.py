@@ -218,7 +218,7 @@ def pseudonymise(frame: pd.DataFrame, columns: tuple[str, ...], config: Config, 
         frame[column] = frame[column].map(codes).astype("string")
         quality.append(QualityIssue(table, Check.PERSONAL_DATA, column, int(frame[column].notna().sum()),
                                     f"names replaced by stable pseudonyms ({len(unique):,} people or organisations); "
-                                    "publish.allow_personal_data keeps them", None))
+                                    "the set-up can allow personal data to keep them", None))
     return frame
 
 

@@ -163,7 +163,7 @@ def blank_chart(chart: Chart, flavour: str) -> Markup:
 def missing_chart(chart_id: str) -> Markup:
     """What stands where a chart cannot be drawn: the data lacks what it needs."""
     return Markup("::: {.callout-note title=\"Not shown\"}\n"
-                  f"The chart *{escape(chart_id.replace('_', ' '))}* needs data this export does not have; "
+                  "A chart of this section needs data this export does not have; "
                   "the [data-quality page](quality.html) says what is missing.\n:::")
 
 

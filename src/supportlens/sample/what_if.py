@@ -101,11 +101,12 @@ def coverage_what_if(baseline: pd.DataFrame, after: pd.DataFrame, change: dict[s
 
 
 def policy_spec(truth: dict | None, tickets: pd.DataFrame, hours: float):
-    """The SimulationSpec that reproduces the sample with the policy on, or a reason why not."""
+    """The SimulationSpec that reproduces the sample with the policy on, or a reason why not (None, None for data
+    that is not the simulated sample: a real export has no simulator to re-run, and nothing needs saying)."""
     if not truth or not {"seed", "tickets", "start", "days", "planted_effects", "what_if"} <= set(truth):
-        return None, "the data is not the simulated sample (no truth.json from `supportlens sample` beside the tickets)"
+        return None, None
     if truth["tickets"] != len(tickets):
-        return None, "the tickets do not match the sample's truth.json (different ticket counts)"
+        return None, "the tickets do not match the simulated sample (different ticket counts)"
     if truth["what_if"].get("proactive_update_hours") is not None:
         return None, "the sample was simulated with a proactive-update policy already"
     knobs = dict(tickets=truth["tickets"], seed=truth["seed"], start=truth["start"], days=truth["days"],
@@ -126,7 +127,7 @@ def simulate_policy(truth: dict | None, tickets: pd.DataFrame, hours: float,
     after = simulate_tickets(spec).set_index("ticket_id")
     before = tickets.set_index(tickets["ticket_id"].astype(str))
     if not before.index.equals(after.index):
-        return None, "the tickets do not match the sample's truth.json (different ticket ids)"
+        return None, "the tickets do not match the simulated sample (different ticket ids)"
     esc = before["escalated"].fillna(False).astype(bool).to_numpy() if "escalated" in before else None
     if esc is None:
         return None, "the sample's tickets have no escalated flag"
@@ -167,7 +168,7 @@ def check_on_simulator(analysis: Analysis, dataset: Dataset, config: Config) -> 
     escalations page and each coverage recommendation, or the reason each was not run."""
     escalations = analysis.escalations
     if escalations is not None:
-        simulated, reason = None, "escalations.simulate_policy is false"
+        simulated, reason = None, "it was switched off for this report"
         if config.escalations.simulate_policy:
             simulated, reason = simulate_policy(dataset.sample_truth, dataset.tickets, config.escalations.policy_hours,
                                                 escalations.proactive.headline)
@@ -187,10 +188,10 @@ def _check_coverage(recommendations: list, dataset: Dataset, config: Config,
     if not any(r.kind == RecommendationKind.COVERAGE for r in recommendations):
         return recommendations, None
     if not config.recommendations.what_if:
-        return recommendations, "switched off (recommendations.what_if: false)"
+        return recommendations, "it was switched off for this report"
     spec = sample_spec(dataset)
     if spec is None:
-        return recommendations, "the data is not the untouched simulated sample (no matching truth.json beside it)"
+        return recommendations, None   # not the untouched simulated sample: there is no simulator to re-run
     by_priority = sla_targets_from(dataset, config) == "priority"
     baseline = sla_outcomes(dataset.tickets, dataset.events, config, as_of, by_priority)
     out = []

@@ -27,6 +27,30 @@ class BusinessCalendar:
     holidays: str | None            # country of the public holidays
     subdivision: str | None
     closed_days: list[str]          # further closed days, ISO dates
+    hours: str = ""                 # the weekly hours as a reader reads them: "Mon–Fri 09:00–18:00"
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekly_hours(weekly: dict[str, str | None]) -> str:
+    """The opening hours of a week in words: runs of days with the same hours joined ("Mon–Fri 09:00–18:00;
+    Sat 10:00–14:00"), closed days left out, a calendar open round the clock "every hour of every day"."""
+    hours = [weekly.get(day) or None for day in _DAYS]
+    if all(h is not None and h.replace(" ", "") == "00:00-24:00" for h in hours):
+        return "every hour of every day"
+    runs: list[tuple[int, int, str]] = []
+    for i, h in enumerate(hours):
+        if h is None:
+            continue
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == h:
+            runs[-1] = (runs[-1][0], i, h)
+        else:
+            runs.append((i, i, h))
+    if not runs:
+        return "closed every day"
+    name = lambda i: _DAYS[i].capitalize()  # noqa: E731
+    return "; ".join(f"{name(a)}{'–' + name(b) if b > a else ''} {h.replace('-', '–')}" for a, b, h in runs)
 
 
 @dataclass(frozen=True)
@@ -112,7 +136,8 @@ def report_method(config: Config, targets_from: str = "priority") -> Method:
         period_length=config.period.length,
         significance=Significance(config.findings.alpha, config.findings.material_ratio, config.findings.material_change),
         sla=SlaMethod(config.sla.clock, BusinessCalendar(bh.timezone, dict(bh.weekly), bh.holidays, bh.subdivision,
-                                                         [d.isoformat() for d in bh.closed_days]),
+                                                         [d.isoformat() for d in bh.closed_days],
+                                                         weekly_hours(dict(bh.weekly))),
                       list(config.sla.pause_statuses), config.sla.reopen, targets_from),
         segments=SegmentsMethod(config.period.diagnostics, list(config.segments.extra_dimensions),
                                 config.segments.min_tickets, config.segments.model_max_rows),

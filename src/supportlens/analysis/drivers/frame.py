@@ -141,19 +141,19 @@ def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings:
             if dim in window and window[dim].notna().any():
                 raw[dim] = (label, source, window[dim])
             else:
-                unavailable.append({"dimension": label, "reason": f"the tickets have no '{dim}' values"})
+                unavailable.append({"dimension": label, "reason": f"the tickets have no {label.lower()}"})
         elif joined is None:
-            unavailable.append({"dimension": label, "reason": "needs an accounts table joined on account_id"})
+            unavailable.append({"dimension": label, "reason": "needs an accounts table (each customer's industry, country, tier and start date)"})
         elif dim == "tenure_band":
             if "customer_since" in joined and joined["customer_since"].notna().any():
                 since = window["account_id"].map(joined["customer_since"])
                 raw[dim] = (label, source, _tenure_band(window["created_at"], since, settings.tenure_band_months))
             else:
-                unavailable.append({"dimension": label, "reason": "the accounts have no 'customer_since' values"})
+                unavailable.append({"dimension": label, "reason": "the accounts have no customer start dates"})
         elif dim in joined and joined[dim].notna().any():
             raw[dim] = (label, source, window["account_id"].map(joined[dim]))
         else:
-            unavailable.append({"dimension": label, "reason": f"the accounts have no '{dim}' values"})
+            unavailable.append({"dimension": label, "reason": f"the accounts have no {label.lower()}"})
     for name in settings.extra_dimensions:
         if name in raw:
             continue

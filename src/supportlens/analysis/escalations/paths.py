@@ -100,6 +100,9 @@ def _box(path: str, escalated: bool, tickets: int, hours: np.ndarray) -> PathBox
                    float(inside.min()), float(inside.max()), float(p90))
 
 
+MIN_SOLVED_FOR_SLOWEST = 30   # solved tickets a path needs before it can be called the slowest
+
+
 def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolution_hours: np.ndarray) -> Paths:
     counts = pd.Series(code).value_counts()
     counts = counts.sort_index().sort_values(ascending=False, kind="stable")
@@ -116,8 +119,10 @@ def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolu
     testable = [g for g in groups if g.size >= 2]
     p = float(sstats.kruskal(*testable).pvalue) if len(testable) >= 2 else None
     escalated_codes = [int(c) for c in counts.index if c > 0 and log.escalated[code == c].mean() >= 0.5]
+    # the slowest named path with enough solved tickets for its median to mean something ("Other paths" is no path)
     return Paths(boxes, p, labels[escalated_codes[0]] if escalated_codes else None,
-                 highest(boxes, lambda b: b.median if b.solved > 0 else None))
+                 highest(boxes, lambda b: b.median if b.solved >= MIN_SOLVED_FOR_SLOWEST and b.path != "Other paths"
+                         else None))
 
 
 def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path: str, created_hours: float,

@@ -28,6 +28,15 @@ class FeatureInfo:
     name: str
     kind: str          # categorical or numeric
     description: str   # what it is and why it is known at creation
+    label: str = ""    # the feature as a reader names it (the model card and its importance chart)
+
+
+LABELS = {
+    "priority": "Priority", "channel": "Channel", "category": "Category", "account_tier": "Account tier",
+    "industry": "Industry", "country": "Country", "hour": "Hour created", "weekday": "Weekday created",
+    "account_tenure_days": "Customer tenure", "account_tickets_prior_30d": "Account's recent tickets",
+    "queue_waiting": "Queue waiting", "open_backlog": "Open backlog", "agents_on_shift": "Agents on shift",
+}
 
 
 DESCRIPTIONS = {
@@ -38,12 +47,12 @@ DESCRIPTIONS = {
     "industry": "industry of the requesting organisation (accounts table)",
     "country": "country of the requesting organisation (accounts table)",
     "hour": "hour of creation, in the report's time zone",
-    "weekday": "weekday of creation (0 = Monday)",
+    "weekday": "weekday of creation (Monday first)",
     "account_tenure_days": "days since the account became a customer, at creation",
     "account_tickets_prior_30d": "tickets the same account created in the 30 days before",
     "queue_waiting": "tickets created earlier still waiting for a first response at creation",
     "open_backlog": "tickets created earlier and not yet solved at creation",
-    "agents_on_shift": "tier-1 agents rostered for that hour of the week (agents table shift hours)",
+    "agents_on_shift": "tier-1 agents rostered for that hour of the week (the agents' shift hours)",
 }
 
 
@@ -108,5 +117,5 @@ def _prior_same_account(account: pd.Series, created: np.ndarray) -> np.ndarray:
 
 
 def feature_infos(columns: list[str]) -> list[FeatureInfo]:
-    return [FeatureInfo(name, "categorical" if name in CATEGORICAL else "numeric", DESCRIPTIONS[name])
+    return [FeatureInfo(name, "categorical" if name in CATEGORICAL else "numeric", DESCRIPTIONS[name], LABELS[name])
             for name in columns]

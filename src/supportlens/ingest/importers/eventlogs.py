@@ -66,5 +66,5 @@ BPIC2013 = Importer(
            "SR Latest Impact is the priority (Major = critical, High, Medium = normal, Low).",
            "'Accepted-In Progress' is the first response; 'Wait - User'/'Wait - Customer' are pending, the other waits "
            "on hold; 'Completed-Resolved' and 'Completed-In Call' solve, 'Completed-Closed' closes.",
-           "Resource holds agents' first names: pseudonymised unless publish.allow_personal_data."),
+           "Resource holds agents' first names: pseudonymised unless the set-up allows personal data."),
 )

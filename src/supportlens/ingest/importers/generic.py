@@ -12,6 +12,5 @@ GENERIC = Importer(
     columns={column: (column,) for column in TICKET_COLUMNS},
     # an export already in the standard names: the required columns (priority is optional, issue 14)
     signatures=(tuple(column for column, (_, required, _) in TICKET_COLUMNS.items() if required),),
-    notes=("Columns are matched by their standard names (the left column of the table above) unless the "
-           "configuration maps the export's own column onto one.",),
+    notes=("Columns are read by their standard names, or by the export's own names where the set-up maps them.",),
 )

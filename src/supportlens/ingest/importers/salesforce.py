@@ -33,6 +33,6 @@ SALESFORCE = Importer(
     dayfirst=False,
     notes=("A case report has no separate resolution time: the close time is the solve time.",
            "There is no first-response time in a Case report: first-response SLAs cannot be computed.",
-           "Account Name and Case Owner are names: pseudonymised unless publish.allow_personal_data."),
+           "Account Name and Case Owner are names: pseudonymised unless the set-up allows personal data."),
     fixture="tests/fixtures/salesforce_cases.csv",
 )

@@ -70,6 +70,6 @@ ZENDESK = Importer(
     notes=("First reply time comes from the export's calendar-minute metric (created + minutes); supportlens "
            "recomputes business minutes on its own calendar.",
            "Satisfaction 'good' counts as 5 and 'bad' as 1; 'offered' and 'unoffered' are not ratings.",
-           "Assignee and Organization hold names: they are pseudonymised unless publish.allow_personal_data."),
+           "Assignee and Organization hold names: they are pseudonymised unless the set-up allows personal data."),
     fixture="tests/fixtures/zendesk_tickets.csv, tests/fixtures/zendesk_api.json",
 )
