@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from print_checks import html_tables, section_last_pages, short_pages, texts_outside_viewbox, visible_text
+from print_checks import (html_tables, pdf_page_texts, section_last_pages, short_pages, texts_outside_viewbox,
+                          visible_text)
+from supportlens.canonical import TABLES
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -72,7 +74,7 @@ def test_tables_read_in_one_unit_a_column_without_empty_or_degenerate_cells(proj
             header, body = table[0], table[1:]
             if not body:
                 continue
-            for col in range(1, len(header)):
+            for col in range(len(header)):
                 cells = [row[col] for row in body if col < len(row)]
                 name = f"{page.name} · {header[col][0]!r}"
                 units = {u.rstrip("s") for text, _ in cells for u in UNIT.findall(text)}
@@ -91,3 +93,27 @@ def test_tables_read_in_one_unit_a_column_without_empty_or_degenerate_cells(proj
                     if len(body) > 1 and [row[a][0] for row in body] == [row[b][0] for row in body]:
                         problems.append(f"{page.name}: columns {header[a][0]!r} and {header[b][0]!r} are identical")
     assert problems == [], "\n".join(problems[:30])
+
+
+# what an analyst would have to ask about: a standard column's internal name, a configuration key, a file name or path
+COLUMN_NAMES = sorted({c for columns in TABLES.values() for c in columns if "_" in c}, key=len, reverse=True)
+CONFIG_KEY = re.compile(r"\b(?:data|sla|publish|escalations|workload|costs|recommendations|render|period|segments|"
+                        r"findings|risk|staffing|accounts|trends)\.[a-z_]+\b")
+FILE_NAME = re.compile(r"\b[\w-]+\.(?:csv|json|ya?ml|parquet|xlsx|py)\b|(?:^|\s)/[\w.-]+/[\w./-]+")
+
+
+def _appendix_text(project: Path) -> str:
+    """The appendix's text but the methodology's set-up hints, written for the person who runs the tool
+    (issue 13, 4: they may name configuration keys and files)."""
+    text = "\n".join(pdf_page_texts(project / "_site" / "appendix.pdf"))
+    start, end = text.find("Setting up this report"), text.find("Provenance", text.find("Setting up this report"))
+    assert 0 <= start < end, "the methodology's set-up section is where the test expects it"
+    return text[:start] + text[end:]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_appendix_names_no_column_configuration_key_or_file(project):
+    text = _appendix_text(project)
+    found = [c for c in COLUMN_NAMES if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", text)]
+    found += CONFIG_KEY.findall(text) + [m.group(0).strip() for m in FILE_NAME.finditer(text)]
+    assert found == [], f"appendix.pdf names what a reader would have to ask about: {sorted(set(found))[:20]}"

@@ -70,3 +70,16 @@ def test_each_share_is_of_the_tickets_the_check_applies_to(tmp_path):
     missing_solve = sorted((i.rows, i.of_rows, i.of_what) for key, i in issues.items()
                            if key[:2] == ("MISSING_VALUES", "solved_at"))
     assert missing_solve == [(1, 6, "tickets solved or closed"), (1, 6, "tickets solved or closed")]
+
+
+def test_completeness_lists_the_incomplete_columns_by_their_labels():
+    """Issue 13, 4: the data-quality page names columns as a reader does and lists only those with a gap."""
+    from supportlens.analysis.data_quality import COLUMN_LABELS, column_label
+    from supportlens.canonical import TABLES
+
+    # every standard column has a label, and no label is an internal name
+    for table, columns in TABLES.items():
+        for column in columns:
+            assert "_" not in column_label(table, column), (table, column)
+    assert column_label("events", "status") == COLUMN_LABELS["events"]["status"] != COLUMN_LABELS["tickets"]["status"]
+    assert column_label("tickets", "Case ID") == "Case ID"   # an export's own column keeps its name
