@@ -191,10 +191,12 @@ def data_skips(dataset: Dataset, config: Config) -> list[Skipped]:
     if sla_targets_from(dataset, config) == "none":
         skipped.append(Skipped.of(Skip.SLA_VERDICT, "the export has no priority and no SLA target (neither one default "
                                                      "target nor due dates), so times are measured but not judged"))
-    for kpi, column in ((Skip.ESCALATION_RATE, "escalated"), (Skip.REOPEN_RATE, "reopens"),
-                        (Skip.ONE_TOUCH, "replies"), (Skip.CSAT, "csat")):
+    for kpi, column, what in ((Skip.ESCALATION_RATE, "escalated", "escalation flag or tier"),
+                              (Skip.REOPEN_RATE, "reopens", "count of reopens"),
+                              (Skip.ONE_TOUCH, "replies", "count of agent replies"),
+                              (Skip.CSAT, "csat", "satisfaction rating (CSAT)")):
         if not dataset.has("tickets", column):
-            skipped.append(Skipped.of(kpi, f"the tickets have no '{column}' values"))
+            skipped.append(Skipped.of(kpi, f"the tickets have no {what}"))
     return skipped
 
 
