@@ -16,19 +16,20 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analysis, analyse
+from typing import TYPE_CHECKING
+
 from .cache import BuildCache
-from .charts import build_charts
 from .config import Config
-from .dataset import Dataset
-from .context import build_context, write_context
-from .ingest import IngestProgress, load_dataset, sample_truth
-from .render.pages import render_pages, write_pages
-from .pages import PRINTED
-from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
-from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, build_lock, check_quarto_root, choose_engine, clean_leftovers, keep_pdf, publish,
-                          remove_old_quarto_project, render_builtin, render_quarto, staging_dir, write_quarto_project)
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .dataset import Dataset
+    from .ingest import IngestProgress
+else:
+    IngestProgress = Callable
+
+# The steps' modules (pandas, statsmodels, scikit-learn, plotly, Jinja, WeasyPrint: seconds of imports) are
+# imported by the steps that use them, so a build with nothing to do (``BuildCache.up_to_date``) stops at once.
 
 
 @dataclass
@@ -46,6 +47,9 @@ Reporter = Callable[[str], None]
 
 def analysed(dataset: Dataset, config: Config) -> Analysis:
     """Every analysis of the dataset; on the simulated sample, with the simulator's what-if checks."""
+    from .analysis import analyse
+    from .sample.what_if import check_on_simulator
+
     return check_on_simulator(analyse(dataset, config), dataset, config)
 
 
@@ -53,7 +57,10 @@ def cached_dataset(config: Config, root: Path, cache: BuildCache,
                    progress: IngestProgress | None = None) -> tuple[Dataset, str]:
     """The canonical tables, read from the cache when the input files and the config ingest reads are
     those of a previous build (the same tables, Parquet-stored), else ingested and stored; and their key."""
+    from .ingest import load_dataset, readers, sample_truth
+
     key = cache.ingest_key(config, root)
+    readers._HASHED.update(cache.known_hashes)   # ingest's provenance does not read the files again to hash them
     tickets = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
     dataset = cache.load_dataset(key, sample_truth(tickets.parent))
     if dataset is None:
@@ -81,17 +88,48 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
     are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got.
     ``cache=False`` neither reads nor writes the build cache (``.supportlens-cache/``, see cache.py)."""
     site_dir = root / config.render.site_dir
+    store = BuildCache(root, enabled=cache)
+    with_pdf = config.render.pdf if pdf is None else pdf
+    started = time.perf_counter()
+    # (outside the lock: a build under way, or one killed, has removed the record, so it is never up to date)
+    key = store.outputs_key(config, root, engine or config.render.engine, with_pdf) if cache else ""
+    done = store.up_to_date(key, root)
+    if done is not None and "tickets" in done and "engine" in done:
+        report("Nothing changed since the last build (data, config, code, templates): the outputs are up to date")
+        return BuildResult(site_dir, done["engine"], root / config.render.report_dir / "context.json",
+                           site_dir / "report.pdf" if with_pdf else None, done["tickets"],
+                           {"up_to_date": round(time.perf_counter() - started, 3)})
+    from .render.site import build_lock, clean_leftovers
+
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress,
-                      BuildCache(root, enabled=cache))
+        store.forget_outputs()
+        result = _build(config, root, engine, pdf, report, chart_progress, ingest_progress, store)
+        store.store_outputs(key, root, _outputs(root, config), {"tickets": result.tickets, "engine": result.engine})
+        return result
+
+
+def _outputs(root: Path, config: Config) -> list[Path]:
+    """What a build writes: the site, the context, and the pages and Quarto project at the project root."""
+    return [root / config.render.site_dir, root / config.render.report_dir / "context.json",
+            *sorted(root.glob("*.qmd")), root / "_quarto.yml"]
 
 
 def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
            chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None,
            cache: BuildCache) -> BuildResult:
+    from .charts import build_charts
+    from .context import build_context, write_context
+    from .pages import PRINTED
+    from .render.pages import keep_compiled_in, render_pages, write_pages
+    from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
+    from .render.site import (add_assets, check_quarto_root, choose_engine, keep_pdf, publish,
+                              remove_old_quarto_project, render_builtin, render_quarto, staging_dir,
+                              write_quarto_project)
+
     timings: dict[str, float] = {}
+    keep_compiled_in(cache.folder / "templates" if cache.enabled else None)
 
     @contextmanager
     def step(name: str, message: str):
@@ -150,7 +188,8 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
                 with step("pdf", "Writing the board pack and its appendix (PDF)"):
                     for document in DOCUMENTS.values():   # report.pdf, then appendix.pdf
                         pdf_path = stage / document["file"]
-                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path)
+                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path,
+                                  cache=cache)
                         keep_pdf(pdf_path, root)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)

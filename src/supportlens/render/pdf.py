@@ -266,9 +266,17 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary=summary, sections=sections, css=css, document=DOCUMENTS[document]))
 
 
-def write_pdf(html: str, base_dir: Path, out_path: Path) -> None:
-    from weasyprint import HTML
+def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | None = None) -> None:
+    """WeasyPrint's PDF of ``html`` (its links relative to ``base_dir``); with a ``cache``, the PDF of the same
+    HTML and linked files (the SVG charts) written before is copied from it instead (a site-only change)."""
+    key = cache.pdf_key(html, base_dir) if cache is not None and cache.enabled else None
+    pdf = cache.load_pdf(key) if key else None
+    if pdf is None:
+        from weasyprint import HTML
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf(out_path)
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        pdf = HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf()
+        if key:
+            cache.store_pdf(key, pdf)
+    Path(out_path).write_bytes(pdf)
