@@ -134,9 +134,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     @contextmanager
     def step(name: str, message: str):
         report(message)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         timings[name] = round(time.perf_counter() - started, 3)
+        # the process's CPU seconds in the step (every thread's: the static charts' wait is the browser's share)
+        timings[f"{name}_cpu"] = round(time.process_time() - cpu, 3)
 
     report_dir = root / config.render.report_dir
     site_dir = root / config.render.site_dir
@@ -144,8 +146,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     with_pdf = config.render.pdf if pdf is None else pdf
 
     check_quarto_root(root)   # the pages and _quarto.yml go to the project root: never over a user's own files
-    if with_pdf:
-        check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
+    # fail fast, before minutes of ingest and analysis, when the PDF's browser cannot start; when both come
+    # from the cache, the browser is checked only if a static chart must be drawn (see chart_browser)
+    checked = with_pdf and not cache.has_analysis(config, root)
+    if checked:
+        check_browser()
     with ExitStack() as resources:
         with step("ingest", "Reading exports"):
             dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
@@ -154,7 +159,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
             # never torn down half-started); its start-up overlaps the context, charts and pages
-            resources.enter_context(chart_browser(checked=True))
+            browser = resources.enter_context(chart_browser(checked=checked, lazy=True))
         with step("context", "Writing report/context.json"):
             context = build_context(dataset, analysis, config)
             write_context(context, report_dir / "context.json")
@@ -167,7 +172,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             # the browser draws the SVGs while this thread renders the site
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
-                progress=chart_progress, cache=cache)
+                progress=chart_progress, cache=cache, browser=browser)
         with step("pages", "Rendering the pages and the Quarto project (_quarto.yml, *.qmd)"):
             # the project root is the report's Quarto website project: `quarto render` there builds the site
             write_pages(render_pages(context, charts, root, flavour="site"), root)

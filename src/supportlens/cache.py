@@ -161,11 +161,26 @@ class BuildCache:
                         "root": Path(root).as_posix(), "files": files,
                         "config": config.model_dump(mode="json", include=INGEST_SECTIONS)})
 
-    def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset) -> str:
+    def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset | dict | None) -> str:
+        """(``dataset``: the dataset, or only its sample ground truth)"""
+        truth = dataset if dataset is None or isinstance(dataset, dict) else dataset.sample_truth
         return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
                         "ingest": ingest_key,
-                        "truth": dataset.sample_truth,
+                        "truth": truth,
                         "config": config.model_dump(mode="json", exclude=NOT_ANALYSED)})
+
+    def has_analysis(self, config: Config, root: Path) -> bool:
+        """Whether the build's tables and analysis are both in the cache (a quick look: no table is read)."""
+        if not self.enabled:
+            return False
+        key = self.ingest_key(config, root)
+        meta = self._read_json(self.folder / "tables" / key / "dataset.json")
+        if not isinstance(meta, dict):
+            return False
+        tickets = config.data.tickets if config.data.tickets.is_absolute() else Path(root) / config.data.tickets
+        truth = self._read_json(tickets.parent / "truth.json")
+        analysis = self.analysis_key(key, config, truth if isinstance(truth, dict) else None)
+        return (self.folder / "analysis" / f"{analysis}.pickle").is_file()
 
     # -- canonical tables --------------------------------------------------------------------------
 

@@ -74,19 +74,40 @@ def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOU
         raise SupportlensError(f"the browser {path} does not start headless (exit code {probe.returncode}: {said})", fix)
 
 
-@contextmanager
-def chart_browser(checked: bool = False) -> Iterator[None]:
-    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
-    already has. It starts in the background; ``export_svgs`` inside the block uses it."""
-    import kaleido
+class ChartBrowser:
+    """The build's Kaleido browser, started (and checked first, unless the caller has) by the first chart
+    that must be drawn: a build whose static charts all come from the cache never starts it."""
 
-    if not checked:
-        check_browser()
-    kaleido.start_sync_server(silence_warnings=True)
+    def __init__(self, checked: bool) -> None:
+        self.checked = checked
+        self.started = False
+
+    def start(self) -> None:
+        if self.started:
+            return
+        import kaleido
+
+        if not self.checked:
+            check_browser()
+            self.checked = True
+        kaleido.start_sync_server(silence_warnings=True)
+        self.started = True
+
+
+@contextmanager
+def chart_browser(checked: bool = False, lazy: bool = False) -> Iterator[ChartBrowser]:
+    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
+    already has. It starts in the background (``lazy``: when ``export_svgs`` first needs it); ``export_svgs``
+    inside the block uses it."""
+    browser = ChartBrowser(checked)
+    if not lazy:
+        browser.start()
     try:
-        yield
+        yield browser
     finally:
-        if not _abandoned:
+        if browser.started and not _abandoned:
+            import kaleido
+
             kaleido.stop_sync_server(silence_warnings=True)
 
 
@@ -125,11 +146,13 @@ def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
 
 
 def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
-                progress: Callable[[int, int], None] | None = None, cache: BuildCache | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None, cache: BuildCache | None = None,
+                browser: ChartBrowser | None = None) -> None:
     """Write every chart as SVG with the build's browser (see ``chart_browser``); a chart the browser
     does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever.
     ``progress(done, total)`` is called with the charts drawn so far (for a progress bar). With a ``cache``,
-    a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again."""
+    a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again, and a
+    lazy ``browser`` (``chart_browser(lazy=True)``) is started by the first chart that is not."""
     figures_dir.mkdir(parents=True, exist_ok=True)
     for done, chart in enumerate(charts.values()):
         if progress:
@@ -141,6 +164,8 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
             key = cache.chart_key(figure.to_json(), opts) if cache is not None else None
             svg = cache.load_svg(key) if key else None
             if svg is None:
+                if browser is not None:
+                    browser.start()
                 svg = _calc_svg(fit_axis_titles(figure, width, height), opts, timeout)
                 if key:
                     cache.store_svg(key, svg)
