@@ -146,23 +146,32 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     with_pdf = config.render.pdf if pdf is None else pdf
 
     check_quarto_root(root)   # the pages and _quarto.yml go to the project root: never over a user's own files
+    # a rebuild after a template or wording change reads the context from the cache: no tables, no analysis
+    context_key = cache.context_key(config, root) if cache.enabled else None
+    context = cache.load_context(context_key) if context_key else None
     # fail fast, before minutes of ingest and analysis, when the PDF's browser cannot start; when both come
     # from the cache, the browser is checked only if a static chart must be drawn (see chart_browser)
-    checked = with_pdf and not cache.has_analysis(config, root)
+    checked = with_pdf and context is None and not cache.has_analysis(config, root)
     if checked:
         check_browser()
     with ExitStack() as resources:
-        with step("ingest", "Reading exports"):
-            dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
-        with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-            analysis = cached_analysis(dataset, config, ingest_key, cache)
+        if context is None:
+            with step("ingest", "Reading exports"):
+                dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
+            with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
+                analysis = cached_analysis(dataset, config, ingest_key, cache)
+            with step("context", "Writing report/context.json"):
+                context = build_context(dataset, analysis, config)
+                if context_key:
+                    cache.store_context(context_key, context)
+        else:
+            report(f"Reading the context of {context['data']['tickets']:,} tickets from the build cache "
+                   "(data, config and code unchanged)")
+        write_context(context, report_dir / "context.json")
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
-            # never torn down half-started); its start-up overlaps the context, charts and pages
+            # never torn down half-started), and only when a static chart must be drawn
             browser = resources.enter_context(chart_browser(checked=checked, lazy=True))
-        with step("context", "Writing report/context.json"):
-            context = build_context(dataset, analysis, config)
-            write_context(context, report_dir / "context.json")
         charts = build_charts(context)
         svgs = None
         if with_pdf:
@@ -201,4 +210,4 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             raise
     publish(stage, site_dir)
     return BuildResult(site_dir, engine, report_dir / "context.json", site_dir / "report.pdf" if with_pdf else None,
-                       len(dataset.tickets), timings)
+                       context["data"]["tickets"], timings)

@@ -1,12 +1,13 @@
 """Work done once: the build's cache in the project's hidden ``.supportlens-cache/`` folder.
 
-Five things are kept, each under the hash of everything that decides it, so a stale entry is never read:
+Six things are kept, each under the hash of everything that decides it, so a stale entry is never read:
 
 - the canonical tables of ingest (Parquet, one file a table, with the data-quality log and provenance as
   JSON), keyed by the input files' SHA-256, the config sections ingest reads, the package's code and the
   versions of the libraries that parse and compute (pandas, numpy, pyarrow, scipy, ...);
 - the analysis (a pickle of its plain dataclasses), keyed by the ingest key, the whole config (minus how
   the site is rendered), the sample's ground truth, the package's code and those library versions;
+- the report's context (JSON), keyed by the analysis key, the whole config and the versions it records;
 - the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version;
 - the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version;
 - the last build's outputs (``build.json``): the hash of everything a build reads (input files, the whole
@@ -169,18 +170,50 @@ class BuildCache:
                         "truth": truth,
                         "config": config.model_dump(mode="json", exclude=NOT_ANALYSED)})
 
+    def _analysis_key_of(self, config: Config, root: Path) -> tuple[str, str]:
+        """The ingest and analysis keys, without reading a table (the sample's ground truth as ingest reads it)."""
+        key = self.ingest_key(config, root)
+        tickets = config.data.tickets if config.data.tickets.is_absolute() else Path(root) / config.data.tickets
+        truth = self._read_json(tickets.parent / "truth.json")
+        return key, self.analysis_key(key, config, truth if isinstance(truth, dict) else None)
+
     def has_analysis(self, config: Config, root: Path) -> bool:
         """Whether the build's tables and analysis are both in the cache (a quick look: no table is read)."""
         if not self.enabled:
             return False
-        key = self.ingest_key(config, root)
-        meta = self._read_json(self.folder / "tables" / key / "dataset.json")
-        if not isinstance(meta, dict):
-            return False
-        tickets = config.data.tickets if config.data.tickets.is_absolute() else Path(root) / config.data.tickets
-        truth = self._read_json(tickets.parent / "truth.json")
-        analysis = self.analysis_key(key, config, truth if isinstance(truth, dict) else None)
-        return (self.folder / "analysis" / f"{analysis}.pickle").is_file()
+        ingest, analysis = self._analysis_key_of(config, root)
+        return ((self.folder / "tables" / ingest / "dataset.json").is_file()
+                and (self.folder / "analysis" / f"{analysis}.pickle").is_file())
+
+    # -- the context -------------------------------------------------------------------------------
+
+    def context_key(self, config: Config, root: Path) -> str:
+        """The context's key: the analysis key, the whole config (the context records it) and the versions
+        the context records (Python and the libraries)."""
+        import platform
+
+        return _digest({"format": _FORMAT, "analysis": self._analysis_key_of(config, root)[1],
+                        "config": config.model_dump(mode="json"), "libraries": output_dependency_versions(),
+                        "python": platform.python_version(), "version": __version__})
+
+    def load_context(self, key: str) -> dict | None:
+        """The context (plain JSON values) of a previous build with the same key: a rebuild after a template or
+        wording change reads neither the tables nor the analysis (nor imports the libraries they need)."""
+        context = self._read_json(self.folder / "context" / f"{key}.json") if self.enabled else None
+        if not isinstance(context, dict):
+            return None
+        self.hits.append("context")
+        return context
+
+    def store_context(self, key: str, context: dict) -> None:
+        if not self.enabled:
+            return
+        try:
+            data = json.dumps(context, ensure_ascii=False).encode()
+        except (TypeError, ValueError):
+            return
+        self._write_bytes(self.folder / "context" / f"{key}.json", data)
+        self._prune(self.folder / "context", keep=f"{key}.json")
 
     # -- canonical tables --------------------------------------------------------------------------
 
