@@ -172,7 +172,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             # started only once the inputs are known to be good (a bad export never starts it, so it is
             # never torn down half-started), and only when a static chart must be drawn
             browser = resources.enter_context(chart_browser(checked=checked, lazy=True))
-        charts = build_charts(context)
+        charts = cache.load_charts(context_key) if context_key else None
+        if charts is None:
+            charts = build_charts(context)
+            if context_key:
+                cache.store_charts(context_key, charts)
         svgs = None
         if with_pdf:
             printed: set[str] = set()

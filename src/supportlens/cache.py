@@ -1,6 +1,6 @@
 """Work done once: the build's cache in the project's hidden ``.supportlens-cache/`` folder.
 
-Six things are kept, each under the hash of everything that decides it, so a stale entry is never read:
+Seven things are kept, each under the hash of everything that decides it, so a stale entry is never read:
 
 - the canonical tables of ingest (Parquet, one file a table, with the data-quality log and provenance as
   JSON), keyed by the input files' SHA-256, the config sections ingest reads, the package's code and the
@@ -8,6 +8,7 @@ Six things are kept, each under the hash of everything that decides it, so a sta
 - the analysis (a pickle of its plain dataclasses), keyed by the ingest key, the whole config (minus how
   the site is rendered), the sample's ground truth, the package's code and those library versions;
 - the report's context (JSON), keyed by the analysis key, the whole config and the versions it records;
+- the charts (their figures, pickled), under the context's key;
 - the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version;
 - the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version;
 - the last build's outputs (``build.json``): the hash of everything a build reads (input files, the whole
@@ -285,6 +286,31 @@ class BuildCache:
         self._write_bytes(self.folder / "analysis" / f"{key}.pickle", data)
         self._prune(self.folder / "analysis", keep=f"{key}.pickle")
 
+    def load_charts(self, key: str):
+        """The charts (``build_charts``) of the context cached under ``key``: the context and the chart code
+        decide them (the context key holds the code's fingerprint), so a template change reuses them."""
+        path = self.folder / "charts" / f"{key}.pickle"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            charts = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a corrupted entry is a miss
+            return None
+        if not isinstance(charts, dict):
+            return None
+        self.hits.append("charts")
+        return charts
+
+    def store_charts(self, key: str, charts: dict) -> None:
+        if not self.enabled:
+            return
+        try:
+            data = pickle.dumps(charts, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
+            return
+        self._write_bytes(self.folder / "charts" / f"{key}.pickle", data)
+        self._prune(self.folder / "charts", keep=f"{key}.pickle")
+
     # -- static charts -----------------------------------------------------------------------------
 
     def chart_key(self, figure_json: str, opts: dict) -> str:
@@ -380,6 +406,7 @@ class BuildCache:
                 stat = path.stat()
                 found[path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()] = \
                     [stat.st_size, stat.st_mtime_ns]
+        # (a root recorded but gone since has no files: the manifests then differ)
         return found
 
     def up_to_date(self, key: str, root: Path) -> dict | None:
@@ -389,12 +416,10 @@ class BuildCache:
         if not isinstance(record, dict) or record.get("key") != key or not record.get("outputs"):
             return None
         root = Path(root)
-        try:
-            for name, stamp in record["outputs"].items():
-                stat = (root / name).stat()
-                if [stat.st_size, stat.st_mtime_ns] != stamp:
-                    return None
-        except (OSError, TypeError, ValueError):
+        try:   # the same files (none added, none removed in the site), each of the same size and time
+            if self._manifest(root, [root / name for name in record["roots"]]) != record["outputs"]:
+                return None
+        except (OSError, TypeError, ValueError, KeyError):
             return None
         self.hits.append("outputs")
         return record.get("info") or {}
@@ -404,7 +429,9 @@ class BuildCache:
         if not self.enabled:
             return
         try:
-            record = {"key": key, "outputs": self._manifest(Path(root), [p for p in outputs if p.exists()]), "info": info}
+            roots = [p for p in outputs if p.exists()]
+            record = {"key": key, "outputs": self._manifest(Path(root), roots), "info": info,
+                      "roots": [p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix() for p in roots]}
         except OSError:
             return
         self._write_bytes(self.folder / "build.json", json.dumps(record, sort_keys=True).encode())

@@ -273,7 +273,11 @@ def test_outputs_are_up_to_date_only_with_the_same_inputs_and_untouched_outputs(
     assert BuildCache(tiny).outputs_key(config, tiny, "builtin", True) != key
     shutil.rmtree(tiny / "templates")
     assert BuildCache(tiny).outputs_key(config, tiny, "builtin", True) == key
-    # an output edited or removed since: not up to date
+    # a file added to the site, an output edited or removed since: not up to date
+    (site / "marker.txt").write_text("added")
+    assert BuildCache(tiny).up_to_date(key, tiny) is None
+    (site / "marker.txt").unlink()
+    assert BuildCache(tiny).up_to_date(key, tiny) is not None
     (site / "index.html").write_text("<html>edited</html>")
     assert BuildCache(tiny).up_to_date(key, tiny) is None
     cache.store_outputs(key, tiny, [site], {"tickets": 3, "engine": "builtin"})

@@ -7,6 +7,7 @@ page's print HTML at its headings and puts the pieces in their document."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -161,7 +162,9 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
         for stem, figure in chart.print_figures().items():
             height = figure.layout.height or 380
             opts = {"format": "svg", "width": width, "height": height}
-            key = cache.chart_key(figure.to_json(), opts) if cache is not None else None
+            # the figure's JSON with sorted keys: a figure read back from the cache (build.py) orders its layout's
+            # keys otherwise, and must find the SVG its equal drew
+            key = cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), opts) if cache is not None else None
             svg = cache.load_svg(key) if key else None
             if svg is None:
                 if browser is not None:
