@@ -154,6 +154,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     checked = with_pdf and context is None and not cache.has_analysis(config, root)
     if checked:
         check_browser()
+    context_cached = context is not None
     with ExitStack() as resources:
         if context is None:
             with step("ingest", "Reading exports"):
@@ -170,8 +171,10 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         write_context(context, report_dir / "context.json")
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
-            # never torn down half-started), and only when a static chart must be drawn
-            browser = resources.enter_context(chart_browser(checked=checked, lazy=True))
+            # never torn down half-started): at once after the analysis (its start-up overlaps the context,
+            # charts and pages), or, when the context came from the cache (its charts most likely drawn
+            # before), only when a static chart must be drawn
+            browser = resources.enter_context(chart_browser(checked=checked, lazy=context_cached))
         charts = cache.load_charts(context_key) if context_key else None
         if charts is None:
             charts = build_charts(context)

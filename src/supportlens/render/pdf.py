@@ -82,6 +82,7 @@ class ChartBrowser:
     def __init__(self, checked: bool) -> None:
         self.checked = checked
         self.started = False
+        self.warming = False
 
     def start(self) -> None:
         if self.started:
@@ -93,6 +94,26 @@ class ChartBrowser:
             self.checked = True
         kaleido.start_sync_server(silence_warnings=True)
         self.started = True
+        self.warming = True
+
+    def draw(self, figure, opts: dict, timeout: float) -> bytes:
+        """``_calc_svg`` with the browser started first; the first chart after a start retries while the
+        browser's page is still loading (Kaleido takes tasks before its page has defined its scripts: under
+        load a chart drawn at once fails with "kaleido_scopes is not defined")."""
+        self.start()
+        for attempt in range(20):
+            try:
+                svg = _calc_svg(figure, opts, timeout)
+            except Exception as error:  # noqa: BLE001 -- only the start-up race is retried
+                if not getattr(self, "warming", False) or "kaleido_scopes" not in str(error) or attempt == 19:
+                    raise
+                import time
+
+                time.sleep(0.5)
+                continue
+            self.warming = False
+            return svg
+        raise AssertionError("unreachable")   # (the last attempt returns or raises)
 
 
 @contextmanager
@@ -167,9 +188,8 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
             key = cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), opts) if cache is not None else None
             svg = cache.load_svg(key) if key else None
             if svg is None:
-                if browser is not None:
-                    browser.start()
-                svg = _calc_svg(fit_axis_titles(figure, width, height), opts, timeout)
+                figure = fit_axis_titles(figure, width, height)
+                svg = browser.draw(figure, opts, timeout) if browser is not None else _calc_svg(figure, opts, timeout)
                 if key:
                     cache.store_svg(key, svg)
             (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
