@@ -120,7 +120,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
            chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None,
            cache: BuildCache) -> BuildResult:
     from .charts import build_charts
-    from .context import build_context, write_context
+    from .context_file import write_context   # (context.py imports the analysis: only when it is built)
     from .pages import PRINTED
     from .render.pages import keep_compiled_in, render_pages, write_pages
     from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
@@ -162,6 +162,8 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
                 analysis = cached_analysis(dataset, config, ingest_key, cache)
             with step("context", "Writing report/context.json"):
+                from .context import build_context
+
                 context = build_context(dataset, analysis, config)
                 if context_key:
                     cache.store_context(context_key, context)

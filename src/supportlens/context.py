@@ -239,6 +239,4 @@ def validate_context(context: dict) -> None:
     jsonschema.validate(context, context_schema())
 
 
-def write_context(context: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+from .context_file import write_context  # noqa: E402,F401 -- (its own light module: build.py writes a cached context)
