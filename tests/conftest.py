@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,10 @@ import pytest
 
 from supportlens.config import Config
 from support import ROOT, TINY_TICKETS, run_cli
+
+# every context a test builds, in process or through the CLI (subprocesses inherit it), is checked against
+# its JSON Schema (a build outside the tests skips the check: context.build_context)
+os.environ["SUPPORTLENS_CHECK_CONTEXT"] = "1"
 
 
 @pytest.fixture

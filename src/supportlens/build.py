@@ -16,19 +16,20 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analysis, analyse
+from typing import TYPE_CHECKING
+
 from .cache import BuildCache
-from .charts import build_charts
 from .config import Config
-from .dataset import Dataset
-from .context import build_context, write_context
-from .ingest import IngestProgress, load_dataset, sample_truth
-from .render.pages import render_pages, write_pages
-from .pages import PRINTED
-from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
-from .sample.what_if import check_on_simulator
-from .render.site import (add_assets, build_lock, check_quarto_root, choose_engine, clean_leftovers, keep_pdf, publish,
-                          remove_old_quarto_project, render_builtin, render_quarto, staging_dir, write_quarto_project)
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .dataset import Dataset
+    from .ingest import IngestProgress
+else:
+    IngestProgress = Callable
+
+# The steps' modules (pandas, statsmodels, scikit-learn, plotly, Jinja, WeasyPrint: seconds of imports) are
+# imported by the steps that use them, so a build with nothing to do (``BuildCache.up_to_date``) stops at once.
 
 
 @dataclass
@@ -46,6 +47,9 @@ Reporter = Callable[[str], None]
 
 def analysed(dataset: Dataset, config: Config) -> Analysis:
     """Every analysis of the dataset; on the simulated sample, with the simulator's what-if checks."""
+    from .analysis import analyse
+    from .sample.what_if import check_on_simulator
+
     return check_on_simulator(analyse(dataset, config), dataset, config)
 
 
@@ -53,7 +57,10 @@ def cached_dataset(config: Config, root: Path, cache: BuildCache,
                    progress: IngestProgress | None = None) -> tuple[Dataset, str]:
     """The canonical tables, read from the cache when the input files and the config ingest reads are
     those of a previous build (the same tables, Parquet-stored), else ingested and stored; and their key."""
+    from .ingest import load_dataset, readers, sample_truth
+
     key = cache.ingest_key(config, root)
+    readers._HASHED.update(cache.known_hashes)   # ingest's provenance does not read the files again to hash them
     tickets = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
     dataset = cache.load_dataset(key, sample_truth(tickets.parent))
     if dataset is None:
@@ -81,24 +88,57 @@ def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf
     are told how far reading the exports (bytes) and exporting the PDF's static charts (charts) have got.
     ``cache=False`` neither reads nor writes the build cache (``.supportlens-cache/``, see cache.py)."""
     site_dir = root / config.render.site_dir
+    store = BuildCache(root, enabled=cache)
+    with_pdf = config.render.pdf if pdf is None else pdf
+    started = time.perf_counter()
+    # (outside the lock: a build under way, or one killed, has removed the record, so it is never up to date)
+    key = store.outputs_key(config, root, engine or config.render.engine, with_pdf) if cache else ""
+    done = store.up_to_date(key, root)
+    if done is not None and "tickets" in done and "engine" in done:
+        report("Nothing changed since the last build (data, config, code, templates): the outputs are up to date")
+        return BuildResult(site_dir, done["engine"], root / config.render.report_dir / "context.json",
+                           site_dir / "report.pdf" if with_pdf else None, done["tickets"],
+                           {"up_to_date": round(time.perf_counter() - started, 3)})
+    from .render.site import build_lock, clean_leftovers
+
     with build_lock(site_dir):
         for done in clean_leftovers(site_dir):
             report(f"Cleaning up after an interrupted build: {done}")
-        return _build(config, root, engine, pdf, report, chart_progress, ingest_progress,
-                      BuildCache(root, enabled=cache))
+        store.forget_outputs()
+        result = _build(config, root, engine, pdf, report, chart_progress, ingest_progress, store)
+        store.store_outputs(key, root, _outputs(root, config), {"tickets": result.tickets, "engine": result.engine})
+        return result
+
+
+def _outputs(root: Path, config: Config) -> list[Path]:
+    """What a build writes: the site, the context, and the pages and Quarto project at the project root."""
+    return [root / config.render.site_dir, root / config.render.report_dir / "context.json",
+            *sorted(root.glob("*.qmd")), root / "_quarto.yml"]
 
 
 def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, report: Reporter,
            chart_progress: Callable[[int, int], None] | None, ingest_progress: IngestProgress | None,
            cache: BuildCache) -> BuildResult:
+    from .charts import build_charts
+    from .context_file import write_context   # (context.py imports the analysis: only when it is built)
+    from .pages import PRINTED
+    from .render.pages import keep_compiled_in, render_pages, write_pages
+    from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
+    from .render.site import (add_assets, check_quarto_root, choose_engine, keep_pdf, publish,
+                              remove_old_quarto_project, render_builtin, render_quarto, staging_dir,
+                              write_quarto_project)
+
     timings: dict[str, float] = {}
+    keep_compiled_in(cache.folder / "templates" if cache.enabled else None)
 
     @contextmanager
     def step(name: str, message: str):
         report(message)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         timings[name] = round(time.perf_counter() - started, 3)
+        # the process's CPU seconds in the step (every thread's: the static charts' wait is the browser's share)
+        timings[f"{name}_cpu"] = round(time.process_time() - cpu, 3)
 
     report_dir = root / config.render.report_dir
     site_dir = root / config.render.site_dir
@@ -106,21 +146,42 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     with_pdf = config.render.pdf if pdf is None else pdf
 
     check_quarto_root(root)   # the pages and _quarto.yml go to the project root: never over a user's own files
-    if with_pdf:
-        check_browser()   # fail fast, before minutes of analysis, when the PDF's browser cannot start
+    # a rebuild after a template or wording change reads the context from the cache: no tables, no analysis
+    context_key = cache.context_key(config, root) if cache.enabled else None
+    context = cache.load_context(context_key) if context_key else None
+    # fail fast, before minutes of ingest and analysis, when the PDF's browser cannot start; when both come
+    # from the cache, the browser is checked only if a static chart must be drawn (see chart_browser)
+    checked = with_pdf and context is None and not cache.has_analysis(config, root)
+    if checked:
+        check_browser()
+    context_cached = context is not None
     with ExitStack() as resources:
-        with step("ingest", "Reading exports"):
-            dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
-        with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
-            analysis = cached_analysis(dataset, config, ingest_key, cache)
+        if context is None:
+            with step("ingest", "Reading exports"):
+                dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
+            with step("analyse", f"Analysing {len(dataset.tickets):,} tickets"):
+                analysis = cached_analysis(dataset, config, ingest_key, cache)
+            with step("context", "Writing report/context.json"):
+                from .context import build_context
+
+                context = build_context(dataset, analysis, config)
+                if context_key:
+                    cache.store_context(context_key, context)
+        else:
+            report(f"Reading the context of {context['data']['tickets']:,} tickets from the build cache "
+                   "(data, config and code unchanged)")
+        write_context(context, report_dir / "context.json")
         if with_pdf:
             # started only once the inputs are known to be good (a bad export never starts it, so it is
-            # never torn down half-started); its start-up overlaps the context, charts and pages
-            resources.enter_context(chart_browser(checked=True))
-        with step("context", "Writing report/context.json"):
-            context = build_context(dataset, analysis, config)
-            write_context(context, report_dir / "context.json")
-        charts = build_charts(context)
+            # never torn down half-started): at once after the analysis (its start-up overlaps the context,
+            # charts and pages), or, when the context came from the cache (its charts most likely drawn
+            # before), only when a static chart must be drawn
+            browser = resources.enter_context(chart_browser(checked=checked, lazy=context_cached))
+        charts = cache.load_charts(context_key) if context_key else None
+        if charts is None:
+            charts = build_charts(context)
+            if context_key:
+                cache.store_charts(context_key, charts)
         svgs = None
         if with_pdf:
             printed: set[str] = set()
@@ -129,7 +190,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             # the browser draws the SVGs while this thread renders the site
             svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
                 export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
-                progress=chart_progress, cache=cache)
+                progress=chart_progress, cache=cache, browser=browser)
         with step("pages", "Rendering the pages and the Quarto project (_quarto.yml, *.qmd)"):
             # the project root is the report's Quarto website project: `quarto render` there builds the site
             write_pages(render_pages(context, charts, root, flavour="site"), root)
@@ -150,11 +211,12 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
                 with step("pdf", "Writing the board pack and its appendix (PDF)"):
                     for document in DOCUMENTS.values():   # report.pdf, then appendix.pdf
                         pdf_path = stage / document["file"]
-                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path)
+                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path,
+                                  cache=cache)
                         keep_pdf(pdf_path, root)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
     publish(stage, site_dir)
     return BuildResult(site_dir, engine, report_dir / "context.json", site_dir / "report.pdf" if with_pdf else None,
-                       len(dataset.tickets), timings)
+                       context["data"]["tickets"], timings)

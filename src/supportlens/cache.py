@@ -1,16 +1,23 @@
 """Work done once: the build's cache in the project's hidden ``.supportlens-cache/`` folder.
 
-Three things are kept, each under the hash of everything that decides it, so a stale entry is never read:
+Seven things are kept, each under the hash of everything that decides it, so a stale entry is never read:
 
 - the canonical tables of ingest (Parquet, one file a table, with the data-quality log and provenance as
   JSON), keyed by the input files' SHA-256, the config sections ingest reads, the package's code and the
   versions of the libraries that parse and compute (pandas, numpy, pyarrow, scipy, ...);
 - the analysis (a pickle of its plain dataclasses), keyed by the ingest key, the whole config (minus how
   the site is rendered), the sample's ground truth, the package's code and those library versions;
-- the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version.
+- the report's context (JSON), keyed by the analysis key, the whole config and the versions it records;
+- the charts (their figures, pickled), under the context's key;
+- the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version;
+- the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version;
+- the last build's outputs (``build.json``): the hash of everything a build reads (input files, the whole
+  config, every file of the package, the project's template overrides, the engine and PDF switches, the library
+  versions) and the size and modification time of every file it wrote.
 
-So a rebuild after a template or wording change skips ingest and analysis, and unchanged charts skip
-the browser. A missing, unreadable or corrupted entry is a miss (the work is done again and the entry
+So a rebuild after a template or wording change skips ingest and analysis, unchanged charts skip the
+browser, a PDF whose pages did not change skips WeasyPrint (a site-only template change), and a build
+with nothing changed whose outputs are as it left them stops at once, before any heavy import. A missing, unreadable or corrupted entry is a miss (the work is done again and the entry
 rewritten), never an error; ``make clean`` removes the folder. A file's SHA-256 is remembered by its
 path, size, inode and times (``files.json``), so an unchanged export is not hashed on every build.
 """
@@ -26,11 +33,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config
-from .dataset import Dataset, QualityIssue, SourceFile
+
+if TYPE_CHECKING:   # pandas and the dataset are imported when tables are read: the up-to-date check needs neither
+    from .dataset import Dataset
 
 CACHE_DIR = ".supportlens-cache"
 TABLES = ("tickets", "events", "accounts", "agents")
@@ -61,17 +70,50 @@ def code_fingerprint() -> str:
 
 
 @lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """SHA-256 of every file of the package: its code, templates, assets and schema."""
+    return tree_fingerprint(Path(str(resources.files("supportlens"))))
+
+
+@lru_cache(maxsize=1)
 def dependency_versions() -> dict[str, str]:
     """The libraries whose upgrade can change a parsed value or a computed number: a new one is a miss."""
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for name in ("pandas", "numpy", "pyarrow", "scipy", "statsmodels", "scikit-learn", "holidays", "openpyxl"):
+    for name in NUMBER_LIBRARIES:
         try:
             found[name] = version(name)
         except PackageNotFoundError:
             found[name] = "absent"
     return found
+
+
+NUMBER_LIBRARIES = ("pandas", "numpy", "pyarrow", "scipy", "statsmodels", "scikit-learn", "holidays", "openpyxl")
+# ... and those that only change how the outputs look (the up-to-date check's key)
+OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "plotly", "kaleido", "weasyprint", "pydantic", "pyyaml")
+
+
+@lru_cache(maxsize=1)
+def output_dependency_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = dict(dependency_versions())
+    for name in OUTPUT_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def tree_fingerprint(folder: Path) -> str:
+    """SHA-256 of the names and bytes of every file under ``folder`` (``__pycache__`` aside); empty when absent."""
+    digest = hashlib.sha256()
+    if Path(folder).is_dir():
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _digest(parts: object) -> str:
@@ -85,13 +127,12 @@ class BuildCache:
         self.folder = Path(root) / CACHE_DIR
         self.enabled = enabled
         self.hits: list[str] = []     # what was read from the cache in this build ("tables", "analysis", charts)
+        self.known_hashes: dict[tuple, str] = {}   # input files' hashes read from files.json (ingest.readers' keys)
 
     # -- input files -------------------------------------------------------------------------------
 
     def file_hash(self, path: Path) -> str:
         """The SHA-256 of ``path``, remembered by its absolute path, size, inode and modification and change times."""
-        from .ingest.readers import file_sha256
-
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         memo_path = self.folder / "files.json"
@@ -99,8 +140,12 @@ class BuildCache:
         memo = memo if isinstance(memo, dict) else {}
         known = memo.get(str(path.resolve()))
         if isinstance(known, list) and len(known) == len(stamp) + 1 and known[:-1] == stamp:
+            # ingest's provenance asks for the same hash when the tables are not cached: handed over, not read again
+            self.known_hashes[(str(path.resolve()), *stamp)] = str(known[-1])
             return str(known[-1])
-        sha = file_sha256(path)
+        from .ingest import readers   # (only when a file must be read: ingest's import is not light)
+
+        sha = readers.file_sha256(path)
         if self.enabled:
             memo[str(path.resolve())] = [*stamp, sha]
             self._write_bytes(memo_path, json.dumps(memo, sort_keys=True).encode())
@@ -118,11 +163,58 @@ class BuildCache:
                         "root": Path(root).as_posix(), "files": files,
                         "config": config.model_dump(mode="json", include=INGEST_SECTIONS)})
 
-    def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset) -> str:
+    def analysis_key(self, ingest_key: str, config: Config, dataset: Dataset | dict | None) -> str:
+        """(``dataset``: the dataset, or only its sample ground truth)"""
+        truth = dataset if dataset is None or isinstance(dataset, dict) else dataset.sample_truth
         return _digest({"format": _FORMAT, "code": code_fingerprint(), "libraries": dependency_versions(),
                         "ingest": ingest_key,
-                        "truth": dataset.sample_truth,
+                        "truth": truth,
                         "config": config.model_dump(mode="json", exclude=NOT_ANALYSED)})
+
+    def _analysis_key_of(self, config: Config, root: Path) -> tuple[str, str]:
+        """The ingest and analysis keys, without reading a table (the sample's ground truth as ingest reads it)."""
+        key = self.ingest_key(config, root)
+        tickets = config.data.tickets if config.data.tickets.is_absolute() else Path(root) / config.data.tickets
+        truth = self._read_json(tickets.parent / "truth.json")
+        return key, self.analysis_key(key, config, truth if isinstance(truth, dict) else None)
+
+    def has_analysis(self, config: Config, root: Path) -> bool:
+        """Whether the build's tables and analysis are both in the cache (a quick look: no table is read)."""
+        if not self.enabled:
+            return False
+        ingest, analysis = self._analysis_key_of(config, root)
+        return ((self.folder / "tables" / ingest / "dataset.json").is_file()
+                and (self.folder / "analysis" / f"{analysis}.pickle").is_file())
+
+    # -- the context -------------------------------------------------------------------------------
+
+    def context_key(self, config: Config, root: Path) -> str:
+        """The context's key: the analysis key, the whole config (the context records it) and the versions
+        the context records (Python and the libraries)."""
+        import platform
+
+        return _digest({"format": _FORMAT, "analysis": self._analysis_key_of(config, root)[1],
+                        "config": config.model_dump(mode="json"), "libraries": output_dependency_versions(),
+                        "python": platform.python_version(), "version": __version__})
+
+    def load_context(self, key: str) -> dict | None:
+        """The context (plain JSON values) of a previous build with the same key: a rebuild after a template or
+        wording change reads neither the tables nor the analysis (nor imports the libraries they need)."""
+        context = self._read_json(self.folder / "context" / f"{key}.json") if self.enabled else None
+        if not isinstance(context, dict):
+            return None
+        self.hits.append("context")
+        return context
+
+    def store_context(self, key: str, context: dict) -> None:
+        if not self.enabled:
+            return
+        try:
+            data = json.dumps(context, ensure_ascii=False).encode()
+        except (TypeError, ValueError):
+            return
+        self._write_bytes(self.folder / "context" / f"{key}.json", data)
+        self._prune(self.folder / "context", keep=f"{key}.json")
 
     # -- canonical tables --------------------------------------------------------------------------
 
@@ -131,6 +223,10 @@ class BuildCache:
         meta = self._read_json(folder / "dataset.json") if self.enabled else None
         if not isinstance(meta, dict):
             return None
+        import pandas as pd
+
+        from .dataset import Dataset, QualityIssue, SourceFile
+
         try:
             tables = {table: pd.read_parquet(folder / f"{table}.parquet") if table in meta["tables"] else None
                       for table in TABLES}
@@ -190,6 +286,31 @@ class BuildCache:
         self._write_bytes(self.folder / "analysis" / f"{key}.pickle", data)
         self._prune(self.folder / "analysis", keep=f"{key}.pickle")
 
+    def load_charts(self, key: str):
+        """The charts (``build_charts``) of the context cached under ``key``: the context and the chart code
+        decide them (the context key holds the code's fingerprint), so a template change reuses them."""
+        path = self.folder / "charts" / f"{key}.pickle"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            charts = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a corrupted entry is a miss
+            return None
+        if not isinstance(charts, dict):
+            return None
+        self.hits.append("charts")
+        return charts
+
+    def store_charts(self, key: str, charts: dict) -> None:
+        if not self.enabled:
+            return
+        try:
+            data = pickle.dumps(charts, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
+            return
+        self._write_bytes(self.folder / "charts" / f"{key}.pickle", data)
+        self._prune(self.folder / "charts", keep=f"{key}.pickle")
+
     # -- static charts -----------------------------------------------------------------------------
 
     def chart_key(self, figure_json: str, opts: dict) -> str:
@@ -214,6 +335,111 @@ class BuildCache:
     def store_svg(self, key: str, svg: bytes) -> None:
         if self.enabled:
             self._write_bytes(self.folder / "svg" / f"{key}.svg", svg)
+
+    # -- the PDFs ----------------------------------------------------------------------------------
+
+    def pdf_key(self, html: str, base_dir: Path) -> str:
+        """The hash of a PDF's HTML, of every local file it links (``src="…"``, relative to ``base_dir``: the SVG
+        charts; a missing one makes the key unique, so it is never read) and of WeasyPrint's version."""
+        import re
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            weasyprint = version("weasyprint")
+        except PackageNotFoundError:
+            weasyprint = "absent"
+        linked = {}
+        for name in sorted(set(re.findall(r'\bsrc="([^"#:]+)"', html))):
+            path = Path(base_dir) / name
+            linked[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else os.urandom(8).hex()
+        return _digest({"format": _FORMAT, "html": hashlib.sha256(html.encode()).hexdigest(), "linked": linked,
+                        "weasyprint": weasyprint, "base": Path(base_dir).resolve().as_posix()})
+
+    def load_pdf(self, key: str) -> bytes | None:
+        path = self.folder / "pdf" / f"{key}.pdf"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            pdf = path.read_bytes()
+        except OSError:
+            return None
+        if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:   # cut short: written again
+            return None
+        self.hits.append("pdf")
+        return pdf
+
+    def store_pdf(self, key: str, pdf: bytes) -> None:
+        if self.enabled:
+            self._write_bytes(self.folder / "pdf" / f"{key}.pdf", pdf)
+            self._prune(self.folder / "pdf", keep=f"{key}.pdf", entries=4)   # the two documents, and the two before
+
+    # -- the last build's outputs ------------------------------------------------------------------
+
+    def outputs_key(self, config: Config, root: Path, engine: str, pdf: bool) -> str:
+        """The hash of everything a build reads: input files (and the sample's ground truth beside them), the
+        whole config, every file of the package (code, templates, assets), the project's template overrides,
+        the engine asked for (and whether Quarto is installed, for ``auto``), the PDF switch, the libraries."""
+        import shutil
+
+        root = Path(root)
+        files = {}
+        for table in TABLES:
+            configured = getattr(config.data, table)
+            if configured is None:
+                continue
+            path = configured if configured.is_absolute() else root / configured
+            files[table] = self.file_hash(path) if path.is_file() else "absent"
+        tickets = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
+        truth = tickets.parent / "truth.json"
+        files["truth"] = hashlib.sha256(truth.read_bytes()).hexdigest() if truth.is_file() else "absent"
+        return _digest({"format": _FORMAT, "package": package_fingerprint(), "libraries": output_dependency_versions(),
+                        "root": root.resolve().as_posix(), "files": files, "config": config.model_dump(mode="json"),
+                        "overrides": tree_fingerprint(root / "templates"), "engine": engine, "pdf": pdf,
+                        "quarto": bool(shutil.which("quarto")) if engine == "auto" else None})
+
+    @staticmethod
+    def _manifest(root: Path, outputs: list[Path]) -> dict[str, list[int]]:
+        found = {}
+        for output in outputs:
+            paths = sorted(p for p in output.rglob("*") if p.is_file()) if output.is_dir() else [output]
+            for path in paths:
+                stat = path.stat()
+                found[path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()] = \
+                    [stat.st_size, stat.st_mtime_ns]
+        # (a root recorded but gone since has no files: the manifests then differ)
+        return found
+
+    def up_to_date(self, key: str, root: Path) -> dict | None:
+        """The last build's record (``info``) when it was built from the same inputs (``key``) and every file it
+        wrote is still there, unchanged in size and modification time; else None."""
+        record = self._read_json(self.folder / "build.json") if self.enabled else None
+        if not isinstance(record, dict) or record.get("key") != key or not record.get("outputs"):
+            return None
+        root = Path(root)
+        try:   # the same files (none added, none removed in the site), each of the same size and time
+            if self._manifest(root, [root / name for name in record["roots"]]) != record["outputs"]:
+                return None
+        except (OSError, TypeError, ValueError, KeyError):
+            return None
+        self.hits.append("outputs")
+        return record.get("info") or {}
+
+    def store_outputs(self, key: str, root: Path, outputs: list[Path], info: dict) -> None:
+        """Remember what this build wrote (``outputs``: files and folders) under its inputs' ``key``."""
+        if not self.enabled:
+            return
+        try:
+            roots = [p for p in outputs if p.exists()]
+            record = {"key": key, "outputs": self._manifest(Path(root), roots), "info": info,
+                      "roots": [p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix() for p in roots]}
+        except OSError:
+            return
+        self._write_bytes(self.folder / "build.json", json.dumps(record, sort_keys=True).encode())
+
+    def forget_outputs(self) -> None:
+        """A build is starting that will rewrite the outputs: the record no longer describes them."""
+        if self.enabled:
+            (self.folder / "build.json").unlink(missing_ok=True)
 
     # -- plumbing ----------------------------------------------------------------------------------
 

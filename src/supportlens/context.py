@@ -13,6 +13,7 @@ import dataclasses
 import enum
 import json
 import math
+import os
 import platform
 import typing
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonschema
 import numpy as np
 import pandas as pd
 from pydantic import ConfigDict, TypeAdapter
@@ -172,9 +172,19 @@ def context_of(dataset: Dataset, analysis: Analysis, config: Config) -> Context:
     )
 
 
-def build_context(dataset: Dataset, analysis: Analysis, config: Config) -> dict:
+# The context is checked against its schema where a broken contract is a bug to catch: in the tests (their
+# conftest sets this variable, so every build they run checks it, CLI builds included) and on request. A build
+# does not pay for it (a few CPU seconds at 50k tickets): the schema is generated from the very types
+# ``to_plain`` writes, and tests/unit/test_context_schema.py fails when it is stale.
+CHECK_CONTEXT = "SUPPORTLENS_CHECK_CONTEXT"
+
+
+def build_context(dataset: Dataset, analysis: Analysis, config: Config, validate: bool | None = None) -> dict:
+    """The context as plain JSON values; checked against the schema when ``validate`` (default: when the
+    environment variable SUPPORTLENS_CHECK_CONTEXT is set to anything but 0 or empty)."""
     plain = to_plain(context_of(dataset, analysis, config))
-    validate_context(plain)
+    if validate if validate is not None else os.environ.get(CHECK_CONTEXT, "0") not in ("", "0"):
+        validate_context(plain)
     return plain
 
 
@@ -224,9 +234,9 @@ def context_schema() -> dict:
 
 def validate_context(context: dict) -> None:
     """Raise jsonschema.ValidationError when the context breaks its contract (a bug, not bad input)."""
+    import jsonschema
+
     jsonschema.validate(context, context_schema())
 
 
-def write_context(context: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+from .context_file import write_context  # noqa: E402,F401 -- (its own light module: build.py writes a cached context)

@@ -205,3 +205,87 @@ def test_other_code_or_another_library_version_is_a_miss(tiny, monkeypatch, chan
     dataset, other_key = cached_dataset(config, tiny, again)
     assert other_key != key and again.hits == []
     assert again.analysis_key(other_key, config, dataset) != analysis_key
+
+
+# -- the context, the PDFs and the last build's outputs ---------------------------------------------------
+
+def test_the_cached_context_is_the_context_and_a_config_change_is_a_miss(tiny):
+    config = _config(tiny)
+    cache = BuildCache(tiny)
+    key = cache.context_key(config, tiny)
+    expected = build_context(load_dataset(config, tiny), analysed(load_dataset(config, tiny), config), config)
+    assert cache.load_context(key) is None
+    cache.store_context(key, expected)
+    again = BuildCache(tiny)
+    assert again.load_context(again.context_key(config, tiny)) == expected and again.hits == ["context"]
+    # the organisation's name changes no number but is in the context: another key
+    assert cache.context_key(_config(tiny, publish={"organisation": "Other Co."}), tiny) != key
+    (tiny / "tickets.csv").write_text(TINY_TICKETS.replace("billing", "invoices", 1))
+    assert BuildCache(tiny).context_key(config, tiny) != key
+
+
+def test_a_pdf_is_kept_by_its_html_and_the_files_it_links(tmp_path, monkeypatch):
+    import weasyprint
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    html = '<html><body><p>Board pack</p><img src="figures/a.svg"></body></html>'
+    written = []
+    real = weasyprint.HTML.write_pdf
+
+    def counted(self, *args, **kwargs):
+        written.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    pdf.write_pdf(html, tmp_path, tmp_path / "one.pdf", cache=BuildCache(tmp_path))
+    cache = BuildCache(tmp_path)
+    pdf.write_pdf(html, tmp_path, tmp_path / "two.pdf", cache=cache)
+    assert len(written) == 1 and cache.hits == ["pdf"]
+    assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
+    # a changed chart (the same HTML) or changed HTML is written again; so is a cut-short entry
+    (tmp_path / "figures" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>')
+    pdf.write_pdf(html, tmp_path, tmp_path / "three.pdf", cache=BuildCache(tmp_path))
+    pdf.write_pdf(html.replace("Board", "The board"), tmp_path, tmp_path / "four.pdf", cache=BuildCache(tmp_path))
+    assert len(written) == 3
+    for entry in (tmp_path / CACHE_DIR / "pdf").glob("*.pdf"):
+        entry.write_bytes(entry.read_bytes()[:100])
+    pdf.write_pdf(html, tmp_path, tmp_path / "five.pdf", cache=BuildCache(tmp_path))
+    assert len(written) == 4 and (tmp_path / "five.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_outputs_are_up_to_date_only_with_the_same_inputs_and_untouched_outputs(tiny):
+    config = _config(tiny)
+    site = tiny / "_site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    cache = BuildCache(tiny)
+    key = cache.outputs_key(config, tiny, "builtin", True)
+    assert cache.up_to_date(key, tiny) is None
+    cache.store_outputs(key, tiny, [site, tiny / "report" / "context.json"], {"tickets": 3, "engine": "builtin"})
+    assert BuildCache(tiny).up_to_date(BuildCache(tiny).outputs_key(config, tiny, "builtin", True), tiny) == \
+        {"tickets": 3, "engine": "builtin"}
+    # another switch, a config change, a template override, a changed input: other keys
+    assert cache.outputs_key(config, tiny, "builtin", False) != key
+    assert cache.outputs_key(_config(tiny, publish={"organisation": "Other Co."}), tiny, "builtin", True) != key
+    (tiny / "templates" / "pages").mkdir(parents=True)
+    (tiny / "templates" / "pages" / "index.qmd.j2").write_text("changed")
+    assert BuildCache(tiny).outputs_key(config, tiny, "builtin", True) != key
+    shutil.rmtree(tiny / "templates")
+    assert BuildCache(tiny).outputs_key(config, tiny, "builtin", True) == key
+    # a file added to the site, an output edited or removed since: not up to date
+    (site / "marker.txt").write_text("added")
+    assert BuildCache(tiny).up_to_date(key, tiny) is None
+    (site / "marker.txt").unlink()
+    assert BuildCache(tiny).up_to_date(key, tiny) is not None
+    (site / "index.html").write_text("<html>edited</html>")
+    assert BuildCache(tiny).up_to_date(key, tiny) is None
+    cache.store_outputs(key, tiny, [site], {"tickets": 3, "engine": "builtin"})
+    (site / "index.html").unlink()
+    assert BuildCache(tiny).up_to_date(key, tiny) is None
+    # a build that starts forgets the record (killed half-way, it is never taken as up to date)
+    (site / "index.html").write_text("<html></html>")
+    cache.store_outputs(key, tiny, [site], {"tickets": 3, "engine": "builtin"})
+    cache.forget_outputs()
+    assert BuildCache(tiny).up_to_date(key, tiny) is None
+    assert BuildCache(tiny, enabled=False).up_to_date(key, tiny) is None

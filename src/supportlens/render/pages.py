@@ -9,11 +9,12 @@ PDF is built from it.
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from ..charts import Chart
@@ -71,8 +72,49 @@ def _yaml_str(value: object) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once: in memory for this process (every ``environment`` shares it: the site's and
+    the print flavour's pages, the shells, the PDFs) and, once a build names its cache folder
+    (``keep_compiled_in``), on disk for the next build. Jinja keys an entry by the template's name and the
+    checksum of its source, so an edited template or override is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] = {}
+        self.folder: Path | None = None
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.memory.get(bucket.key)
+        if data is None and self.folder is not None:
+            try:
+                data = (self.folder / f"{bucket.key}.cache").read_bytes()
+            except OSError:
+                data = None
+        if data is not None:
+            bucket.bytecode_from_string(data)   # a stale or foreign entry (another Python) is ignored by Jinja
+
+    def dump_bytecode(self, bucket) -> None:
+        data = bucket.bytecode_to_string()
+        self.memory[bucket.key] = data
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = self.folder / f".{bucket.key}.{os.getpid()}"
+                temporary.write_bytes(data)
+                os.replace(temporary, self.folder / f"{bucket.key}.cache")
+            except OSError:
+                pass
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def keep_compiled_in(folder: Path | None) -> None:
+    """Keep compiled templates in ``folder`` too (the build cache's), or in memory only (None)."""
+    _COMPILED.folder = folder
+
+
 def environment(root: Path) -> Environment:
-    env = Environment(loader=template_loader(root), autoescape=select_autoescape(default=True),
+    env = Environment(loader=template_loader(root), autoescape=select_autoescape(default=True), bytecode_cache=_COMPILED,
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       # Quarto's heading ids '{#id}' must not open a Jinja comment
                       comment_start_string="{##", comment_end_string="##}")

@@ -7,6 +7,7 @@ page's print HTML at its headings and puts the pieces in their document."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -74,19 +75,61 @@ def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOU
         raise SupportlensError(f"the browser {path} does not start headless (exit code {probe.returncode}: {said})", fix)
 
 
-@contextmanager
-def chart_browser(checked: bool = False) -> Iterator[None]:
-    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
-    already has. It starts in the background; ``export_svgs`` inside the block uses it."""
-    import kaleido
+class ChartBrowser:
+    """The build's Kaleido browser, started (and checked first, unless the caller has) by the first chart
+    that must be drawn: a build whose static charts all come from the cache never starts it."""
 
-    if not checked:
-        check_browser()
-    kaleido.start_sync_server(silence_warnings=True)
+    def __init__(self, checked: bool) -> None:
+        self.checked = checked
+        self.started = False
+        self.warming = False
+
+    def start(self) -> None:
+        if self.started:
+            return
+        import kaleido
+
+        if not self.checked:
+            check_browser()
+            self.checked = True
+        kaleido.start_sync_server(silence_warnings=True)
+        self.started = True
+        self.warming = True
+
+    def draw(self, figure, opts: dict, timeout: float) -> bytes:
+        """``_calc_svg`` with the browser started first; the first chart after a start retries while the
+        browser's page is still loading (Kaleido takes tasks before its page has defined its scripts: under
+        load a chart drawn at once fails with "kaleido_scopes is not defined")."""
+        self.start()
+        for attempt in range(20):
+            try:
+                svg = _calc_svg(figure, opts, timeout)
+            except Exception as error:  # noqa: BLE001 -- only the start-up race is retried
+                if not getattr(self, "warming", False) or "kaleido_scopes" not in str(error) or attempt == 19:
+                    raise
+                import time
+
+                time.sleep(0.5)
+                continue
+            self.warming = False
+            return svg
+        raise AssertionError("unreachable")   # (the last attempt returns or raises)
+
+
+@contextmanager
+def chart_browser(checked: bool = False, lazy: bool = False) -> Iterator[ChartBrowser]:
+    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
+    already has. It starts in the background (``lazy``: when ``export_svgs`` first needs it); ``export_svgs``
+    inside the block uses it."""
+    browser = ChartBrowser(checked)
+    if not lazy:
+        browser.start()
     try:
-        yield
+        yield browser
     finally:
-        if not _abandoned:
+        if browser.started and not _abandoned:
+            import kaleido
+
             kaleido.stop_sync_server(silence_warnings=True)
 
 
@@ -125,11 +168,13 @@ def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
 
 
 def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
-                progress: Callable[[int, int], None] | None = None, cache: BuildCache | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None, cache: BuildCache | None = None,
+                browser: ChartBrowser | None = None) -> None:
     """Write every chart as SVG with the build's browser (see ``chart_browser``); a chart the browser
     does not draw within ``timeout`` seconds stops the build with an error instead of waiting for ever.
     ``progress(done, total)`` is called with the charts drawn so far (for a progress bar). With a ``cache``,
-    a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again."""
+    a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again, and a
+    lazy ``browser`` (``chart_browser(lazy=True)``) is started by the first chart that is not."""
     figures_dir.mkdir(parents=True, exist_ok=True)
     for done, chart in enumerate(charts.values()):
         if progress:
@@ -138,10 +183,13 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
         for stem, figure in chart.print_figures().items():
             height = figure.layout.height or 380
             opts = {"format": "svg", "width": width, "height": height}
-            key = cache.chart_key(figure.to_json(), opts) if cache is not None else None
+            # the figure's JSON with sorted keys: a figure read back from the cache (build.py) orders its layout's
+            # keys otherwise, and must find the SVG its equal drew
+            key = cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), opts) if cache is not None else None
             svg = cache.load_svg(key) if key else None
             if svg is None:
-                svg = _calc_svg(fit_axis_titles(figure, width, height), opts, timeout)
+                figure = fit_axis_titles(figure, width, height)
+                svg = browser.draw(figure, opts, timeout) if browser is not None else _calc_svg(figure, opts, timeout)
                 if key:
                     cache.store_svg(key, svg)
             (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
@@ -266,9 +314,17 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary=summary, sections=sections, css=css, document=DOCUMENTS[document]))
 
 
-def write_pdf(html: str, base_dir: Path, out_path: Path) -> None:
-    from weasyprint import HTML
+def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | None = None) -> None:
+    """WeasyPrint's PDF of ``html`` (its links relative to ``base_dir``); with a ``cache``, the PDF of the same
+    HTML and linked files (the SVG charts) written before is copied from it instead (a site-only change)."""
+    key = cache.pdf_key(html, base_dir) if cache is not None and cache.enabled else None
+    pdf = cache.load_pdf(key) if key else None
+    if pdf is None:
+        from weasyprint import HTML
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf(out_path)
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        pdf = HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf()
+        if key:
+            cache.store_pdf(key, pdf)
+    Path(out_path).write_bytes(pdf)
