@@ -57,7 +57,7 @@ class Page:
 PAGES = (
     Page("index", "Summary",
          reads=("actions", "data", "data_quality", "diagnostics", "findings", "kpis", "method", "provenance", "quality",
-                "report", "sla", "verdict"),
+                "report", "sla", "unanswered", "verdict"),
          charts=("monthly_volume", "backlog")),
     Page("sla", "SLA performance", group="Performance",
          reads=("findings", "kpis", "method", "report", "sla"),

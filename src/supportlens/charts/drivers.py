@@ -46,16 +46,19 @@ def driver_effects(context: dict) -> Chart | None:
         marker_color=[STATUS["bad"] if r["significant"] else GREY for r in rows],
         customdata=[[fmt_p(r["adjusted_p"]), "significant" if r["significant"] else "no clear difference"] for r in rows],
         hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
-    house_layout(fig, x_title="Cramér's V of the resolution breach rate across segments (0 = no association)",
+    house_layout(fig, x_title="Strength of the link with resolution breaches (Cramér's V; 0 = none)",
                  y_title="", height=max(300, 34 * len(rows) + 90))
     fig.update_yaxes(rangemode=None)
     fig.update_layout(margin=dict(l=170))
     labels = {d["id"]: plotly_text(d["label"]) for d in report["dimensions"]}
     strong = [labels[i] for i in _summary(report, "resolution_breach")["strongest"]]
     quiet = [r["dimension"] for r in rows if not r["significant"]]
-    takeaway = (f"{_names(strong)} separate breaching tickets most" if strong else
+    # one label opens the sentence as it is, the others read in lower case; the verb agrees with the count
+    takeaway = (f"{_names(strong[:1] + [lower_first(x) for x in strong[1:]])} "
+                f"{'separates' if len(strong) == 1 else 'separate'} breaching tickets most" if strong else
                 "No dimension separates breaching tickets clearly")
-    takeaway += f"; {_names([lower_first(q) for q in quiet])} show no clear difference." if quiet else "."
+    takeaway += (f"; {_names([lower_first(q) for q in quiet])} {'shows' if len(quiet) == 1 else 'show'} no clear difference."
+                 if quiet else ".")
     return Chart("driver_effects", "drivers", "How strongly each dimension is associated with resolution breaches", takeaway,
                  f"Horizontal bar chart of Cramér's V for each dimension; significant ones in red. {takeaway}", fig,
                  [{k: v for k, v in r.items()} for r in rows])

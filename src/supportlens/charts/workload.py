@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_segment, plotly_text
+from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_segment, plotly_text, upper_first
 from .base import PALETTE, SERIES, Chart, house_layout, label_positions
 
 GROUP_COLOURS = SERIES
@@ -113,7 +113,7 @@ def automation_candidates(context: dict) -> Chart | None:
     candidates = [c for c in rows if c["candidate"]]
     if candidates:
         total = workload["candidates_deflectable_per_year"]
-        names = ", ".join(fmt_segment(c["category"], "category") for c in candidates)
+        names = upper_first(", ".join(fmt_segment(c["category"], "category") for c in candidates))
         takeaway = (f"{names}: high volume, quick, rarely escalated and mostly one-touch; self-service or auto-routing could "
                     f"take about {fmt_int(total)} tickets a year (assuming {fmt_pct(workload['deflection_rate'], 0)} of their "
                     f"one-touch tickets).")

@@ -251,8 +251,11 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary = render_markdown(print_pages["index"], id_prefix="index-")
         summary.html = internal_links(summary.html, "index")
     sections = []
+    # the board pack leaves out a page the data cannot answer (analysis/answered.py); its summary says why in one line
+    left_out = ({page for u in context.get("unanswered") or [] for page in u["pages"]} if document == REPORT
+                else set())
     for page in PRINTED:
-        if page.id == "index":
+        if page.id == "index" or page.id in left_out:
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
         html = split_page(internal_links(rendered.html, page.id), page).get(document)
