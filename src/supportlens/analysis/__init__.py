@@ -31,7 +31,7 @@ from ..config import Config
 from ..dataset import Check, Dataset
 from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
-from .answered import Unanswered, unanswered_questions
+from .core.answered import Unanswered, unanswered_questions
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
@@ -143,7 +143,7 @@ class Analysis:
     diagnostics: Diagnostics
     actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
     report_tests: ReportTests | None             # the report-level test every key finding passed (core/claims.py)
-    unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (answered.py)
+    unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (core/answered.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
     clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
 

@@ -233,7 +233,7 @@ def breach_odds_ratios(context: dict) -> Chart | None:
     print_parts = tuple(_forest_figure([r for g in part for r in g], effects, axis) for part in parts) if len(parts) > 1 else ()
     kept = [e["label"] for e in model["dimensions"] if e["significant"]]
     lost = [e["label"] for e in model["dimensions"] if not e["significant"]]
-    takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} {'is' if len(kept) == 1 else 'are'} still associated "
+    takeaway = (f"Adjusted for each other, {_names([lower_first(x) for x in kept])} {'is' if len(kept) == 1 else 'are'} still associated "
                 "with the odds of a breach" if kept else
                 "Adjusted for each other, no dimension is clearly associated with the odds of a breach")
     takeaway += f"; {_names([lower_first(x) for x in lost])} {'does' if len(lost) == 1 else 'do'} not." if lost else "."

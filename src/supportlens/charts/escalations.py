@@ -94,7 +94,7 @@ def handoff_matrix(context: dict) -> Chart | None:
     for c in cells:
         i, j = index[c["from_label"]], index[c["to_label"]]
         z[i][j] = c["median_wait_hours"]
-        text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])}×"
+        text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])} handoff{'s' if c['handoffs'] != 1 else ''}"
     fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text,
                                texttemplate="%{text}", colorscale="Oranges",
                                showscale=False, hoverongaps=False, xgap=2, ygap=2,

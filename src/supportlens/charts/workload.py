@@ -92,23 +92,26 @@ def automation_candidates(context: dict) -> Chart | None:
     # the largest categories and every candidate, as the analysis shows them (and the page's table): hundreds of
     # small ones would pile up; a category without a median resolution has no place on the axis
     plotted = [c for c in (workload["categories"][i] for i in workload["categories_shown"]) if c["resolution"]["value"] is not None]
+    named = {workload["categories"][i]["category"] for i in workload["categories_labelled"]}
     fig = go.Figure()
     # labels placed around their points so that neighbours' names do not run into each other
     spots = dict(zip((c["category"] for c in plotted), label_positions(
         [c["tickets_per_year"] for c in plotted], [c["resolution"]["value"] for c in plotted],
-        [fmt_segment(c["category"], "category") for c in plotted])))
+        [fmt_segment(c["category"], "category") if c["category"] in named else "" for c in plotted])))
     for candidate, colour, name in ((True, PALETTE["blue"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
         group = [c for c in plotted if c["candidate"] == candidate]
         if not group:
             continue
         fig.add_scatter(
             x=[c["tickets_per_year"] for c in group], y=[c["resolution"]["value"] for c in group], mode="markers+text",
-            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) for c in group],
+            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) if c["category"] in named else ""
+                             for c in group],
             textposition=[spots[c["category"]] for c in group],
             marker=dict(color=colour, size=[10 + 30 * ((c["one_touch"] or {}).get("value") or 0) for c in group],
                         line=dict(color="#3e4c59", width=1)),
-            customdata=[[fmt_pct((c["one_touch"] or {}).get("value")), fmt_pct((c["escalation"] or {}).get("value"))] for c in group],
-            hovertemplate="%{text}<br>%{x:,.0f} tickets a year, median %{y:.1f} h<br>one-touch %{customdata[0]}, "
+            customdata=[[fmt_pct((c["one_touch"] or {}).get("value")), fmt_pct((c["escalation"] or {}).get("value")),
+                         plotly_text(fmt_segment(c["category"], "category"))] for c in group],
+            hovertemplate="%{customdata[2]}<br>%{x:,.0f} tickets a year, median %{y:.1f} h<br>one-touch %{customdata[0]}, "
                           "escalated %{customdata[1]}<extra></extra>")
     candidates = [c for c in rows if c["candidate"]]
     if candidates:

@@ -251,7 +251,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary = render_markdown(print_pages["index"], id_prefix="index-")
         summary.html = internal_links(summary.html, "index")
     sections = []
-    # the board pack leaves out a page the data cannot answer (analysis/answered.py); its summary says why in one line
+    # the board pack leaves out a page the data cannot answer (analysis/core/answered.py); its summary says why in one line
     left_out = ({page for u in context.get("unanswered") or [] for page in u["pages"]} if document == REPORT
                 else set())
     for page in PRINTED:

@@ -237,7 +237,8 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
                         "no variation: no or every escalated ticket was reopened")
     if len(data) < 30:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
-                        f"too few escalated, solved tickets with this outcome ({len(data)}; needs 30)")
+                        f"no escalated, solved ticket has a {label if outcome == 'csat' else label.lower()} value" if data.empty
+                        else f"only {len(data)} escalated, solved tickets have a value; 30 are needed")
     x, _ = _design(data, with_window)
     y = data[outcome].to_numpy(dtype=float)
     try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..pages import PAGES
-from .core.missing import Skip, Skipped
+from ...pages import PAGES
+from .missing import Skip, Skipped
 
 _NAV = {page.id: page.nav for page in PAGES}
 
@@ -69,6 +69,11 @@ def unanswered_questions(sla_states: dict[str, int], skipped: list[Skipped], dia
         found.append(("recommendations", _reason(skipped, Skip.ACTIONS, default="no action could be weighed")))
     elif not actions.recommendations:
         found.append(("recommendations", "no finding is both significant and material enough to act on"))
+    elif not any(r.pays_back for r in actions.recommendations):
+        weighed = len(actions.recommendations)
+        found.append(("recommendations", f"{'the one action' if weighed == 1 else f'none of the {weighed} actions'} "
+                                         f"weighed {'does not pay' if weighed == 1 else 'pays'} back at the costs assumed; "
+                                         "the appendix shows what was considered and why"))
     groups: dict[str, list[str]] = {}
     for page, reason in found:
         groups.setdefault(reason, []).append(page)
