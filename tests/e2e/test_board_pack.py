@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from print_checks import board_pack_defects, pdf_page_texts, percent_labels_over_100
 from support import ROOT, run_cli
 
 MAX_PAGES = 16
@@ -30,6 +31,11 @@ def needs_pdf(site: Path) -> None:
 def check_board_pack(site: Path) -> None:
     report, appendix = pages(site / "report.pdf"), pages(site / "appendix.pdf")
     assert len(report) <= MAX_PAGES, f"the board pack has {len(report)} pages"
+    # no coded label, no section that only says it has no data, no test in the running text (issue 13)
+    assert not board_pack_defects(pdf_page_texts(site / "report.pdf"))
+    # no rate axis past 100% on the charts either PDF prints
+    figures = sorted((site.parent / "report" / "figures").glob("*.svg"))
+    assert figures and not percent_labels_over_100(figures)
     # the appendix holds what the board pack leaves out
     text = " ".join(appendix)
     for heading in ("Methodology", "Glossary", "Data quality"):
@@ -60,6 +66,15 @@ def test_the_summary_answers_first_on_one_page(project: Path):
     # statistical detail is in footnotes: after the last decision, not in the findings' sentences
     findings = summary[summary.index("Key findings"):summary.index("Decisions for the board")]
     assert "Cramér" not in findings and "χ²" not in findings
+
+
+def test_the_drivers_page_reads_priorities_against_their_own_targets(project: Path):
+    """Priorities have targets of their own: the drivers page (printed in the appendix) never says one priority
+    breaches 'N× as often' as another."""
+    needs_pdf(project / "_site")
+    text = " ".join(pages(project / "_site" / "appendix.pdf"))
+    assert "miss their own resolution target most often" in text
+    assert not board_pack_defects([text]).get("ratio across priority targets")
 
 
 def test_the_site_links_both_pdfs(project: Path):
