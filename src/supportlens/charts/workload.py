@@ -37,7 +37,8 @@ def agent_load(context: dict) -> Chart | None:
         takeaway = "Every group has a single agent: no imbalance within groups to measure."
     if len(workload["groups"]) > len(groups):
         takeaway += f" Shown: the {len(groups)} of {fmt_int(len(workload['groups']))} groups with the most tickets."
-    house_layout(fig, x_title="Group", y_title=f"Tickets solved per agent ({workload['window']})")
+    # the window is in the page's subtitle: a short axis title is not wrapped and cut
+    house_layout(fig, x_title="Group", y_title="Tickets solved per agent", height=330)
     return Chart("agent_load", "workload", "Tickets solved per agent, by group", takeaway,
                  f"Box plots with every agent as a point: tickets solved per agent in each group. {takeaway}", fig,
                  [{"agent": a["agent"], "group": a["group"], "tickets": a["tickets"], "solved": a["solved"],
@@ -125,7 +126,9 @@ def automation_candidates(context: dict) -> Chart | None:
     if len(workload["categories_shown"]) < len(workload["categories"]):
         takeaway += (f" Shown: the {workload['shown_limit']} largest of {fmt_int(len(workload['categories']))} categories and "
                      "every candidate.")
-    house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
+    # 330 px: the board pack's workload page holds this chart and the load per agent together
+    house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution",
+                 height=330)
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "
                  f"candidates in blue. {takeaway}", fig,
