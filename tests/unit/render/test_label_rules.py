@@ -48,7 +48,7 @@ def test_a_finding_that_opens_with_a_numeric_category_starts_with_a_capital():
         "model_same_pair": False}}
     template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
                                              '{{ finding_sentence(f) }}')
-    assert template.render(f=finding, diagnostics={"window": "Q3 2026"}).startswith("**Category 34 tickets breach 4.0× as often as category 51**")
+    assert template.render(f=finding, diagnostics={"window": "Q3 2026"}).startswith("**Category 34 tickets breach 4.0× as often as category 51 tickets**")
 
 
 def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
