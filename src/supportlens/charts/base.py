@@ -115,6 +115,18 @@ def cap_share_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def colour_key(fig: go.Figure, entries: tuple[tuple[str, str], ...]) -> go.Figure:
+    """A legend for colours that carry meaning in a single trace (a bar red when it differs clearly, grey when not):
+    one legend-only square per (colour, meaning), the data traces kept out of the legend."""
+    for trace in fig.data:
+        trace.showlegend = False
+    for colour, meaning in entries:
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=meaning, hoverinfo="skip",
+                        marker=dict(color=colour, symbol="square", size=11))
+    fig.update_layout(showlegend=True)
+    return fig
+
+
 def kpi_target(context: dict, kpi_id: str) -> float | None:
     """The target of a headline KPI, the field its tile shows (a chart never reads the configuration)."""
     return next((k["target"] for k in context["kpis"] if k["id"] == kpi_id), None)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formatting import lower_first, plotly_text, fmt_hours, fmt_metric, fmt_num, fmt_p, fmt_segment
-from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, house_layout
+from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, colour_key, house_layout
 
 GREY = "#b8c2cc"
 
@@ -48,6 +48,7 @@ def driver_effects(context: dict) -> Chart | None:
         hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
     house_layout(fig, x_title="Strength of the link with resolution breaches (Cramér's V; 0 = none)",
                  y_title="", height=max(300, 34 * len(rows) + 90))
+    colour_key(fig, ((STATUS["bad"], "Breach rates differ clearly"), (GREY, "No clear difference")))
     fig.update_yaxes(rangemode=None)
     fig.update_layout(margin=dict(l=170))
     labels = {d["id"]: plotly_text(d["label"]) for d in report["dimensions"]}
