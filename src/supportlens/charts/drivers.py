@@ -48,7 +48,9 @@ def driver_effects(context: dict) -> Chart | None:
         hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
     house_layout(fig, x_title="Strength of the link with resolution breaches (Cramér's V; 0 = none)",
                  y_title="", height=max(300, 34 * len(rows) + 90))
-    colour_key(fig, ((STATUS["bad"], "Breach rates differ clearly"), (GREY, "No clear difference")))
+    shown = {bool(r["significant"]) for r in rows}   # a key entry only for a colour the bars use
+    colour_key(fig, tuple(entry for flag, entry in ((True, (STATUS["bad"], "Breach rates differ clearly")),
+                                                    (False, (GREY, "No clear difference"))) if flag in shown))
     fig.update_yaxes(rangemode=None)
     fig.update_layout(margin=dict(l=170))
     labels = {d["id"]: plotly_text(d["label"]) for d in report["dimensions"]}
