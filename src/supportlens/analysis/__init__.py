@@ -2,6 +2,7 @@
 to typed results (no I/O, no HTML).
 
     core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
+                  the board pack's unanswered questions (answered),
                   the report-level test of every key-finding claim (claims, clustered),
                   missing data and skip codes, the settings sentences cite (method), statistics
     sla/          headline KPIs and the summary's verdict, breach rates by priority and hour, the explorer's cube
