@@ -237,8 +237,8 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
                         "no variation: no or every escalated ticket was reopened")
     if len(data) < 30:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
-                        f"no escalated, solved ticket has a {label if outcome == 'csat' else label.lower()} value" if data.empty
-                        else f"only {len(data)} escalated, solved tickets have a value; 30 are needed")
+                        "no escalated, solved ticket has this outcome" if data.empty else
+                        f"only {len(data)} escalated, solved tickets have this outcome (at least 30 needed)")
     x, _ = _design(data, with_window)
     y = data[outcome].to_numpy(dtype=float)
     try:
