@@ -170,3 +170,39 @@ def html_tables(html: str) -> list[list[list[tuple[str, str]]]]:
     parser = Tables()
     parser.feed(html)
     return [table for table in parser.tables if table]
+
+
+_PERCENT_TICK = re.compile(r">\s*(\d+(?:\.\d+)?)%\s*<")
+
+
+def percent_labels_over_100(svg_paths: list[Path]) -> dict[str, list[str]]:
+    """For each SVG, its text labels that read a percentage above 100% (a rate axis padded past what any rate can
+    reach: '110%', '120%')."""
+    found: dict[str, list[str]] = {}
+    for path in svg_paths:
+        over = [f"{v}%" for v in _PERCENT_TICK.findall(path.read_text(encoding="utf-8")) if float(v) > 100]
+        if over:
+            found[path.name] = over
+    return found
+
+
+# what a reader of the board pack should never meet: a coded label quoted as a name ('Value 3'), a section that only
+# says it has no data, a statistical test in the running text (tests go to footnotes and the appendix)
+BOARD_PACK_DEFECTS = {
+    "coded label": re.compile(r"\bValue \d+\b"),
+    "section without data": re.compile(r"not available|Not shown|This page needs|needs data this export does not have"),
+    "test in the text": re.compile(r"Chi-square test of|Wald χ²|Log-rank test of"),
+    "ratio across priority targets": re.compile(r"\b(?:Critical|High|Normal|Low) tickets breach the [\w-]+ target "
+                                                r"[\d.]+× as often"),
+}
+
+
+def board_pack_defects(page_texts: list[str]) -> dict[str, list[str]]:
+    """Each defect class of ``BOARD_PACK_DEFECTS`` found in the pages' text, with the page (from 1) and the words."""
+    found: dict[str, list[str]] = {}
+    for number, text in enumerate(page_texts, start=1):
+        flat = " ".join(text.split())
+        for name, pattern in BOARD_PACK_DEFECTS.items():
+            for match in pattern.finditer(flat):
+                found.setdefault(name, []).append(f"page {number}: {flat[max(0, match.start() - 60):match.end() + 40]}")
+    return found

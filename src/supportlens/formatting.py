@@ -11,6 +11,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from .labels import code_number, is_coded
+
 DASH = "—"
 
 
@@ -188,21 +190,23 @@ def recommendation_title(rec: dict, zone: str = "UTC") -> str:
         count = len(x["accounts"])
         return f"Proactive account management for {count} dominant account{'s' if count != 1 else ''}"
     if rec["kind"] == "self_service":
-        # the segment labels' reading rule, as in the findings ('value 3' -> 'Value 3', '34' -> 'category 34')
-        return "Self-service and auto-routing for " + ", ".join(f"“{fmt_segment(c['category'], 'category')}”"
-                                                                for c in x["categories"])
+        # a coded category is named as what it is ('category 3'), without quotes: it is not the export's own word
+        names = [fmt_segment(c["category"], "category") if is_coded(c["category"])
+                 else f"“{fmt_segment(c['category'], 'category')}”" for c in x["categories"]]
+        return "Self-service and auto-routing for " + (" and ".join(names) if len(names) <= 2
+                                                       else ", ".join(names[:-1]) + " and " + names[-1])
     if rec["kind"] == "escalation":
         return f"Handoff target and proactive updates at {x['handoff']['from_label']} → {x['handoff']['to_label']}"
     return "Review the tickets the risk model flags at creation"
 
 
 _VERBATIM_DIMENSIONS = ("hour", "weekday", "tenure_band")
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 def fmt_segment(label: str | None, dimension: str | None = None) -> str:
     """A segment label for reading: 'login_access' -> 'Login access', country 'de' -> 'DE', category '34' ->
-    'category 34' (a bare number in a sentence or on an axis would read as a count)."""
+    'category 34' (a bare number in a sentence or on an axis would read as a count), category 'Value 3' -> 'category 3'
+    (an anonymised code, ``labels.is_coded``, is written as what it is)."""
     if label is None:
         return DASH
     text = str(label)
@@ -210,8 +214,9 @@ def fmt_segment(label: str | None, dimension: str | None = None) -> str:
         return text
     if dimension == "country" and len(text) <= 3:
         return text.upper()
-    if dimension and _NUMBER.match(text):     # a numeric code reads as a count otherwise: 'category 34'
-        return f"{dimension.replace('_', ' ')} {text}"
+    number = code_number(text)
+    if dimension and number is not None:   # a code says what it is ('Value 3' -> 'category 3'); a bare number
+        return f"{dimension.replace('_', ' ')} {number}"   # would read as a count ('34' -> 'category 34')
     text = text.replace("_", " ")
     return text[:1].upper() + text[1:]
 

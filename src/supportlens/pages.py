@@ -57,7 +57,7 @@ class Page:
 PAGES = (
     Page("index", "Summary",
          reads=("actions", "data", "data_quality", "diagnostics", "findings", "kpis", "method", "provenance", "quality",
-                "report", "sla", "verdict"),
+                "report", "sla", "unanswered", "verdict"),
          charts=("monthly_volume", "backlog")),
     Page("sla", "SLA performance", group="Performance",
          reads=("findings", "kpis", "method", "report", "sla"),
@@ -67,7 +67,9 @@ PAGES = (
          reads=("diagnostics", "findings", "report", "skipped"),
          charts=("driver_effects", "breach_by_segment", "breach_odds_ratios", "resolution_survival",
                  "resolution_by_segment"),
-         appendix=("differences", "model-table", "resolution", "segments", "not-compared")),
+         # the board pack keeps the question's answer (which dimensions separate breaching tickets); the model adjusted
+         # for every dimension at once, a forest plot of odds ratios, is for analysts
+         appendix=("differences", "adjusted", "model-table", "resolution", "segments", "not-compared")),
     Page("trends", "Trends", group="Performance",
          reads=("diagnostics", "findings", "report"),
          charts=("weekly_volume_forecast", "weekly_breach", "weekly_backlog", "weekday_pattern"),

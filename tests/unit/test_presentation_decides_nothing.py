@@ -58,6 +58,8 @@ LAYOUT = {
         "tops = [max([v for v in values if v is not None] or [0]) or 1.0": "dual-axis ranges that hold every value",
         "best = min(((sum(n * _nice_step(top / n) / top": "dual-axis tick count that wastes the least height",
         "low, high = (min(present), max(present)) if present else (0.0, 1.0)": "label placement: the data span",
+        "if not values or min(values) < 0 or max(values) > 1 + 1e-9:": "a share axis: are the values shares",
+        "if max(values) * 1.06 > 1:": "a share axis ends at 100%",
     },
     "charts/drivers.py": {
         "height=max(300, 34 * len(rows)": "figure height",

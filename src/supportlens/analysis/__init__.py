@@ -2,6 +2,7 @@
 to typed results (no I/O, no HTML).
 
     core/         reporting period, SLA clocks, the one breach rate, volume and backlog, picks (worst/best),
+                  the board pack's unanswered questions (answered),
                   the report-level test of every key-finding claim (claims, clustered),
                   missing data and skip codes, the settings sentences cite (method), statistics
     sla/          headline KPIs and the summary's verdict, breach rates by priority and hour, the explorer's cube
@@ -31,6 +32,7 @@ from ..config import Config
 from ..dataset import Check, Dataset
 from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
+from .core.answered import Unanswered, unanswered_questions
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
@@ -142,6 +144,7 @@ class Analysis:
     diagnostics: Diagnostics
     actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
     report_tests: ReportTests | None             # the report-level test every key finding passed (core/claims.py)
+    unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (core/answered.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
     clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
 
@@ -267,6 +270,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         diagnostics=diagnostics,
         actions=actions,
         report_tests=tests,
+        unanswered=unanswered_questions(sla_period.states, skipped, diagnostics, escalations, actions),
         method=report_method(config, targets_from),
         clocks=clocks,
     )

@@ -23,7 +23,7 @@ from ..config import Trends
 from .core.breach import breach_counts
 from .core.change_point import StepChange, rate_step, volume_step
 from .core.extremes import full_or_all, highest, lowest
-from .core.missing import NotEnoughHistory, Skip, Skipped, optional
+from .core.missing import MissingData, NotEnoughHistory, Skip, Skipped, optional
 from .core.period import wall_time
 from .core.stats import Rate, wilson
 from .core.volume import Backlog, solved_times
@@ -231,6 +231,10 @@ def forecast(weekly: list[TrendPoint], settings: Trends) -> Forecast:
     backtest = Backtest(b, full[-b].period, _mape(actual, held["mean"]), _mape(actual, np.repeat(y[-b - 1], b)),
                         float(np.mean((actual >= held["low_80"]) & (actual <= held["high_80"]))),
                         [int(a) for a in actual], held["mean"].tolist())
+    inside = int(round(backtest.coverage_80 * b))
+    if inside < b / 2:   # a band that held fewer than half the held-out weeks is no guide to the weeks ahead
+        raise MissingData(f"was tested on the last {b} full weeks, held back from it, and its 80% band held only "
+                          f"{inside} of them: recent weeks do not follow the history it learns from")
     result, name, seasonal = _fit(y)
     ahead = _predict(result, len(y), settings.forecast_weeks)
     last = pd.Timestamp(full[-1].period)

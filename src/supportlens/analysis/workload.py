@@ -101,6 +101,8 @@ class WorkloadReport:
     episodes_shown: list[int] = field(default_factory=list)   # the EPISODES_SHOWN ending with the largest backlog, by start
     largest_episode: int | None = None     # the episode whose backlog grew most
     categories_shown: list[int] = field(default_factory=list)  # the shown_limit largest categories and every candidate
+    # of those, the ones named on the chart (CATEGORIES_LABELLED largest and every candidate): more names pile up
+    categories_labelled: list[int] = field(default_factory=list)
     candidates_deflectable_per_year: float = 0.0               # summed over the candidates
 
 
@@ -237,6 +239,7 @@ def workload_report(window: pd.DataFrame, clocks: pd.DataFrame, agents: pd.DataF
 
 AGENTS_SHOWN = 10     # the agents who solved most
 EPISODES_SHOWN = 10   # congestion episodes
+CATEGORIES_LABELLED = 5   # categories named on the automation chart beside every candidate (the others on hover)
 
 
 def shown(groups: list[GroupLoad], episodes: list[Episode], categories: list[CategoryAutomation], agents: int,
@@ -254,5 +257,7 @@ def shown(groups: list[GroupLoad], episodes: list[Episode], categories: list[Cat
         "episodes_shown": sorted(biggest, key=lambda i: episodes[i].start),
         "largest_episode": grew,
         "categories_shown": [i for i, c in enumerate(categories) if i < limit or c.candidate],
+        "categories_labelled": [i for i, c in enumerate(categories)
+                                if (i < min(limit, CATEGORIES_LABELLED)) or c.candidate],
         "candidates_deflectable_per_year": sum(c.deflectable_per_year or 0 for c in categories if c.candidate),
     }

@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Callable
 
 from ..pages import PAGES
-from .base import PALETTE, Chart
+from .base import PALETTE, Chart, cap_share_axes
 
 ChartFunction = Callable[[dict], "Chart | None"]
 
@@ -46,6 +46,10 @@ REGISTRY: dict[str, ChartFunction] = _registry()
 def build_charts(context: dict) -> dict[str, Chart]:
     """Every chart the context has data for (a chart function returns None when its analysis was skipped)."""
     charts = {chart_id: make(context) for chart_id, make in REGISTRY.items()}
+    for chart in charts.values():
+        if chart is not None:
+            for figure in (chart.figure, *chart.print_parts):
+                cap_share_axes(figure)   # no rate axis past 100%
     return {chart_id: chart for chart_id, chart in charts.items() if chart is not None}
 
 

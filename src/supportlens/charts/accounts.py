@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import plotly_text, fmt_hours, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_segment
+from ..formatting import plotly_text, fmt_hours, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_segment, upper_first
 from .base import PALETTE, STATUS, Chart, house_layout
 
 GREY = "#b8c2cc"
@@ -43,7 +43,7 @@ def top_accounts(context: dict) -> Chart | None:
     dominant = {d["account"] for d in accounts["concentration"]["dominant"]}
     threshold = accounts["concentration"]["dominant_threshold"]
     fig = go.Figure(go.Bar(
-        x=[r["share"]["value"] for r in rows], y=[plotly_text(r["account"]) for r in rows], orientation="h",
+        x=[r["share"]["value"] for r in rows], y=[plotly_text(fmt_segment(r["account"], "account")) for r in rows], orientation="h",
         marker_color=[STATUS["bad"] if r["account"] in dominant else PALETTE["blue"] for r in rows],
         error_x=dict(type="data", symmetric=False, color="#3e4c59", thickness=1,
                      array=[r["share"]["ci_high"] - r["share"]["value"] for r in rows],
@@ -60,7 +60,7 @@ def top_accounts(context: dict) -> Chart | None:
     fig.update_layout(margin=dict(l=140, t=40))
     if dominant:
         top = accounts["concentration"]["dominant"][accounts["concentration"]["largest_dominant"]]
-        takeaway = (f"{top['account']} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"
+        takeaway = (f"{upper_first(fmt_segment(top['account'], 'account'))} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"
                     f"{fmt_pct(top['ci_high'])}), significantly above the {fmt_pct(threshold, 0)} that marks a dominant account.")
     else:
         takeaway = f"No account raises significantly more than {fmt_pct(threshold, 0)} of tickets."

@@ -89,6 +89,44 @@ def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | 
     return fig
 
 
+def cap_share_axes(fig: go.Figure) -> go.Figure:
+    """A share axis (ticks in %) whose values are shares (0–1) ends at 100%: the padding Plotly adds above the
+    highest value would otherwise draw a 110% gridline no rate can reach. An axis with a range of its own is kept."""
+    for name in [key for key in fig.layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
+        axis = fig.layout[name]
+        if "%" not in (axis.tickformat or "") or axis.range is not None or axis.type == "log":
+            continue
+        letter, ref = name[0], name[0] + name[5:]   # 'yaxis2' -> 'y2'
+        values: list[float] = []
+        for trace in fig.data:
+            if (trace[f"{letter}axis"] if f"{letter}axis" in trace else None) not in (None, ref):
+                continue
+            plotted = list(_numbers(trace[letter])) if letter in trace and trace[letter] is not None else []
+            values += plotted
+            error = trace[f"error_{letter}"] if f"error_{letter}" in trace else None
+            if plotted and error is not None and error.array is not None:
+                ups = list(trace[letter])
+                values += [v + e for v, e in zip(ups, error.array)
+                           if isinstance(v, numbers.Real) and isinstance(e, numbers.Real)]
+        if not values or min(values) < 0 or max(values) > 1 + 1e-9:
+            continue
+        if max(values) * 1.06 > 1:      # Plotly's padding would pass 100%
+            axis.range = [0, 1]
+    return fig
+
+
+def colour_key(fig: go.Figure, entries: tuple[tuple[str, str], ...]) -> go.Figure:
+    """A legend for colours that carry meaning in a single trace (a bar red when it differs clearly, grey when not):
+    one legend-only square per (colour, meaning), the data traces kept out of the legend."""
+    for trace in fig.data:
+        trace.showlegend = False
+    for colour, meaning in entries:
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=meaning, hoverinfo="skip",
+                        marker=dict(color=colour, symbol="square", size=11))
+    fig.update_layout(showlegend=True)
+    return fig
+
+
 def kpi_target(context: dict, kpi_id: str) -> float | None:
     """The target of a headline KPI, the field its tile shows (a chart never reads the configuration)."""
     return next((k["target"] for k in context["kpis"] if k["id"] == kpi_id), None)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formatting import lower_first, plotly_text, fmt_hours, fmt_metric, fmt_num, fmt_p, fmt_segment
-from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, house_layout
+from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, colour_key, house_layout
 
 GREY = "#b8c2cc"
 
@@ -46,16 +46,22 @@ def driver_effects(context: dict) -> Chart | None:
         marker_color=[STATUS["bad"] if r["significant"] else GREY for r in rows],
         customdata=[[fmt_p(r["adjusted_p"]), "significant" if r["significant"] else "no clear difference"] for r in rows],
         hovertemplate="%{y}: Cramér's V %{x:.3f}<br>adjusted p %{customdata[0]} (%{customdata[1]})<extra></extra>"))
-    house_layout(fig, x_title="Cramér's V of the resolution breach rate across segments (0 = no association)",
+    house_layout(fig, x_title="Strength of the link with resolution breaches (Cramér's V; 0 = none)",
                  y_title="", height=max(300, 34 * len(rows) + 90))
+    shown = {bool(r["significant"]) for r in rows}   # a key entry only for a colour the bars use
+    colour_key(fig, tuple(entry for flag, entry in ((True, (STATUS["bad"], "Breach rates differ clearly")),
+                                                    (False, (GREY, "No clear difference"))) if flag in shown))
     fig.update_yaxes(rangemode=None)
     fig.update_layout(margin=dict(l=170))
     labels = {d["id"]: plotly_text(d["label"]) for d in report["dimensions"]}
     strong = [labels[i] for i in _summary(report, "resolution_breach")["strongest"]]
     quiet = [r["dimension"] for r in rows if not r["significant"]]
-    takeaway = (f"{_names(strong)} separate breaching tickets most" if strong else
+    # one label opens the sentence as it is, the others read in lower case; the verb agrees with the count
+    takeaway = (f"{_names(strong[:1] + [lower_first(x) for x in strong[1:]])} "
+                f"{'separates' if len(strong) == 1 else 'separate'} breaching tickets most" if strong else
                 "No dimension separates breaching tickets clearly")
-    takeaway += f"; {_names([lower_first(q) for q in quiet])} show no clear difference." if quiet else "."
+    takeaway += (f"; {_names([lower_first(q) for q in quiet])} {'shows' if len(quiet) == 1 else 'show'} no clear difference."
+                 if quiet else ".")
     return Chart("driver_effects", "drivers", "How strongly each dimension is associated with resolution breaches", takeaway,
                  f"Horizontal bar chart of Cramér's V for each dimension; significant ones in red. {takeaway}", fig,
                  [{k: v for k, v in r.items()} for r in rows])
@@ -230,7 +236,7 @@ def breach_odds_ratios(context: dict) -> Chart | None:
     print_parts = tuple(_forest_figure([r for g in part for r in g], effects, axis) for part in parts) if len(parts) > 1 else ()
     kept = [e["label"] for e in model["dimensions"] if e["significant"]]
     lost = [e["label"] for e in model["dimensions"] if not e["significant"]]
-    takeaway = (f"Adjusted for each other, {lower_first(_names(kept))} {'is' if len(kept) == 1 else 'are'} still associated "
+    takeaway = (f"Adjusted for each other, {_names([lower_first(x) for x in kept])} {'is' if len(kept) == 1 else 'are'} still associated "
                 "with the odds of a breach" if kept else
                 "Adjusted for each other, no dimension is clearly associated with the odds of a breach")
     takeaway += f"; {_names([lower_first(x) for x in lost])} {'does' if len(lost) == 1 else 'do'} not." if lost else "."

@@ -94,10 +94,12 @@ def handoff_matrix(context: dict) -> Chart | None:
     for c in cells:
         i, j = index[c["from_label"]], index[c["to_label"]]
         z[i][j] = c["median_wait_hours"]
-        text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])}×"
+        text[i][j] = f"{fmt_hours(c['median_wait_hours'])}<br>{fmt_int(c['handoffs'])} handoff{'s' if c['handoffs'] != 1 else ''}"
     fig = go.Figure(go.Heatmap(z=z, x=[safe(r) for r in order], y=[safe(r) for r in order], text=text,
                                texttemplate="%{text}", colorscale="Oranges",
-                               showscale=False, hoverongaps=False, xgap=2, ygap=2,
+                               # the colour carries the wait: a colour bar says how (issue 13)
+                               colorbar=dict(title=dict(text="Median wait (hours)", side="right"), thickness=12),
+                               hoverongaps=False, xgap=2, ygap=2,
                                hovertemplate="%{y} → %{x}<br>median wait %{z:.1f} h<extra></extra>"))
     house_layout(fig, x_title="Handed to (the role that acts next); cells: median wait and handoffs", y_title="Handed from",
                  height=140 + 70 * len(order))

@@ -8,7 +8,7 @@ from html import escape
 import plotly.graph_objects as go
 
 from ..formatting import fmt_money, recommendation_title
-from .base import PALETTE, STATUS, Chart, house_layout
+from .base import PALETTE, STATUS, Chart, colour_key, house_layout
 
 
 def _actions(context: dict) -> dict:
@@ -33,11 +33,13 @@ def benefit(context: dict) -> Chart | None:
                     customdata=[[fmt_money(n["low"], currency), fmt_money(n["high"], currency)] for n in net],
                     hovertemplate="median %{x:,.0f}<br>range %{customdata[0]} to %{customdata[1]}<extra></extra>")
     fig.add_vline(x=0, line_color="#3e4c59", line_width=1)
-    house_layout(fig, x_title=f"Net benefit a year ({currency})", y_title="", height=120 + 48 * len(rows))
-    fig.update_layout(margin=dict(l=420), showlegend=False)
+    house_layout(fig, x_title=f"Net benefit a year ({currency})", y_title="", height=110 + 40 * len(rows))
+    fig.update_layout(margin=dict(l=420))
+    colour_key(fig, ((STATUS["good"], "Pays back"),) + (((STATUS["bad"], "Does not pay back"),)
+                                                        if not all(r["pays_back"] for r in rows) else ()))
     fig.update_yaxes(rangemode=None, automargin=True)
     best = recs[0]
-    takeaway = (f"“{recommendation_title(best, context['report']['timezone'])}” brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
+    takeaway = (f"{recommendation_title(best, context['report']['timezone'])} brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
                 f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} a year net of its costs.")
     return Chart("recommendation_benefit", "recommendations", "Net annual benefit of each recommendation (range)", takeaway,
                  f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_int, fmt_pct
+from ..formatting import fmt_int, fmt_pct, fmt_plural
 from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, aligned_ticks, house_layout, kpi_target
 
 
@@ -27,7 +27,8 @@ def breach_by_priority(context: dict) -> Chart | None:
     fig.update_layout(barmode="group")
     worst = next(r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"])
     takeaway = (f"{worst['priority'].title()}-priority tickets breach their resolution target most often: "
-                f"{fmt_pct(worst['resolution']['value'])} of completed SLAs {context['report']['scopes']['period']}.")
+                f"{fmt_pct(worst['resolution']['value'])} of {fmt_plural(worst['resolution']['n'], 'completed SLA')} "
+                f"{context['report']['scopes']['period']}.")
     return Chart("breach_by_priority", "sla", "SLA breach rate by priority (95% Wilson intervals)", takeaway,
                  f"Grouped bar chart of first-response and resolution breach rates for each priority, with error bars. {takeaway}",
                  house_layout(fig, x_title="Priority", y_title="Breached share of completed SLAs", y_format=".0%"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_minutes, fmt_num, fmt_pct
+from ..formatting import fmt_minutes, fmt_num, fmt_pct, fmt_plural
 from .base import PALETTE, STATUS, Chart, house_layout
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -64,7 +64,8 @@ def breach_heatmap(context: dict) -> Chart | None:
     return _heatmap(context, "staffing_breach", "First-response breach rate, by weekday and hour of creation",
                     lambda s: s["first_response"]["value"], "worst_breach_slot", "First-response breach rate", fmt_pct,
                     lambda peak, when: (f"First-response breaches peak for tickets created {when}: "
-                                        f"{fmt_pct(peak['first_response']['value'])} of completed SLAs."),
+                                        f"{fmt_pct(peak['first_response']['value'])} of "
+                                        f"{fmt_plural(peak['first_response']['n'], 'completed SLA')}."),
                     "Reds", ".0%")
 
 

@@ -53,7 +53,7 @@ def weekly_volume_forecast(context: dict) -> Chart | None:
                     f"{fmt_pct(back['mape'])} on average.")
     else:
         takeaway = (f"Weekly volume ranged from {fmt_int(weeks[trends['quietest_week']]['created'])} to "
-                    f"{fmt_int(weeks[trends['busiest_week']]['created'])} tickets; too few full weeks for a forecast.")
+                    f"{fmt_int(weeks[trends['busiest_week']]['created'])} tickets a week; no forecast is drawn.")
     house_layout(fig, x_title=f"Week (Monday, {zone}); open markers: partial weeks", y_title="Tickets per week")
     return Chart("weekly_volume_forecast", "trends", "Tickets per week and the volume forecast", takeaway,
                  f"Line chart of tickets created and solved per week, with a dashed forecast and shaded 80% and 95% "

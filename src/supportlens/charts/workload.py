@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_segment, plotly_text
+from ..formatting import fmt_int, fmt_num, fmt_pct, fmt_segment, plotly_text, upper_first
 from .base import PALETTE, SERIES, Chart, house_layout, label_positions
 
 GROUP_COLOURS = SERIES
@@ -37,7 +37,8 @@ def agent_load(context: dict) -> Chart | None:
         takeaway = "Every group has a single agent: no imbalance within groups to measure."
     if len(workload["groups"]) > len(groups):
         takeaway += f" Shown: the {len(groups)} of {fmt_int(len(workload['groups']))} groups with the most tickets."
-    house_layout(fig, x_title="Group", y_title=f"Tickets solved per agent ({workload['window']})")
+    # the window is in the page's subtitle: a short axis title is not wrapped and cut
+    house_layout(fig, x_title="Group", y_title="Tickets solved per agent", height=330)
     return Chart("agent_load", "workload", "Tickets solved per agent, by group", takeaway,
                  f"Box plots with every agent as a point: tickets solved per agent in each group. {takeaway}", fig,
                  [{"agent": a["agent"], "group": a["group"], "tickets": a["tickets"], "solved": a["solved"],
@@ -92,28 +93,31 @@ def automation_candidates(context: dict) -> Chart | None:
     # the largest categories and every candidate, as the analysis shows them (and the page's table): hundreds of
     # small ones would pile up; a category without a median resolution has no place on the axis
     plotted = [c for c in (workload["categories"][i] for i in workload["categories_shown"]) if c["resolution"]["value"] is not None]
+    named = {workload["categories"][i]["category"] for i in workload["categories_labelled"]}
     fig = go.Figure()
     # labels placed around their points so that neighbours' names do not run into each other
     spots = dict(zip((c["category"] for c in plotted), label_positions(
         [c["tickets_per_year"] for c in plotted], [c["resolution"]["value"] for c in plotted],
-        [fmt_segment(c["category"], "category") for c in plotted])))
+        [fmt_segment(c["category"], "category") if c["category"] in named else "" for c in plotted])))
     for candidate, colour, name in ((True, PALETTE["blue"], "Automation candidate"), (False, "#9aa5b1", "Other categories")):
         group = [c for c in plotted if c["candidate"] == candidate]
         if not group:
             continue
         fig.add_scatter(
             x=[c["tickets_per_year"] for c in group], y=[c["resolution"]["value"] for c in group], mode="markers+text",
-            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) for c in group],
+            name=name, text=[plotly_text(fmt_segment(c["category"], "category")) if c["category"] in named else ""
+                             for c in group],
             textposition=[spots[c["category"]] for c in group],
             marker=dict(color=colour, size=[10 + 30 * ((c["one_touch"] or {}).get("value") or 0) for c in group],
                         line=dict(color="#3e4c59", width=1)),
-            customdata=[[fmt_pct((c["one_touch"] or {}).get("value")), fmt_pct((c["escalation"] or {}).get("value"))] for c in group],
-            hovertemplate="%{text}<br>%{x:,.0f} tickets a year, median %{y:.1f} h<br>one-touch %{customdata[0]}, "
+            customdata=[[fmt_pct((c["one_touch"] or {}).get("value")), fmt_pct((c["escalation"] or {}).get("value")),
+                         plotly_text(fmt_segment(c["category"], "category"))] for c in group],
+            hovertemplate="%{customdata[2]}<br>%{x:,.0f} tickets a year, median %{y:.1f} h<br>one-touch %{customdata[0]}, "
                           "escalated %{customdata[1]}<extra></extra>")
     candidates = [c for c in rows if c["candidate"]]
     if candidates:
         total = workload["candidates_deflectable_per_year"]
-        names = ", ".join(fmt_segment(c["category"], "category") for c in candidates)
+        names = upper_first(", ".join(fmt_segment(c["category"], "category") for c in candidates))
         takeaway = (f"{names}: high volume, quick, rarely escalated and mostly one-touch; self-service or auto-routing could "
                     f"take about {fmt_int(total)} tickets a year (assuming {fmt_pct(workload['deflection_rate'], 0)} of their "
                     f"one-touch tickets).")
@@ -122,7 +126,9 @@ def automation_candidates(context: dict) -> Chart | None:
     if len(workload["categories_shown"]) < len(workload["categories"]):
         takeaway += (f" Shown: the {workload['shown_limit']} largest of {fmt_int(len(workload['categories']))} categories and "
                      "every candidate.")
-    house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution")
+    # 330 px: the board pack's workload page holds this chart and the load per agent together
+    house_layout(fig, x_title="Tickets per year (at the rate of the window)", y_title="Median hours to resolution",
+                 height=330)
     return Chart("automation_candidates", "workload", "Automation candidates: frequent, quick, one-touch categories", takeaway,
                  f"Scatter of categories by tickets per year and median resolution time; marker size is the one-touch rate, "
                  f"candidates in blue. {takeaway}", fig,

@@ -291,6 +291,14 @@ DOCUMENTS = {
 }
 
 
+def printed_pages(context: dict, document: str) -> list[Page]:
+    """The pages a PDF prints from, in order. The board pack leaves out a page the data cannot answer
+    (``context["unanswered"]``, analysis/core/answered.py): its summary says why in one line. The appendix prints
+    each page's appendix sections whatever the data."""
+    left_out = {page for u in context.get("unanswered") or [] for page in u["pages"]} if document == REPORT else set()
+    return [page for page in PRINTED if page.id not in left_out]
+
+
 def print_html(context: dict, print_pages: dict[str, str], root: Path, document: str = REPORT) -> str:
     """One PDF (``REPORT``, the board pack, or ``APPENDIX``) as one HTML document for WeasyPrint."""
     env = environment(root)
@@ -299,7 +307,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary = render_markdown(print_pages["index"], id_prefix="index-")
         summary.html = internal_links(summary.html, "index")
     sections = []
-    for page in PRINTED:
+    for page in printed_pages(context, document):
         if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")

@@ -75,6 +75,20 @@ def test_forecast_backtest_runs_and_reports_its_error():
     assert not result.seasonal_candidate   # 52 weeks: the 52-week seasonal model needs 108 and did not compete
 
 
+def test_a_forecast_whose_band_missed_most_held_out_weeks_is_withheld():
+    # issue 13 (seen on the BPIC 2013 log): a year near 100 a week, then the last 8 weeks jump to thousands; the band
+    # fitted on the history holds none of them, and "about 6,622 tickets a week expected" went to the board
+    from supportlens.analysis.core.missing import MissingData
+
+    rng = np.random.default_rng(2)
+    values = [int(100 + rng.normal(0, 5)) for _ in range(44)] + [3000 + 400 * k for k in range(8)]
+    with pytest.raises(MissingData, match="its 80% band held only 0 of them"):
+        forecast(weeks_of(values), Trends(forecast_weeks=13, backtest_weeks=8))
+    # the same history without the jump is forecast (the band holds the held-out weeks)
+    steady = [int(100 + rng.normal(0, 5)) for _ in range(52)]
+    assert forecast(weeks_of(steady), Trends(forecast_weeks=13, backtest_weeks=8)).backtest.coverage_80 >= 0.5
+
+
 def test_forecast_needs_enough_full_weeks():
     with pytest.raises(NotEnoughHistory, match="needs at least 34 full weeks"):
         forecast(weeks_of([100] * 20), Trends())

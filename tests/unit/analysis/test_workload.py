@@ -125,6 +125,10 @@ def test_charts_of_hundreds_of_groups_and_categories_show_the_largest():
     assert [b.name.lower() for b in chart.figure.data] == [f"g{i}" for i in range(39, 24, -1)]
     assert "most uneven in G30" in chart.takeaway and "the 15 of 40 groups" in chart.takeaway
     chart = automation_candidates(context)
-    named = {t.lower() for trace in chart.figure.data for t in trace.text}
-    assert named == {f"c{i}" for i in range(15)} | {"c30"}
+    plotted = {d[2].lower() for trace in chart.figure.data for d in trace.customdata}
+    assert plotted == {f"c{i}" for i in range(15)} | {"c30"}
+    # named on the chart: the few largest and every candidate (issue 13: sixteen names piled up on a real export)
+    assert decided["categories_labelled"] == list(range(5)) + [30]
+    named = {t.lower() for trace in chart.figure.data for t in trace.text if t}
+    assert named == {f"c{i}" for i in range(5)} | {"c30"}
     assert "15 largest of 40 categories" in chart.takeaway

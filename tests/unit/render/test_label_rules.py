@@ -11,10 +11,22 @@ from supportlens.render.pages import environment
 from support import ROOT
 
 
-def test_a_recommendation_title_reads_coded_and_numeric_categories_as_findings_do():
+def test_a_recommendation_title_names_a_coded_category_as_what_it_is_and_quotes_only_the_exports_own_words():
+    # issue 13: an anonymised code ('Value 3') or a bare number is a category number, not a name to quote
     rec = {"kind": "self_service", "facts": {"categories": [{"category": "value 3"}, {"category": "34"},
                                                              {"category": "login_access"}]}}
-    assert recommendation_title(rec) == "Self-service and auto-routing for “Value 3”, “category 34”, “Login access”"
+    assert recommendation_title(rec) == "Self-service and auto-routing for category 3, category 34 and “Login access”"
+    two = {"kind": "self_service", "facts": {"categories": [{"category": "Value 3"}, {"category": "Value 2"}]}}
+    assert recommendation_title(two) == "Self-service and auto-routing for category 3 and category 2"
+
+
+def test_a_coded_segment_label_reads_as_its_dimension_and_number():
+    from supportlens.formatting import fmt_segment
+
+    assert fmt_segment("Value 22", "account") == "account 22"
+    assert fmt_segment("value_1", "group") == "group 1"
+    assert fmt_segment("ACC-00423", "account") == "ACC-00423"      # an account id the business knows: kept
+    assert fmt_segment("Login access", "category") == "Login access"
 
 
 def test_a_coverage_title_names_the_reports_zone():
@@ -36,7 +48,7 @@ def test_a_finding_that_opens_with_a_numeric_category_starts_with_a_capital():
         "model_same_pair": False}}
     template = environment(ROOT).from_string('{% from "partials/macros.j2" import finding_sentence with context %}'
                                              '{{ finding_sentence(f) }}')
-    assert template.render(f=finding, diagnostics={"window": "Q3 2026"}).startswith("**Category 34 tickets breach 4.0× as often as category 51**")
+    assert template.render(f=finding, diagnostics={"window": "Q3 2026"}).startswith("**Category 34 tickets breach 4.0× as often as category 51 tickets**")
 
 
 def test_a_coverage_gap_names_the_hours_in_the_reports_zone():

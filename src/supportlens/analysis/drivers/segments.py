@@ -92,6 +92,9 @@ class Comparison:
     significant: bool                 # adjusted omnibus p < alpha
     material: bool                    # ratio >= material_ratio
     finding: bool                     # significant, material and worst vs best significant
+    # the segments are judged against targets of their own (each priority's SLA): their breach rates say how often each
+    # misses its own target, and a ratio of them ("High breaches 9× as often as Low") compares unlike things
+    own_targets: bool = False
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,7 @@ def compare(dimension: Dimension, samples: _Samples, metric: str, test: tuple, a
         top_pairs=sorted(hits, key=lambda pair: -(pair.ratio or np.inf))[:10],
         significant=significant, material=bool(material),
         finding=bool(significant and material and pair_q is not None and pair_q < thresholds.alpha),
+        own_targets=dimension.id == "priority" and metric in ("resolution_breach", "first_response_breach"),
     )
 
 

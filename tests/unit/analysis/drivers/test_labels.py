@@ -112,7 +112,7 @@ def test_the_model_odds_ratio_is_quoted_only_for_the_same_pair():
 
 def test_a_numeric_category_reads_as_a_category_in_the_sentence():
     [finding] = segment_breach(diagnostics(two_categories("34", "51")))
-    assert sentence(finding).startswith("**Category 34 tickets breach 4.0× as often as category 51**")   # a sentence starts with a capital
+    assert sentence(finding).startswith("**Category 34 tickets breach 4.0× as often as category 51 tickets**")   # a sentence starts with a capital
 
 
 def test_an_account_named_by_a_code_does_not_headline():
