@@ -14,10 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..canonical import PRIORITIES, STATUSES, TABLES
 from ..formatting import fmt_segment
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
+from ..engine import query
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -55,8 +57,14 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}|\d{8}|[A-Za-z]{3,}\.? *\d{1,2}|\d{
 # day/month/year or month/day/year with 1-2 digit fields first, then the rest (a time of day ...)
 _NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
 _NUMERIC_DATE_REST = _NUMERIC_DATE + r"(.*)$"
+# The engine's regular expressions (RE2: no look-ahead; its \d and \s are ASCII, so Python's Unicode digit and
+# space classes are spelled out: Nd digits, whitespace as str.isspace() has it).
+_SPACE = r"\t\n\v\f\r \x{1c}-\x{1f}\x{85}\pZ"
+# the day/month/year shape of _NUMERIC_DATE (its two leading fields captured)
+_NUMERIC_DATE_RE2 = (r"^[" + _SPACE + r"]*(\p{Nd}{1,2})[/.\-](\p{Nd}{1,2})[/.\-](?:\p{Nd}{2}|\p{Nd}{4})"
+                     r"(?:\P{Nd}|$)")
 # a character that no number pandas reads has (digits, sign, point, exponent, inf/nan/infinity, spaces)
-_NOT_A_NUMBER = r"[^0-9eE+\-.\sinfatyINFATY]|\d[+\-]"
+_NOT_A_NUMBER_RE2 = r"[^0-9eE+\-." + _SPACE + r"infatyINFATY]|\p{Nd}[+\-]"
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -172,7 +180,7 @@ def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: lis
     (1e11-1e13) since 1970-01-01 UTC; None when the column is not such a column."""
     # a value with a character no number has (the ':' and '-' of an ISO timestamp) is not one: a column
     # mostly of such values is not an epoch column, told without pandas' slow number parsing of text
-    if values.astype("string").str.contains(_NOT_A_NUMBER, regex=True).fillna(False).mean() > 0.5:
+    if _share_matching(values, _NOT_A_NUMBER_RE2) > 0.5:
         return None
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     if numbers.isna().mean() > 0.5:
@@ -205,11 +213,31 @@ class DateOrder:
     example: str | None = None
 
 
+def _text_table(values: pd.Series) -> pa.Table:
+    """A text column and its positions as an Arrow table for the engine (no Python string per cell)."""
+    text = values if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" \
+        else values.astype("string[pyarrow]")
+    return pa.table({"pos": np.arange(len(values), dtype=np.int64), "v": pa.array(text.array)})
+
+
+def _share_matching(values: pd.Series, pattern: str) -> float:
+    """The share of ``values`` (missing ones count as not matching) in which the RE2 ``pattern`` is found."""
+    if not len(values):
+        return float("nan")
+    found = query("SELECT count(*) FILTER (WHERE regexp_matches(v, $pattern)) AS n FROM t",
+                  {"pattern": pattern}, t=_text_table(values))
+    return found.column("n")[0].as_py() / len(values)
+
+
 def _numeric_dates(values: pd.Series) -> pd.DataFrame:
-    """The two leading fields of day/month/year-shaped values (NaN where a value is not one)."""
-    parts = values.astype("string").str.extract(_NUMERIC_DATE)
-    return pd.DataFrame({"first": pd.to_numeric(parts[0], errors="coerce"),
-                         "second": pd.to_numeric(parts[1], errors="coerce")}, index=values.index)
+    """The two leading fields of the day/month/year-shaped values, of those only, with their position (``pos``):
+    found by the engine in one pass, so a column of ISO dates gives an empty frame without a per-value parse."""
+    found = query("SELECT pos, regexp_extract(v, $pattern, 1) AS a, regexp_extract(v, $pattern, 2) AS b FROM t "
+                  "WHERE regexp_matches(v, $pattern) ORDER BY pos", {"pattern": _NUMERIC_DATE_RE2},
+                  t=_text_table(values))
+    return pd.DataFrame({"pos": found.column("pos").to_numpy(),
+                         "first": pd.to_numeric(found.column("a").to_pandas(), errors="coerce").to_numpy(),
+                         "second": pd.to_numeric(found.column("b").to_pandas(), errors="coerce").to_numpy()})
 
 
 def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> DateOrder:
@@ -219,8 +247,9 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
     (month-first). The configured convention always wins (values that contradict it become
     unreadable and are counted). Without evidence either way the column is ambiguous: it is
     read by ``default`` and the assumption is logged."""
-    fields = _numeric_dates(values)
+    fields = _numeric_dates(values)   # of the numeric dates only
     numeric = fields["first"].notna()
+    example = lambda mask: str(values.iloc[fields["pos"].to_numpy()[mask.to_numpy()][0]])   # noqa: E731 - the first
     if not numeric.any():
         return DateOrder(bool(configured) if configured is not None else default)
     day_first_evidence = int((fields["first"] > 12).sum())
@@ -231,7 +260,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
             bad = (fields["second"] > 12) if configured else (fields["first"] > 12)
             return DateOrder(configured, f"{against:,} dates contradict the configured "
                              f"{'day-first' if configured else 'month-first'} order and cannot be read",
-                             against, str(values[bad].iloc[0]))
+                             against, example(bad))
         return DateOrder(configured)
     if day_first_evidence and month_first_evidence:
         chosen = day_first_evidence >= month_first_evidence
@@ -240,7 +269,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
         return DateOrder(chosen, f"the column mixes day-first and month-first dates; read "
                          f"{'day-first' if chosen else 'month-first'} (the majority, {max(day_first_evidence, month_first_evidence):,} "
                          f"dates with a day above 12); {minority:,} dates written the other way cannot be read",
-                         minority, str(values[bad].iloc[0]))
+                         minority, example(bad))
     if day_first_evidence:
         return DateOrder(True)
     if month_first_evidence:
@@ -249,7 +278,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
     return DateOrder(default, f"no date in the column has a day above 12, so the order of day and month cannot be told "
                      f"from the data; read {'day-first (3/4 = 3 April)' if default else 'month-first (3/4 = March 4)'}, "
                      f"{'the convention of this help desk' if default else 'the default'}; "
-                     "the date order can be set in the configuration", rows, str(values[numeric].iloc[0]))
+                     "the date order can be set in the configuration", rows, example(numeric))
 
 
 def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:

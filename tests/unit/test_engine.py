@@ -1,0 +1,77 @@
+"""The engine's set-based steps (engine.py and the SQL steps that run on it) against tiny hand-made tables
+whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from supportlens.analysis.core.clocks import event_times
+from supportlens.config import SlaPolicy
+from supportlens.engine import query, arrow
+
+H = 3_600_000_000_000            # ns per hour
+T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
+
+
+def at(hours: float) -> pd.Timestamp:
+    return T0 + pd.Timedelta(hours=hours)
+
+
+def log(*rows: tuple[str, float | None, str, str | None]) -> pd.DataFrame:
+    frame = pd.DataFrame([(t, at(h) if h is not None else pd.NaT, e, s) for t, h, e, s in rows],
+                         columns=["ticket_id", "event_at", "event_type", "status"])
+    frame["event_at"] = frame["event_at"].astype("datetime64[ns, UTC]")
+    return frame
+
+
+def ns(hours: float) -> int:
+    return int(at(hours).value)
+
+
+def test_query_runs_sql_on_arrow_tables():
+    counted = query("SELECT k, sum(v) AS s FROM t GROUP BY k ORDER BY k",
+                    t=arrow({"k": np.array(["a", "b", "a"]), "v": np.array([1, 2, 3])}))
+    assert counted.to_pydict() == {"k": ["a", "b"], "s": [4, 2]}
+
+
+def test_pauses_reopens_and_solves_of_a_three_ticket_log():
+    ids = pd.Series(["A", "B", "C"], dtype="string")
+    events = log(
+        # A: pending from 2 h to 5 h (open again at 5 h), on hold from 7 h, still on hold at as-of (20 h)
+        ("A", 0, "created", "new"), ("A", 2, "status_change", "pending"), ("A", 3, "status_change", "pending"),
+        ("A", 5, "public_reply", "open"), ("A", 7, "status_change", "on_hold"),
+        # B: solved at 4 h, reopened at 6 h, solved again at 9 h; its events are logged out of time order
+        ("B", 9, "solved", "solved"), ("B", 0, "created", "new"), ("B", 4, "solved", "solved"),
+        ("B", 6, "reopened", "open"),
+        # C: pending at 1 h, an event without a status at 2 h (does not end the pause), open at 4 h
+        ("C", 1, "status_change", "pending"), ("C", 2, "internal_note", None), ("C", 4, "status_change", "open"),
+        # an event of a ticket not in the tickets table: left out
+        ("X", 1, "status_change", "pending"),
+    )
+    policy = SlaPolicy(pause_statuses=["pending", "on_hold"])
+    times = event_times(events, policy, ids, np.int64(ns(20)))
+    pauses = sorted(map(tuple, times.pauses[["row", "pause_start", "pause_end"]].to_numpy().tolist()))
+    assert pauses == [(0, ns(2), ns(5)), (0, ns(7), ns(20)), (2, ns(1), ns(4))]
+    assert times.reopens.to_numpy().tolist() == [[1, ns(6)]]
+    assert sorted(times.solves.to_numpy().tolist()) == [[1, ns(4)], [1, ns(9)]]
+
+
+def test_a_repeated_ticket_id_belongs_to_its_last_row_and_no_pause_statuses_mean_no_pauses():
+    ids = pd.Series(["A", "B", "A"], dtype="string")
+    events = log(("A", 0, "created", "new"), ("A", 1, "status_change", "pending"), ("A", 2, "solved", "solved"))
+    times = event_times(events, SlaPolicy(), ids, np.int64(ns(5)))
+    assert times.pauses is None
+    assert times.reopens is None
+    assert times.solves.to_numpy().tolist() == [[2, ns(2)]]
+    paused = event_times(events, SlaPolicy(pause_statuses=["pending"]), ids, np.int64(ns(5)))
+    assert paused.pauses.to_numpy().tolist() == [[2, ns(1), ns(2)]]
+
+
+def test_an_event_without_a_time_sorts_last_in_its_ticket():
+    # B's pending event has no time: it comes after the open event at 3 h, so the pause starts there (at NaT)
+    ids = pd.Series(["B"], dtype="string")
+    events = log(("B", None, "status_change", "pending"), ("B", 1, "status_change", "open"),
+                 ("B", 3, "status_change", "open"))
+    times = event_times(events, SlaPolicy(pause_statuses=["pending"]), ids, np.int64(ns(10)))
+    assert times.pauses.to_numpy().tolist() == [[0, np.iinfo(np.int64).min, ns(10)]]
