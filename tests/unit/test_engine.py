@@ -75,3 +75,35 @@ def test_an_event_without_a_time_sorts_last_in_its_ticket():
                  ("B", 3, "status_change", "open"))
     times = event_times(events, SlaPolicy(pause_statuses=["pending"]), ids, np.int64(ns(10)))
     assert times.pauses.to_numpy().tolist() == [[0, np.iinfo(np.int64).min, ns(10)]]
+
+
+def test_check_events_drops_late_and_orphan_events_and_sorts_by_ticket_and_time():
+    from supportlens.dataset import Check
+    from supportlens.ingest.checks import check_events
+
+    now = at(10)
+    tickets = pd.DataFrame({"ticket_id": pd.array(["B", "A"], dtype="string")})
+    events = log(("B", 3, "public_reply", None), ("A", 12, "solved", "solved"), ("X", 1, "created", "new"),
+                 ("A", 1, "created", "new"), ("B", 0, "created", "new"), ("A", None, "internal_note", None),
+                 ("A", 1, "public_reply", None), ("X", 2, "public_reply", None), ("A", 11, "closed", "closed"))
+    quality = []
+    kept = check_events(events, tickets, quality, now=now)
+    # late: A at 12 h and 11 h (first in the log: A); orphans: the two X events; kept sorted by ticket, then time
+    # (A's event without a time last of A's), ties in the log's order
+    assert [(q.check, q.rows, q.example) for q in quality] == [(Check.FUTURE_TIMESTAMP, 2, "A"),
+                                                                (Check.ORPHAN_EVENTS, 2, "X")]
+    assert kept["ticket_id"].tolist() == ["A", "A", "A", "B", "B"]
+    assert kept["event_type"].tolist() == ["created", "public_reply", "internal_note", "created", "public_reply"]
+    assert kept.index.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_an_event_without_a_ticket_id_is_kept_only_when_a_ticket_has_none():
+    from supportlens.ingest.checks import check_events
+
+    events = log(("A", 1, "created", "new"), (None, 2, "public_reply", None))
+    events["ticket_id"] = events["ticket_id"].astype("string")
+    for ids, kept_rows in ((["A"], 1), (["A", None], 2)):
+        quality = []
+        kept = check_events(events, pd.DataFrame({"ticket_id": pd.array(ids, dtype="string")}), quality, now=at(10))
+        assert len(kept) == kept_rows
+        assert sum(q.rows for q in quality) == 2 - kept_rows
