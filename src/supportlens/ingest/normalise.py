@@ -381,35 +381,40 @@ def normalise_label(series: pd.Series) -> pd.Series:
 def normalise_category(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                        quality: list[QualityIssue]) -> pd.Series:
     """A free label column (channel, category, group): known words mapped, others kept as labels;
-    spellings that differ only in case, spaces or punctuation are merged, and the merge is logged."""
-    raw = _whole_number_text(series).str.strip()
+    spellings that differ only in case, spaces or punctuation are merged, and the merge is logged.
+
+    The rules read each distinct value once (in the order values first appear) and count rows by each
+    value's number of rows, so a column of millions of rows and a few labels costs a few labels' work."""
+    codes, uniques = pd.factorize(series)
+    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
+    rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
     if words:
         known = lower.map({k: v for k, v in words.items()})
         labels = known.where(known.notna(), labels).astype("string")
         unknown = lower.notna() & known.isna() & ~lower.isin([v for v in words.values() if v])
         if unknown.any() and column == "channel":
-            quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
+            quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, rows(unknown),
                                         "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5]),
-                                        applies_to=int(lower.notna().sum()), applies_what=WITH_A_VALUE))
+                                        applies_to=rows(lower.notna()), applies_what=WITH_A_VALUE))
     # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
     free = known.isna() if words else pd.Series(True, index=labels.index)
-    kept = labels.where(~free, _keep_acronyms(raw[free], labels[free]))
+    kept = labels.where(~free, _keep_acronyms(raw[free], labels[free], weight[free]))
     spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
     counts = spellings.groupby("label")["raw"].nunique()
     merged = counts[counts > 1]
     if len(merged):
         example = merged.index[0]
         variants = sorted(spellings.loc[spellings["label"] == example, "raw"].tolist())[:4]
-        rows = int(labels.isin(merged.index).sum())
         # the merged value as the report writes it (the segment reading rule), never the internal label
         shown = fmt_segment(kept[labels == example].iloc[0], column)
-        quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
+        quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows(labels.isin(merged.index)),
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
                                     " / ".join(variants) + f" → {shown}",
-                                    applies_to=int(labels.notna().sum()), applies_what=WITH_A_VALUE))
-    return kept
+                                    applies_to=rows(labels.notna()), applies_what=WITH_A_VALUE))
+    return pd.Series(kept.astype("string").array.take(codes, allow_fill=True), index=series.index)
 
 
 _SEPARATORS = re.compile(r"[\s\-/]+")
@@ -421,10 +426,13 @@ def _acronym(token: str, shouting: bool) -> bool:
     return token.isupper() and len(token) >= 2 and (not shouting or len(token) <= 3)
 
 
-def _keep_acronyms(raw: pd.Series, labels: pd.Series) -> pd.Series:
+def _keep_acronyms(raw: pd.Series, labels: pd.Series, weight: pd.Series) -> pd.Series:
     """Each label as its most common spelling writes its acronyms: 'SW bulk scheduled' -> 'SW_bulk_scheduled'
-    (not 'sw_bulk_scheduled', which reads 'Sw bulk scheduled'); spellings that differ only in case stay merged."""
-    counts = pd.DataFrame({"raw": raw, "label": labels}).dropna().value_counts()
+    (not 'sw_bulk_scheduled', which reads 'Sw bulk scheduled'); spellings that differ only in case stay merged.
+    ``weight``: the rows each value stands for."""
+    # rows per (spelling, label), most first, ties in order of first appearance (as DataFrame.value_counts has it)
+    pairs = pd.DataFrame({"raw": raw, "label": labels, "rows": weight.to_numpy()}).dropna(subset=["raw", "label"])
+    counts = pairs.groupby(["raw", "label"], sort=False)["rows"].sum().sort_values(ascending=False, kind="stable")
     if counts.empty:
         return labels
     display = {}
