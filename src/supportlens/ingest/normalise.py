@@ -109,12 +109,13 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     present = text.notna()
     if not present.any():
         return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    values = text[present]
+    values = text if present.all() else text[present]    # no copy of a full column
     epoch = epoch_timestamps(values, table=table, column=column, quality=quality)
     if epoch is not None:
         return epoch.reindex(series.index)
     # the offset check looks at values that look like dates; the others fail to parse and are counted below
-    datelike = values[values.str.contains(_DATE_LIKE.pattern, regex=True)]
+    looks_like_date = values.str.contains(_DATE_LIKE.pattern, regex=True)
+    datelike = values if looks_like_date.all() else values[looks_like_date]
     with_offset = datelike.str.contains(_OFFSET.pattern, regex=True)
     has_offset = bool(with_offset.mean() >= 0.5) if len(with_offset) else False
     if with_offset.any() and not with_offset.all():
@@ -302,6 +303,13 @@ def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
 
 
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        try:  # fastest: Arrow's ISO 8601 reader, columnar; any value it does not read leaves the column to pandas
+            parsed = pc.cast(pa.array(text.array), pa.timestamp("ns", tz="UTC" if utc else None))
+            return pd.Series(parsed.to_pandas(), index=text.index).astype(
+                "datetime64[ns, UTC]" if utc else "datetime64[ns]")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     try:  # fast path: one ISO 8601 layout for the whole column
         return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
     except (ValueError, TypeError):
@@ -325,14 +333,18 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
 def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                          allowed: tuple[str, ...], fallback: str | None,
                          quality: list[QualityIssue]) -> pd.Series:
-    """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
-    raw = _whole_number_text(series).str.strip().str.lower()
+    """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary; each distinct value is
+    read once and rows are counted by its weight."""
+    codes, uniques = pd.factorize(series)
+    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
+    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
-    with_value = int(raw.notna().sum())
+    with_value = rows(raw.notna())
     if to_missing.any():
-        quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
+        quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, rows(to_missing),
                                     "read as missing (the vocabulary maps the value to nothing)",
                                     ", ".join(sorted(raw[to_missing].unique().tolist())[:5]),
                                     applies_to=with_value, applies_what=WITH_A_VALUE))
@@ -340,16 +352,14 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
-        quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
+        quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, rows(unknown),
                                     f"mapped to {fallback}" if fallback else "kept as missing", values,
                                     applies_to=with_value, applies_what=WITH_A_VALUE))
-    missing = raw.isna()
-    if missing.any() and fallback:
-        quality.append(QualityIssue(table, Check.MISSING_VALUES, column, int(missing.sum()),
-                                    f"set to {fallback}", None))
-    if fallback:
-        mapped = mapped.fillna(fallback)
-    return mapped.astype("string")
+    missing = rows(raw.isna()) + int((codes < 0).sum())    # the rows without a value at all count too
+    if missing and fallback:
+        quality.append(QualityIssue(table, Check.MISSING_VALUES, column, missing, f"set to {fallback}", None))
+    out = pd.Series(mapped.astype("string").array.take(codes, allow_fill=True), index=series.index)
+    return out.fillna(fallback) if fallback else out
 
 
 def _whole_number_text(series: pd.Series) -> pd.Series:
