@@ -63,7 +63,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     (``sla.targets.default``) when configured, else no target: no state, except a resolution
     judged against the ticket's own due date.
     """
-    clocks = tickets.copy()
+    clocks = tickets.copy(deep=False)   # new columns only: the tickets table is never written (copy on write)
     n = len(clocks)
     created = clocks["created_at"]
     nat = pd.Series(pd.NaT, index=clocks.index, dtype="datetime64[ns, UTC]")
