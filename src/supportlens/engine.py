@@ -55,6 +55,17 @@ def arrow(frame: pd.DataFrame | Mapping[str, object]) -> pa.Table:
                             else pa.Array.from_pandas(values)) for name, values in frame.items()})
 
 
+def text_column(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column for the engine without a Python string per cell: Arrow-backed text as it is, a categorical
+    of text as Arrow's dictionary (its codes, not one string per row), anything else converted to text."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+        return pa.DictionaryArray.from_arrays(pa.array(values.cat.codes.to_numpy(), mask=values.isna().to_numpy()),
+                                              pa.array(values.cat.categories.astype("string[pyarrow]").array))
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("string[pyarrow]")
+    return pa.array(values.array)
+
+
 def query(sql: str, params: Mapping[str, object] | None = None, **tables: pa.Table) -> pa.Table:
     """Run ``sql`` on the named Arrow ``tables`` (referenced by their keyword names) and return Arrow."""
     with connect() as con:

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..canonical import SOLVED_STATUSES
-from ..engine import query
+from ..engine import query, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
 
@@ -186,9 +186,9 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     at = events["event_at"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
     table = pa.table({"seq": np.arange(len(events), dtype=np.int64),
-                      "ticket_id": pa.array(events["ticket_id"].astype("string[pyarrow]").array),
+                      "ticket_id": text_column(events["ticket_id"]),
                       "at": pa.array(at.array.asi8, mask=at.isna().to_numpy())})
-    ids = pa.table({"ticket_id": pa.array(tickets["ticket_id"].astype("string[pyarrow]").array)})
+    ids = pa.table({"ticket_id": text_column(tickets["ticket_id"])})
     found = query(_CHECK_EVENTS_SQL, {"now": int(now.as_unit("ns").value),
                                        "tickets_without_id": bool(tickets["ticket_id"].isna().any())}, events=table, tickets=ids)
     seq = found.column("seq").to_numpy()

@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ...canonical import PRIORITIES, SOLVED_STATUSES
 from ...config import SlaPolicy
-from ...engine import query
+from ...engine import query, text_column
 from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
 
 STATES = ("achieved", "breached", "active", "active_breached")
@@ -247,13 +247,12 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
         return None
     n = len(events)
     absent = pa.nulls(n, pa.string())
-    text = lambda column: (pa.Array.from_pandas(events[column].astype("string"))   # noqa: E731
-                           if column in events else absent)
+    text = lambda column: text_column(events[column]) if column in events else absent   # noqa: E731
     at = to_ns(events["event_at"])
     log = pa.table({"ticket_id": text("ticket_id"), "at": at, "nat": events["event_at"].isna().to_numpy(),
                     "seq": np.arange(n, dtype=np.int64), "status": text("status"),
                     "event_type": text("event_type")})
-    ids = pa.table({"ticket_id": pa.Array.from_pandas(ticket_ids.astype("string")),
+    ids = pa.table({"ticket_id": text_column(ticket_ids),
                     "row": np.arange(len(ticket_ids), dtype=np.int64)})
     found = query(_EVENT_TIMES_SQL, {"pause_statuses": list(policy.pause_statuses), "as_of": int(as_of_ns)},
                   events=log, ticket_ids=ids)
