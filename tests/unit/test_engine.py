@@ -107,3 +107,20 @@ def test_an_event_without_a_ticket_id_is_kept_only_when_a_ticket_has_none():
         kept = check_events(events, pd.DataFrame({"ticket_id": pd.array(ids, dtype="string")}), quality, now=at(10))
         assert len(kept) == kept_rows
         assert sum(q.rows for q in quality) == 2 - kept_rows
+
+
+def test_the_numeric_dates_of_a_column_and_their_fields_are_found_in_one_engine_pass():
+    from supportlens.ingest.normalise import _numeric_dates, _share_matching, _NOT_A_NUMBER_RE2
+
+    values = pd.Series(["2025-03-01T09:30:00Z", "13/04/2025 10:00", " 3.4.25", "1/2/2025x", "12/31/2025", "123/4/2025",
+                        "٣/٤/2025", None], dtype="string")
+    found = _numeric_dates(values)
+    # by hand: row 1 (13, 4), row 2 (3, 4; a 2-digit year), row 3 (1, 2: the year is followed by a non-digit),
+    # row 4 (12, 31), row 6 (Arabic-Indic digits, the shape Python's \d matches, whose fields pandas reads as no
+    # number, as before); not the ISO date, not '123/4/2025' (three leading digits) nor the missing value
+    assert found["pos"].tolist() == [1, 2, 3, 4, 6]
+    assert found["first"].tolist()[:4] == [13, 3, 1, 12] and np.isnan(found["first"].iloc[4])
+    assert found["second"].tolist()[:4] == [4, 4, 2, 31] and np.isnan(found["second"].iloc[4])
+    # a character no number has: ':' and 'T' in an ISO time, '/' in a date; '1e9', ' -5 ' and 'nan' are numbers
+    numbers = pd.Series(["1700000000", "1e9", " -5 ", "nan", "2025-03-01T09:30", "1/2/2025", "12-3"], dtype="string")
+    assert _share_matching(numbers, _NOT_A_NUMBER_RE2) == 3 / 7
