@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..canonical import SOLVED_STATUSES
+from ..engine import query, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
 
@@ -160,22 +163,42 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
                 tickets.loc[late, column] = pd.NaT
 
 
+# Per event: late (after the build's clock), orphan (its ticket not in the tickets table); the kept events' order
+# by ticket, time (a missing id or time last) and the log's own order. An event without a ticket id belongs to
+# a ticket without one, when there is such a ticket.
+_CHECK_EVENTS_SQL = """
+WITH ids AS (SELECT DISTINCT ticket_id FROM tickets WHERE ticket_id IS NOT NULL),
+marked AS (
+    SELECT e.seq, e.ticket_id, e."at", coalesce(e."at" > $now, false) AS late,
+           CASE WHEN e.ticket_id IS NULL THEN NOT $tickets_without_id ELSE i.ticket_id IS NULL END AS orphan
+    FROM events e LEFT JOIN ids i ON e.ticket_id = i.ticket_id)
+SELECT seq, late, orphan AND NOT late AS orphan FROM marked
+ORDER BY late OR orphan, ticket_id NULLS LAST, "at" NULLS LAST, seq
+"""
+
+
 def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[QualityIssue],
                  now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Events of tickets that are not in the tickets table cannot be placed, and events after the moment of
-    the build (``now``, default the machine's clock) cannot have happened: both dropped and counted."""
+    the build (``now``, default the machine's clock) cannot have happened: both dropped and counted. The kept
+    events come back sorted by ticket and time (the engine's work: ``_CHECK_EVENTS_SQL``)."""
     now = build_clock() if now is None else now
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
-    late = events["event_at"] > now
-    if late.any():
-        quality.append(QualityIssue("events", Check.FUTURE_TIMESTAMP, "event_at", int(late.sum()),
-                                    f"dropped (after the time of the build, {now:%Y-%m-%d %H:%M} UTC: a time that "
-                                    "has not come yet)", str(events.loc[late, "ticket_id"].iloc[0])))
-        events = events[~late]
-    orphan = ~events["ticket_id"].isin(tickets["ticket_id"])
-    if orphan.any():
-        quality.append(QualityIssue("events", Check.ORPHAN_EVENTS, "ticket_id", int(orphan.sum()),
-                                    "dropped: their ticket is not in the tickets table",
-                                    str(events.loc[orphan, "ticket_id"].iloc[0])))
-        events = events[~orphan]
-    return events.sort_values(["ticket_id", "event_at"], kind="stable").reset_index(drop=True)
+    at = events["event_at"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    table = pa.table({"seq": np.arange(len(events), dtype=np.int64),
+                      "ticket_id": text_column(events["ticket_id"]),
+                      "at": pa.array(at.array.asi8, mask=at.isna().to_numpy())})
+    ids = pa.table({"ticket_id": text_column(tickets["ticket_id"])})
+    found = query(_CHECK_EVENTS_SQL, {"now": int(now.as_unit("ns").value),
+                                       "tickets_without_id": bool(tickets["ticket_id"].isna().any())}, events=table, tickets=ids)
+    seq = found.column("seq").to_numpy()
+    late, orphan = found.column("late").to_numpy(), found.column("orphan").to_numpy()
+    for mask, check, what in ((late, Check.FUTURE_TIMESTAMP, f"dropped (after the time of the build, "
+                               f"{now:%Y-%m-%d %H:%M} UTC: a time that has not come yet)"),
+                              (orphan, Check.ORPHAN_EVENTS, "dropped: their ticket is not in the tickets table")):
+        if mask.any():
+            first = int(seq[mask].min())
+            quality.append(QualityIssue("events", check, "event_at" if check == Check.FUTURE_TIMESTAMP else "ticket_id",
+                                        int(mask.sum()), what, str(events["ticket_id"].iloc[first])))
+    kept = seq[~(late | orphan)]
+    return events.take(kept).reset_index(drop=True)

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..canonical import PRIORITIES, STATUSES, TABLES
 from ..formatting import fmt_segment
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
+from ..engine import query
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -55,8 +58,14 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}|\d{8}|[A-Za-z]{3,}\.? *\d{1,2}|\d{
 # day/month/year or month/day/year with 1-2 digit fields first, then the rest (a time of day ...)
 _NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
 _NUMERIC_DATE_REST = _NUMERIC_DATE + r"(.*)$"
+# The engine's regular expressions (RE2: no look-ahead; its \d and \s are ASCII, so Python's Unicode digit and
+# space classes are spelled out: Nd digits, whitespace as str.isspace() has it).
+_SPACE = r"\t\n\v\f\r \x{1c}-\x{1f}\x{85}\pZ"
+# the day/month/year shape of _NUMERIC_DATE (its two leading fields captured)
+_NUMERIC_DATE_RE2 = (r"^[" + _SPACE + r"]*(\p{Nd}{1,2})[/.\-](\p{Nd}{1,2})[/.\-](?:\p{Nd}{2}|\p{Nd}{4})"
+                     r"(?:\P{Nd}|$)")
 # a character that no number pandas reads has (digits, sign, point, exponent, inf/nan/infinity, spaces)
-_NOT_A_NUMBER = r"[^0-9eE+\-.\sinfatyINFATY]|\d[+\-]"
+_NOT_A_NUMBER_RE2 = r"[^0-9eE+\-." + _SPACE + r"infatyINFATY]|\p{Nd}[+\-]"
 
 
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
@@ -100,12 +109,13 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
     present = text.notna()
     if not present.any():
         return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    values = text[present]
+    values = text if present.all() else text[present]    # no copy of a full column
     epoch = epoch_timestamps(values, table=table, column=column, quality=quality)
     if epoch is not None:
         return epoch.reindex(series.index)
     # the offset check looks at values that look like dates; the others fail to parse and are counted below
-    datelike = values[values.str.contains(_DATE_LIKE.pattern, regex=True)]
+    looks_like_date = values.str.contains(_DATE_LIKE.pattern, regex=True)
+    datelike = values if looks_like_date.all() else values[looks_like_date]
     with_offset = datelike.str.contains(_OFFSET.pattern, regex=True)
     has_offset = bool(with_offset.mean() >= 0.5) if len(with_offset) else False
     if with_offset.any() and not with_offset.all():
@@ -172,7 +182,7 @@ def epoch_timestamps(values: pd.Series, *, table: str, column: str, quality: lis
     (1e11-1e13) since 1970-01-01 UTC; None when the column is not such a column."""
     # a value with a character no number has (the ':' and '-' of an ISO timestamp) is not one: a column
     # mostly of such values is not an epoch column, told without pandas' slow number parsing of text
-    if values.astype("string").str.contains(_NOT_A_NUMBER, regex=True).fillna(False).mean() > 0.5:
+    if _share_matching(values, _NOT_A_NUMBER_RE2) > 0.5:
         return None
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     if numbers.isna().mean() > 0.5:
@@ -205,11 +215,31 @@ class DateOrder:
     example: str | None = None
 
 
+def _text_table(values: pd.Series) -> pa.Table:
+    """A text column and its positions as an Arrow table for the engine (no Python string per cell)."""
+    text = values if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" \
+        else values.astype("string[pyarrow]")
+    return pa.table({"pos": np.arange(len(values), dtype=np.int64), "v": pa.array(text.array)})
+
+
+def _share_matching(values: pd.Series, pattern: str) -> float:
+    """The share of ``values`` (missing ones count as not matching) in which the RE2 ``pattern`` is found."""
+    if not len(values):
+        return float("nan")
+    found = query("SELECT count(*) FILTER (WHERE regexp_matches(v, $pattern)) AS n FROM t",
+                  {"pattern": pattern}, t=_text_table(values))
+    return found.column("n")[0].as_py() / len(values)
+
+
 def _numeric_dates(values: pd.Series) -> pd.DataFrame:
-    """The two leading fields of day/month/year-shaped values (NaN where a value is not one)."""
-    parts = values.astype("string").str.extract(_NUMERIC_DATE)
-    return pd.DataFrame({"first": pd.to_numeric(parts[0], errors="coerce"),
-                         "second": pd.to_numeric(parts[1], errors="coerce")}, index=values.index)
+    """The two leading fields of the day/month/year-shaped values, of those only, with their position (``pos``):
+    found by the engine in one pass, so a column of ISO dates gives an empty frame without a per-value parse."""
+    found = query("SELECT pos, regexp_extract(v, $pattern, 1) AS a, regexp_extract(v, $pattern, 2) AS b FROM t "
+                  "WHERE regexp_matches(v, $pattern) ORDER BY pos", {"pattern": _NUMERIC_DATE_RE2},
+                  t=_text_table(values))
+    return pd.DataFrame({"pos": found.column("pos").to_numpy(),
+                         "first": pd.to_numeric(found.column("a").to_pandas(), errors="coerce").to_numpy(),
+                         "second": pd.to_numeric(found.column("b").to_pandas(), errors="coerce").to_numpy()})
 
 
 def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> DateOrder:
@@ -219,8 +249,9 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
     (month-first). The configured convention always wins (values that contradict it become
     unreadable and are counted). Without evidence either way the column is ambiguous: it is
     read by ``default`` and the assumption is logged."""
-    fields = _numeric_dates(values)
+    fields = _numeric_dates(values)   # of the numeric dates only
     numeric = fields["first"].notna()
+    example = lambda mask: str(values.iloc[fields["pos"].to_numpy()[mask.to_numpy()][0]])   # noqa: E731 - the first
     if not numeric.any():
         return DateOrder(bool(configured) if configured is not None else default)
     day_first_evidence = int((fields["first"] > 12).sum())
@@ -231,7 +262,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
             bad = (fields["second"] > 12) if configured else (fields["first"] > 12)
             return DateOrder(configured, f"{against:,} dates contradict the configured "
                              f"{'day-first' if configured else 'month-first'} order and cannot be read",
-                             against, str(values[bad].iloc[0]))
+                             against, example(bad))
         return DateOrder(configured)
     if day_first_evidence and month_first_evidence:
         chosen = day_first_evidence >= month_first_evidence
@@ -240,7 +271,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
         return DateOrder(chosen, f"the column mixes day-first and month-first dates; read "
                          f"{'day-first' if chosen else 'month-first'} (the majority, {max(day_first_evidence, month_first_evidence):,} "
                          f"dates with a day above 12); {minority:,} dates written the other way cannot be read",
-                         minority, str(values[bad].iloc[0]))
+                         minority, example(bad))
     if day_first_evidence:
         return DateOrder(True)
     if month_first_evidence:
@@ -249,7 +280,7 @@ def date_order(values: pd.Series, *, configured: bool | None, default: bool) -> 
     return DateOrder(default, f"no date in the column has a day above 12, so the order of day and month cannot be told "
                      f"from the data; read {'day-first (3/4 = 3 April)' if default else 'month-first (3/4 = March 4)'}, "
                      f"{'the convention of this help desk' if default else 'the default'}; "
-                     "the date order can be set in the configuration", rows, str(values[numeric].iloc[0]))
+                     "the date order can be set in the configuration", rows, example(numeric))
 
 
 def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
@@ -272,6 +303,13 @@ def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
 
 
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        try:  # fastest: Arrow's ISO 8601 reader, columnar; any value it does not read leaves the column to pandas
+            parsed = pc.cast(pa.array(text.array), pa.timestamp("ns", tz="UTC" if utc else None))
+            return pd.Series(parsed.to_pandas(), index=text.index).astype(
+                "datetime64[ns, UTC]" if utc else "datetime64[ns]")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     try:  # fast path: one ISO 8601 layout for the whole column
         return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
     except (ValueError, TypeError):
@@ -295,14 +333,18 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
 def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                          allowed: tuple[str, ...], fallback: str | None,
                          quality: list[QualityIssue]) -> pd.Series:
-    """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary."""
-    raw = _whole_number_text(series).str.strip().str.lower()
+    """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary; each distinct value is
+    read once and rows are counted by its weight."""
+    codes, uniques = pd.factorize(series)
+    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
+    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
-    with_value = int(raw.notna().sum())
+    with_value = rows(raw.notna())
     if to_missing.any():
-        quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, int(to_missing.sum()),
+        quality.append(QualityIssue(table, Check.MAPPED_TO_MISSING, column, rows(to_missing),
                                     "read as missing (the vocabulary maps the value to nothing)",
                                     ", ".join(sorted(raw[to_missing].unique().tolist())[:5]),
                                     applies_to=with_value, applies_what=WITH_A_VALUE))
@@ -310,16 +352,14 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     unknown = raw.notna() & mapped.isna()
     if unknown.any():
         values = ", ".join(sorted(raw[unknown].unique().tolist())[:5])
-        quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
+        quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, rows(unknown),
                                     f"mapped to {fallback}" if fallback else "kept as missing", values,
                                     applies_to=with_value, applies_what=WITH_A_VALUE))
-    missing = raw.isna()
-    if missing.any() and fallback:
-        quality.append(QualityIssue(table, Check.MISSING_VALUES, column, int(missing.sum()),
-                                    f"set to {fallback}", None))
-    if fallback:
-        mapped = mapped.fillna(fallback)
-    return mapped.astype("string")
+    missing = rows(raw.isna()) + int((codes < 0).sum())    # the rows without a value at all count too
+    if missing and fallback:
+        quality.append(QualityIssue(table, Check.MISSING_VALUES, column, missing, f"set to {fallback}", None))
+    out = pd.Series(mapped.astype("string").array.take(codes, allow_fill=True), index=series.index)
+    return out.fillna(fallback) if fallback else out
 
 
 def _whole_number_text(series: pd.Series) -> pd.Series:
@@ -351,35 +391,40 @@ def normalise_label(series: pd.Series) -> pd.Series:
 def normalise_category(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                        quality: list[QualityIssue]) -> pd.Series:
     """A free label column (channel, category, group): known words mapped, others kept as labels;
-    spellings that differ only in case, spaces or punctuation are merged, and the merge is logged."""
-    raw = _whole_number_text(series).str.strip()
+    spellings that differ only in case, spaces or punctuation are merged, and the merge is logged.
+
+    The rules read each distinct value once (in the order values first appear) and count rows by each
+    value's number of rows, so a column of millions of rows and a few labels costs a few labels' work."""
+    codes, uniques = pd.factorize(series)
+    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
+    rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
     if words:
         known = lower.map({k: v for k, v in words.items()})
         labels = known.where(known.notna(), labels).astype("string")
         unknown = lower.notna() & known.isna() & ~lower.isin([v for v in words.values() if v])
         if unknown.any() and column == "channel":
-            quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, int(unknown.sum()),
+            quality.append(QualityIssue(table, Check.UNKNOWN_VALUE, column, rows(unknown),
                                         "kept as its own channel", ", ".join(sorted(labels[unknown].unique().tolist())[:5]),
-                                        applies_to=int(lower.notna().sum()), applies_what=WITH_A_VALUE))
+                                        applies_to=rows(lower.notna()), applies_what=WITH_A_VALUE))
     # a label the vocabulary knows is a canonical word ('email', 'web') and stays one
     free = known.isna() if words else pd.Series(True, index=labels.index)
-    kept = labels.where(~free, _keep_acronyms(raw[free], labels[free]))
+    kept = labels.where(~free, _keep_acronyms(raw[free], labels[free], weight[free]))
     spellings = pd.DataFrame({"raw": raw, "label": labels}).dropna().drop_duplicates()
     counts = spellings.groupby("label")["raw"].nunique()
     merged = counts[counts > 1]
     if len(merged):
         example = merged.index[0]
         variants = sorted(spellings.loc[spellings["label"] == example, "raw"].tolist())[:4]
-        rows = int(labels.isin(merged.index).sum())
         # the merged value as the report writes it (the segment reading rule), never the internal label
         shown = fmt_segment(kept[labels == example].iloc[0], column)
-        quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows,
+        quality.append(QualityIssue(table, Check.SPELLING_VARIANTS, column, rows(labels.isin(merged.index)),
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
                                     " / ".join(variants) + f" → {shown}",
-                                    applies_to=int(labels.notna().sum()), applies_what=WITH_A_VALUE))
-    return kept
+                                    applies_to=rows(labels.notna()), applies_what=WITH_A_VALUE))
+    return pd.Series(kept.astype("string").array.take(codes, allow_fill=True), index=series.index)
 
 
 _SEPARATORS = re.compile(r"[\s\-/]+")
@@ -391,10 +436,13 @@ def _acronym(token: str, shouting: bool) -> bool:
     return token.isupper() and len(token) >= 2 and (not shouting or len(token) <= 3)
 
 
-def _keep_acronyms(raw: pd.Series, labels: pd.Series) -> pd.Series:
+def _keep_acronyms(raw: pd.Series, labels: pd.Series, weight: pd.Series) -> pd.Series:
     """Each label as its most common spelling writes its acronyms: 'SW bulk scheduled' -> 'SW_bulk_scheduled'
-    (not 'sw_bulk_scheduled', which reads 'Sw bulk scheduled'); spellings that differ only in case stay merged."""
-    counts = pd.DataFrame({"raw": raw, "label": labels}).dropna().value_counts()
+    (not 'sw_bulk_scheduled', which reads 'Sw bulk scheduled'); spellings that differ only in case stay merged.
+    ``weight``: the rows each value stands for."""
+    # rows per (spelling, label), most first, ties in order of first appearance (as DataFrame.value_counts has it)
+    pairs = pd.DataFrame({"raw": raw, "label": labels, "rows": weight.to_numpy()}).dropna(subset=["raw", "label"])
+    counts = pairs.groupby(["raw", "label"], sort=False)["rows"].sum().sort_values(ascending=False, kind="stable")
     if counts.empty:
         return labels
     display = {}
@@ -443,7 +491,7 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
         elif kind == "string":
             out[column] = values.astype("string").str.strip()
         elif kind in ("integer", "number"):
-            numeric = pd.to_numeric(values, errors="coerce")
+            numeric = _numbers(values, kind)
             bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
             if bad.any():
                 if bad.sum() > 0.5 * values.notna().sum():
@@ -459,7 +507,7 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
                                             str(values[bad].iloc[0]), applies_to=with_value, applies_what=WITH_A_VALUE))
             out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
         elif kind == "boolean":
-            out[column] = values.map(_to_bool).astype("boolean")
+            out[column] = _booleans(values)
         elif column == "priority":
             out[column] = normalise_vocabulary(values, table=table, column=column,
                                                words={**PRIORITY_WORDS, **vocabularies.get(column, {})},
@@ -472,6 +520,34 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             words = {**DEFAULT_VOCABULARIES.get(column, {}), **vocabularies.get(column, {})}
             out[column] = normalise_category(values, table=table, column=column, words=words, quality=quality)
     return out
+
+
+_INTEGER_TEXT = r"^[+-]?[0-9]+$"
+_DECIMAL_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _numbers(values: pd.Series, kind: str) -> pd.Series:
+    """``pd.to_numeric(values, errors="coerce")``. A text column whose every value is a plain decimal number
+    (digits, a point, an exponent) is cast in one columnar pass (the same numbers and dtype, without a Python
+    number per cell); anything else is left to pandas' parser."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        text = pa.array(values.array)
+        for pattern, target, dtype in ((_INTEGER_TEXT, pa.int64(), pd.Int64Dtype()),
+                                       (_DECIMAL_TEXT, pa.float64(), pd.Float64Dtype())):
+            if text.null_count < len(text) and pc.all(pc.match_substring_regex(text, pattern)).as_py():
+                try:
+                    cast = pc.cast(text, target)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    break
+                return pd.Series(cast.to_pandas(types_mapper={target: dtype}.get), index=values.index, dtype=dtype)
+    return pd.to_numeric(values, errors="coerce")
+
+
+def _booleans(values: pd.Series) -> pd.Series:
+    """Each value read as true, false or missing (``_to_bool``), once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    read = np.array([_to_bool(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(read[codes], index=values.index, dtype="object").astype("boolean")
 
 
 def _to_bool(value: object) -> bool | None:

@@ -27,11 +27,15 @@ The rules (published on the methodology page):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ...canonical import PRIORITIES, SOLVED_STATUSES
 from ...config import SlaPolicy
+from ...engine import query, text_column
 from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
 
 STATES = ("achieved", "breached", "active", "active_breached")
@@ -59,7 +63,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     (``sla.targets.default``) when configured, else no target: no state, except a resolution
     judged against the ticket's own due date.
     """
-    clocks = tickets.copy()
+    clocks = tickets.copy(deep=False)   # new columns only: the tickets table is never written (copy on write)
     n = len(clocks)
     created = clocks["created_at"]
     nat = pd.Series(pd.NaT, index=clocks.index, dtype="datetime64[ns, UTC]")
@@ -111,7 +115,8 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     clocks["solved_without_reply"] = (pd.Series(~is_open & clocks["first_response_at"].isna().to_numpy(), index=clocks.index,
                                                 dtype="boolean").where(pd.Series(~is_open, index=clocks.index))
                                       if knows_response else pd.Series(pd.NA, index=clocks.index, dtype="boolean"))
-    pauses = _pause_intervals(events, policy, clocks["ticket_id"], as_of_ns)
+    times = event_times(events, policy, clocks["ticket_id"], as_of_ns)
+    pauses = times.pauses if times is not None else None
 
     # first response: one cycle from creation to the reply (or to as-of while waiting)
     fr_end = np.where(has_response, r_ns, as_of_ns)
@@ -126,7 +131,7 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
         clocks["first_response_state"] = clocks["first_response_state"].fillna(verdict.where(pd.Series(dated, index=clocks.index)))
 
     # resolution: one cycle per reopen
-    cycles = _resolution_cycles(clocks, events, policy, c_ns, s_ns, is_open, resolvable)
+    cycles = _resolution_cycles(times, policy, c_ns, s_ns, is_open, resolvable)
     end = np.where(cycles["running"], as_of_ns, cycles["end"])
     cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
                              np.ones(len(cycles["row"]), dtype=bool))
@@ -202,42 +207,80 @@ def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end
     return paused
 
 
-def _pause_intervals(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.Series,
-                     as_of_ns: np.int64) -> pd.DataFrame | None:
-    """[pause_start, pause_end) ns per ticket row: from entering a pause status to leaving it."""
-    if events is None or not policy.pause_statuses or "status" not in events or events["status"].isna().all():
+# The event log's per-ticket times, set-based (engine.py): each event's ticket row in the tickets table (the last
+# row of a repeated id; events of other tickets are left out), ordered by ticket, time (a missing time last) and
+# the log's own order. Kind 0 is a pause, 1 a reopen, 2 a solve. A pause runs from the first event of a run of pause statuses to the ticket's next event
+# with a status outside them (or to as-of); reopens and solves are the reopened and solved events' times.
+_EVENT_TIMES_SQL = """
+WITH ticket_rows AS (SELECT ticket_id, max("row") AS "row" FROM ticket_ids GROUP BY ticket_id),
+log AS (SELECT r."row", e."at", e.nat, e.seq, e.status, e.event_type
+        FROM events e JOIN ticket_rows r USING (ticket_id)),
+status_log AS (SELECT *, list_contains(CAST($pause_statuses AS VARCHAR[]), status) AS in_pause
+               FROM log WHERE status IS NOT NULL),
+marked AS (SELECT *, lag(in_pause) OVER (PARTITION BY "row" ORDER BY nat, "at", seq) AS before FROM status_log),
+runs AS (SELECT "row", "at", nat, seq, in_pause,
+                lead("at") OVER (PARTITION BY "row" ORDER BY nat, "at", seq) AS next_at
+         FROM marked WHERE before IS NULL OR before <> in_pause)
+SELECT 0 AS kind, "row", "at" AS start, coalesce(next_at, $as_of) AS "end", nat, seq
+FROM runs WHERE in_pause
+UNION ALL
+SELECT CASE event_type WHEN 'reopened' THEN 1 ELSE 2 END, "row", "at", 0, nat, seq
+FROM log WHERE event_type IN ('reopened', 'solved')
+ORDER BY kind, "row", nat, start, seq
+"""
+
+
+@dataclass(frozen=True)
+class EventTimes:
+    """Per ticket row (ints: rows of the tickets table, ns since 1970 UTC): pause intervals [start, end),
+    reopen times and solve times, from the event log."""
+
+    pauses: pd.DataFrame | None     # row, pause_start, pause_end; None without pause statuses in the log
+    reopens: pd.DataFrame | None    # row, start; None without reopened events
+    solves: pd.DataFrame            # row, end (in the log's order)
+
+
+def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.Series,
+                as_of_ns: np.int64) -> EventTimes | None:
+    """The pauses, reopens and solves of each ticket row, computed in the engine (``_EVENT_TIMES_SQL``)."""
+    if events is None:
         return None
-    rows = pd.Series(np.arange(len(ticket_ids)), index=ticket_ids.to_numpy())
-    rows = rows[~rows.index.duplicated(keep="last")]
-    log = events.loc[events["status"].notna(), ["ticket_id", "event_at", "status"]]
-    log = log.assign(row=log["ticket_id"].map(rows)).dropna(subset=["row"])
-    log = log.sort_values(["row", "event_at"], kind="stable")
-    row = log["row"].to_numpy(dtype=np.int64)
-    at = to_ns(log["event_at"])
-    in_pause = log["status"].isin(policy.pause_statuses).to_numpy()
-    first_of_ticket = np.r_[True, row[1:] != row[:-1]]
-    changes = first_of_ticket | np.r_[True, in_pause[1:] != in_pause[:-1]]
-    run_start = np.flatnonzero(changes)
-    run_row, run_at, run_pause = row[run_start], at[run_start], in_pause[run_start]
-    next_same = np.r_[run_row[1:] == run_row[:-1], False]
-    run_end = np.where(next_same, np.r_[run_at[1:], 0], as_of_ns)
-    keep = run_pause
-    return pd.DataFrame({"row": run_row[keep], "pause_start": run_at[keep], "pause_end": run_end[keep]})
+    n = len(events)
+    absent = pa.nulls(n, pa.string())
+    text = lambda column: text_column(events[column]) if column in events else absent   # noqa: E731
+    at = to_ns(events["event_at"])
+    log = pa.table({"ticket_id": text("ticket_id"), "at": at, "nat": events["event_at"].isna().to_numpy(),
+                    "seq": np.arange(n, dtype=np.int64), "status": text("status"),
+                    "event_type": text("event_type")})
+    ids = pa.table({"ticket_id": text_column(ticket_ids),
+                    "row": np.arange(len(ticket_ids), dtype=np.int64)})
+    found = query(_EVENT_TIMES_SQL, {"pause_statuses": list(policy.pause_statuses), "as_of": int(as_of_ns)},
+                  events=log, ticket_ids=ids)
+    kind, row, start, end = (found.column(c).to_numpy().astype(np.int64) for c in ("kind", "row", "start", "end"))
+    pause, reopen, solve = kind == 0, kind == 1, kind == 2
+    has_pauses = bool(policy.pause_statuses) and "status" in events and events["status"].notna().any()
+    pauses = (pd.DataFrame({"row": row[pause], "pause_start": start[pause], "pause_end": end[pause]})
+              if has_pauses else None)
+    reopens = pd.DataFrame({"row": row[reopen], "start": start[reopen]}) if reopen.any() else None
+    solves = pd.DataFrame({"row": row[solve], "end": start[solve]})
+    if "event_type" not in events:
+        reopens = None
+    return EventTimes(pauses, reopens, solves)
 
 
-def _resolution_cycles(clocks: pd.DataFrame, events: pd.DataFrame | None, policy: SlaPolicy, c_ns: np.ndarray,
+def _resolution_cycles(times: EventTimes | None, policy: SlaPolicy, c_ns: np.ndarray,
                        s_ns: np.ndarray, is_open: np.ndarray, dated: np.ndarray) -> dict[str, np.ndarray]:
     """Cycles (row, start ns, end ns, running) of dated tickets; one per ticket unless reopens are logged."""
     dated_rows = np.flatnonzero(dated)
     row, start = dated_rows, c_ns[dated_rows]
     end = np.zeros(len(row), dtype=np.int64)
     has_end = np.zeros(len(row), dtype=bool)
-    reopen = _reopen_times(events, clocks["ticket_id"]) if policy.reopen == "new_cycle" else None
+    reopen = times.reopens if times is not None and policy.reopen == "new_cycle" else None
     if reopen is not None and not reopen.empty:
         r_row, r_start = reopen["row"].to_numpy(), reopen["start"].to_numpy()
         keep = dated[r_row] & (r_start > c_ns[r_row])
         starts = pd.DataFrame({"row": np.r_[row, r_row[keep]], "start": np.r_[start, r_start[keep]]})
-        solves = _solve_times(events, clocks["ticket_id"])
+        solves = times.solves.copy()
         solves["solve"] = np.arange(len(solves))
         joined = pd.merge_asof(starts.sort_values("start", kind="stable"), solves.sort_values("end", kind="stable"),
                                left_on="start", right_on="end", by="row", direction="forward")
@@ -258,27 +301,3 @@ def _resolution_cycles(clocks: pd.DataFrame, events: pd.DataFrame | None, policy
     end = np.where(~has_end & ~running, nxt, end)
     end = np.where(running, 0, np.maximum(end, start))
     return {"row": row, "start": start, "end": end, "running": running}
-
-
-def _rows(frame: pd.DataFrame, ticket_ids: pd.Series) -> pd.Series:
-    rows = pd.Series(np.arange(len(ticket_ids)), index=ticket_ids.to_numpy())
-    rows = rows[~rows.index.duplicated(keep="last")]
-    return frame["ticket_id"].map(rows)
-
-
-def _reopen_times(events: pd.DataFrame | None, ticket_ids: pd.Series) -> pd.DataFrame | None:
-    if events is None or "event_type" not in events:
-        return None
-    reopened = events.loc[events["event_type"] == "reopened", ["ticket_id", "event_at"]]
-    if reopened.empty:
-        return None
-    row = _rows(reopened, ticket_ids)
-    keep = row.notna().to_numpy()
-    return pd.DataFrame({"row": row[keep].to_numpy(dtype=np.int64), "start": to_ns(reopened["event_at"])[keep]})
-
-
-def _solve_times(events: pd.DataFrame, ticket_ids: pd.Series) -> pd.DataFrame:
-    solved = events.loc[events["event_type"] == "solved", ["ticket_id", "event_at"]]
-    row = _rows(solved, ticket_ids)
-    keep = row.notna().to_numpy()
-    return pd.DataFrame({"row": row[keep].to_numpy(dtype=np.int64), "end": to_ns(solved["event_at"])[keep]})

@@ -1,0 +1,76 @@
+"""The columnar engine of the heavy tables: DuckDB, embedded, out of core.
+
+The per-event and per-ticket work over the event log (the checks that drop events, the SLA clocks' pauses,
+reopens and solves) is written as set-based SQL run here on Arrow views of the canonical tables, so no step
+turns the event log into Python objects row by row; what comes back is small (one row per pause, reopen or
+ticket) and goes on in pandas and numpy, where the statistics stay. The same SQL can run on a warehouse
+engine behind a query layer (e.g. ibis) when the tables outgrow one machine.
+
+Tables are handed over as Arrow (zero-copy for Arrow-backed text and numeric columns); timestamps go as
+int64 nanoseconds since 1970 UTC (``to_ns``), so no time-zone conversion happens in the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+# the engine may spill to disk past this share of the machine's memory (out of core), never hold more
+MEMORY_SHARE = 0.5
+
+
+def _memory_limit() -> str:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+    return f"{max(int(total * MEMORY_SHARE / 2**20), 256)}MB"
+
+
+@contextmanager
+def connect() -> Iterator:
+    """An in-memory DuckDB connection with a memory limit and a spill folder of its own."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="supportlens-engine-") as spill:
+        con = duckdb.connect(config={"memory_limit": _memory_limit(), "temp_directory": spill,
+                                     "preserve_insertion_order": True})
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def arrow(frame: pd.DataFrame | Mapping[str, object]) -> pa.Table:
+    """An Arrow table of ``frame``'s columns (numpy arrays or Series), without the index."""
+    if isinstance(frame, pd.DataFrame):
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.table({name: (values if isinstance(values, (np.ndarray, pa.Array, pa.ChunkedArray))
+                            else pa.Array.from_pandas(values)) for name, values in frame.items()})
+
+
+def text_column(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column for the engine without a Python string per cell: Arrow-backed text as it is, a categorical
+    of text as Arrow's dictionary (its codes, not one string per row), anything else converted to text."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+        return pa.DictionaryArray.from_arrays(pa.array(values.cat.codes.to_numpy(), mask=values.isna().to_numpy()),
+                                              pa.array(values.cat.categories.astype("string[pyarrow]").array))
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("string[pyarrow]")
+    return pa.array(values.array)
+
+
+def query(sql: str, params: Mapping[str, object] | None = None, **tables: pa.Table) -> pa.Table:
+    """Run ``sql`` on the named Arrow ``tables`` (referenced by their keyword names) and return Arrow."""
+    with connect() as con:
+        for name, table in tables.items():
+            con.register(name, table)
+        relation = con.sql(sql, params=dict(params or {}))
+        # DuckDB 1.x names it arrow(), 2.x to_arrow_table()
+        return (getattr(relation, "to_arrow_table", None) or relation.arrow)()

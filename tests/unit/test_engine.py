@@ -1,0 +1,126 @@
+"""The engine's set-based steps (engine.py and the SQL steps that run on it) against tiny hand-made tables
+whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from supportlens.analysis.core.clocks import event_times
+from supportlens.config import SlaPolicy
+from supportlens.engine import query, arrow
+
+H = 3_600_000_000_000            # ns per hour
+T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
+
+
+def at(hours: float) -> pd.Timestamp:
+    return T0 + pd.Timedelta(hours=hours)
+
+
+def log(*rows: tuple[str, float | None, str, str | None]) -> pd.DataFrame:
+    frame = pd.DataFrame([(t, at(h) if h is not None else pd.NaT, e, s) for t, h, e, s in rows],
+                         columns=["ticket_id", "event_at", "event_type", "status"])
+    frame["event_at"] = frame["event_at"].astype("datetime64[ns, UTC]")
+    return frame
+
+
+def ns(hours: float) -> int:
+    return int(at(hours).value)
+
+
+def test_query_runs_sql_on_arrow_tables():
+    counted = query("SELECT k, sum(v) AS s FROM t GROUP BY k ORDER BY k",
+                    t=arrow({"k": np.array(["a", "b", "a"]), "v": np.array([1, 2, 3])}))
+    assert counted.to_pydict() == {"k": ["a", "b"], "s": [4, 2]}
+
+
+def test_pauses_reopens_and_solves_of_a_three_ticket_log():
+    ids = pd.Series(["A", "B", "C"], dtype="string")
+    events = log(
+        # A: pending from 2 h to 5 h (open again at 5 h), on hold from 7 h, still on hold at as-of (20 h)
+        ("A", 0, "created", "new"), ("A", 2, "status_change", "pending"), ("A", 3, "status_change", "pending"),
+        ("A", 5, "public_reply", "open"), ("A", 7, "status_change", "on_hold"),
+        # B: solved at 4 h, reopened at 6 h, solved again at 9 h; its events are logged out of time order
+        ("B", 9, "solved", "solved"), ("B", 0, "created", "new"), ("B", 4, "solved", "solved"),
+        ("B", 6, "reopened", "open"),
+        # C: pending at 1 h, an event without a status at 2 h (does not end the pause), open at 4 h
+        ("C", 1, "status_change", "pending"), ("C", 2, "internal_note", None), ("C", 4, "status_change", "open"),
+        # an event of a ticket not in the tickets table: left out
+        ("X", 1, "status_change", "pending"),
+    )
+    policy = SlaPolicy(pause_statuses=["pending", "on_hold"])
+    times = event_times(events, policy, ids, np.int64(ns(20)))
+    pauses = sorted(map(tuple, times.pauses[["row", "pause_start", "pause_end"]].to_numpy().tolist()))
+    assert pauses == [(0, ns(2), ns(5)), (0, ns(7), ns(20)), (2, ns(1), ns(4))]
+    assert times.reopens.to_numpy().tolist() == [[1, ns(6)]]
+    assert sorted(times.solves.to_numpy().tolist()) == [[1, ns(4)], [1, ns(9)]]
+
+
+def test_a_repeated_ticket_id_belongs_to_its_last_row_and_no_pause_statuses_mean_no_pauses():
+    ids = pd.Series(["A", "B", "A"], dtype="string")
+    events = log(("A", 0, "created", "new"), ("A", 1, "status_change", "pending"), ("A", 2, "solved", "solved"))
+    times = event_times(events, SlaPolicy(), ids, np.int64(ns(5)))
+    assert times.pauses is None
+    assert times.reopens is None
+    assert times.solves.to_numpy().tolist() == [[2, ns(2)]]
+    paused = event_times(events, SlaPolicy(pause_statuses=["pending"]), ids, np.int64(ns(5)))
+    assert paused.pauses.to_numpy().tolist() == [[2, ns(1), ns(2)]]
+
+
+def test_an_event_without_a_time_sorts_last_in_its_ticket():
+    # B's pending event has no time: it comes after the open event at 3 h, so the pause starts there (at NaT)
+    ids = pd.Series(["B"], dtype="string")
+    events = log(("B", None, "status_change", "pending"), ("B", 1, "status_change", "open"),
+                 ("B", 3, "status_change", "open"))
+    times = event_times(events, SlaPolicy(pause_statuses=["pending"]), ids, np.int64(ns(10)))
+    assert times.pauses.to_numpy().tolist() == [[0, np.iinfo(np.int64).min, ns(10)]]
+
+
+def test_check_events_drops_late_and_orphan_events_and_sorts_by_ticket_and_time():
+    from supportlens.dataset import Check
+    from supportlens.ingest.checks import check_events
+
+    now = at(10)
+    tickets = pd.DataFrame({"ticket_id": pd.array(["B", "A"], dtype="string")})
+    events = log(("B", 3, "public_reply", None), ("A", 12, "solved", "solved"), ("X", 1, "created", "new"),
+                 ("A", 1, "created", "new"), ("B", 0, "created", "new"), ("A", None, "internal_note", None),
+                 ("A", 1, "public_reply", None), ("X", 2, "public_reply", None), ("A", 11, "closed", "closed"))
+    quality = []
+    kept = check_events(events, tickets, quality, now=now)
+    # late: A at 12 h and 11 h (first in the log: A); orphans: the two X events; kept sorted by ticket, then time
+    # (A's event without a time last of A's), ties in the log's order
+    assert [(q.check, q.rows, q.example) for q in quality] == [(Check.FUTURE_TIMESTAMP, 2, "A"),
+                                                                (Check.ORPHAN_EVENTS, 2, "X")]
+    assert kept["ticket_id"].tolist() == ["A", "A", "A", "B", "B"]
+    assert kept["event_type"].tolist() == ["created", "public_reply", "internal_note", "created", "public_reply"]
+    assert kept.index.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_an_event_without_a_ticket_id_is_kept_only_when_a_ticket_has_none():
+    from supportlens.ingest.checks import check_events
+
+    events = log(("A", 1, "created", "new"), (None, 2, "public_reply", None))
+    events["ticket_id"] = events["ticket_id"].astype("string")
+    for ids, kept_rows in ((["A"], 1), (["A", None], 2)):
+        quality = []
+        kept = check_events(events, pd.DataFrame({"ticket_id": pd.array(ids, dtype="string")}), quality, now=at(10))
+        assert len(kept) == kept_rows
+        assert sum(q.rows for q in quality) == 2 - kept_rows
+
+
+def test_the_numeric_dates_of_a_column_and_their_fields_are_found_in_one_engine_pass():
+    from supportlens.ingest.normalise import _numeric_dates, _share_matching, _NOT_A_NUMBER_RE2
+
+    values = pd.Series(["2025-03-01T09:30:00Z", "13/04/2025 10:00", " 3.4.25", "1/2/2025x", "12/31/2025", "123/4/2025",
+                        "٣/٤/2025", None], dtype="string")
+    found = _numeric_dates(values)
+    # by hand: row 1 (13, 4), row 2 (3, 4; a 2-digit year), row 3 (1, 2: the year is followed by a non-digit),
+    # row 4 (12, 31), row 6 (Arabic-Indic digits, the shape Python's \d matches, whose fields pandas reads as no
+    # number, as before); not the ISO date, not '123/4/2025' (three leading digits) nor the missing value
+    assert found["pos"].tolist() == [1, 2, 3, 4, 6]
+    assert found["first"].tolist()[:4] == [13, 3, 1, 12] and np.isnan(found["first"].iloc[4])
+    assert found["second"].tolist()[:4] == [4, 4, 2, 31] and np.isnan(found["second"].iloc[4])
+    # a character no number has: ':' and 'T' in an ISO time, '/' in a date; '1e9', ' -5 ' and 'nan' are numbers
+    numbers = pd.Series(["1700000000", "1e9", " -5 ", "nan", "2025-03-01T09:30", "1/2/2025", "12-3"], dtype="string")
+    assert _share_matching(numbers, _NOT_A_NUMBER_RE2) == 3 / 7
