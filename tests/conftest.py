@@ -2,13 +2,12 @@
 build of the sample (``project``), an example export's build (``example_site``) or a simulated organisation
 (``planted_sample``, ``null_sample``) is made once per run and every test that only reads it reuses it.
 
-``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``); ``pytest_collection_modifyitems``
-below keeps the tests that share a session- or module-scoped fixture of tests/ on one worker, so each of those is
-still made once, not once per worker."""
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``); the hooks of worker_groups.py keep
+the tests that share a session- or module-scoped fixture of tests/ on one worker, so each of those is still made
+once, not once per worker."""
 
 from __future__ import annotations
 
-import inspect
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import pytest
 
 from supportlens.config import Config
 from support import EXAMPLES, ROOT, SHARED, TINY_TICKETS, run_cli
+from worker_groups import (pytest_collection_modifyitems, pytest_configure, pytest_unconfigure,  # noqa: F401
+                           pytest_xdist_make_scheduler)
 
 
 @pytest.fixture
@@ -93,52 +94,3 @@ def example_site(request, tmp_path_factory) -> Path:
     built = run_cli("build", "--engine", "builtin", cwd=folder)
     assert built.returncode == 0, built.stderr
     return folder
-
-
-# --- one worker per shared fixture (pytest-xdist's loadgroup) ------------------------------------------------------
-
-def _shared_fixtures(item: pytest.Item) -> set[str]:
-    """The session- and module-scoped fixtures of tests/ the test uses, each named by its instance: a module-scoped
-    one by its module too, a parametrized one by its parameter (one build per example)."""
-    tests = str(ROOT / "tests")
-    info = getattr(item, "_fixtureinfo", None)
-    found = set()
-    for name, defs in (info.name2fixturedefs.items() if info is not None else ()):
-        fixture = defs[-1]
-        if fixture.scope not in ("session", "package", "module", "class"):
-            continue
-        try:
-            if not inspect.getfile(fixture.func).startswith(tests):
-                continue   # pytest's own (tmp_path_factory, ...): cheap, and every worker has one anyway
-        except TypeError:
-            continue
-        key = name if fixture.scope in ("session", "package") else f"{item.nodeid.split('::')[0]}::{name}"
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if name in params:
-            key += f"[{params[name]}]"
-        found.add(key)
-    return found
-
-
-@pytest.hookimpl(tryfirst=True)   # before xdist's own hook reads the marks
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``, tests that share a costly fixture go to one worker: the tests are joined into
-    groups (connected by any shared fixture they use) and each group gets one ``xdist_group`` mark."""
-    if getattr(config.option, "dist", "no") != "loadgroup":
-        return
-    parent: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    used = {item.nodeid: sorted(_shared_fixtures(item)) for item in items}
-    for keys in used.values():
-        for key in keys[1:]:
-            parent[root(key)] = root(keys[0])
-    for item in items:
-        if used[item.nodeid]:   # xdist reads the group after the last "@" and only when no "]" follows it
-            group = root(used[item.nodeid][0]).replace("[", "(").replace("]", ")").replace("@", "_")
-            item.add_marker(pytest.mark.xdist_group(group))
