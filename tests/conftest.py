@@ -8,6 +8,7 @@ once, not once per worker."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,11 @@ from supportlens.config import Config
 from support import EXAMPLES, ROOT, SHARED, TINY_TICKETS, run_cli
 from worker_groups import (pytest_collection_modifyitems, pytest_configure, pytest_unconfigure,  # noqa: F401
                            pytest_xdist_make_scheduler)
+
+# The builds the tests start run in other folders (run_cli's cwd): a relative PYTHONPATH (`PYTHONPATH=src`) would
+# point them at whatever supportlens the environment has installed instead of the code under test.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in os.environ["PYTHONPATH"].split(os.pathsep) if p)
 
 
 @pytest.fixture
