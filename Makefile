@@ -48,8 +48,11 @@ schema: $(INSTALLED_DEV)  ## regenerate src/supportlens/schema/context.schema.js
 check: $(INSTALLED) $(DATA_INPUTS)  ## validate config and exports, list data-quality issues
 	$(BIN)/supportlens check --config $(CONFIG)
 
+# the whole suite on every core (pytest-xdist); tests sharing a build or a simulated organisation stay on one worker
+# (tests/conftest.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(INSTALLED_DEV) $(SYSDEPS_TEST) $(ACTIONLINT)  ## the whole test suite (adds the dev extras and test-only packages)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-quarto: $(INSTALLED_DEV)  ## the Quarto tests only, failing (not skipping) when quarto is not on PATH
 	SUPPORTLENS_REQUIRE_QUARTO=1 $(BIN)/python -m pytest tests/e2e/test_quarto_engine.py tests/e2e/test_quarto_project.py $(PYTEST_ARGS)

@@ -1,3 +1,11 @@
+"""Fixtures the tests share. A fixture that builds or simulates something is session-scoped here, so a whole
+build of the sample (``project``), an example export's build (``example_site``) or a simulated organisation
+(``planted_sample``, ``null_sample``) is made once per run and every test that only reads it reuses it.
+
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``); the hooks of worker_groups.py keep
+the tests that share a session- or module-scoped fixture of tests/ on one worker, so each of those is still made
+once, not once per worker."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from supportlens.config import Config
-from support import ROOT, TINY_TICKETS, run_cli
+from support import EXAMPLES, ROOT, SHARED, TINY_TICKETS, run_cli
+from worker_groups import (pytest_collection_modifyitems, pytest_configure, pytest_unconfigure,  # noqa: F401
+                           pytest_xdist_make_scheduler)
+
+# The builds the tests start run in other folders (run_cli's cwd): a relative PYTHONPATH (`PYTHONPATH=src`) would
+# point them at whatever supportlens the environment has installed instead of the code under test.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in os.environ["PYTHONPATH"].split(os.pathsep) if p)
 
 # every context a test builds, in process or through the CLI (subprocesses inherit it), is checked against
 # its JSON Schema (a build outside the tests skips the check: context.build_context)
@@ -71,3 +86,21 @@ def null_sample(tmp_path_factory):
     from supportlens.sample import SimulationSpec
 
     return analysed_sample(tmp_path_factory.mktemp("null"), SimulationSpec(tickets=20_000, seed=11, planted_effects=False))
+
+
+@pytest.fixture(scope="session")
+def example_site(request, tmp_path_factory) -> Path:
+    """A project folder built (site and both PDFs, builtin engine) from one of examples/*.yml, named by the test's
+    parameter: ``@pytest.mark.parametrize("example_site", ["helpdesk_eventlog"], indirect=True)``. Built once
+    per example for the whole run; skipped where ../shared/data (the real exports) is absent."""
+    name = request.param
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent (real data is not in a fresh clone)")
+    work = tmp_path_factory.mktemp(f"example-{name}")
+    (work / "shared").symlink_to(SHARED.parent)   # the example reads ../shared/data
+    folder = work / "project"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / f"{name}.yml", folder / "supportlens.yml")
+    built = run_cli("build", "--engine", "builtin", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    return folder

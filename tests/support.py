@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"                 # supportlens.yml of real exports, reading ../shared/data
+SHARED = ROOT.parent / "shared" / "data"     # the real exports: on the dev machines only, not in a fresh clone
 
 # Six tickets worked out by hand in test_kpis.py; as-of 2026-03-31 12:00 UTC.
 TINY_TICKETS = textwrap.dedent("""\

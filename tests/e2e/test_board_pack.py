@@ -109,13 +109,7 @@ def test_the_site_links_both_pdfs(project: Path):
     assert 'href="report.pdf"' in downloads and 'href="appendix.pdf"' in downloads
 
 
-@pytest.mark.skipif(not HELPDESK.exists(), reason="../shared/data/helpdesk_eventlog is absent (real data is not in a fresh clone)")
-def test_the_helpdesk_board_pack_fits_sixteen_pages(tmp_path: Path):
-    folder = tmp_path / "project"
-    folder.mkdir()
-    (tmp_path / "shared").symlink_to(ROOT.parent / "shared")   # the example reads ../shared/data
-    shutil.copy(ROOT / "examples" / "helpdesk_eventlog.yml", folder / "supportlens.yml")
-    built = run_cli("build", "--engine", "builtin", cwd=folder)
-    assert built.returncode == 0, built.stderr
-    needs_pdf(folder / "_site")
-    check_board_pack(folder / "_site")
+@pytest.mark.parametrize("example_site", ["helpdesk_eventlog"], indirect=True)
+def test_the_helpdesk_board_pack_fits_sixteen_pages(example_site: Path):
+    needs_pdf(example_site / "_site")
+    check_board_pack(example_site / "_site")

@@ -3,6 +3,7 @@ in one folder never mix their files (the second stops with a clear message)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,14 +20,24 @@ CONFIG = textwrap.dedent("""\
     """)
 
 
-@pytest.fixture
-def built(tmp_path) -> Path:
-    (tmp_path / "tickets.csv").write_text(TINY_TICKETS)
-    (tmp_path / "supportlens.yml").write_text(CONFIG)
-    first = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=tmp_path)
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> Path:
+    """A folder with the six tickets, built once (no PDF) for the module."""
+    folder = tmp_path_factory.mktemp("first_build")
+    (folder / "tickets.csv").write_text(TINY_TICKETS)
+    (folder / "supportlens.yml").write_text(CONFIG)
+    first = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=folder)
     assert first.returncode == 0, first.stderr
-    (tmp_path / "_site" / "marker.txt").write_text("the previous site")
-    return tmp_path
+    return folder
+
+
+@pytest.fixture
+def built(first_build, tmp_path) -> Path:
+    """A copy of that built folder of the test's own, its site marked as the previous one."""
+    folder = tmp_path / "built"
+    shutil.copytree(first_build, folder, symlinks=True)
+    (folder / "_site" / "marker.txt").write_text("the previous site")
+    return folder
 
 
 def leftovers(folder: Path) -> list[str]:

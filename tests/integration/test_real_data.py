@@ -17,17 +17,26 @@ SHARED = ROOT.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} is absent (real data is only on the dev machines)")
 
 
-def analysed(example: str):
-    config = load_config(ROOT / "examples" / f"{example}.yml")
-    dataset = load_dataset(config, ROOT)
-    return dataset, analyse(dataset, config)
+@pytest.fixture(scope="module")
+def analysed():
+    """(dataset, analysis) of an example export, each read and analysed once for the module."""
+    done: dict[str, tuple] = {}
+
+    def of(example: str):
+        if example not in done:
+            config = load_config(ROOT / "examples" / f"{example}.yml")
+            dataset = load_dataset(config, ROOT)
+            done[example] = dataset, analyse(dataset, config)
+        return done[example]
+
+    return of
 
 
 def kpi(analysis, kpi_id):
     return next(k for k in analysis.kpis if k.id == kpi_id)
 
 
-def test_kaggle_csat_and_the_missing_creation_time():
+def test_kaggle_csat_and_the_missing_creation_time(analysed):
     dataset, analysis = analysed("kaggle_support_tickets")
     csat = kpi(analysis, "csat_mean")
     assert round(csat.value, 2) == 2.99 and csat.n == 2769           # seed 002's published figures
@@ -39,14 +48,14 @@ def test_kaggle_csat_and_the_missing_creation_time():
     assert len(t) == 2769 and round(gap.mean(), 2) == 7.74
 
 
-def test_eshokhat_dates_only_leave_out_the_plan_by_hour():
+def test_eshokhat_dates_only_leave_out_the_plan_by_hour(analysed):
     dataset, analysis = analysed("eshokhat_50k")
     assert analysis.actions.staffing is None
     assert any(s.code == "staffing_plan" and "dates only" in s.reason for s in analysis.skipped)
     assert analysis.actions.risk is not None or any(s.code == "risk_model" for s in analysis.skipped)
 
 
-def test_eshokhat_escalation_rate_and_mean_resolution():
+def test_eshokhat_escalation_rate_and_mean_resolution(analysed):
     dataset, analysis = analysed("eshokhat_50k")
     assert round(kpi(analysis, "escalation_rate").value * 100, 1) == 33.1
     resolution = next(d for d in analysis.sla.period.durations if d.measure == "resolution")
@@ -55,7 +64,7 @@ def test_eshokhat_escalation_rate_and_mean_resolution():
     assert 5000 < sum(monthly) / len(monthly) < 6000                 # "about 5.5K tickets a month"
 
 
-def test_event_logs_build_tickets():
+def test_event_logs_build_tickets(analysed):
     dataset, analysis = analysed("helpdesk_eventlog")
     assert len(dataset.tickets) == 4580 and len(dataset.events) == 21348
     # the self-service rule names exactly the workload page's candidates (it once kept a list of its own)
@@ -87,7 +96,7 @@ def test_every_importer_on_every_file_succeeds_or_explains(folder):
 
 
 @pytest.mark.parametrize("example", sorted(p.stem for p in (ROOT / "examples").glob("*.yml")))
-def test_every_example_builds_its_charts_and_pages(example, tmp_path):
+def test_every_example_builds_its_charts_and_pages(example, analysed):
     """Every chart and page renders on every real export: a chart whose analysis lacks data is left out
     (the page says what is missing), never a traceback."""
     from supportlens.charts import build_charts
@@ -96,8 +105,8 @@ def test_every_example_builds_its_charts_and_pages(example, tmp_path):
     from supportlens.render.pages import render_pages
 
     config = load_config(ROOT / "examples" / f"{example}.yml")
-    dataset = load_dataset(config, ROOT)
-    context = build_context(dataset, analyse(dataset, config), config)
+    dataset, analysis = analysed(example)
+    context = build_context(dataset, analysis, config)
     charts = build_charts(context)
     for flavour in ("site", "print"):
         pages = render_pages(context, charts, ROOT, flavour=flavour)

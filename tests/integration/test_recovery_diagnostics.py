@@ -3,31 +3,21 @@ null simulation the Benjamini-Hochberg correction keeps false alarms at or below
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from supportlens.analysis import analyse
 from supportlens.analysis.core.period import reporting_period
 from supportlens.analysis.drivers.frame import diagnostic_window, segment_frame
 from supportlens.analysis.drivers.segments import segment_report
 from supportlens.analysis.sla.summary import ticket_clocks
 from supportlens.config import Config
 from supportlens.dataset import Dataset
-from supportlens.ingest import load_dataset
-from supportlens.sample import SimulationSpec, simulate, write_sample
+from supportlens.sample import SimulationSpec, simulate
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
-    folder: Path = tmp_path_factory.mktemp("planted_diagnostics")
-    data = simulate(SimulationSpec(tickets=20_000, seed=5))
-    write_sample(data, folder)
-    config = Config.model_validate({
-        "data": {t: str(folder / f"{t}.csv") for t in ("tickets", "events", "accounts", "agents")},
-        "period": {"length": "all"},
-    })
-    return analyse(load_dataset(config), config), data.truth
+@pytest.fixture
+def planted(planted_sample):
+    """The session's 20,000 simulated tickets with the planted effects (conftest.py), analysed once for the run."""
+    return planted_sample
 
 
 def family(analysis, dimension: str, metric: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-SLOW_FIXTURES = {"project", "planted_sample", "null_sample"}
+SLOW_FIXTURES = {"project", "example_site", "planted_sample", "null_sample"}
 
 
 def pytest_collection_modifyitems(items):
