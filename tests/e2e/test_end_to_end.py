@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from supportlens.charts.base import COLOUR_KEY
 from supportlens.formatting import fmt_value
 from supportlens.pages import PAGES
 from supportlens.render.site import PLOTLY_BUNDLE
@@ -46,6 +47,9 @@ def test_every_chart_has_data(project):
             figure = json.loads(payload)
             assert figure["data"], "a chart without traces"
             for trace in figure["data"]:
+                if trace.get("legendgroup") == COLOUR_KEY:   # a legend-only square saying what a colour means
+                    assert trace.get("showlegend", True) and not [v for v in trace.get("y", []) if v is not None]
+                    continue
                 # a Sankey carries its numbers in its links
                 data = trace.get("y") or trace.get("link", {}).get("value", [])
                 values = [v for v in data if v is not None]

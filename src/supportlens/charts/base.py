@@ -115,13 +115,17 @@ def cap_share_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
+COLOUR_KEY = "colour-key"   # the legend group of colour_key's legend-only squares
+
+
 def colour_key(fig: go.Figure, entries: tuple[tuple[str, str], ...]) -> go.Figure:
     """A legend for colours that carry meaning in a single trace (a bar red when it differs clearly, grey when not):
-    one legend-only square per (colour, meaning), the data traces kept out of the legend."""
+    one legend-only square per (colour, meaning), the data traces kept out of the legend. The squares carry no data
+    and are marked ``legendgroup=COLOUR_KEY`` so a check of the data traces can tell them apart."""
     for trace in fig.data:
         trace.showlegend = False
     for colour, meaning in entries:
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=meaning, hoverinfo="skip",
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=meaning, hoverinfo="skip", legendgroup=COLOUR_KEY,
                         marker=dict(color=colour, symbol="square", size=11))
     fig.update_layout(showlegend=True)
     return fig
