@@ -74,7 +74,8 @@ def unanswered_questions(sla_states: dict[str, int], skipped: list[Skipped], dia
     elif not any(r.pays_back for r in actions.recommendations):
         weighed = len(actions.recommendations)
         found.append(("recommendations", f"{'the one action' if weighed == 1 else f'none of the {weighed} actions'} "
-                                         f"weighed {'does not pay' if weighed == 1 else 'pays'} back at the costs assumed; "
+                                         f"weighed {'does not pay' if weighed == 1 else 'pays'} back within its first year at the costs "
+                                         "assumed; "
                                          "the appendix shows what was considered and why"))
     groups: dict[str, list[str]] = {}
     for page, reason in found:
