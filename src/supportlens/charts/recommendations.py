@@ -41,7 +41,7 @@ def benefit(context: dict) -> Chart | None:
     best = recs[0]
     takeaway = (f"{recommendation_title(best, context['report']['timezone'])} brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
                 f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} in its first year, net of its costs.")
-    return Chart("recommendation_benefit", "recommendations", "Net annual benefit of each recommendation (range)", takeaway,
+    return Chart("recommendation_benefit", "recommendations", "First-year net benefit of each recommendation, one-off cost included (range)", takeaway,
                  f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,
                  [{"rank": r["rank"], "recommendation": recommendation_title(r, context['report']['timezone']), "net_low": r["impact"]["net_benefit_per_year"]["low"],
                    "net_median": r["impact"]["net_benefit_per_year"]["median"],
