@@ -237,7 +237,8 @@ def percent_labels_over_100(svg_paths: list[Path]) -> dict[str, list[str]]:
 # says it has no data, a statistical test in the running text (tests go to footnotes and the appendix)
 BOARD_PACK_DEFECTS = {
     "coded label": re.compile(r"\bValue \d+\b"),
-    "section without data": re.compile(r"not available|Not shown|This page needs|needs data this export does not have"),
+    "section without data": re.compile(r"not available|Not shown|This page needs|needs data this export does not have"
+                                       r"|enough observations to be ranked"),
     "test in the text": re.compile(r"Chi-square test of|Wald χ²|Log-rank test of"),
     "ratio across priority targets": re.compile(r"\b(?:Critical|High|Normal|Low) tickets breach the [\w-]+ target "
                                                 r"[\d.]+× as often"),
