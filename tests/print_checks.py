@@ -57,6 +57,53 @@ def texts_outside_viewbox(svg_paths: list[Path], browser, tolerance: float = 0.5
     return problems
 
 
+# every <text> with words and its box (as in _TEXT_BOXES), and whether it covers a filled link of a Sankey
+_TEXT_OVER_LINKS = """
+() => {
+  const svg = document.querySelector('svg');
+  const links = [...svg.querySelectorAll('.sankey-link')];
+  const found = [];
+  for (const text of svg.querySelectorAll('text')) {
+    const words = text.textContent.trim();
+    if (!words || getComputedStyle(text).display === 'none') continue;
+    const box = text.getBBox();
+    if (box.width === 0 && box.height === 0) continue;
+    const m = text.getCTM();
+    const corners = [[box.x, box.y], [box.x + box.width, box.y], [box.x, box.y + box.height],
+                     [box.x + box.width, box.y + box.height], [box.x + box.width / 2, box.y + box.height / 2]]
+      .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+    const xs = corners.map(p => p.x), ys = corners.map(p => p.y);
+    const crossed = links.some(link => {
+      const inverse = link.getCTM().inverse();
+      return corners.some(p => {
+        const q = p.matrixTransform(inverse);
+        return link.isPointInFill(new DOMPoint(q.x, q.y));
+      });
+    });
+    found.push({words, left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys), crossed});
+  }
+  return found;
+}
+"""
+
+
+def crowded_texts(svg: Path, browser) -> list[str]:
+    """What a reader cannot read in a chart's SVG as a browser lays it out: two text elements whose boxes overlap,
+    and a text with a corner or its centre on a link of a Sankey. ``browser`` is a Playwright browser."""
+    page = browser.new_page()
+    try:
+        page.goto(svg.resolve().as_uri())
+        texts = page.evaluate(_TEXT_OVER_LINKS)
+    finally:
+        page.close()
+    problems = [f"{t['words']!r} lies on a link" for t in texts if t["crossed"]]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]:
+                problems.append(f"{a['words']!r} overlaps {b['words']!r}")
+    return problems
+
+
 def ink_depths(pdf: Path, resolution: int = 50) -> list[float]:
     """For each page of ``pdf``, where its ink ends: the lowest non-white row of the body (running header and
     footer left out) as a share 0–1 of the body's height, from a pdftoppm render at ``resolution`` dpi."""
@@ -190,7 +237,8 @@ def percent_labels_over_100(svg_paths: list[Path]) -> dict[str, list[str]]:
 # says it has no data, a statistical test in the running text (tests go to footnotes and the appendix)
 BOARD_PACK_DEFECTS = {
     "coded label": re.compile(r"\bValue \d+\b"),
-    "section without data": re.compile(r"not available|Not shown|This page needs|needs data this export does not have"),
+    "section without data": re.compile(r"not available|Not shown|This page needs|needs data this export does not have"
+                                       r"|enough observations to be ranked"),
     "test in the text": re.compile(r"Chi-square test of|Wald χ²|Log-rank test of"),
     "ratio across priority targets": re.compile(r"\b(?:Critical|High|Normal|Low) tickets breach the [\w-]+ target "
                                                 r"[\d.]+× as often"),

@@ -131,6 +131,19 @@ def fmt_change(change: float | None, unit: str) -> str:
     return sign + fmt_value(size, unit)
 
 
+def fmt_change_interval(change: float | None, low: float | None, high: float | None, unit: str) -> Markup:
+    """A signed change and its 95% interval on one line that never wraps, the unit once after the upper end:
+    '−1.7 pp (−3.4 to +0.0 pp)', '+0.31 (+0.19 to +0.42)' (``unit`` as ``fmt_change``'s). Without both ends, the
+    change alone."""
+    shown = fmt_change(change, unit)
+    if change is None or low is None or high is None:
+        return Markup('<span class="nowrap">{}</span>').format(shown)
+    low_text, high_text = fmt_change(low, unit), fmt_change(high, unit)
+    suffix = " pp" if unit == "share" else ""
+    return Markup('<span class="nowrap">{} ({} to {})</span>').format(
+        shown, low_text.removesuffix(suffix) if suffix else low_text, high_text)
+
+
 def fmt_p(value: float | None) -> str:
     if value is None:
         return DASH
@@ -275,5 +288,6 @@ FILTERS = {
     "activity": fmt_activity,
     "segment": fmt_segment, "metric": fmt_metric, "lower_first": lower_first, "upper_first": upper_first, "count_word": fmt_count_word,
     "plural": fmt_plural, "duration": fmt_duration, "duration_unit": duration_unit, "interval": fmt_interval,
+    "change_interval": fmt_change_interval,
     "has_values": has_values, "same_values": same_values,
 }

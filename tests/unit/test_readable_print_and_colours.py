@@ -11,7 +11,7 @@ import pytest
 
 from supportlens.charts.base import _nice_step, aligned_ticks, fit_axis_titles, label_positions
 from supportlens.colours import OKABE_ITO, PRIORITY_COLOURS, SERIES, STATUS, css_variables
-from supportlens.formatting import duration_unit, fmt_duration, fmt_interval, has_values, same_values
+from supportlens.formatting import duration_unit, fmt_change_interval, fmt_duration, fmt_interval, has_values, same_values
 from supportlens.render.markdown import render_markdown
 from supportlens.render.pdf import printable_svg
 
@@ -49,6 +49,18 @@ def test_an_interval_is_one_unbroken_unit_and_never_degenerate():
     # an interval whose ends differ at the precision shown stays, though the value equals one end
     assert "(0.0–1.2%)" in str(fmt_interval(0.0, 0.0, 0.012, "share"))
     assert "(" not in str(fmt_interval(0.5, None, 0.6, "share"))
+
+
+def test_a_change_and_its_interval_stand_on_one_line_that_never_wraps():
+    # the proactive-updates table's reopen column printed '−1.7 pp' above '(−3.4 pp to +0.0 pp)' (issue 13)
+    cell = str(fmt_change_interval(-0.017, -0.034, 0.0004, "share"))
+    assert cell == '<span class="nowrap">−1.7 pp (−3.4 to +0.0 pp)</span>'
+    assert str(fmt_change_interval(0.31, 0.19, 0.42, "score")) == '<span class="nowrap">+0.31 (+0.19 to +0.42)</span>'
+    assert str(fmt_change_interval(-0.017, None, 0.01, "share")) == '<span class="nowrap">−1.7 pp</span>'
+    # and no template writes a value and its interval as two pieces a line can break between
+    templates = Path(__file__).resolve().parents[2] / "src" / "supportlens" / "templates"
+    split = [path.name for path in templates.rglob("*.j2") if '}} <span class="nowrap">(' in path.read_text()]
+    assert split == []
 
 
 def test_columns_that_would_be_empty_or_repeat_another_are_found():

@@ -32,7 +32,7 @@ from ..config import Config
 from ..dataset import Check, Dataset
 from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
-from .core.answered import Unanswered, unanswered_questions
+from .core.answered import Unanswered, sections_unanswered, unanswered_questions
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
@@ -145,6 +145,7 @@ class Analysis:
     actions: Actions | None                      # staffing, breach-risk model, recommendations; null without creation times
     report_tests: ReportTests | None             # the report-level test every key finding passed (core/claims.py)
     unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (core/answered.py)
+    sections_unanswered: list[str]               # "page#section": board-pack sections left to the appendix (core/answered.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
     clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
 
@@ -271,6 +272,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         actions=actions,
         report_tests=tests,
         unanswered=unanswered_questions(sla_period.states, skipped, diagnostics, escalations, actions),
+        sections_unanswered=sections_unanswered(escalations),
         method=report_method(config, targets_from),
         clocks=clocks,
     )

@@ -128,34 +128,94 @@ def _time_colour(hours: float | None) -> str:
     return "rgba(16,30,50,0.75)"
 
 
+PROCESS_LABEL_CHARS = 22   # a process-map label wraps at this many characters, onto two lines at most
+PROCESS_LINE_PX = 15       # one label line at 12 px type
+PROCESS_NODE_X = (0.01, 0.99)   # the two columns, as shares of the plot width; labels stand outside them
+
+
+def _wrap_label(text: str) -> list[str]:
+    """A label on at most two lines of about PROCESS_LABEL_CHARS, broken between words ('…' when cut)."""
+    words, lines = text.split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > PROCESS_LABEL_CHARS:
+            if len(lines) == 2:
+                lines[-1] = lines[-1].rstrip() + "…"
+                return lines
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {word}".strip()
+    return lines
+
+
+def _column_centres(values: list[float], scale: float, pad: float) -> list[float]:
+    """Centres (px from the top of the plot) of a column's nodes stacked from the top, ``pad`` apart, each
+    ``value × scale`` tall: the positions plotly is given, so the labels beside them are known."""
+    centres, top = [], 0.0
+    for value in values:
+        centres.append(top + value * scale / 2)
+        top += value * scale + pad
+    return centres
+
+
 def process_map(context: dict) -> Chart | None:
-    """The directly-follows graph as a two-column Sankey: activity -> next activity (cycles stay readable)."""
+    """The directly-follows graph as a two-column Sankey: activity -> next activity (cycles stay readable).
+    Nodes stand where this function puts them, and their labels are written beside them outside the links (in the
+    margins), at least a label's height apart: a label is never crossed by a link or by another label."""
     esc = _esc(context)
     if not esc or not esc["handoffs"]["transitions"]:
         return None
     limit = context["method"]["escalations"]["process_map_edges"]
     edges = esc["handoffs"]["transitions"][:limit]
-    sources = sorted({e["source"] for e in edges})
-    targets = sorted({e["target"] for e in edges})
-    labels = [safe(fmt_activity(s)) for s in sources] + [safe(fmt_activity(t)) for t in targets]
+    out_flow, in_flow = {}, {}
+    for e in edges:
+        out_flow[e["source"]] = out_flow.get(e["source"], 0) + e["count"]
+        in_flow[e["target"]] = in_flow.get(e["target"], 0) + e["count"]
+    sources = sorted(out_flow, key=lambda a: (-out_flow[a], a))
+    # each target at the flow-weighted mean position of its sources: fewer links cross
+    rank = {a: i for i, a in enumerate(sources)}
+    centre_of = {t: sum(rank[e["source"]] * e["count"] for e in edges if e["target"] == t) / in_flow[t] for t in in_flow}
+    targets = sorted(in_flow, key=lambda t: (centre_of[t], -in_flow[t], t))
+    names = [fmt_activity(a) for a in sources] + [fmt_activity(t) for t in targets]
+    wrapped = [_wrap_label(n) for n in names]
+    lines = max(len(w) for w in wrapped)
+    pad = PROCESS_LINE_PX * lines + 6            # px between two nodes of a column: their labels never touch
+    n = max(len(sources), len(targets))
+    plot_height = (n - 1) * pad + max(200, 14 * n)
+    # d3-sankey's scale, which plotly uses for the nodes' heights: the fuller column fills the plot
+    scale = min((plot_height - (len(col) - 1) * pad) / sum(flow[a] for a in col)
+                for col, flow in ((sources, out_flow), (targets, in_flow)))
+    ys = (_column_centres([out_flow[a] for a in sources], scale, pad)
+          + _column_centres([in_flow[t] for t in targets], scale, pad))
+    widths = [max(len(line) for line in w) for w in wrapped]
+    left = 16 + 7 * max(widths[:len(sources)])
+    right = 16 + 7 * max(widths[len(sources):])
+    top, bottom = 56, 16
+    labels = [dict(x=PROCESS_NODE_X[0] if i < len(sources) else PROCESS_NODE_X[1], y=1 - ys[i] / plot_height,
+                   xref="paper", yref="paper", showarrow=False, text="<br>".join(safe(line) for line in wrapped[i]),
+                   xanchor="right" if i < len(sources) else "left", xshift=-11 if i < len(sources) else 11,
+                   yanchor="middle", align="right" if i < len(sources) else "left", font=dict(size=12, color="#323f4b"))
+              for i in range(len(names))]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
-        # pad: two small nodes stand at least a line of label apart, so their labels do not overlap
-        node=dict(label=labels, pad=18, thickness=14, color=[PALETTE["blue"]] * len(sources) + [PALETTE["sky"]] * len(targets),
-                  hovertemplate="%{label}: %{value:,} transitions<extra></extra>"),
+        node=dict(label=[""] * len(names), pad=pad, thickness=14,
+                  x=[PROCESS_NODE_X[0]] * len(sources) + [PROCESS_NODE_X[1]] * len(targets),
+                  y=[y / plot_height for y in ys], customdata=[safe(n) for n in names],
+                  color=[PALETTE["blue"]] * len(sources) + [PALETTE["sky"]] * len(targets),
+                  hovertemplate="%{customdata}: %{value:,} transitions<extra></extra>"),
         link=dict(source=[sources.index(e["source"]) for e in edges],
                   target=[len(sources) + targets.index(e["target"]) for e in edges],
                   value=[e["count"] for e in edges],
                   color=[_time_colour(e["median_hours"]) if not e["from_done"] else "rgba(127,127,127,0.3)" for e in edges],
-                  customdata=[fmt_hours(e["median_hours"]) for e in edges],
-                  hovertemplate="%{source.label} → %{target.label}<br>%{value:,} times, median %{customdata}<extra></extra>")))
-    fig.update_layout(template="plotly_white", height=max(380, 26 * max(len(sources), len(targets)) + 120),
-                      margin=dict(l=24, r=24, t=56, b=24), font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12),
-                      annotations=[dict(x=0, y=1.0, yshift=8, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
-                                        xanchor="left", align="left",
+                  customdata=[[safe(fmt_activity(e["source"])), safe(fmt_activity(e["target"])), fmt_hours(e["median_hours"])]
+                              for e in edges],
+                  hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{value:,} times, median %{customdata[2]}<extra></extra>")))
+    fig.update_layout(template="plotly_white", height=plot_height + top + bottom,
+                      margin=dict(l=left, r=right, t=top, b=bottom),
+                      font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12),
+                      annotations=[dict(x=0, y=1.0, yshift=8, xshift=8 - left, xref="paper", yref="paper", yanchor="bottom",
+                                        showarrow=False, xanchor="left", align="left",
                                         text="Activity  →  next activity of the same ticket. Link width: how often.<br>"
                                              "Colour: median time (pale blue < 1 h, blue < 8 h, dark blue < 24 h, darkest ≥ 24 h; "
-                                             "grey: after resolution)", font=dict(size=11, color="#52606d"))])
+                                             "grey: after resolution)", font=dict(size=11, color="#52606d"))] + labels)
     slow = esc["handoffs"]["slowest_transitions"]
     takeaway = (f"The slowest frequent transition is {fmt_activity(slow[0]['source'])} → {fmt_activity(slow[0]['target'])}: "
                 f"median {fmt_hours(slow[0]['median_hours'])} over {fmt_int(slow[0]['count'])} occurrences." if slow

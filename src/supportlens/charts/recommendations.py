@@ -24,7 +24,7 @@ def benefit(context: dict) -> Chart | None:
     labels = [f"{r['rank']}. {escape(recommendation_title(r, context['report']['timezone']))}" for r in rows]
     net = [r["impact"]["net_benefit_per_year"] for r in rows]
     fig = go.Figure()
-    fig.add_bar(name="Range (net benefit a year)", y=labels, x=[n["high"] - n["low"] for n in net],
+    fig.add_bar(name="Range (net benefit, first year)", y=labels, x=[n["high"] - n["low"] for n in net],
                 base=[n["low"] for n in net], orientation="h",
                 marker_color=[STATUS["good"] if r["pays_back"] else STATUS["bad"] for r in rows],
                 opacity=0.45, hoverinfo="skip")
@@ -33,15 +33,15 @@ def benefit(context: dict) -> Chart | None:
                     customdata=[[fmt_money(n["low"], currency), fmt_money(n["high"], currency)] for n in net],
                     hovertemplate="median %{x:,.0f}<br>range %{customdata[0]} to %{customdata[1]}<extra></extra>")
     fig.add_vline(x=0, line_color="#3e4c59", line_width=1)
-    house_layout(fig, x_title=f"Net benefit a year ({currency})", y_title="", height=110 + 40 * len(rows))
+    house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=110 + 40 * len(rows))
     fig.update_layout(margin=dict(l=420))
     colour_key(fig, ((STATUS["good"], "Pays back"),) + (((STATUS["bad"], "Does not pay back"),)
                                                         if not all(r["pays_back"] for r in rows) else ()))
     fig.update_yaxes(rangemode=None, automargin=True)
     best = recs[0]
     takeaway = (f"{recommendation_title(best, context['report']['timezone'])} brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
-                f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} a year net of its costs.")
-    return Chart("recommendation_benefit", "recommendations", "Net annual benefit of each recommendation (range)", takeaway,
+                f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} in its first year, net of its costs.")
+    return Chart("recommendation_benefit", "recommendations", "First-year net benefit of each recommendation, one-off cost included (range)", takeaway,
                  f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,
                  [{"rank": r["rank"], "recommendation": recommendation_title(r, context['report']['timezone']), "net_low": r["impact"]["net_benefit_per_year"]["low"],
                    "net_median": r["impact"]["net_benefit_per_year"]["median"],

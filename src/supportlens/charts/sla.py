@@ -25,10 +25,14 @@ def breach_by_priority(context: dict) -> Chart | None:
             hovertemplate="%{x}: %{y:.1%}<br>%{customdata[0]:,} of %{customdata[1]:,} breached<extra>" + name + "</extra>",
         )
     fig.update_layout(barmode="group")
-    worst = next(r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"])
-    takeaway = (f"{worst['priority'].title()}-priority tickets breach their resolution target most often: "
-                f"{fmt_pct(worst['resolution']['value'])} of {fmt_plural(worst['resolution']['n'], 'completed SLA')} "
-                f"{context['report']['scopes']['period']}.")
+    worst = next((r for r in rows if r["priority"] == context["sla"]["period"]["worst_priority"]), None)
+    if worst is None:   # no priority completed enough SLAs for its rate to be named the worst (analysis/core/extremes.py)
+        takeaway = (f"No priority completed enough SLAs {context['report']['scopes']['period']} to name the one "
+                    "that breaches most often.")
+    else:
+        takeaway = (f"{worst['priority'].title()}-priority tickets breach their resolution target most often: "
+                    f"{fmt_pct(worst['resolution']['value'])} of {fmt_plural(worst['resolution']['n'], 'completed SLA')} "
+                    f"{context['report']['scopes']['period']}.")
     return Chart("breach_by_priority", "sla", "SLA breach rate by priority (95% Wilson intervals)", takeaway,
                  f"Grouped bar chart of first-response and resolution breach rates for each priority, with error bars. {takeaway}",
                  house_layout(fig, x_title="Priority", y_title="Breached share of completed SLAs", y_format=".0%"),

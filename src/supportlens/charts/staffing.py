@@ -19,17 +19,23 @@ def _grid(slots: list[dict], value) -> list[list[float | None]]:
 
 
 def _heatmap(context: dict, chart_id: str, title: str, value, peak_field: str, colour_title: str, fmt, takeaway,
-             colorscale: str, tickformat: str | None = None) -> Chart | None:
+             colorscale: str, tickformat: str | None = None, no_peak: str | None = None) -> Chart | None:
     zone = context["report"]["timezone"]   # the zone hours, weekdays and weeks are cut in
     """A weekday × hour heatmap of ``value`` per slot of the staffing plan; ``takeaway(peak, when)`` describes the
     slot the plan names in ``peak_field`` (the highest value). None without a plan, or when no slot has a value
-    (e.g. no first responses)."""
+    (e.g. no first responses). ``no_peak``: the sentence when slots have values but the plan names no peak (none
+    rests on enough tickets, analysis/core/extremes.py)."""
     plan = _plan(context)
-    if not plan or plan[peak_field] is None:
+    if not plan:
         return None
     slots = plan["slots"]
-    peak = slots[plan[peak_field]]
-    sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 ({zone})")
+    if plan[peak_field] is None:
+        if no_peak is None or all(value(s) is None for s in slots):
+            return None
+        sentence = no_peak
+    else:
+        peak = slots[plan[peak_field]]
+        sentence = takeaway(peak, f"{DAYS[peak['weekday']]} {peak['hour']:02d}:00 ({zone})")
     z = _grid(slots, value)
     text = [[fmt(v) for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
@@ -66,7 +72,7 @@ def breach_heatmap(context: dict) -> Chart | None:
                     lambda peak, when: (f"First-response breaches peak for tickets created {when}: "
                                         f"{fmt_pct(peak['first_response']['value'])} of "
                                         f"{fmt_plural(peak['first_response']['n'], 'completed SLA')}."),
-                    "Reds", ".0%")
+                    "Reds", ".0%", no_peak="No hour of the week completed enough first-response SLAs to name the peak.")
 
 
 def gap_chart(context: dict) -> Chart | None:

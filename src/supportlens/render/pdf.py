@@ -266,19 +266,25 @@ def keep_links_inside(html: str) -> str:
 _HEADING = re.compile(r'<h(?P<level>[23])\b[^>]*\bid="(?P<id>[^"]*)"')
 
 
-def split_page(html: str, page: Page) -> dict[str, str]:
+def split_page(html: str, page: Page, unanswered: frozenset[str] = frozenset()) -> dict[str, str]:
     """A page's print HTML cut at its second- and third-level headings, each piece put in the PDF its section
-    is declared for (``Page.document_of``); a subsection goes with its section unless it is declared itself."""
+    is declared for (``Page.document_of``); a subsection goes with its section unless it is declared itself.
+    ``unanswered``: ids of this page's sections the data cannot answer (``context["sections_unanswered"]``,
+    analysis/core/answered.py), printed in the appendix only."""
     pieces: dict[str, list[str]] = {REPORT: [], APPENDIX: []}
     prefix = f"{page.id}-"
-    start, section, document = 0, "", page.document_of("")
+
+    def document_of(ident: str) -> str | None:
+        return APPENDIX if page.pdf == REPORT and ident in unanswered else page.document_of(ident)
+
+    start, section, document = 0, "", document_of("")
     for heading in _HEADING.finditer(html):
         pieces[document].append(html[start:heading.start()])
         ident = heading["id"].removeprefix(prefix)
         if heading["level"] == "2":
-            section, document = ident, page.document_of(ident)
+            section, document = ident, document_of(ident)
         else:
-            document = APPENDIX if APPENDIX in (page.document_of(section), page.document_of(ident)) else page.pdf
+            document = APPENDIX if APPENDIX in (document_of(section), document_of(ident)) else page.pdf
         start = heading.start()
     pieces[document].append(html[start:])
     return {document: "".join(parts) for document, parts in pieces.items() if "".join(parts).strip()}
@@ -299,6 +305,11 @@ def printed_pages(context: dict, document: str) -> list[Page]:
     return [page for page in PRINTED if page.id not in left_out]
 
 
+def sections_unanswered(context: dict, page: Page) -> frozenset[str]:
+    """The ids of ``page``'s sections the data cannot answer (``context["sections_unanswered"]``: "page#section")."""
+    return frozenset(s.split("#", 1)[1] for s in context.get("sections_unanswered") or [] if s.startswith(f"{page.id}#"))
+
+
 def print_html(context: dict, print_pages: dict[str, str], root: Path, document: str = REPORT) -> str:
     """One PDF (``REPORT``, the board pack, or ``APPENDIX``) as one HTML document for WeasyPrint."""
     env = environment(root)
@@ -311,7 +322,7 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         if page.id == "index":
             continue
         rendered = render_markdown(print_pages[page.id], id_prefix=f"{page.id}-")
-        html = split_page(internal_links(rendered.html, page.id), page).get(document)
+        html = split_page(internal_links(rendered.html, page.id), page, sections_unanswered(context, page)).get(document)
         if html is None:
             continue
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),

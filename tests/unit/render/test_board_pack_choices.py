@@ -8,12 +8,12 @@ from types import SimpleNamespace
 
 import plotly.graph_objects as go
 
-from supportlens.analysis.core.answered import unanswered_questions
+from supportlens.analysis.core.answered import sections_unanswered, unanswered_questions
 from supportlens.analysis.core.missing import Skip, Skipped
 from supportlens.charts.base import cap_share_axes
-from supportlens.pages import REPORT, APPENDIX
+from supportlens.pages import APPENDIX, PRINTED, REPORT
 from supportlens.render.pages import environment
-from supportlens.render.pdf import printed_pages
+from supportlens.render.pdf import printed_pages, sections_unanswered as unanswered_of, split_page
 
 from support import ROOT
 
@@ -114,3 +114,19 @@ def test_a_share_axis_ends_at_one_hundred_percent():
                             error_x=dict(type="data", array=[0.05, 0.08])))
     bars.update_xaxes(tickformat=".0%")
     assert tuple(cap_share_axes(bars).layout.xaxis.range) == (0, 1)   # the interval's end reaches 98%
+
+
+def test_a_handoff_matrix_with_no_handoff_to_rank_is_left_to_the_appendix():
+    # the helpdesk log: every handoff seen fewer times than the minimum, so there is no slowest handoff to name
+    unranked = SimpleNamespace(handoffs=SimpleNamespace(bottleneck=None))
+    ranked = SimpleNamespace(handoffs=SimpleNamespace(bottleneck=object()))
+    assert sections_unanswered(unranked) == ["escalations#handoffs"]
+    assert sections_unanswered(ranked) == []
+    assert sections_unanswered(None) == []         # no event log: the whole page is unanswered instead
+    # and the board pack prints the section in the appendix only
+    page = next(p for p in PRINTED if p.id == "escalations")
+    html = '<p>intro</p><h2 id="escalations-handoffs">Handoffs</h2><p>matrix</p>'
+    context = {"sections_unanswered": sections_unanswered(unranked)}
+    parts = split_page(html, page, unanswered_of(context, page))
+    assert parts[REPORT] == "<p>intro</p>" and "matrix" in parts[APPENDIX]
+    assert "matrix" in split_page(html, page, unanswered_of({"sections_unanswered": []}, page))[REPORT]

@@ -32,6 +32,15 @@ def test_a_page_printed_whole_in_one_document_is_not_cut():
     assert split_page(HTML, Page("sla", "SLA")) == {REPORT: HTML}
 
 
+def test_a_section_the_data_cannot_answer_goes_to_the_appendix_with_its_subsections():
+    # "Over time" is a board-pack section; unanswered, it goes whole (with "By team" and "Open") to the appendix
+    parts = split_page(HTML, PAGE, frozenset({"trend"}))
+    assert re.findall(r"<p>(.*?)</p>", parts[REPORT]) == ["intro"]
+    assert re.findall(r"<p>(.*?)</p>", parts[APPENDIX]) == ["table", "more", "chart", "team table", "open chart"]
+    # a page printed whole in the appendix is not moved anywhere else
+    assert split_page(HTML, Page("methodology", "M", pdf=APPENDIX), frozenset({"trend"})) == {APPENDIX: HTML}
+
+
 def test_links_to_the_other_document_keep_only_their_text():
     html = '<h2 id="a">A</h2><a href="#a">here</a> and <a href="#b">there</a> <a href="https://x.org">web</a>'
     assert keep_links_inside(html) == '<h2 id="a">A</h2><a href="#a">here</a> and there <a href="https://x.org">web</a>'

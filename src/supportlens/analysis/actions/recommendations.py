@@ -29,7 +29,8 @@ from ..core.breach import SLAS, breached_mask, completed_mask
 from ..escalations.handoffs import Bottleneck, Handoff
 from ..risk.model import RiskModel
 from ..risk.review import ReviewVerdict
-from .roi import HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, impact, payback_months, rate_draws, uniform_draws
+from .roi import (HOURS_PER_FTE_WEEK, WEEKS_PER_YEAR, Impact, Range, first_year, impact, payback_months, rate_draws,
+                  uniform_draws)
 from ..sla.summary import PriorityInversion
 from ..staffing.plan import GapBlock, StaffingPlan
 from ..workload import CategoryAutomation, one_touch_solved
@@ -237,7 +238,7 @@ class Recommendation:
     metric: SuccessMetric
     facts: RecommendationFacts
     alternative: Alternative                 # the simplest way to act instead, and by how much this beats it
-    pays_back: bool = True       # median net benefit a year > 0 at the configured costs; else listed as considered, not recommended
+    pays_back: bool = True       # median first-year net benefit > 0 (payback within the year, roi.first_year); else considered, not recommended
 
 
 @dataclass(frozen=True)
@@ -476,8 +477,10 @@ def risk_review_rule(ev: Evidence, config: Config, rng) -> Recommendation | None
     t = model.threshold
     cost = t.flagged_per_year * config.costs.review + t.running_cost_per_year
     net, one_off = t.net_saving_range, config.costs.risk_model["one_off"]
+    # the model's savings are yearly: its first year also carries the one-off cost (roi.first_year)
     result = Impact(t.breaches_avoided_per_year, Range(net.low + cost, net.median + cost, net.high + cost),
-                    cost, one_off, net, payback_months(one_off, net.median), t.chance_positive)
+                    cost, one_off, first_year(net, one_off), payback_months(one_off, net.median),
+                    t.chance_positive_first_year)
     rate = t.precision or 0.0
     rule = t.rule
     alternative = Alternative(

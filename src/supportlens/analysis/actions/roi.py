@@ -4,6 +4,10 @@ Money is in ``publish.currency`` per year unless a name says otherwise. Uncertai
 from Monte Carlo draws: breach rates drawn from their Beta posteriors (Jeffreys prior),
 the share of the problem an action removes drawn uniformly from the configured range.
 A range is the central ``recommendations.interval`` of the draws (0.8: 10th–90th percentile).
+
+The net benefit is that of an action's first year, its one-off cost counted in full (``first_year``):
+an action pays back (median net benefit > 0) exactly when its payback is within the 12 months the
+net benefit covers, never with a positive net benefit and a payback of years.
 """
 
 from __future__ import annotations
@@ -31,14 +35,21 @@ class Impact:
     value_per_year: Range          # breach costs avoided plus agent time saved
     cost_per_year: float
     one_off_cost: float
-    net_benefit_per_year: Range    # value − yearly cost
-    payback_months: float | None   # one-off cost ÷ median monthly net benefit; None when it never pays back
-    chance_positive: float         # share of draws with a positive net benefit
+    net_benefit_per_year: Range    # of the first year: value − yearly cost − one-off cost (first_year)
+    payback_months: float | None   # one-off cost ÷ median monthly (value − yearly cost); None when it never pays back
+    chance_positive: float         # share of draws with a positive first-year net benefit
 
 
 def breach_value(avoided_by_priority: dict[str, float], breach_cost: dict[str, float]) -> float:
     """Cost of the breaches avoided: Σ avoided × cost per breach of that priority."""
     return float(sum(count * breach_cost[priority] for priority, count in avoided_by_priority.items()))
+
+
+def first_year(recurring_net: Range, one_off_cost: float) -> Range:
+    """The net benefit of the first year from the yearly one (value − yearly cost): less the one-off cost.
+    Its median is > 0 exactly when ``payback_months`` of the same figures is under 12."""
+    return Range(recurring_net.low - one_off_cost, recurring_net.median - one_off_cost,
+                 recurring_net.high - one_off_cost)
 
 
 def payback_months(one_off_cost: float, net_benefit_per_year: float) -> float | None:
@@ -70,8 +81,10 @@ def impact(avoided: np.ndarray, value: np.ndarray, cost_per_year: float, one_off
            interval: float) -> Impact:
     """Summarise Monte Carlo draws of breaches avoided and of value (both per year)."""
     net = value - cost_per_year
-    net_range = to_range(net, interval)
+    recurring = to_range(net, interval)
     return Impact(
         breaches_avoided_per_year=to_range(avoided, interval), value_per_year=to_range(value, interval),
-        cost_per_year=float(cost_per_year), one_off_cost=float(one_off_cost), net_benefit_per_year=net_range,
-        payback_months=payback_months(one_off_cost, net_range.median), chance_positive=float((net > 0).mean()))
+        cost_per_year=float(cost_per_year), one_off_cost=float(one_off_cost),
+        net_benefit_per_year=first_year(recurring, one_off_cost),
+        payback_months=payback_months(one_off_cost, recurring.median),
+        chance_positive=float((net - one_off_cost > 0).mean()))

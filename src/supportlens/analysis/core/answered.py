@@ -2,8 +2,10 @@
 
 A sparse export (no creation times, no event log, no accounts, no breach at all) cannot answer every question of the
 report. The board pack (report.pdf) leaves such a page out and says why in one line on its summary; the site keeps
-every page, each saying in full what it would need. Decided here, from the results: the PDF and the summary only
-read ``Analysis.unanswered``.
+every page, each saying in full what it would need. A section of a page the data answers can be unanswered too (a
+handoff matrix with no handoff seen often enough to rank): the board pack leaves that section to the appendix.
+Decided here, from the results: the PDF and the summary only read ``Analysis.unanswered`` and
+``Analysis.sections_unanswered``.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def unanswered_questions(sla_states: dict[str, int], skipped: list[Skipped], dia
     elif not any(r.pays_back for r in actions.recommendations):
         weighed = len(actions.recommendations)
         found.append(("recommendations", f"{'the one action' if weighed == 1 else f'none of the {weighed} actions'} "
-                                         f"weighed {'does not pay' if weighed == 1 else 'pays'} back at the costs assumed; "
+                                         f"weighed {'does not pay' if weighed == 1 else 'pays'} back within its first year at the costs "
+                                         "assumed; "
                                          "the appendix shows what was considered and why"))
     groups: dict[str, list[str]] = {}
     for page, reason in found:
@@ -80,3 +83,13 @@ def unanswered_questions(sla_states: dict[str, int], skipped: list[Skipped], dia
     order = list(_NAV)
     return [Unanswered(sorted(pages, key=order.index), [_NAV[p] for p in sorted(pages, key=order.index)], reason)
             for reason, pages in sorted(groups.items(), key=lambda item: order.index(item[1][0]))]
+
+
+def sections_unanswered(escalations) -> list[str]:
+    """Sections of board-pack pages the data cannot answer though their page can, as "page#section" (the id of the
+    section's heading, pages.py): the board pack prints them in the appendix only, as if declared there.
+    ``escalations``: the escalation analysis (None when skipped: its whole page is unanswered)."""
+    found = []
+    if escalations is not None and escalations.handoffs.bottleneck is None:
+        found.append("escalations#handoffs")    # no handoff is seen often enough to be ranked: no slowest one to name
+    return found

@@ -1,7 +1,9 @@
 """Which item of a list is the highest or the lowest: the one rule behind every "peak", "worst", "slowest" and
 "quietest" a sentence of the report names (charts and templates read the index; they never pick).
 
-Missing values (None, NaN) are never picked. Ties go to the first item in the list's order, so a sentence names
+Missing values (None, NaN) are never picked. A rate or median that rests on a handful of tickets is not picked
+either: ``well_counted`` keeps the items with at least ``MIN_COUNT`` behind their value, and a pick is made among
+those or not at all (one late ticket is a 100% breach rate, not the worst priority or the week's peak). Ties go to the first item in the list's order, so a sentence names
 the earliest of equal weeks or months and the first of equal rows in the order the analysis listed them.
 """
 
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
+
+MIN_COUNT = 30   # tickets (or completed SLAs) an item's value rests on before a sentence may name it the highest or lowest
 
 
 def _valued(items: Sequence[T], value: Callable[[T], float | None], among: Iterable[int] | None) -> list[tuple[int, float]]:
@@ -44,3 +48,9 @@ def full_or_all(items: Sequence[T], partial: Callable[[T], bool], value: Callabl
     periods when there are any."""
     valued = [i for i, _ in _valued(items, value, None)] if value is not None else list(range(len(items)))
     return [i for i in valued if not partial(items[i])] or valued
+
+
+def well_counted(items: Sequence[T], count: Callable[[T], int | None]) -> list[int]:
+    """Indices of the items whose value rests on at least ``MIN_COUNT`` tickets or completed SLAs (``count``): pass
+    them as ``among`` to ``highest``/``lowest``, which then pick none when no item has enough."""
+    return [i for i, item in enumerate(items) if (count(item) or 0) >= MIN_COUNT]

@@ -34,6 +34,7 @@ from ...errors import SupportlensError
 
 COMPLETE_WITHIN = pd.Timedelta(hours=1)
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at")
+UNDATED_LABEL = "the whole export"   # the period of an export whose tickets have no creation time
 MIN_PERIOD_TICKETS = 100      # a reporting period, or a previous period compared with it, holds at least this many
 MIN_PERIOD_SHARE = 0.20       # the default last full quarter holds at least this share of the dated tickets
 _INCLUSIVE = pd.Timedelta(seconds=1)   # the whole span's end: one second after the as-of time, so it is included
@@ -46,6 +47,7 @@ class PeriodFallback(StrEnum):
 
     NO_FULL_PERIOD = "no_full_period"      # the data holds no complete quarter (month) before the as-of time
     TOO_FEW_TICKETS = "too_few_tickets"    # the last full one holds too few tickets to report on alone
+    UNDATED = "undated"                    # no ticket has a creation time: every ticket of the export is reported on
 
 
 @dataclass(frozen=True)
@@ -195,8 +197,10 @@ def _reporting_period(tickets: pd.DataFrame, config: PeriodConfig, date_only: fr
     if tickets["created_at"].isna().all():
         stamps = [tickets[c].min() for c in TIME_COLUMNS if c in tickets and tickets[c].notna().any()]
         first = pd.Timestamp(min(stamps)) if stamps else as_of
-        return ReportingPeriod(as_of, first, as_of + _INCLUSIVE, "all tickets (no creation times)", "all",
-                               True, None, None, None, False, first, undated=True)
+        # a label that reads as a period wherever one stands ("Reporting period: the whole export", "over the whole
+        # export", "The whole export: 2 of 6 service targets met"); the summary says why (PeriodFallback.UNDATED)
+        return ReportingPeriod(as_of, first, as_of + _INCLUSIVE, UNDATED_LABEL, "all",
+                               True, None, None, None, False, first, undated=True, fallback=PeriodFallback.UNDATED)
     created = tickets["created_at"]
     data_start = pd.Timestamp(created.min())
     dated = int(created.notna().sum())

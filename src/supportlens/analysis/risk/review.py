@@ -65,6 +65,7 @@ class Threshold:
     net_saving_per_year: Estimate      # net of the reviews and of running the model; 95% interval over the draws
     net_saving_range: Range            # the same draws at recommendations.interval
     chance_positive: float             # share of draws saving more than the reviews cost
+    chance_positive_first_year: float  # ... and than the model's one-off cost too (its first year, roi.first_year)
     review_prevents: tuple[float, float]
     rule: PriorityRule                 # the best simple rule, on the same test draws
     advantage_per_year: Estimate       # model − rule, 95% interval over the same draws
@@ -162,7 +163,8 @@ def review_threshold(score: np.ndarray, y: np.ndarray, priority: np.ndarray, cos
         breaches_caught_per_year=float(caught * per_year), running_cost_per_year=float(running),
         breaches_avoided_per_year=to_range(prevents * m_breaches * per_year, interval),
         net_saving_per_year=percentile_interval(model_point, model_net, n), net_saving_range=net_range,
-        chance_positive=float((model_net > 0).mean()), review_prevents=tuple(costs.review_prevents),
+        chance_positive=float((model_net > 0).mean()),
+        chance_positive_first_year=float((model_net - costs.risk_model["one_off"] > 0).mean()), review_prevents=tuple(costs.review_prevents),
         rule=PriorityRule(
             priorities=list(rule), training_saving_per_year=float(rule_training * 365.25 / max(training_days, 1.0)),
             flagged_per_year=float(rule_flags.sum() * per_year),

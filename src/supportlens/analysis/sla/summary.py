@@ -17,7 +17,7 @@ from ...config import Findings, SlaPolicy
 from ..core.breach import breach_rate
 from ..core.clocks import STATES, ticket_clocks
 from ..core.breach import MonthBreach
-from ..core.extremes import highest, lowest
+from ..core.extremes import highest, lowest, well_counted
 from ..core.stats import Rate, chi_square, two_proportion_p
 from .vendor import VendorComparison
 
@@ -117,9 +117,10 @@ def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy, alpha: float) -> SlaS
 
 
 def worst_priority(by_priority: list[PriorityBreach]) -> str | None:
-    """The priority whose completed resolution SLAs breach most often; the first (most urgent) of a tie."""
-    rated = [b for b in by_priority if b.resolution.value is not None]
-    return max(rated, key=lambda b: b.resolution.value).priority if rated else None
+    """The priority whose completed resolution SLAs breach most often, among priorities with enough of them
+    (extremes.well_counted); the first (most urgent) of a tie; None when no priority has enough."""
+    worst = highest(by_priority, lambda b: b.resolution.value, among=well_counted(by_priority, lambda b: b.resolution.n))
+    return None if worst is None else by_priority[worst].priority
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from .moves import CoverPlan, cover_plan
 from ..findings import _ranges
 from ...canonical import PRIORITIES
 from ..core.breach import breached_mask, completed_mask
-from ..core.extremes import highest
+from ..core.extremes import highest, well_counted
 from ..core.stats import Rate, benjamini_hochberg, wilson
 
 MIN_TESTED = 30   # completed first-response SLAs a group needs before it is tested
@@ -102,7 +102,7 @@ class StaffingPlan:
     # indices into slots: the peaks the heatmaps' sentences name (the first slot of the week on a tie; None: no value)
     busiest_slot: int | None = None                   # most tickets created per hour
     slowest_first_response_slot: int | None = None    # longest median first response
-    worst_breach_slot: int | None = None              # highest first-response breach rate
+    worst_breach_slot: int | None = None              # highest first-response breach rate of a well-counted slot (extremes)
 
 
 def agents_on_shift(dataset: Dataset, weeks_index: pd.DatetimeIndex) -> tuple[np.ndarray, str]:
@@ -207,17 +207,9 @@ def staffing_plan(clocks: pd.DataFrame, dataset: Dataset, config: Config) -> Sta
         surplus_agent_hours_per_week=None if shortfall is None else float(np.clip(-shortfall, 0, None).sum()),
         gap=gap, busiest_slot=highest(slots, lambda s: s.arrivals_per_hour),
         slowest_first_response_slot=highest(slots, lambda s: s.median_first_response_minutes),
+        # the peak breach rate among slots with enough completed SLAs (one late ticket at Sun 07:00 is not the peak)
         worst_breach_slot=highest(slots, lambda s: s.first_response.value,
-                                  among=_rated(slots) or None))
-
-
-PEAK_MIN_SLAS = 30   # a slot's breach rate the heatmap's sentence may name as the peak rests on this many SLAs
-
-
-def _rated(slots: list[Slot]) -> list[int]:
-    """The slots whose first-response breach rate rests on at least PEAK_MIN_SLAS completed SLAs: on a sparse
-    export one late ticket at Sun 07:00 is a 100% rate, not the week's peak."""
-    return [i for i, s in enumerate(slots) if (s.first_response.n or 0) >= PEAK_MIN_SLAS]
+                                  among=well_counted(slots, lambda s: s.first_response.n)))
 
 
 def _flag_gaps(shortfall, breached, completed, thresholds) -> tuple[np.ndarray, list[float | None]]:

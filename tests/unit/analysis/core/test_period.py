@@ -104,3 +104,14 @@ def test_a_truncated_tail_needs_one_whole_empty_week():
     assert truncated_tail(created, pd.Timestamp("2025-06-01 12:00", tz="UTC")) == (None, 0)
     assert truncated_tail(created, pd.Timestamp("2025-06-02 00:00", tz="UTC")) == (created.max(), 2)
     assert truncated_tail(created, created.max()) == (None, 0)
+
+
+def test_an_export_without_creation_times_is_reported_whole_in_words_a_reader_can_read():
+    # the Kaggle export: no creation time at all. Its label stands where a period stands ("Reporting period: …",
+    # "over …", "… : 2 of 6 service targets met"), and the summary says why from the fallback.
+    tickets = pd.DataFrame({"created_at": pd.to_datetime(pd.Series([None, None]), utc=True),
+                            "solved_at": pd.to_datetime(["2023-05-01T10:00:00Z", "2023-06-01T00:55:00Z"], utc=True)})
+    period = reporting_period(tickets, Period(length="all"))
+    assert period.undated and period.fallback == "undated"
+    assert period.label == "the whole export"
+    assert "(" not in period.label and "no creation" not in period.label
