@@ -17,7 +17,7 @@ from scipy import stats as sstats
 
 from ...config.escalations import Escalations
 from .process_log import DONE, KINDS, ProcessLog
-from ..core.extremes import highest
+from ..core.extremes import highest, well_counted
 
 MAX_STEPS = 8
 TOP_PATHS = 6
@@ -100,9 +100,6 @@ def _box(path: str, escalated: bool, tickets: int, hours: np.ndarray) -> PathBox
                    float(inside.min()), float(inside.max()), float(p90))
 
 
-MIN_SOLVED_FOR_SLOWEST = 30   # solved tickets a path needs before it can be called the slowest
-
-
 def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolution_hours: np.ndarray) -> Paths:
     counts = pd.Series(code).value_counts()
     counts = counts.sort_index().sort_values(ascending=False, kind="stable")
@@ -121,8 +118,8 @@ def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolu
     escalated_codes = [int(c) for c in counts.index if c > 0 and log.escalated[code == c].mean() >= 0.5]
     # the slowest named path with enough solved tickets for its median to mean something ("Other paths" is no path)
     return Paths(boxes, p, labels[escalated_codes[0]] if escalated_codes else None,
-                 highest(boxes, lambda b: b.median if b.solved >= MIN_SOLVED_FOR_SLOWEST and b.path != "Other paths"
-                         else None))
+                 highest(boxes, lambda b: None if b.path == "Other paths" else b.median,
+                         among=well_counted(boxes, lambda b: b.solved)))
 
 
 def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path: str, created_hours: float,
