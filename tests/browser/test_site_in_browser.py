@@ -88,6 +88,7 @@ window.__drawOrder = [];
   var real;
   Object.defineProperty(window, 'Plotly', {configurable: true, get: function () { return real; }, set: function (p) {
     real = p;
+    scrollToLast();   // plotly.min.js has just run: charts.js, the next deferred script, has not
     var newPlot = p.newPlot;
     p.newPlot = function () {
       if (!window.__inViewAtFirstDraw) window.__inViewAtFirstDraw = inView(0);
@@ -102,19 +103,16 @@ new MutationObserver(function () {
     }
   });
 }).observe(document, {childList: true, subtree: true});
-// the document is parsed and styled, the deferred scripts (plotly.min.js, assets/charts.js) have not run yet:
-// scroll to the last chart then (before its stylesheet has loaded the layout is not the one charts.js sees)
+// scroll to the last chart when plotly.min.js defines Plotly: the document is parsed and its stylesheets applied
+// (a deferred script waits for them), and charts.js, the deferred script after it, has not run yet, so no chart
+// can have been drawn (a scroll at the document's 'interactive' state or its stylesheet's load event could come
+// after charts.js on a loaded machine)
 function scrollToLast() {
   var charts = document.querySelectorAll('.plotly-chart');
   charts[charts.length - 1].scrollIntoView();
   window.__inView = inView(0);
   window.__drawnBeforeScroll = window.__drawOrder.length;
 }
-document.addEventListener('readystatechange', function () {
-  if (document.readyState !== 'interactive') return;
-  var sheet = document.querySelector('link[rel=stylesheet]');
-  if (sheet.sheet) scrollToLast(); else sheet.addEventListener('load', scrollToLast);
-});
 function inView(margin) {
   return Array.prototype.slice.call(document.querySelectorAll('.plotly-chart')).filter(function (chart) {
     var box = chart.getBoundingClientRect();
