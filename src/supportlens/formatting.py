@@ -214,6 +214,7 @@ def recommendation_title(rec: dict, zone: str = "UTC") -> str:
 
 
 _VERBATIM_DIMENSIONS = ("hour", "weekday", "tenure_band")
+_ID_DIMENSIONS = ("agent",)   # ids: written as they are, unless an anonymised code ('Value 2' -> 'agent 2')
 
 
 def fmt_segment(label: str | None, dimension: str | None = None) -> str:
@@ -228,6 +229,8 @@ def fmt_segment(label: str | None, dimension: str | None = None) -> str:
     if dimension == "country" and len(text) <= 3:
         return text.upper()
     number = code_number(text)
+    if dimension in _ID_DIMENSIONS and number is None:
+        return text
     if dimension and number is not None:   # a code says what it is ('Value 3' -> 'category 3'); a bare number
         return f"{dimension.replace('_', ' ')} {number}"   # would read as a count ('34' -> 'category 34')
     text = text.replace("_", " ")

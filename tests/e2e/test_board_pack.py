@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from print_checks import board_pack_defects, pdf_page_texts, percent_labels_over_100
+from print_checks import BOARD_PACK_DEFECTS, board_pack_defects, pdf_page_texts, percent_labels_over_100
 from support import ROOT, run_cli
 
 MAX_PAGES = 16
@@ -36,6 +36,9 @@ def check_board_pack(site: Path) -> None:
     # no rate axis past 100% on the charts either PDF prints
     figures = sorted((site.parent / "report" / "figures").glob("*.svg"))
     assert figures and not percent_labels_over_100(figures)
+    # nor does the appendix quote an anonymised code as a name (the agents table once did: 'Value 2')
+    coded = BOARD_PACK_DEFECTS["coded label"]
+    assert not [page for page in appendix if coded.search(page)]
     # the appendix holds what the board pack leaves out
     text = " ".join(appendix)
     for heading in ("Methodology", "Glossary", "Data quality"):

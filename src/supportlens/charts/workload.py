@@ -26,7 +26,7 @@ def agent_load(context: dict) -> Chart | None:
         fig.add_box(y=[a["solved"] for a in members], name=plotly_text(fmt_segment(g["group"], "group")), boxpoints="all",
                     jitter=0.4, pointpos=0, marker=dict(color=GROUP_COLOURS[k % len(GROUP_COLOURS)], size=6),
                     line=dict(color=GROUP_COLOURS[k % len(GROUP_COLOURS)]), fillcolor="rgba(0,0,0,0)",
-                    text=[plotly_text(a["agent"]) for a in members],
+                    text=[plotly_text(fmt_segment(a["agent"], "agent")) for a in members],
                     hovertemplate="%{text}: %{y:,} solved<extra></extra>", showlegend=False)
     if workload["most_uneven_group"] is not None:
         worst = workload["groups"][workload["most_uneven_group"]]

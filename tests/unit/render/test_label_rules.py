@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from supportlens.formatting import recommendation_title, upper_first
+from supportlens.formatting import fmt_segment, recommendation_title, upper_first
 from supportlens.render.pages import environment
 
 from support import ROOT
@@ -59,3 +59,9 @@ def test_a_coverage_gap_names_the_hours_in_the_reports_zone():
                                              '{{ finding_sentence(f) }}')
     text = template.render(f=finding, report={"timezone": "America/Chicago", "scopes": {"period": "in Q3 2026"}})
     assert text.startswith("**Coverage gap.** Tickets created 20:00–22:00 America/Chicago in Q3 2026 miss")
+
+
+def test_an_agent_id_is_written_as_it_is_unless_it_is_an_anonymised_code():
+    assert fmt_segment("AG-025", "agent") == "AG-025"
+    assert fmt_segment("jsmith", "agent") == "jsmith"       # an id, not a label to capitalise
+    assert fmt_segment("Value 2", "agent") == "agent 2"     # the helpdesk log's anonymised resources
