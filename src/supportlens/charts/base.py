@@ -139,7 +139,7 @@ def kpi_target(context: dict, kpi_id: str) -> float | None:
 CHAR_WIDTH = 0.58   # the width of an average character of the house font, in font sizes (Helvetica/DejaVu ≈ 0.55–0.6)
 
 
-def _wrap(text: str, chars: int) -> str:
+def wrap_label(text: str, chars: int) -> str:
     """``text`` broken at spaces into lines of at most ``chars`` characters (a longer word keeps its own line)."""
     lines: list[str] = []
     for word in text.split(" "):
@@ -172,7 +172,7 @@ def fit_axis_titles(fig: go.Figure, width: int, height: int) -> go.Figure:
         size = (axis.title.font.size if axis.title.font and axis.title.font.size else base_size)
         chars = max(12, int(room / (size * CHAR_WIDTH)))
         if len(text) > chars:
-            axis.title.text = _wrap(text, chars)
+            axis.title.text = wrap_label(text, chars)
         axis.automargin = True
     return fig
 

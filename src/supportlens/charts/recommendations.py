@@ -7,8 +7,11 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from ..formatting import fmt_money, recommendation_title
-from .base import PALETTE, STATUS, Chart, colour_key, house_layout
+from ..formatting import fmt_money, lower_first, recommendation_title
+from .base import PALETTE, STATUS, Chart, colour_key, house_layout, wrap_label
+
+
+LABEL_CHARS = 30   # a recommendation's title per line on the chart's axis
 
 
 def _actions(context: dict) -> dict:
@@ -21,7 +24,10 @@ def benefit(context: dict) -> Chart | None:
         return None
     currency = context["report"]["currency"]
     rows = list(reversed(recs))
-    labels = [f"{r['rank']}. {escape(recommendation_title(r, context['report']['timezone']))}" for r in rows]
+    # wrapped, so the labels leave the bars room on a phone as on the printed page
+    labels = [wrap_label(f"{r['rank']}. {escape(recommendation_title(r, context['report']['timezone']))}", LABEL_CHARS)
+              for r in rows]
+    lines = max(label.count("<br>") + 1 for label in labels)
     net = [r["impact"]["net_benefit_per_year"] for r in rows]
     fig = go.Figure()
     fig.add_bar(name="Range (net benefit, first year)", y=labels, x=[n["high"] - n["low"] for n in net],
@@ -33,14 +39,18 @@ def benefit(context: dict) -> Chart | None:
                     customdata=[[fmt_money(n["low"], currency), fmt_money(n["high"], currency)] for n in net],
                     hovertemplate="median %{x:,.0f}<br>range %{customdata[0]} to %{customdata[1]}<extra></extra>")
     fig.add_vline(x=0, line_color="#3e4c59", line_width=1)
-    house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=110 + 40 * len(rows))
-    fig.update_layout(margin=dict(l=420))
+    house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=110 + (24 + 16 * lines) * len(rows))
     colour_key(fig, ((STATUS["good"], "Pays back"),) + (((STATUS["bad"], "Does not pay back"),)
                                                         if not all(r["pays_back"] for r in rows) else ()))
     fig.update_yaxes(rangemode=None, automargin=True)
     best = recs[0]
-    takeaway = (f"{recommendation_title(best, context['report']['timezone'])} brings the most: {fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
-                f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} in its first year, net of its costs.")
+    best_range = (f"{fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "
+                  f"{fmt_money(best['impact']['net_benefit_per_year']['high'], currency)} in its first year, net of its costs")
+    if best["pays_back"]:
+        takeaway = f"{recommendation_title(best, context['report']['timezone'])} brings the most: {best_range}."
+    else:   # none pays back (they are ranked by net benefit): the first is the least costly, not a gain
+        takeaway = (f"No action pays back in its first year at these costs; the closest, "
+                    f"{lower_first(recommendation_title(best, context['report']['timezone']))}, comes to {best_range}.")
     return Chart("recommendation_benefit", "recommendations", "First-year net benefit of each recommendation, one-off cost included (range)", takeaway,
                  f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,
                  [{"rank": r["rank"], "recommendation": recommendation_title(r, context['report']['timezone']), "net_low": r["impact"]["net_benefit_per_year"]["low"],

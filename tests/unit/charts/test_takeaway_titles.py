@@ -35,3 +35,31 @@ def test_the_takeaway_heads_the_chart_and_the_title_sits_beneath():
         html = render_markdown(str(chart_block(chart, flavour))).html
         assert html.index("Breaches stuck near 19%.") < html.index("Breach rate by month") < html.index(
             "<img" if flavour == "print" else "plotly-chart")
+
+
+def _recommendations(*net_and_pays: tuple[float, bool]) -> dict:
+    recs = [{"rank": i + 1, "kind": "account_management", "pays_back": pays,
+             "facts": {"accounts": [{"account": "ACC-1"}] * (i + 1)},
+             "impact": {"net_benefit_per_year": {"low": net - 1000, "median": net, "high": net + 1000},
+                        "cost_per_year": 0, "one_off_cost": 0}}
+            for i, (net, pays) in enumerate(net_and_pays)]
+    return {"actions": {"recommendations": recs}, "report": {"currency": "USD", "timezone": "UTC"}}
+
+
+def test_the_benefit_chart_never_says_an_action_that_loses_money_brings_the_most():
+    from supportlens.charts.recommendations import benefit
+
+    paying = benefit(_recommendations((50_000, True), (-2_000, False))).takeaway
+    assert paying.startswith("Proactive account management for 1 dominant account brings the most: USD 49.0k to USD 51.0k")
+    losing = benefit(_recommendations((-14_000, False), (-20_000, False))).takeaway
+    assert losing.startswith("No action pays back in its first year at these costs; the closest, proactive account "
+                             "management for 1 dominant account, comes to −USD 15.0k to −USD 13.0k")
+    assert "brings the most" not in losing
+
+
+def test_the_benefit_chart_wraps_long_titles_instead_of_a_fixed_margin_wider_than_a_phone():
+    from supportlens.charts.recommendations import LABEL_CHARS, benefit
+
+    figure = benefit(_recommendations((50_000, True))).figure
+    assert figure.layout.margin.l is None or figure.layout.margin.l < 200
+    assert all(len(line) <= LABEL_CHARS for label in figure.data[0].y for line in label.split("<br>"))
