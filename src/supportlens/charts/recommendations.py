@@ -40,8 +40,9 @@ def benefit(context: dict) -> Chart | None:
                     hovertemplate="median %{x:,.0f}<br>range %{customdata[0]} to %{customdata[1]}<extra></extra>")
     fig.add_vline(x=0, line_color="#3e4c59", line_width=1)
     house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=110 + (24 + 16 * lines) * len(rows))
-    colour_key(fig, ((STATUS["good"], "Pays back"),) + (((STATUS["bad"], "Does not pay back"),)
-                                                        if not all(r["pays_back"] for r in rows) else ()))
+    colour_key(fig, tuple(entry for shown, entry in ((any(r["pays_back"] for r in rows), (STATUS["good"], "Pays back")),
+                                                     (not all(r["pays_back"] for r in rows), (STATUS["bad"], "Does not pay back")))
+                          if shown))   # a key entry only for a colour the bars use
     fig.update_yaxes(rangemode=None, automargin=True)
     best = recs[0]
     best_range = (f"{fmt_money(best['impact']['net_benefit_per_year']['low'], currency)} to "

@@ -63,3 +63,15 @@ def test_the_benefit_chart_wraps_long_titles_instead_of_a_fixed_margin_wider_tha
     figure = benefit(_recommendations((50_000, True))).figure
     assert figure.layout.margin.l is None or figure.layout.margin.l < 200
     assert all(len(line) <= LABEL_CHARS for label in figure.data[0].y for line in label.split("<br>"))
+
+
+def test_the_benefit_chart_keys_only_the_colours_its_bars_use():
+    from supportlens.charts.base import COLOUR_KEY
+    from supportlens.charts.recommendations import benefit
+
+    def key(*recs):
+        return [t.name for t in benefit(_recommendations(*recs)).figure.data if t.legendgroup == COLOUR_KEY]
+
+    assert key((50_000, True)) == ["Pays back"]
+    assert key((-14_000, False)) == ["Does not pay back"]
+    assert key((50_000, True), (-14_000, False)) == ["Pays back", "Does not pay back"]
