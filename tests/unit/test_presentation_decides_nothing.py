@@ -61,6 +61,7 @@ LAYOUT = {
         "if not values or min(values) < 0 or max(values) > 1 + 1e-9:": "a share axis: are the values shares",
         "if max(values) * 1.06 > 1:": "a share axis ends at 100%",
     },
+    "charts/recommendations.py": {'lines = max(label.count("<br>")': "row height: the most lines a wrapped title takes"},
     "charts/drivers.py": {
         "height=max(300, 34 * len(rows)": "figure height",
         'rows.sort(key=lambda r: r["cramers_v"] or 0)': "bars ordered by their length for display",

@@ -27,7 +27,7 @@ def benefit(context: dict) -> Chart | None:
     # wrapped, so the labels leave the bars room on a phone as on the printed page
     labels = [wrap_label(f"{r['rank']}. {escape(recommendation_title(r, context['report']['timezone']))}", LABEL_CHARS)
               for r in rows]
-    lines = sum(label.count("<br>") + 1 for label in labels)
+    lines = max(label.count("<br>") + 1 for label in labels)
     net = [r["impact"]["net_benefit_per_year"] for r in rows]
     fig = go.Figure()
     fig.add_bar(name="Range (net benefit, first year)", y=labels, x=[n["high"] - n["low"] for n in net],
@@ -39,7 +39,7 @@ def benefit(context: dict) -> Chart | None:
                     customdata=[[fmt_money(n["low"], currency), fmt_money(n["high"], currency)] for n in net],
                     hovertemplate="median %{x:,.0f}<br>range %{customdata[0]} to %{customdata[1]}<extra></extra>")
     fig.add_vline(x=0, line_color="#3e4c59", line_width=1)
-    house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=90 + 18 * len(rows) + 13 * lines)
+    house_layout(fig, x_title=f"Net benefit, first year ({currency})", y_title="", height=120 + (10 + 14 * lines) * len(rows))
     colour_key(fig, tuple(entry for shown, entry in ((any(r["pays_back"] for r in rows), (STATUS["good"], "Pays back")),
                                                      (not all(r["pays_back"] for r in rows), (STATUS["bad"], "Does not pay back")))
                           if shown))   # a key entry only for a colour the bars use
