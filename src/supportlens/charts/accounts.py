@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..formatting import plotly_text, fmt_hours, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_segment, upper_first
-from .base import PALETTE, STATUS, Chart, house_layout
+from .base import PALETTE, STATUS, Chart, colour_key, house_layout
 
 GREY = "#b8c2cc"
 
@@ -58,6 +58,9 @@ def top_accounts(context: dict) -> Chart | None:
     fig.update_xaxes(tickformat=".1%")
     fig.update_yaxes(autorange="reversed", rangemode=None)
     fig.update_layout(margin=dict(l=140, t=40))
+    shown = {r["account"] in dominant for r in rows}   # a key entry only for a colour the bars use
+    colour_key(fig, tuple(entry for flag, entry in ((True, (STATUS["bad"], f"Dominant: clearly above {fmt_pct(threshold, 0)}")),
+                                                    (False, (PALETTE["blue"], "Not dominant"))) if flag in shown))
     if dominant:
         top = accounts["concentration"]["dominant"][accounts["concentration"]["largest_dominant"]]
         takeaway = (f"{upper_first(fmt_segment(top['account'], 'account'))} alone raises {fmt_pct(top['share'])} of tickets (95% CI {fmt_pct(top['ci_low'])}–"
@@ -93,6 +96,10 @@ def _resolution_by(context: dict, dimension_id: str, chart_id: str, noun: str) -
         customdata=[[s["tickets"], s["open_tickets"]] for s in segs],
         hovertemplate="%{x}: median %{y:.1f} h<br>%{customdata[0]:,} tickets, %{customdata[1]:,} still open<extra></extra>"))
     house_layout(fig, x_title=plotly_text(dimension["label"]), y_title="Median hours to resolution (Kaplan–Meier)", height=340)
+    colours = {STATUS["bad"] if s["label"] in flagged else (PALETTE["blue"] if c["significant"] else GREY) for s in segs}
+    colour_key(fig, tuple((colour, meaning) for colour, meaning in (
+        (STATUS["bad"], "Clearly slower than the fastest"), (PALETTE["blue"], "Not clearly slower"),
+        (GREY, "No clear difference")) if colour in colours))   # a key entry only for a colour the bars use
     if c["finding"]:
         takeaway = (f"{fmt_segment(c['worst'], dimension_id)} tickets take longest: median {fmt_hours(c['worst_value'])} against "
                     f"{fmt_hours(c['best_value'])} for {fmt_segment(c['best'], dimension_id)} ({fmt_num(c['ratio'])}×; "

@@ -75,3 +75,22 @@ def test_the_benefit_chart_keys_only_the_colours_its_bars_use():
     assert key((50_000, True)) == ["Pays back"]
     assert key((-14_000, False)) == ["Does not pay back"]
     assert key((50_000, True), (-14_000, False)) == ["Pays back", "Does not pay back"]
+
+
+def test_the_top_accounts_chart_says_what_its_colours_mean():
+    from supportlens.charts.accounts import top_accounts
+    from supportlens.charts.base import COLOUR_KEY
+
+    def row(account, share):
+        return {"account": account, "tickets": 10, "share": {"value": share, "ci_low": share - 0.01, "ci_high": share + 0.01},
+                "resolution_breach": {"value": 0.1}, "resolution": {"value": 5.0}}
+
+    def key(dominant):
+        context = {"diagnostics": {"accounts": {"top_accounts": [row("ACC-1", 0.06), row("ACC-2", 0.02)],
+                                "concentration": {"dominant": [{"account": a, "share": 0.06, "ci_low": 0.05, "ci_high": 0.07}
+                                                               for a in dominant],
+                                                  "largest_dominant": 0 if dominant else None, "dominant_threshold": 0.03}}}}
+        return [t.name for t in top_accounts(context).figure.data if t.legendgroup == COLOUR_KEY]
+
+    assert key(["ACC-1"]) == ["Dominant: clearly above 3%", "Not dominant"]
+    assert key([]) == ["Not dominant"]
