@@ -6,9 +6,30 @@ Both look at what a reader sees: the SVG as a browser lays it out, the PDF page 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@contextmanager
+def svg_browser() -> Iterator:
+    """A headless Chromium (through Playwright) to measure printed charts' SVG in; skips the test without them."""
+    import pytest
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 # every <text> of the SVG with words in it, its box in the SVG's user units, and the viewBox
 _TEXT_BOXES = """

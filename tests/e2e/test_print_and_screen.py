@@ -11,29 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from print_checks import (html_tables, pdf_page_texts, section_last_pages, short_pages, texts_outside_viewbox,
+from print_checks import (html_tables, pdf_page_texts, section_last_pages, short_pages, svg_browser, texts_outside_viewbox,
                           visible_text)
 from supportlens.canonical import TABLES
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def _site_pages(project: Path) -> list[Path]:
     return sorted(p for p in (project / "_site").glob("*.html") if p.name != "404.html")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_every_text_of_every_static_chart_lies_inside_its_svg(project):
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     figures = sorted((project / "report" / "figures").glob("*.svg"))
     assert len(figures) > 20
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            cut = texts_outside_viewbox(figures, browser)
-        finally:
-            browser.close()
+    with svg_browser() as browser:
+        cut = texts_outside_viewbox(figures, browser)
     assert cut == {}, "text cut at the edge of a printed chart:\n" + "\n".join(f"{k}: {v}" for k, v in cut.items())
 
 

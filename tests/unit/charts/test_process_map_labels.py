@@ -4,15 +4,13 @@ transitions below are the helpdesk log's 30 most frequent, as its build counts t
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from supportlens.charts.escalations import process_map
 
-from print_checks import crowded_texts
+from print_checks import crowded_texts, svg_browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 HELPDESK = [
     ("Resolve ticket", "Closed", 4558, 720.0, True), ("Assign seriousness", "Take in charge ticket", 4160, 6.1, False),
@@ -64,17 +62,9 @@ def test_node_labels_stand_beside_their_nodes_outside_the_links_and_apart():
     assert sorted(1 - y for y in sankey.node.y) == pytest.approx(sorted(b[2] for c in boxes.values() for b in c))
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_the_printed_process_map_has_no_label_on_a_link_or_on_another_label(tmp_path):
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     from supportlens.render.pdf import export_svgs
 
     export_svgs({"process_map": process_map(_context())}, tmp_path)     # as the build prints it
-    svg = tmp_path / "process_map.svg"
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            problems = crowded_texts(svg, browser)
-        finally:
-            browser.close()
-    assert problems == []
+    with svg_browser() as browser:
+        assert crowded_texts(tmp_path / "process_map.svg", browser) == []
