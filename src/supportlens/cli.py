@@ -104,7 +104,8 @@ def build(
                                chart_progress=charts_drawn, ingest_progress=exports_read)
     except SupportlensError as error:
         _fail(error)
-    stdout.print(f"[green]✓[/] Built {result.site_dir}/index.html"
+    verb = "Up to date:" if "up_to_date" in result.timings else "Built"
+    stdout.print(f"[green]✓[/] {verb} {result.site_dir}/index.html"
                   + (f" and {result.pdf_path}" if result.pdf_path else "")
                   + f" from {result.tickets:,} tickets in {time.perf_counter() - started:.1f} s ({result.engine} engine)")
 

@@ -115,6 +115,13 @@ def test_same_inputs_give_identical_context(project, tmp_path):
     again = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=copy)
     assert again.returncode == 0, again.stderr
     assert (copy / "report" / "context.json").read_bytes() == first
+    assert "Built _site/index.html" in again.stdout
+    # run once more with nothing changed: the build says so and leaves the outputs as they are
+    site_before = (copy / "_site" / "index.html").stat().st_mtime_ns
+    third = run_cli("build", "--engine", "builtin", "--no-pdf", cwd=copy)
+    assert third.returncode == 0, third.stderr
+    assert "Up to date: _site/index.html" in third.stdout and "Built" not in third.stdout
+    assert (copy / "_site" / "index.html").stat().st_mtime_ns == site_before
 
 
 @pytest.mark.parametrize("breakage, message", [
