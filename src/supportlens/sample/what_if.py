@@ -32,7 +32,7 @@ from ..analysis.escalations.proactive import Policy, SimulatedPolicy
 from ..canonical import PRIORITIES
 from ..config import Config
 from ..dataset import Dataset
-from .simulator import simulate, simulate_tickets
+from .simulator import simulate_log, simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
 
@@ -74,9 +74,8 @@ def sla_outcomes(clocks: pd.DataFrame, config: Config) -> pd.DataFrame:
 def rerun_outcomes(spec: SimulationSpec, change: dict[str, int], config: Config, as_of: pd.Timestamp,
                    by_priority: bool) -> pd.DataFrame:
     """``sla_outcomes`` of the organisation re-simulated with ``change`` (hour of the week -> agents)."""
-    data = simulate(replace(spec, coverage_change={int(k): int(v) for k, v in change.items()}))
-    return sla_outcomes(ticket_clocks(data.tickets, config.sla, as_of, events=data.events, by_priority=by_priority),
-                        config)
+    tickets, events = simulate_log(replace(spec, coverage_change={int(k): int(v) for k, v in change.items()}))
+    return sla_outcomes(ticket_clocks(tickets, config.sla, as_of, events=events, by_priority=by_priority), config)
 
 
 def coverage_what_if(baseline: pd.DataFrame, after: pd.DataFrame, change: dict[str, int], gap_slots: list,
