@@ -69,13 +69,23 @@ def _run(spec: SimulationSpec):
     return accounts, roster, tk, events, tickets, ids, req_ids
 
 
+def _tables(spec: SimulationSpec):
+    accounts, roster, tk, events, tickets, ids, req_ids = _run(spec)
+    return accounts, roster, tickets, events_frame(spec, events, tk, roster, ids, req_ids)
+
+
 def simulate(spec: SimulationSpec) -> SampleData:
     """Simulate ``spec.days`` days from ``spec.start``; see SimulationSpec for the knobs."""
-    accounts, roster, tk, events, tickets, ids, req_ids = _run(spec)
-    events_df = events_frame(spec, events, tk, roster, ids, req_ids)
+    accounts, roster, tickets, events_df = _tables(spec)
     truth = compute_truth(spec, tickets, events_df, accounts, roster)
     return SampleData(tickets=tickets, events=events_df, accounts=accounts.table.copy(),
                       agents=roster.table.copy(), truth=truth)
+
+
+def simulate_log(spec: SimulationSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Only the tickets and events tables of ``simulate(spec)`` (the coverage what-if's re-runs: no truth)."""
+    _, _, tickets, events = _tables(spec)
+    return tickets, events
 
 
 def simulate_tickets(spec: SimulationSpec) -> pd.DataFrame:

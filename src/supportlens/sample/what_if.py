@@ -32,7 +32,7 @@ from ..analysis.escalations.proactive import Policy, SimulatedPolicy
 from ..canonical import PRIORITIES
 from ..config import Config
 from ..dataset import Dataset
-from .simulator import simulate, simulate_tickets
+from .simulator import simulate_log, simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
 
@@ -55,14 +55,14 @@ def sample_spec(dataset: Dataset) -> SimulationSpec | None:
         return None
 
 
-def sla_outcomes(tickets: pd.DataFrame, events: pd.DataFrame | None, config: Config, as_of: pd.Timestamp,
-                 by_priority: bool) -> pd.DataFrame:
+def sla_outcomes(clocks: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per ticket (indexed by ticket id): breached SLAs (0, 1 or 2: first response and resolution, late or
-    open past target), the slot of the week it was created in and its breach cost. The one measure of
-    both sides of a what-if: the same SLA rules, the event log when there is one."""
-    clocks = ticket_clocks(tickets, config.sla, as_of, events=events, by_priority=by_priority)
+    open past target), the slot of the week it was created in (on the UTC clock the simulator's hours of the
+    week are on) and its breach cost, from the tickets' ``ticket_clocks``. The one measure of both sides of a
+    what-if: the same SLA rules, the event log when there is one (the baseline's clocks are the analysis's own,
+    computed once; a re-run's are its re-simulated tickets')."""
     late = ("breached", "active_breached")
-    created = clocks["created_at"]
+    created = clocks["created_at"].dt.tz_convert("UTC")
     cost = clocks["priority"].map({p: config.costs.breach[p] for p in PRIORITIES}).fillna(0).to_numpy(dtype=float)
     return pd.DataFrame({
         "breached": (clocks["first_response_state"].isin(late).fillna(False).to_numpy(dtype=int)
@@ -74,8 +74,8 @@ def sla_outcomes(tickets: pd.DataFrame, events: pd.DataFrame | None, config: Con
 def rerun_outcomes(spec: SimulationSpec, change: dict[str, int], config: Config, as_of: pd.Timestamp,
                    by_priority: bool) -> pd.DataFrame:
     """``sla_outcomes`` of the organisation re-simulated with ``change`` (hour of the week -> agents)."""
-    data = simulate(replace(spec, coverage_change={int(k): int(v) for k, v in change.items()}))
-    return sla_outcomes(data.tickets, data.events, config, as_of, by_priority)
+    tickets, events = simulate_log(replace(spec, coverage_change={int(k): int(v) for k, v in change.items()}))
+    return sla_outcomes(ticket_clocks(tickets, config.sla, as_of, events=events, by_priority=by_priority), config)
 
 
 def coverage_what_if(baseline: pd.DataFrame, after: pd.DataFrame, change: dict[str, int], gap_slots: list,
@@ -176,15 +176,16 @@ def check_on_simulator(analysis: Analysis, dataset: Dataset, config: Config) -> 
         analysis = replace(analysis, escalations=replace(escalations, proactive=proactive))
     if analysis.actions is not None:
         recommendations, note = _check_coverage(analysis.actions.recommendations, dataset, config,
-                                                analysis.period.as_of)
+                                                analysis.period.as_of, analysis.clocks)
         analysis = replace(analysis, actions=replace(analysis.actions, recommendations=recommendations,
                                                      what_if_note=note))
     return analysis
 
 
 def _check_coverage(recommendations: list, dataset: Dataset, config: Config,
-                    as_of: pd.Timestamp) -> tuple[list, str | None]:
-    """Re-run the simulator once per coverage recommendation, with exactly its change."""
+                    as_of: pd.Timestamp, clocks: pd.DataFrame) -> tuple[list, str | None]:
+    """Re-run the simulator once per coverage recommendation, with exactly its change; the baseline is the
+    analysis's own ``clocks`` (the same tickets, SLA rules, as-of and event log)."""
     if not any(r.kind == RecommendationKind.COVERAGE for r in recommendations):
         return recommendations, None
     if not config.recommendations.what_if:
@@ -193,7 +194,7 @@ def _check_coverage(recommendations: list, dataset: Dataset, config: Config,
     if spec is None:
         return recommendations, None   # not the untouched simulated sample: there is no simulator to re-run
     by_priority = sla_targets_from(dataset, config) == "priority"
-    baseline = sla_outcomes(dataset.tickets, dataset.events, config, as_of, by_priority)
+    baseline = sla_outcomes(clocks, config)
     out = []
     for rec in recommendations:
         if rec.kind == RecommendationKind.COVERAGE:

@@ -369,3 +369,14 @@ def test_the_sample_has_no_time_after_its_window_nor_after_the_build(planted):
     assert spec.start_ts <= min(t.min() for t in times) and latest < spec.end_ts
     assert SimulationSpec().end_ts == spec.end_ts   # the window is the default one, whatever the size
     assert spec.end_ts <= build_clock(), f"the sample's window ends {spec.end_ts}, after this machine's clock"
+
+
+def test_the_what_if_log_is_the_simulated_tickets_and_events(planted: SampleData) -> None:
+    """A coverage re-run simulates only the tickets and events (no truth): the same tables as the full run."""
+    from supportlens.sample.simulator import simulate_log
+
+    tickets, events = simulate_log(SimulationSpec(tickets=N, seed=11))
+    pd.testing.assert_frame_equal(tickets, planted.tickets)
+    pd.testing.assert_frame_equal(events, planted.events)
+    other, _ = simulate_log(SimulationSpec(tickets=N, seed=12))
+    assert not other["created_at"].equals(planted.tickets["created_at"])

@@ -156,12 +156,14 @@ def kpi_claims(tested: list, now: pd.DataFrame, before: pd.DataFrame | None) -> 
     (two-sided): means and rates by a cluster-robust difference of means, medians by the median test; a KPI not
     known here keeps its own test."""
     claims = []
+    compared = bool(tested) and before is not None and len(before) > 0 and len(now) > 0
+    if compared:   # the two periods' tickets and their clusterings, the same for every KPI: built once
+        both = pd.concat([now, before], ignore_index=True)
+        current = np.repeat([True, False], [len(now), len(before)])
+        clusterings, _ = clusters_of(both)
     for kpi in tested:
         p = kpi.p_value
-        if before is not None and len(before) and len(now):
-            both = pd.concat([now, before], ignore_index=True)
-            current = np.repeat([True, False], [len(now), len(before)])
-            clusterings, _ = clusters_of(both)
+        if compared:
             if kpi.id == "first_response_median_minutes":
                 minutes = both["first_response_minutes"].to_numpy(dtype=float, na_value=np.nan)
                 values = np.where(np.isnan(minutes), np.nan, (minutes > np.nanmedian(minutes)).astype(float))
