@@ -53,7 +53,7 @@ def benefit(context: dict) -> Chart | None:
         takeaway = (f"No action pays back in its first year at these costs; the closest, "
                     f"{lower_first(recommendation_title(best, context['report']['timezone']))}, comes to {best_range}.")
     return Chart("recommendation_benefit", "recommendations", "First-year net benefit of each recommendation, one-off cost included (range)", takeaway,
-                 f"Horizontal range bars of the net annual benefit of each recommendation with its median. {takeaway}", fig,
+                 f"Horizontal range bars of the first-year net benefit of each recommendation with its median. {takeaway}", fig,
                  [{"rank": r["rank"], "recommendation": recommendation_title(r, context['report']['timezone']), "net_low": r["impact"]["net_benefit_per_year"]["low"],
                    "net_median": r["impact"]["net_benefit_per_year"]["median"],
                    "net_high": r["impact"]["net_benefit_per_year"]["high"], "cost_per_year": r["impact"]["cost_per_year"],

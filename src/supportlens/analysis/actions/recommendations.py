@@ -1,5 +1,5 @@
 """Recommendations: rules that fire on findings, each with its evidence, impact range,
-owner, timeline and success metric; ranked by median net annual benefit.
+owner, timeline and success metric; ranked by median first-year net benefit (one-off cost included).
 
 Nothing fires without evidence: each rule needs a significant and material finding
 (coverage gap, priority inversion, escalation bottleneck), a measured concentration
