@@ -266,50 +266,43 @@ class BuildCache:
     # -- analysis ----------------------------------------------------------------------------------
 
     def load_analysis(self, key: str):
-        path = self.folder / "analysis" / f"{key}.pickle"
-        if not self.enabled or not path.is_file():
-            return None
-        try:
-            analysis = pickle.loads(path.read_bytes())
-        except Exception:  # noqa: BLE001 - a corrupted entry is a miss
-            return None
-        self.hits.append("analysis")
-        return analysis
+        return self._load_pickle("analysis", key)
 
     def store_analysis(self, key: str, analysis) -> None:
-        if not self.enabled:
-            return
-        try:
-            data = pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
-            return
-        self._write_bytes(self.folder / "analysis" / f"{key}.pickle", data)
-        self._prune(self.folder / "analysis", keep=f"{key}.pickle")
+        self._store_pickle("analysis", key, analysis)
 
     def load_charts(self, key: str):
         """The charts (``build_charts``) of the context cached under ``key``: the context and the chart code
         decide them (the context key holds the code's fingerprint), so a template change reuses them."""
-        path = self.folder / "charts" / f"{key}.pickle"
+        return self._load_pickle("charts", key, dict)
+
+    def store_charts(self, key: str, charts: dict) -> None:
+        self._store_pickle("charts", key, charts)
+
+    def _load_pickle(self, kind: str, key: str, expected: type | None = None):
+        """The object pickled under ``kind``/``key`` (a miss when absent, corrupted or not an ``expected``)."""
+        path = self.folder / kind / f"{key}.pickle"
         if not self.enabled or not path.is_file():
             return None
         try:
-            charts = pickle.loads(path.read_bytes())
+            value = pickle.loads(path.read_bytes())
         except Exception:  # noqa: BLE001 - a corrupted entry is a miss
             return None
-        if not isinstance(charts, dict):
+        if expected is not None and not isinstance(value, expected):
             return None
-        self.hits.append("charts")
-        return charts
+        self.hits.append(kind)
+        return value
 
-    def store_charts(self, key: str, charts: dict) -> None:
+    def _store_pickle(self, kind: str, key: str, value) -> None:
+        """Pickle ``value`` under ``kind``/``key``, keeping only the newest entry of its kind."""
         if not self.enabled:
             return
         try:
-            data = pickle.dumps(charts, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
             return
-        self._write_bytes(self.folder / "charts" / f"{key}.pickle", data)
-        self._prune(self.folder / "charts", keep=f"{key}.pickle")
+        self._write_bytes(self.folder / kind / f"{key}.pickle", data)
+        self._prune(self.folder / kind, keep=f"{key}.pickle")
 
     # -- static charts -----------------------------------------------------------------------------
 
