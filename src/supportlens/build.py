@@ -57,10 +57,9 @@ def cached_dataset(config: Config, root: Path, cache: BuildCache,
                    progress: IngestProgress | None = None) -> tuple[Dataset, str]:
     """The canonical tables, read from the cache when the input files and the config ingest reads are
     those of a previous build (the same tables, Parquet-stored), else ingested and stored; and their key."""
-    from .ingest import load_dataset, readers, sample_truth
+    from .ingest import load_dataset, sample_truth
 
     key = cache.ingest_key(config, root)
-    readers._HASHED.update(cache.known_hashes)   # ingest's provenance does not read the files again to hash them
     tickets = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
     dataset = cache.load_dataset(key, sample_truth(tickets.parent))
     if dataset is None:

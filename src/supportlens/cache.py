@@ -127,27 +127,26 @@ class BuildCache:
         self.folder = Path(root) / CACHE_DIR
         self.enabled = enabled
         self.hits: list[str] = []     # what was read from the cache in this build ("tables", "analysis", charts)
-        self.known_hashes: dict[tuple, str] = {}   # input files' hashes read from files.json (ingest.readers' keys)
 
     # -- input files -------------------------------------------------------------------------------
 
     def file_hash(self, path: Path) -> str:
-        """The SHA-256 of ``path``, remembered by its absolute path, size, inode and modification and change times."""
-        stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        """The SHA-256 of ``path``, remembered across builds by its absolute path, size, inode and modification and
+        change times (``hashing.file_stamp``)."""
+        from . import hashing
+
+        stamp = hashing.file_stamp(path)
         memo_path = self.folder / "files.json"
         memo = self._read_json(memo_path) if self.enabled else None
         memo = memo if isinstance(memo, dict) else {}
-        known = memo.get(str(path.resolve()))
-        if isinstance(known, list) and len(known) == len(stamp) + 1 and known[:-1] == stamp:
+        known = memo.get(stamp[0])
+        if isinstance(known, list) and known[:-1] == list(stamp[1:]):
             # ingest's provenance asks for the same hash when the tables are not cached: handed over, not read again
-            self.known_hashes[(str(path.resolve()), *stamp)] = str(known[-1])
+            hashing.remember(stamp, str(known[-1]))
             return str(known[-1])
-        from .ingest import readers   # (only when a file must be read: ingest's import is not light)
-
-        sha = readers.file_sha256(path)
+        sha = hashing.file_sha256(path)
         if self.enabled:
-            memo[str(path.resolve())] = [*stamp, sha]
+            memo[stamp[0]] = [*stamp[1:], sha]
             self._write_bytes(memo_path, json.dumps(memo, sort_keys=True).encode())
         return sha
 

@@ -289,3 +289,24 @@ def test_outputs_are_up_to_date_only_with_the_same_inputs_and_untouched_outputs(
     cache.forget_outputs()
     assert BuildCache(tiny).up_to_date(key, tiny) is None
     assert BuildCache(tiny, enabled=False).up_to_date(key, tiny) is None
+
+
+def test_an_input_file_is_read_once_for_its_hash_and_not_at_all_when_a_previous_build_recorded_it(tmp_path, monkeypatch):
+    import hashlib
+
+    from supportlens import hashing
+
+    export = tmp_path / "tickets.csv"
+    export.write_bytes(b"ticket_id,created_at\nT1,2026-01-01T00:00:00Z\n")
+    expected = hashlib.sha256(export.read_bytes()).hexdigest()   # worked out directly
+    reads = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: (reads.append(self) if self == export else None)
+                        or real_open(self, *a, **k))
+    monkeypatch.setattr(hashing, "_HASHED", {})
+    assert BuildCache(tmp_path).file_hash(export) == expected
+    assert hashing.file_sha256(export) == expected      # ingest's provenance: the same process, not read again
+    assert reads == [export]
+    monkeypatch.setattr(hashing, "_HASHED", {})         # a new build process: the record in files.json serves
+    assert BuildCache(tmp_path).file_hash(export) == expected and hashing.file_sha256(export) == expected
+    assert reads == [export]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import json
 import math
@@ -22,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SupportlensError
+from ..hashing import file_sha256  # noqa: F401 - ingest's provenance reads it from here
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -29,26 +29,6 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with byte-order mark)", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
            "utf-16-be": "UTF-16", "utf-32": "UTF-32", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
-
-
-# this process's hashes, by path, size, modification and change times and inode: a file is read once
-# (the build cache hands over the ones it remembers: cache.BuildCache.known_hashes)
-_HASHED: dict[tuple, str] = {}
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, computed once per process for an unchanged file (the build cache's key and
-    ingest's provenance both ask for it)."""
-    stat = path.stat()
-    stamp = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)  # cache.py's order
-    if stamp in _HASHED:
-        return _HASHED[stamp]
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    _HASHED[stamp] = digest.hexdigest()
-    return _HASHED[stamp]
 
 
 def detect_encoding(data: bytes) -> str:
