@@ -116,6 +116,18 @@ def tree_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def linked_files(html: str, base_dir: Path) -> dict[str, str]:
+    """The SHA-256 of every local file ``html`` links (``src="…"``, relative to ``base_dir``: the SVG charts);
+    a missing file gets a random value, so a key made of it is never found."""
+    import re
+
+    linked = {}
+    for name in sorted(set(re.findall(r'\bsrc="([^"#:]+)"', html))):
+        path = Path(base_dir) / name
+        linked[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else os.urandom(8).hex()
+    return linked
+
+
 def _digest(parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -333,19 +345,15 @@ class BuildCache:
     def pdf_key(self, html: str, base_dir: Path) -> str:
         """The hash of a PDF's HTML, of every local file it links (``src="…"``, relative to ``base_dir``: the SVG
         charts; a missing one makes the key unique, so it is never read) and of WeasyPrint's version."""
-        import re
         from importlib.metadata import PackageNotFoundError, version
 
         try:
             weasyprint = version("weasyprint")
         except PackageNotFoundError:
             weasyprint = "absent"
-        linked = {}
-        for name in sorted(set(re.findall(r'\bsrc="([^"#:]+)"', html))):
-            path = Path(base_dir) / name
-            linked[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else os.urandom(8).hex()
-        return _digest({"format": _FORMAT, "html": hashlib.sha256(html.encode()).hexdigest(), "linked": linked,
-                        "weasyprint": weasyprint, "base": Path(base_dir).resolve().as_posix()})
+        return _digest({"format": _FORMAT, "html": hashlib.sha256(html.encode()).hexdigest(),
+                        "linked": linked_files(html, base_dir), "weasyprint": weasyprint,
+                        "base": Path(base_dir).resolve().as_posix()})
 
     def load_pdf(self, key: str) -> bytes | None:
         path = self.folder / "pdf" / f"{key}.pdf"
@@ -364,6 +372,17 @@ class BuildCache:
         if self.enabled:
             self._write_bytes(self.folder / "pdf" / f"{key}.pdf", pdf)
             self._prune(self.folder / "pdf", keep=f"{key}.pdf", entries=4)   # the two documents, and the two before
+
+    def load_pdf_parts(self, document: str) -> dict | None:
+        """The parts of the last PDF written of ``document`` (``render/pdf.py``'s ``PdfParts``: its key and, per
+        part, its key, pages and the anchors on each page), so a change to one part lays out only that part."""
+        found = self._read_json(self.folder / "pdf-parts" / f"{document}.json") if self.enabled else None
+        return found if isinstance(found, dict) and found.get("format") == _FORMAT else None
+
+    def store_pdf_parts(self, document: str, parts: dict) -> None:
+        if self.enabled:
+            data = json.dumps({**parts, "format": _FORMAT}).encode()
+            self._write_bytes(self.folder / "pdf-parts" / f"{document}.json", data)
 
     # -- the last build's outputs ------------------------------------------------------------------
 
