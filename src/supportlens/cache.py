@@ -24,7 +24,9 @@ path, size, inode and times (``files.json``), so an unchanged export is not hash
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -114,6 +116,18 @@ def tree_fingerprint(folder: Path) -> str:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _reduce_figure(figure):
+    """A Plotly figure pickled as its class and properties, read back by ``_trusted_figure``."""
+    cls, (props,) = figure.__reduce__()
+    return _trusted_figure, (cls, props)
+
+
+def _trusted_figure(cls, props: dict):
+    """A figure read back from the cache, not validated again: it was validated when the charts were built, and
+    the figures' validation (the house template's above all) took most of reading the charts back."""
+    return cls(props, _validate=False)
 
 
 def linked_files(html: str, base_dir: Path) -> dict[str, str]:
@@ -288,7 +302,9 @@ class BuildCache:
         return self._load_pickle("charts", key, dict)
 
     def store_charts(self, key: str, charts: dict) -> None:
-        self._store_pickle("charts", key, charts)
+        import plotly.graph_objects as go
+
+        self._store_pickle("charts", key, charts, {go.Figure: _reduce_figure})
 
     def _load_pickle(self, kind: str, key: str, expected: type | None = None):
         """The object pickled under ``kind``/``key`` (a miss when absent, corrupted or not an ``expected``)."""
@@ -304,12 +320,18 @@ class BuildCache:
         self.hits.append(kind)
         return value
 
-    def _store_pickle(self, kind: str, key: str, value) -> None:
-        """Pickle ``value`` under ``kind``/``key``, keeping only the newest entry of its kind."""
+    def _store_pickle(self, kind: str, key: str, value, reducers: dict | None = None) -> None:
+        """Pickle ``value`` under ``kind``/``key``, keeping only the newest entry of its kind; ``reducers``: how
+        objects of some types are pickled instead of their own way (``copyreg``'s dispatch table)."""
         if not self.enabled:
             return
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            if reducers:
+                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+            pickler.dump(value)
+            data = buffer.getvalue()
         except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
             return
         self._write_bytes(self.folder / kind / f"{key}.pickle", data)
