@@ -342,7 +342,11 @@ def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | Non
     pdf = cache.load_pdf(key) if key else None
     if pdf is None:
         document = Path(out_path).stem
-        patched = patched_pdf(html, base_dir, cache, document) if key else None
+        try:
+            patched = patched_pdf(html, base_dir, cache, document) if key else None
+        except Exception:  # noqa: BLE001 -- the parts are a shortcut: whatever fails in it, the whole PDF is laid out
+            logging.getLogger(__name__).debug("the PDF's changed parts could not be put in place", exc_info=True)
+            patched = None
         if patched is not None:
             pdf, parts = patched
         else:
@@ -553,7 +557,7 @@ def _replace_pages(old: bytes, new: bytes, ranges: list[range]) -> bytes | None:
         if depth > len(parents):
             return None
         parent = writer.add_outline_item(
-            destination.title, page, parent=parents[depth - 1] if depth else None,
+            title=destination.title, page_number=page, parent=parents[depth - 1] if depth else None,
             fit=Fit.xyz(destination.left, destination.top, destination.zoom),
             is_open=bool(destination.get("/%is_open%", True)))
         parents[depth:] = [parent]
