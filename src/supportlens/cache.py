@@ -387,6 +387,10 @@ class BuildCache:
             return None
         if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:   # cut short: written again
             return None
+        try:   # a PDF read is as recent as one written: kept by _prune while edits to the other document go on
+            os.utime(path)
+        except OSError:
+            pass
         self.hits.append("pdf")
         return pdf
 
