@@ -436,6 +436,16 @@ def pdf_parts(html: str, base_dir: Path, rendered, cache: BuildCache) -> dict | 
                       for (ident, chunk), first, end in zip(parts, firsts, ends)]}
 
 
+_STUB_PAGE = "supportlens-stub"
+_MARGINS = [f"{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")] \
+    + [f"{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
+# for the stubbed layout only, whose frame (the cover) and stub pages are never printed: stub pages draw no
+# running headers and footers, and the frame is laid out as plain blocks (the cover's flex layout took half of
+# the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
+_STUB_CSS = ("<style>@page " + _STUB_PAGE + " { " + " ".join(f"@{m} {{ content: none }}" for m in _MARGINS) + " }\n"
+             'body > :not([id^="section-"]) { display: block !important }</style>')
+
+
 def _stub(chunk: str, part: dict) -> str | None:
     """An unchanged part as empty pages with its anchors where they stood, its section title and its footnotes
     counted (``counter-increment``), or None when its HTML does not allow it."""
@@ -449,7 +459,7 @@ def _stub(chunk: str, part: dict) -> str | None:
         spans = "".join(f'<span id="{name}"></span>' for name in names if name != part["id"] and name not in in_title)
         pages.append((title[0] if n == 0 else '<div style="break-before: page">') + f"<p>{spans}&#8203;</p>"
                      + ("" if n == 0 else "</div>"))
-    opening = start[0][:-1] + f' style="counter-increment: footnote {int(part["footnotes"])}">'
+    opening = start[0][:-1] + f' style="page: {_STUB_PAGE}; counter-increment: footnote {int(part["footnotes"])}">'
     return opening + "".join(pages) + "</section>\n"
 
 
@@ -473,6 +483,9 @@ def patched_pdf(html: str, base_dir: Path, cache: BuildCache, document: str) -> 
         if chunks[ident] is None:
             return None
     stubbed = re.sub(r"<!-- part (section-[^ ]*) -->", lambda m: chunks[m[1]], frame)
+    if "</head>" not in stubbed:
+        return None
+    stubbed = stubbed.replace("</head>", _STUB_CSS + "</head>", 1)
     rendered = _render(stubbed, base_dir)
     anchors = [sorted(page.anchors) for page in rendered.pages]
     if len(anchors) != last["pages"]:
