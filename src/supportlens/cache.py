@@ -340,10 +340,10 @@ class BuildCache:
     # -- static charts -----------------------------------------------------------------------------
 
     def chart_key(self, figure_json: str, opts: dict) -> str:
-        import kaleido
-
+        # Kaleido's version from its metadata (the module has no __version__; importing it and the browser
+        # driver only for the key cost a rebuild whose charts are all cached a third of a second)
         return _digest({"format": _FORMAT, "figure": hashlib.sha256(figure_json.encode()).hexdigest(), "opts": opts,
-                        "kaleido": getattr(kaleido, "__version__", "?")})
+                        "kaleido": output_dependency_versions()["kaleido"]})
 
     def load_svg(self, key: str) -> bytes | None:
         path = self.folder / "svg" / f"{key}.svg"
