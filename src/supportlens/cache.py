@@ -10,13 +10,16 @@ Seven things are kept, each under the hash of everything that decides it, so a s
 - the report's context (JSON), keyed by the analysis key, the whole config and the versions it records;
 - the charts (their figures, pickled), under the context's key;
 - the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version;
-- the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version;
+- the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version,
+  and per document the parts of the last one written (``pdf-parts/``: each part's key, pages and anchors), so a
+  change to one printed page lays out only that page's part (render/pdf.py ``patched_pdf``);
 - the last build's outputs (``build.json``): the hash of everything a build reads (input files, the whole
   config, every file of the package, the project's template overrides, the engine and PDF switches, the library
   versions) and the size and modification time of every file it wrote.
 
 So a rebuild after a template or wording change skips ingest and analysis, unchanged charts skip the
-browser, a PDF whose pages did not change skips WeasyPrint (a site-only template change), and a build
+browser, a PDF whose pages did not change skips WeasyPrint (a site-only template change), a PDF of which one
+part changed lays out only that part (a printed page's template), and a build
 with nothing changed whose outputs are as it left them stops at once, before any heavy import. A missing, unreadable or corrupted entry is a miss (the work is done again and the entry
 rewritten), never an error; ``make clean`` removes the folder. A file's SHA-256 is remembered by its
 path, size, inode and times (``files.json``), so an unchanged export is not hashed on every build.

@@ -3,7 +3,8 @@
 ``report.pdf`` is the board pack (cover, the one-page summary, one spread per question, the actions);
 ``appendix.pdf`` holds the rest for analysts. Which page, and which section of a page, goes to which follows
 from the page declarations (``pages.py``: ``Page.pdf`` and ``Page.appendix``); this module only cuts each
-page's print HTML at its headings and puts the pieces in their document."""
+page's print HTML at its headings and puts the pieces in their document. A PDF of which only some parts (its
+top-level sections) changed since the last build lays out only those parts (``patched_pdf``)."""
 
 from __future__ import annotations
 
