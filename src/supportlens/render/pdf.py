@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from html import escape
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -457,7 +458,8 @@ def _stub(chunk: str, part: dict) -> str | None:
     in_title = set(_ID.findall(title[0]))
     pages = []
     for n, names in enumerate(part["anchors"]):
-        spans = "".join(f'<span id="{name}"></span>' for name in names if name != part["id"] and name not in in_title)
+        spans = "".join(f'<span id="{escape(name, quote=True)}"></span>' for name in names
+                        if name != part["id"] and name not in in_title)
         pages.append((title[0] if n == 0 else '<div style="break-before: page">') + f"<p>{spans}&#8203;</p>"
                      + ("" if n == 0 else "</div>"))
     opening = start[0][:-1] + f' style="page: {_STUB_PAGE}; counter-increment: footnote {int(part["footnotes"])}">'
