@@ -10,13 +10,16 @@ Seven things are kept, each under the hash of everything that decides it, so a s
 - the report's context (JSON), keyed by the analysis key, the whole config and the versions it records;
 - the charts (their figures, pickled), under the context's key;
 - the PDF's static charts (SVG), keyed by the figure's JSON, its size and the Kaleido version;
-- the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version;
+- the two PDFs, keyed by their HTML, the bytes of every file it links (the SVG charts) and WeasyPrint's version,
+  and per document the parts of the last one written (``pdf-parts/``: each part's key, pages and anchors), so a
+  change to one printed page lays out only that page's part (render/pdf.py ``patched_pdf``);
 - the last build's outputs (``build.json``): the hash of everything a build reads (input files, the whole
   config, every file of the package, the project's template overrides, the engine and PDF switches, the library
   versions) and the size and modification time of every file it wrote.
 
 So a rebuild after a template or wording change skips ingest and analysis, unchanged charts skip the
-browser, a PDF whose pages did not change skips WeasyPrint (a site-only template change), and a build
+browser, a PDF whose pages did not change skips WeasyPrint (a site-only template change), a PDF of which one
+part changed lays out only that part (a printed page's template), and a build
 with nothing changed whose outputs are as it left them stops at once, before any heavy import. A missing, unreadable or corrupted entry is a miss (the work is done again and the entry
 rewritten), never an error; ``make clean`` removes the folder. A file's SHA-256 is remembered by its
 path, size, inode and times (``files.json``), so an unchanged export is not hashed on every build.
@@ -24,7 +27,9 @@ path, size, inode and times (``files.json``), so an unchanged export is not hash
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -114,6 +119,30 @@ def tree_fingerprint(folder: Path) -> str:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _reduce_figure(figure):
+    """A Plotly figure pickled as its class and properties, read back by ``_trusted_figure``."""
+    cls, (props,) = figure.__reduce__()
+    return _trusted_figure, (cls, props)
+
+
+def _trusted_figure(cls, props: dict):
+    """A figure read back from the cache, not validated again: it was validated when the charts were built, and
+    the figures' validation (the house template's above all) took most of reading the charts back."""
+    return cls(props, _validate=False)
+
+
+def linked_files(html: str, base_dir: Path) -> dict[str, str]:
+    """The SHA-256 of every local file ``html`` links (``src="…"``, relative to ``base_dir``: the SVG charts);
+    a missing file gets a random value, so a key made of it is never found."""
+    import re
+
+    linked = {}
+    for name in sorted(set(re.findall(r'\bsrc="([^"#:]+)"', html))):
+        path = Path(base_dir) / name
+        linked[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else os.urandom(8).hex()
+    return linked
 
 
 def _digest(parts: object) -> str:
@@ -276,7 +305,9 @@ class BuildCache:
         return self._load_pickle("charts", key, dict)
 
     def store_charts(self, key: str, charts: dict) -> None:
-        self._store_pickle("charts", key, charts)
+        import plotly.graph_objects as go
+
+        self._store_pickle("charts", key, charts, {go.Figure: _reduce_figure})
 
     def _load_pickle(self, kind: str, key: str, expected: type | None = None):
         """The object pickled under ``kind``/``key`` (a miss when absent, corrupted or not an ``expected``)."""
@@ -292,12 +323,18 @@ class BuildCache:
         self.hits.append(kind)
         return value
 
-    def _store_pickle(self, kind: str, key: str, value) -> None:
-        """Pickle ``value`` under ``kind``/``key``, keeping only the newest entry of its kind."""
+    def _store_pickle(self, kind: str, key: str, value, reducers: dict | None = None) -> None:
+        """Pickle ``value`` under ``kind``/``key``, keeping only the newest entry of its kind; ``reducers``: how
+        objects of some types are pickled instead of their own way (``copyreg``'s dispatch table)."""
         if not self.enabled:
             return
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            if reducers:
+                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+            pickler.dump(value)
+            data = buffer.getvalue()
         except Exception:  # noqa: BLE001 - what cannot be pickled is not cached
             return
         self._write_bytes(self.folder / kind / f"{key}.pickle", data)
@@ -306,10 +343,10 @@ class BuildCache:
     # -- static charts -----------------------------------------------------------------------------
 
     def chart_key(self, figure_json: str, opts: dict) -> str:
-        import kaleido
-
+        # Kaleido's version from its metadata (the module has no __version__; importing it and the browser
+        # driver only for the key cost a rebuild whose charts are all cached a third of a second)
         return _digest({"format": _FORMAT, "figure": hashlib.sha256(figure_json.encode()).hexdigest(), "opts": opts,
-                        "kaleido": getattr(kaleido, "__version__", "?")})
+                        "kaleido": output_dependency_versions()["kaleido"]})
 
     def load_svg(self, key: str) -> bytes | None:
         path = self.folder / "svg" / f"{key}.svg"
@@ -333,19 +370,15 @@ class BuildCache:
     def pdf_key(self, html: str, base_dir: Path) -> str:
         """The hash of a PDF's HTML, of every local file it links (``src="…"``, relative to ``base_dir``: the SVG
         charts; a missing one makes the key unique, so it is never read) and of WeasyPrint's version."""
-        import re
         from importlib.metadata import PackageNotFoundError, version
 
         try:
             weasyprint = version("weasyprint")
         except PackageNotFoundError:
             weasyprint = "absent"
-        linked = {}
-        for name in sorted(set(re.findall(r'\bsrc="([^"#:]+)"', html))):
-            path = Path(base_dir) / name
-            linked[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else os.urandom(8).hex()
-        return _digest({"format": _FORMAT, "html": hashlib.sha256(html.encode()).hexdigest(), "linked": linked,
-                        "weasyprint": weasyprint, "base": Path(base_dir).resolve().as_posix()})
+        return _digest({"format": _FORMAT, "html": hashlib.sha256(html.encode()).hexdigest(),
+                        "linked": linked_files(html, base_dir), "weasyprint": weasyprint,
+                        "base": Path(base_dir).resolve().as_posix()})
 
     def load_pdf(self, key: str) -> bytes | None:
         path = self.folder / "pdf" / f"{key}.pdf"
@@ -357,6 +390,10 @@ class BuildCache:
             return None
         if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:   # cut short: written again
             return None
+        try:   # a PDF read is as recent as one written: kept by _prune while edits to the other document go on
+            os.utime(path)
+        except OSError:
+            pass
         self.hits.append("pdf")
         return pdf
 
@@ -364,6 +401,17 @@ class BuildCache:
         if self.enabled:
             self._write_bytes(self.folder / "pdf" / f"{key}.pdf", pdf)
             self._prune(self.folder / "pdf", keep=f"{key}.pdf", entries=4)   # the two documents, and the two before
+
+    def load_pdf_parts(self, document: str) -> dict | None:
+        """The parts of the last PDF written of ``document`` (``render/pdf.py``'s ``PdfParts``: its key and, per
+        part, its key, pages and the anchors on each page), so a change to one part lays out only that part."""
+        found = self._read_json(self.folder / "pdf-parts" / f"{document}.json") if self.enabled else None
+        return found if isinstance(found, dict) and found.get("format") == _FORMAT else None
+
+    def store_pdf_parts(self, document: str, parts: dict) -> None:
+        if self.enabled:
+            data = json.dumps({**parts, "format": _FORMAT}).encode()
+            self._write_bytes(self.folder / "pdf-parts" / f"{document}.json", data)
 
     # -- the last build's outputs ------------------------------------------------------------------
 

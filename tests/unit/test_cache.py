@@ -230,14 +230,14 @@ def test_a_pdf_is_kept_by_its_html_and_the_files_it_links(tmp_path, monkeypatch)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     html = '<html><body><p>Board pack</p><img src="figures/a.svg"></body></html>'
-    written = []
-    real = weasyprint.HTML.write_pdf
+    written = []   # each layout of a document by WeasyPrint
+    real = weasyprint.HTML.render
 
     def counted(self, *args, **kwargs):
         written.append(1)
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    monkeypatch.setattr(weasyprint.HTML, "render", counted)
     pdf.write_pdf(html, tmp_path, tmp_path / "one.pdf", cache=BuildCache(tmp_path))
     cache = BuildCache(tmp_path)
     pdf.write_pdf(html, tmp_path, tmp_path / "two.pdf", cache=cache)

@@ -75,9 +75,23 @@ def _plotted_numbers(figure: go.Figure) -> Iterator[float]:
             yield from _numbers(link.value)
 
 
+def _use_template(fig: go.Figure, name: str) -> None:
+    """``fig.layout.template = name`` as Plotly sets its default template on a new figure: the registered
+    template is already validated, so it is not validated again (that validation was most of house_layout)."""
+    import plotly.io as pio
+
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = pio.templates[name]
+    finally:
+        layout._validate = fig._validate
+
+
 def house_layout(fig: go.Figure, *, x_title: str, y_title: str, y_format: str | None = None, height: int = 380) -> go.Figure:
+    _use_template(fig, "plotly_white")
     fig.update_layout(
-        template="plotly_white", height=height, margin=dict(l=64, r=24, t=24, b=56),
+        height=height, margin=dict(l=64, r=24, t=24, b=56),
         font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=13, color="#1f2933"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         hoverlabel=dict(font_size=12), colorway=SERIES,

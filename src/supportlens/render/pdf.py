@@ -3,13 +3,15 @@
 ``report.pdf`` is the board pack (cover, the one-page summary, one spread per question, the actions);
 ``appendix.pdf`` holds the rest for analysts. Which page, and which section of a page, goes to which follows
 from the page declarations (``pages.py``: ``Page.pdf`` and ``Page.appendix``); this module only cuts each
-page's print HTML at its headings and puts the pieces in their document."""
+page's print HTML at its headings and puts the pieces in their document. A PDF of which only some parts (its
+top-level sections) changed since the last build lays out only those parts (``patched_pdf``)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+from html import escape
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -335,15 +337,251 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
 
 def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | None = None) -> None:
     """WeasyPrint's PDF of ``html`` (its links relative to ``base_dir``); with a ``cache``, the PDF of the same
-    HTML and linked files (the SVG charts) written before is copied from it instead (a site-only change)."""
+    HTML and linked files (the SVG charts) written before is copied from it instead (a site-only change), and
+    a PDF of which only some parts changed (a printed page's template) lays out only those parts again and
+    puts their pages in place of the old ones (``patched_pdf``)."""
     key = cache.pdf_key(html, base_dir) if cache is not None and cache.enabled else None
     pdf = cache.load_pdf(key) if key else None
     if pdf is None:
-        from weasyprint import HTML
-
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        logging.getLogger("fontTools").setLevel(logging.ERROR)
-        pdf = HTML(string=html, base_url=str(base_dir.resolve()) + "/").write_pdf()
+        document = Path(out_path).stem
+        try:
+            patched = patched_pdf(html, base_dir, cache, document) if key else None
+        except Exception:  # noqa: BLE001 -- the parts are a shortcut: whatever fails in it, the whole PDF is laid out
+            logging.getLogger(__name__).debug("the PDF's changed parts could not be put in place", exc_info=True)
+            patched = None
+        if patched is not None:
+            pdf, parts = patched
+        else:
+            rendered = _render(html, base_dir)
+            parts = pdf_parts(html, base_dir, rendered, cache) if key else None
+            pdf = rendered.write_pdf()
         if key:
             cache.store_pdf(key, pdf)
+            if parts is not None:
+                cache.store_pdf_parts(document, {**parts, "pdf": key})
     Path(out_path).write_bytes(pdf)
+
+
+def _render(html: str, base_dir: Path):
+    """WeasyPrint's laid-out document of ``html``."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=str(Path(base_dir).resolve()) + "/").render()
+
+
+# -- a PDF in parts: a change to one part lays out only that part --------------------------------------------
+#
+# The print HTML's parts are its top-level sections (the summary, each page, the glossary), each starting on a
+# new page (``break-before: page``); the rest (the styles and the cover with its contents) is the frame. After a
+# whole PDF is written, ``pdf_parts`` notes, per part, its key (its HTML and linked charts), first page, number of
+# pages, the anchors on each page and the footnotes it numbers. When a later PDF has the same frame and parts
+# of which only some changed, ``patched_pdf`` lays out a copy of the document in which each unchanged part is a
+# stub of as many empty pages holding the same anchors on the same pages and counting the same footnotes: so
+# the changed parts are laid out exactly where they stood, with the page numbers, the running headers (each stub
+# keeps its section title), the footnote numbers and the targets of their links as in the whole document. If
+# their pages, anchors and footnotes still fit the old ones, their pages replace the old pages in the last PDF
+# (the outline and the named destinations rebuilt to match); otherwise the whole PDF is laid out again.
+
+_PART = re.compile(r'^<section\b(?P<attrs>[^>]*)\bid="(?P<id>section-[^"]*)"(?P<rest>[^>]*)>', re.M)
+_STYLE = re.compile(r"<style>(?P<css>.*?)</style>", re.S)
+_H1 = re.compile(r"<h1\b.*?</h1>", re.S)
+# what a stub cannot stand in for: counters of the authors' own, running elements, a running string set by
+# anything but a section's title or the cover
+_UNSTUBBABLE = re.compile(r"counter-(?:reset|increment|set)|running\(|element\(")
+_STRING_SET_RULE = re.compile(r"(?P<selectors>[^{}]*)\{[^{}]*string-set")
+
+
+def split_parts(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """``html`` as its frame (each part replaced by a placeholder) and its parts, ``(id, html)`` in order."""
+    starts = list(_PART.finditer(html))
+    end = html.rfind("</body>")
+    if not starts or end < starts[-1].start():
+        return html, []
+    bounds = [m.start() for m in starts] + [end]
+    parts = [(m["id"], html[a:b]) for m, a, b in zip(starts, bounds, bounds[1:])]
+    frame = html[:bounds[0]] + "".join(f"<!-- part {ident} -->" for ident, _ in parts) + html[end:]
+    return frame, parts
+
+
+def stubbable(frame: str) -> bool:
+    """Whether the print CSS lets a part be laid out with the others as stubs (see above)."""
+    css = "".join(m["css"] for m in _STYLE.finditer(frame))
+    if _UNSTUBBABLE.search(css):
+        return False
+    selectors = [s.strip() for m in _STRING_SET_RULE.finditer(css) for s in m["selectors"].split(",")]
+    return all(s.startswith("h1") or s.startswith(".cover") for s in selectors)
+
+
+def _footnotes(pages) -> int:
+    """The footnotes called on ``pages`` (each once, however many pieces its call was split in)."""
+    return len({id(box.element) for page in pages for box in page._page_box.descendants()
+                if (getattr(box, "element_tag", None) or "").endswith("::footnote-call")})
+
+
+def pdf_parts(html: str, base_dir: Path, rendered, cache: BuildCache) -> dict | None:
+    """What ``patched_pdf`` needs to know of the parts of ``rendered`` (the laid-out ``html``), or None when
+    it cannot be split in parts."""
+    frame, parts = split_parts(html)
+    if not parts or not stubbable(frame):
+        return None
+    anchors = [sorted(page.anchors) for page in rendered.pages]
+    firsts = [next((n for n, names in enumerate(anchors) if ident in names), None) for ident, _ in parts]
+    if None in firsts or firsts != sorted(set(firsts)) or firsts[0] == 0:
+        return None
+    ends = firsts[1:] + [len(anchors)]
+    return {"frame": cache.pdf_key(frame, base_dir), "pages": len(anchors),
+            "parts": [{"id": ident, "key": cache.pdf_key(chunk, base_dir), "first": first, "pages": end - first,
+                       "anchors": anchors[first:end],
+                       "footnotes": _footnotes(rendered.pages[first:end])}
+                      for (ident, chunk), first, end in zip(parts, firsts, ends)]}
+
+
+_STUB_PAGE = "supportlens-stub"
+_MARGINS = [f"{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")] \
+    + [f"{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
+# for the stubbed layout only, whose frame (the cover) and stub pages are never printed: stub pages draw no
+# running headers and footers, and the frame is laid out as plain blocks (the cover's flex layout took half of
+# the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
+_STUB_CSS = ("<style>@page " + _STUB_PAGE + " { " + " ".join(f"@{m} {{ content: none }}" for m in _MARGINS) + " }\n"
+             'body > :not([id^="section-"]) { display: block !important }</style>')
+
+
+def _stub(chunk: str, part: dict) -> str | None:
+    """An unchanged part as empty pages with its anchors where they stood, its section title and its footnotes
+    counted (``counter-increment``), or None when its HTML does not allow it."""
+    start = _PART.match(chunk)
+    title = _H1.search(chunk)
+    if start is None or "style=" in start[0] or title is None:
+        return None
+    in_title = set(_ID.findall(title[0]))
+    pages = []
+    for n, names in enumerate(part["anchors"]):
+        spans = "".join(f'<span id="{escape(name, quote=True)}"></span>' for name in names
+                        if name != part["id"] and name not in in_title)
+        pages.append((title[0] if n == 0 else '<div style="break-before: page">') + f"<p>{spans}&#8203;</p>"
+                     + ("" if n == 0 else "</div>"))
+    opening = start[0][:-1] + f' style="page: {_STUB_PAGE}; counter-increment: footnote {int(part["footnotes"])}">'
+    return opening + "".join(pages) + "</section>\n"
+
+
+def patched_pdf(html: str, base_dir: Path, cache: BuildCache, document: str) -> tuple[bytes, dict] | None:
+    """The last PDF of ``document`` with the pages of its changed parts laid out again (see above), and its
+    parts; None when that is not possible (no last PDF, another frame or other parts, pages that moved)."""
+    last = cache.load_pdf_parts(document)
+    frame, parts = split_parts(html)
+    if last is None or not parts or [p["id"] for p in last["parts"]] != [ident for ident, _ in parts]:
+        return None
+    if last["frame"] != cache.pdf_key(frame, base_dir) or not stubbable(frame):
+        return None
+    keys = [cache.pdf_key(chunk, base_dir) for _, chunk in parts]
+    changed = [n for n, key in enumerate(keys) if key != last["parts"][n]["key"]]
+    old = cache.load_pdf(last["pdf"])
+    if not changed or old is None:
+        return None
+    chunks = {}
+    for n, ((ident, chunk), part) in enumerate(zip(parts, last["parts"])):
+        chunks[ident] = chunk if n in changed else _stub(chunk, part)
+        if chunks[ident] is None:
+            return None
+    stubbed = re.sub(r"<!-- part (section-[^ ]*) -->", lambda m: chunks[m[1]], frame)
+    if "</head>" not in stubbed:
+        return None
+    stubbed = stubbed.replace("</head>", _STUB_CSS + "</head>", 1)
+    rendered = _render(stubbed, base_dir)
+    anchors = [sorted(page.anchors) for page in rendered.pages]
+    if len(anchors) != last["pages"]:
+        return None
+    fresh = dict(last, parts=[dict(p) for p in last["parts"]])
+    for n, part in enumerate(fresh["parts"]):
+        pages = slice(part["first"], part["first"] + part["pages"])
+        if n not in changed:
+            if anchors[pages] != part["anchors"]:
+                return None
+            continue
+        footnotes = _footnotes(rendered.pages[pages])
+        if part["id"] not in anchors[part["first"]] or footnotes != part["footnotes"]:
+            return None
+        part.update(key=keys[n], anchors=anchors[pages])
+    ranges = [range(fresh["parts"][n]["first"], fresh["parts"][n]["first"] + fresh["parts"][n]["pages"])
+              for n in changed]
+    # the whole stubbed document is written (its stub pages are all but empty), so the links of the changed
+    # parts to the other parts are kept: WeasyPrint drops a link whose anchor is on no page it writes
+    merged = _replace_pages(old, rendered.write_pdf(), ranges)
+    return (merged, fresh) if merged is not None else None
+
+
+def _outline(reader, items=None, depth: int = 0) -> list[tuple[int, dict]]:
+    """The outline of a PDF as (depth, destination) in order."""
+    flat = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            flat.extend(_outline(reader, item, depth + 1))
+        else:
+            flat.append((depth, item))
+    return flat
+
+
+def _replace_pages(old: bytes, new: bytes, ranges: list[range]) -> bytes | None:
+    """``old`` (a PDF) with the pages of ``ranges`` replaced by the same pages of ``new`` (a PDF of as many
+    pages), its named destinations and outline rebuilt: those on the replaced pages from ``new``. None when the
+    outline would not nest as before (a replaced range that does not start a top-level entry)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import Destination, Fit, NameObject
+
+    before, after = PdfReader(BytesIO(old)), PdfReader(BytesIO(new))
+    replaced = {i for r in ranges for i in r}
+    if len(before.pages) != len(after.pages):
+        return None
+    writer = PdfWriter()
+    writer.pdf_header = before.pdf_header
+    for i, page in enumerate(before.pages):
+        writer.add_page(after.pages[i] if i in replaced else page)
+
+    def where(reader, destination) -> int | None:
+        number = reader.get_destination_page_number(destination)
+        return number if (number in replaced) == (reader is after) else None
+
+    names = []
+    for reader in (before, after):
+        for name, destination in reader.named_destinations.items():
+            page = where(reader, destination)
+            if page is not None:
+                names.append((name, page, destination))
+    for name, page, destination in sorted(names, key=lambda n: n[0]):
+        writer.add_named_destination_object(Destination(
+            name, writer.pages[page].indirect_reference,
+            Fit.xyz(destination.left, destination.top, destination.zoom)))
+
+    entries = []
+    for order, reader in enumerate((before, after)):
+        for n, (depth, destination) in enumerate(_outline(reader)):
+            page = where(reader, destination)
+            if page is not None:
+                entries.append((page, order, n, depth, destination))
+    entries.sort(key=lambda e: e[:3])
+    for r in ranges:   # each replaced range, and what follows it, starts at the top level
+        first_in = next((e for e in entries if e[0] >= r.start), None)
+        first_after = next((e for e in entries if e[0] >= r.stop), None)
+        if any(e is not None and e[3] != 0 for e in (first_in, first_after)):
+            return None
+    parents: list = []
+    for page, _, _, depth, destination in entries:
+        if depth > len(parents):
+            return None
+        parent = writer.add_outline_item(
+            title=destination.title, page_number=page, parent=parents[depth - 1] if depth else None,
+            fit=Fit.xyz(destination.left, destination.top, destination.zoom),
+            is_open=bool(destination.get("/%is_open%", True)))
+        parents[depth:] = [parent]
+    for key in ("/Lang",):
+        if key in before.trailer["/Root"]:
+            writer._root_object[NameObject(key)] = before.trailer["/Root"][key]
+    if before.metadata:
+        writer.add_metadata(dict(before.metadata))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
