@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import stats as sstats
 
 
@@ -30,9 +31,10 @@ def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
     n = len(keys[0]) if keys else 0
     for key in keys:
         values = np.asarray(key, dtype=object)
-        missing = np.array([v is None or v == "" or (isinstance(v, float) and math.isnan(v)) for v in values],
-                           dtype=bool)
-        _, codes = np.unique(np.where(missing, "", values.astype(str)), return_inverse=True)
+        text = values.astype(str)
+        missing = np.asarray(pd.isna(values), dtype=bool) | (text == "")
+        # codes in the sorted order of the keys as text (np.unique's), found by hashing, not by sorting every ticket
+        codes, _ = pd.factorize(np.where(missing, "", text), sort=True)
         codes = codes.astype(np.int64)
         codes[missing] = codes.max(initial=-1) + 1 + np.arange(int(missing.sum()))
         coded.append(codes)
@@ -47,8 +49,15 @@ def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
 def _one_way(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     """Sum over clusters of the outer products of the scores' cluster sums, times G / (G - 1)."""
     k = scores.shape[1]
-    codes, clusters = np.unique(clusters, return_inverse=True)
-    g = len(codes)
+    clusters = np.asarray(clusters)
+    if clusters.dtype.kind in "iu" and len(clusters) and clusters.min() >= 0:
+        # the clusters present, numbered in order (as np.unique's inverse), without sorting the tickets
+        present = np.bincount(clusters) > 0
+        clusters = (np.cumsum(present) - 1)[clusters]
+        g = int(present.sum())
+    else:
+        codes, clusters = np.unique(clusters, return_inverse=True)
+        g = len(codes)
     sums = np.zeros((g, k))
     for j in range(k):
         sums[:, j] = np.bincount(clusters, weights=scores[:, j], minlength=g)
