@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats as sstats
 
 Z95 = 1.959963984540054
@@ -51,6 +52,16 @@ class Estimate:
     ci_low: float | None
     ci_high: float | None
     n: int
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of values without NaN (the distinct values in order, and each
+    value's index among them), found by hashing: a sort of the distinct values only, not of every value."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "fiub":
+        return np.unique(values, return_inverse=True)
+    codes, distinct = pd.factorize(values, sort=True)
+    return np.asarray(distinct, dtype=values.dtype), codes.astype(np.intp)
 
 
 def _present(values: np.ndarray) -> np.ndarray:
@@ -177,7 +188,7 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Survival:
     n = len(durations)
     if n == 0:
         return Survival([], [], None, None, None, 0, 0)
-    times, inverse = np.unique(durations, return_inverse=True)
+    times, inverse = _distinct(durations)
     deaths = np.bincount(inverse, weights=observed.astype(float), minlength=len(times))
     removed = np.bincount(inverse, minlength=len(times)).astype(float)
     at_risk = n - np.concatenate([[0.0], np.cumsum(removed)[:-1]])
@@ -308,11 +319,11 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> 
     groups = np.asarray(groups)
     keep = ~np.isnan(durations)
     durations, observed, groups = durations[keep], observed[keep], groups[keep]
-    labels, g = np.unique(groups, return_inverse=True)
+    labels, g = _distinct(groups)
     k = len(labels)
     if k < 2 or not observed.any():
         return None, max(0, k - 1), None
-    times, t = np.unique(durations, return_inverse=True)
+    times, t = _distinct(durations)
     cells = len(times) * k
     deaths = np.bincount(t * k + g, weights=observed.astype(float), minlength=cells).reshape(-1, k)
     removed = np.bincount(t * k + g, minlength=cells).reshape(-1, k).astype(float)
