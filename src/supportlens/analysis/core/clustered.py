@@ -18,6 +18,7 @@ Every function takes plain arrays and returns plain numbers.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -46,9 +47,9 @@ def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
     return coded
 
 
-def _one_way(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+def _one_way(scores: np.ndarray | _GroupScores, clusters: np.ndarray) -> np.ndarray:
     """Sum over clusters of the outer products of the scores' cluster sums, times G / (G - 1)."""
-    k = scores.shape[1]
+    k = scores.k if isinstance(scores, _GroupScores) else scores.shape[1]
     clusters = np.asarray(clusters)
     if clusters.dtype.kind in "iu" and len(clusters) and clusters.min() >= 0:
         # the clusters present, numbered in order (as np.unique's inverse), without sorting the tickets
@@ -58,17 +59,31 @@ def _one_way(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     else:
         codes, clusters = np.unique(clusters, return_inverse=True)
         g = len(codes)
-    sums = np.zeros((g, k))
-    for j in range(k):
-        sums[:, j] = np.bincount(clusters, weights=scores[:, j], minlength=g)
+    if isinstance(scores, _GroupScores):
+        # each ticket's one non-zero score, summed per (cluster, group) cell: the same sums in the same order
+        sums = np.bincount(clusters * k + scores.groups, weights=scores.values, minlength=g * k).reshape(g, k)
+    else:
+        sums = np.zeros((g, k))
+        for j in range(k):
+            sums[:, j] = np.bincount(clusters, weights=scores[:, j], minlength=g)
     factor = g / (g - 1) if g > 1 else 1.0
     return factor * sums.T @ sums
 
 
-def robust_covariance(scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:
+@dataclass(frozen=True)
+class _GroupScores:
+    """Scores (n tickets x k) with one non-zero per ticket, in its group's column: kept as that value and group."""
+
+    values: np.ndarray
+    groups: np.ndarray
+    k: int
+
+
+def robust_covariance(scores: np.ndarray | _GroupScores, clusterings: list[np.ndarray]) -> np.ndarray:
     """Covariance of sum(scores) (n tickets x k) under one clustering, or two and their intersection
     (``cluster_codes`` of two keys returns three arrays: the two-way estimator)."""
-    scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
+    if not isinstance(scores, _GroupScores):
+        scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
     if len(clusterings) == 1:
         return _one_way(scores, clusterings[0])
     if len(clusterings) != 3:
@@ -77,16 +92,13 @@ def robust_covariance(scores: np.ndarray, clusterings: list[np.ndarray]) -> np.n
     return a + b - both
 
 
-def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Means per group, counts, and each ticket's influence on its group's mean (n x k): its deviation from
-    the group's mean over the group's count."""
+def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, _GroupScores]:
+    """Means per group, counts, and each ticket's influence on its group's mean (n x k, non-zero only in its
+    group's column): its deviation from the group's mean over the group's count."""
     counts = np.bincount(groups, minlength=k).astype(float)
     sums = np.bincount(groups, weights=values, minlength=k)
     means = np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
-    scores = np.zeros((len(values), k))
-    rows = np.arange(len(values))
-    scores[rows, groups] = (values - means[groups]) / counts[groups]
-    return means, counts, scores
+    return means, counts, _GroupScores((values - means[groups]) / counts[groups], groups, k)
 
 
 def _covariance(values: np.ndarray, counts: np.ndarray, scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:

@@ -58,7 +58,7 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of values without NaN (the distinct values in order, and each
     value's index among them), found by hashing: a sort of the distinct values only, not of every value."""
     values = np.asarray(values)
-    if values.dtype.kind not in "fiub":
+    if values.dtype.kind not in "fiub" or len(values) < 20_000:     # (small: sorting is cheaper than the hash table)
         return np.unique(values, return_inverse=True)
     codes, distinct = pd.factorize(values, sort=True)
     return np.asarray(distinct, dtype=values.dtype), codes.astype(np.intp)
