@@ -109,11 +109,19 @@ def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int =
         return percentile_interval(point, rng.multinomial(n, counts / n, size=resamples) @ levels / n, n)
     if n > ROW_RESAMPLING_UP_TO:
         return percentile_interval(point, _median_draws(values, resamples, rng), n)
+    # a resample's median is read off the values in order: the middle ranks of its drawn rows (a partition of
+    # small integers), then those ranks' values (np.median's numbers: the middle one, or the mean of the two)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+    rank[order] = np.arange(n, dtype=rank.dtype)
+    low, high = (n - 1) // 2, n // 2
     draws = np.empty(resamples)
     block = max(1, min(resamples, 20_000_000 // n))
     for start in range(0, resamples, block):
         stop = min(resamples, start + block)
-        draws[start:stop] = np.median(values[rng.integers(0, n, size=(stop - start, n))], axis=1)
+        middle = np.partition(rank[rng.integers(0, n, size=(stop - start, n))], (low, high), axis=1)
+        draws[start:stop] = (ordered[middle[:, low]] + ordered[middle[:, high]]) / 2
     return percentile_interval(point, draws, n)
 
 
