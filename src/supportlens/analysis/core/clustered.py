@@ -27,16 +27,24 @@ from scipy import stats as sstats
 
 def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
     """Integer codes of each clustering (e.g. account ids, creation days) and of all of them together.
-    A missing key (None, NaN, empty) makes the ticket a cluster of its own."""
+    A missing key (None, NaN, empty, NaT) makes the ticket a cluster of its own. Codes follow the keys' order as
+    text; days (datetime64[D]) are coded as their ISO dates would be, without writing them out."""
     coded = []
     n = len(keys[0]) if keys else 0
     for key in keys:
-        values = np.asarray(key, dtype=object)
-        text = values.astype(str)
-        missing = np.asarray(pd.isna(values), dtype=bool) | (text == "")
-        # codes in the sorted order of the keys as text (np.unique's), found by hashing, not by sorting every ticket
-        codes, _ = pd.factorize(np.where(missing, "", text), sort=True)
-        codes = codes.astype(np.int64)
+        if np.asarray(key).dtype.kind == "M":
+            # dates (datetime64[D]): in the order of their ISO text, as days; NaT (the smallest, as "" is) first
+            days = np.asarray(key, dtype="datetime64[D]")
+            missing = np.isnat(days)
+            codes, _ = pd.factorize(days.view(np.int64), sort=True)
+            codes = codes.astype(np.int64)
+        else:
+            values = np.asarray(key, dtype=object)
+            text = values.astype(str)
+            missing = np.asarray(pd.isna(values), dtype=bool) | (text == "")
+            # codes in the sorted order of the keys as text (np.unique's), found by hashing, not by sorting them all
+            codes, _ = pd.factorize(np.where(missing, "", text), sort=True)
+            codes = codes.astype(np.int64)
         codes[missing] = codes.max(initial=-1) + 1 + np.arange(int(missing.sum()))
         coded.append(codes)
     if len(coded) > 1:
