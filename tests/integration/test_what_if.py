@@ -76,3 +76,18 @@ def test_a_result_outside_the_predicted_range_says_so(sample):
                 for r in (Range(0.0, 0.0, avoided / 2), Range(avoided / 2, avoided, avoided * 2),
                           Range(avoided * 2, avoided * 3, avoided * 4))]
     assert verdicts == [SimulatedVerdict.ABOVE, SimulatedVerdict.WITHIN, SimulatedVerdict.BELOW]
+
+
+def test_no_rerun_above_the_size_limit(sample, monkeypatch):
+    """Above the re-run limit neither check re-simulates, and the reason names the limit and the sample's size;
+    at the limit the policy re-run happens as before."""
+    from supportlens.sample import what_if
+    dataset, config, as_of = sample
+    n = len(dataset.tickets)
+    monkeypatch.setattr(what_if, "RERUN_UP_TO", n - 1)
+    simulated, reason = what_if.simulate_policy(dataset.sample_truth, dataset.tickets, 8.0, None)
+    assert simulated is None and f"{n - 1:,}" in reason and f"{n:,}" in reason
+    monkeypatch.setattr(what_if, "RERUN_UP_TO", n)
+    assert what_if.too_large_to_rerun(n) is None
+    simulated, reason = what_if.simulate_policy(dataset.sample_truth, dataset.tickets, 8.0, None)
+    assert simulated is not None and reason is None

@@ -387,7 +387,7 @@ class Risk(_Strict):
     # chooses the model's review threshold
     test_months: int = Field(2, ge=1)
     # train on at most this many tickets (a seeded sample) to bound the build time
-    max_training_tickets: int = Field(200_000, ge=1000)
+    max_training_tickets: int = Field(100_000, ge=1000)
     # bootstrap resamples for the intervals of ROC-AUC and PR-AUC
     bootstrap: int = Field(200, ge=20)
     # permutation-importance repeats, on at most importance_tickets test tickets

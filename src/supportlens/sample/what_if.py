@@ -36,6 +36,20 @@ from .simulator import simulate_log, simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
 
+# A re-run simulates the whole organisation again, at about the cost of simulating the sample: the checks run on
+# simulated samples of at most this many tickets (the 50,000-ticket sample and smaller), and above it the report
+# says that they were not run and why. (A smaller world is not the same organisation: its roster is sized from
+# its ticket count, so a change of a few agents would not be the recommended change.)
+RERUN_UP_TO = 100_000
+
+
+def too_large_to_rerun(tickets: int) -> str | None:
+    """Why the simulator is not re-run on a sample of ``tickets`` tickets, or None when it is."""
+    if tickets <= RERUN_UP_TO:
+        return None
+    return (f"the simulator is re-run only for samples of at most {RERUN_UP_TO:,} tickets, and this one has "
+            f"{tickets:,} (a re-run costs about as much as simulating the whole sample again)")
+
 
 def sample_spec(dataset: Dataset) -> SimulationSpec | None:
     """The SimulationSpec that produced the data, or None when the data is not the untouched sample."""
@@ -124,6 +138,8 @@ def simulate_policy(truth: dict | None, tickets: pd.DataFrame, hours: float,
     spec, reason = policy_spec(truth, tickets, hours)
     if spec is None:
         return None, reason
+    if (reason := too_large_to_rerun(len(tickets))) is not None:
+        return None, reason
     after = simulate_tickets(spec).set_index("ticket_id")
     before = tickets.set_index(tickets["ticket_id"].astype(str))
     if not before.index.equals(after.index):
@@ -193,6 +209,8 @@ def _check_coverage(recommendations: list, dataset: Dataset, config: Config,
     spec = sample_spec(dataset)
     if spec is None:
         return recommendations, None   # not the untouched simulated sample: there is no simulator to re-run
+    if (reason := too_large_to_rerun(spec.tickets)) is not None:
+        return recommendations, reason
     by_priority = sla_targets_from(dataset, config) == "priority"
     baseline = sla_outcomes(clocks, config)
     out = []

@@ -85,7 +85,8 @@ def adjust(claims: list[Claim], alpha: float, clustered_by: list[str]) -> Report
 def clusters_of(frame: pd.DataFrame) -> tuple[list[np.ndarray], list[str]]:
     """The clusterings of a frame's tickets: by account (when the export names accounts) and by day of creation,
     with their intersection (the two-way estimator); the names of the clusterings used."""
-    day = frame["created_at"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    # the day of creation on the frame's wall clock (as its "%Y-%m-%d" would read)
+    day = frame["created_at"].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     if "account_id" in frame and frame["account_id"].notna().any():
         return cluster_codes(frame["account_id"].to_numpy(dtype=object), day), ["account", "day"]
     return cluster_codes(day), ["day"]

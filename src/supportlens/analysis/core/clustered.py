@@ -18,22 +18,33 @@ Every function takes plain arrays and returns plain numbers.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats as sstats
 
 
 def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
     """Integer codes of each clustering (e.g. account ids, creation days) and of all of them together.
-    A missing key (None, NaN, empty) makes the ticket a cluster of its own."""
+    A missing key (None, NaN, empty, NaT) makes the ticket a cluster of its own. Codes follow the keys' order as
+    text; days (datetime64[D]) are coded as their ISO dates would be, without writing them out."""
     coded = []
     n = len(keys[0]) if keys else 0
     for key in keys:
-        values = np.asarray(key, dtype=object)
-        missing = np.array([v is None or v == "" or (isinstance(v, float) and math.isnan(v)) for v in values],
-                           dtype=bool)
-        _, codes = np.unique(np.where(missing, "", values.astype(str)), return_inverse=True)
-        codes = codes.astype(np.int64)
+        if np.asarray(key).dtype.kind == "M":
+            # dates (datetime64[D]): in the order of their ISO text, as days; NaT (the smallest, as "" is) first
+            days = np.asarray(key, dtype="datetime64[D]")
+            missing = np.isnat(days)
+            codes, _ = pd.factorize(days.view(np.int64), sort=True)
+            codes = codes.astype(np.int64)
+        else:
+            values = np.asarray(key, dtype=object)
+            text = values.astype(str)
+            missing = np.asarray(pd.isna(values), dtype=bool) | (text == "")
+            # codes in the sorted order of the keys as text (np.unique's), found by hashing, not by sorting them all
+            codes, _ = pd.factorize(np.where(missing, "", text), sort=True)
+            codes = codes.astype(np.int64)
         codes[missing] = codes.max(initial=-1) + 1 + np.arange(int(missing.sum()))
         coded.append(codes)
     if len(coded) > 1:
@@ -44,22 +55,43 @@ def cluster_codes(*keys: np.ndarray) -> list[np.ndarray]:
     return coded
 
 
-def _one_way(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+def _one_way(scores: np.ndarray | _GroupScores, clusters: np.ndarray) -> np.ndarray:
     """Sum over clusters of the outer products of the scores' cluster sums, times G / (G - 1)."""
-    k = scores.shape[1]
-    codes, clusters = np.unique(clusters, return_inverse=True)
-    g = len(codes)
-    sums = np.zeros((g, k))
-    for j in range(k):
-        sums[:, j] = np.bincount(clusters, weights=scores[:, j], minlength=g)
+    k = scores.k if isinstance(scores, _GroupScores) else scores.shape[1]
+    clusters = np.asarray(clusters)
+    if clusters.dtype.kind in "iu" and len(clusters) and clusters.min() >= 0:
+        # the clusters present, numbered in order (as np.unique's inverse), without sorting the tickets
+        present = np.bincount(clusters) > 0
+        clusters = (np.cumsum(present) - 1)[clusters]
+        g = int(present.sum())
+    else:
+        codes, clusters = np.unique(clusters, return_inverse=True)
+        g = len(codes)
+    if isinstance(scores, _GroupScores):
+        # each ticket's one non-zero score, summed per (cluster, group) cell: the same sums in the same order
+        sums = np.bincount(clusters * k + scores.groups, weights=scores.values, minlength=g * k).reshape(g, k)
+    else:
+        sums = np.zeros((g, k))
+        for j in range(k):
+            sums[:, j] = np.bincount(clusters, weights=scores[:, j], minlength=g)
     factor = g / (g - 1) if g > 1 else 1.0
     return factor * sums.T @ sums
 
 
-def robust_covariance(scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:
+@dataclass(frozen=True)
+class _GroupScores:
+    """Scores (n tickets x k) with one non-zero per ticket, in its group's column: kept as that value and group."""
+
+    values: np.ndarray
+    groups: np.ndarray
+    k: int
+
+
+def robust_covariance(scores: np.ndarray | _GroupScores, clusterings: list[np.ndarray]) -> np.ndarray:
     """Covariance of sum(scores) (n tickets x k) under one clustering, or two and their intersection
     (``cluster_codes`` of two keys returns three arrays: the two-way estimator)."""
-    scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
+    if not isinstance(scores, _GroupScores):
+        scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
     if len(clusterings) == 1:
         return _one_way(scores, clusterings[0])
     if len(clusterings) != 3:
@@ -68,16 +100,13 @@ def robust_covariance(scores: np.ndarray, clusterings: list[np.ndarray]) -> np.n
     return a + b - both
 
 
-def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Means per group, counts, and each ticket's influence on its group's mean (n x k): its deviation from
-    the group's mean over the group's count."""
+def _group_scores(values: np.ndarray, groups: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, _GroupScores]:
+    """Means per group, counts, and each ticket's influence on its group's mean (n x k, non-zero only in its
+    group's column): its deviation from the group's mean over the group's count."""
     counts = np.bincount(groups, minlength=k).astype(float)
     sums = np.bincount(groups, weights=values, minlength=k)
     means = np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
-    scores = np.zeros((len(values), k))
-    rows = np.arange(len(values))
-    scores[rows, groups] = (values - means[groups]) / counts[groups]
-    return means, counts, scores
+    return means, counts, _GroupScores((values - means[groups]) / counts[groups], groups, k)
 
 
 def _covariance(values: np.ndarray, counts: np.ndarray, scores: np.ndarray, clusterings: list[np.ndarray]) -> np.ndarray:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ...config import Config
 from .period import MIN_PERIOD_SHARE, MIN_PERIOD_TICKETS
+from .stats import ROW_RESAMPLING_UP_TO
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class RiskMethod:
     review_cost: float              # one review of a flagged ticket
     review_prevents: tuple[float, float]   # share of a flagged ticket's breach a review prevents: [low, high]
     breach_costs: dict[str, float]  # priority -> cost of one breach
+    max_training_tickets: int = 0   # the models train on at most this many tickets (a seeded sample beyond)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class Method:
     summary: SummaryCut = SummaryCut()
     min_period_tickets: int = MIN_PERIOD_TICKETS     # a reporting or compared period holds at least this many tickets
     min_period_share: float = MIN_PERIOD_SHARE       # ... and the default quarter this share (0-1) of dated tickets
+    # a median's bootstrap resamples are drawn as counts of the distinct values above this many values (stats.py)
+    median_rows_up_to: int = ROW_RESAMPLING_UP_TO
 
 
 def report_method(config: Config, targets_from: str = "priority") -> Method:
@@ -149,6 +153,6 @@ def report_method(config: Config, targets_from: str = "priority") -> Method:
                                       esc.change_date.isoformat() if esc.change_date is not None else None,
                                       esc.dfg_max_edges),
         risk=RiskMethod(config.risk.bootstrap, config.costs.review, config.costs.review_prevents,
-                        dict(config.costs.breach)),
+                        dict(config.costs.breach), config.risk.max_training_tickets),
         summary=SummaryCut(findings_site=config.findings.summary),
     )

@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats as sstats
 
 Z95 = 1.959963984540054
@@ -53,6 +54,16 @@ class Estimate:
     n: int
 
 
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of values without NaN (the distinct values in order, and each
+    value's index among them), found by hashing: a sort of the distinct values only, not of every value."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "fiub" or len(values) < 20_000:     # (small: sorting is cheaper than the hash table)
+        return np.unique(values, return_inverse=True)
+    codes, distinct = pd.factorize(values, sort=True)
+    return np.asarray(distinct, dtype=values.dtype), codes.astype(np.intp)
+
+
 def _present(values: np.ndarray) -> np.ndarray:
     """The values as floats, missing ones (NaN) left out."""
     values = np.asarray(values, dtype=float)
@@ -60,6 +71,11 @@ def _present(values: np.ndarray) -> np.ndarray:
 
 
 RESAMPLES = 2000       # bootstrap resamples of every interval here (Efron & Tibshirani 1993, 19.3: 1000 or more)
+# Above this many values, a median's bootstrap resamples are drawn as counts (``_median_draws``) instead of
+# n row indices each. The two draw from the same distribution; the counts cost about 2 log2(distinct values)
+# binomial draws a resample instead of n. Set above every real export and the 50,000-ticket sample, so their
+# intervals are the row-index draws they always were.
+ROW_RESAMPLING_UP_TO = 100_000
 
 
 def percentile_interval(point: float, draws: np.ndarray, n: int) -> Estimate:
@@ -76,7 +92,8 @@ def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int =
     values with replacement is drawing multinomial counts over the distinct values, so a resample
     is a row of counts and costs as many numbers as there are distinct values (5 for a CSAT score),
     not n. The median needs the values in order, so its resamples draw n indices each (in blocks,
-    to bound memory; the blocks draw the same stream one draw would).
+    to bound memory; the blocks draw the same stream one draw would); above ``ROW_RESAMPLING_UP_TO``
+    values they are drawn as counts too, only the two middle ones located (``_median_draws``).
     """
     values = _present(values)
     n = len(values)
@@ -90,12 +107,61 @@ def bootstrap(values: np.ndarray, statistic: str, *, seed: int, resamples: int =
     if not median:
         levels, counts = np.unique(values, return_counts=True)
         return percentile_interval(point, rng.multinomial(n, counts / n, size=resamples) @ levels / n, n)
+    if n > ROW_RESAMPLING_UP_TO:
+        return percentile_interval(point, _median_draws(values, resamples, rng), n)
+    # a resample's median is read off the values in order: the middle ranks of its drawn rows (a partition of
+    # small integers), then those ranks' values (np.median's numbers: the middle one, or the mean of the two)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+    rank[order] = np.arange(n, dtype=rank.dtype)
+    low, high = (n - 1) // 2, n // 2
     draws = np.empty(resamples)
     block = max(1, min(resamples, 20_000_000 // n))
     for start in range(0, resamples, block):
         stop = min(resamples, start + block)
-        draws[start:stop] = np.median(values[rng.integers(0, n, size=(stop - start, n))], axis=1)
+        middle = np.partition(rank[rng.integers(0, n, size=(stop - start, n))], (low, high), axis=1)
+        draws[start:stop] = (ordered[middle[:, low]] + ordered[middle[:, high]]) / 2
     return percentile_interval(point, draws, n)
+
+
+def _median_draws(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Medians of ``resamples`` bootstrap resamples of ``values``, drawn without drawing the resamples' rows.
+
+    A resample of n rows drawn with replacement is a multinomial count of each distinct value (probabilities:
+    their shares), and its median is the mean of its order statistics k = ceil(n/2) and n + 1 - k (one and the
+    same when n is odd). A multinomial count splits exactly into binomials: the count in the lower half of the
+    distinct values is Binomial(total, share of the lower half), and the halves' counts, given it, are
+    independent multinomials again. So each resample walks down the halves from all the distinct values to
+    the one that holds the k-th value (the half whose cumulative count reaches k), drawing one binomial a step;
+    where the two middle ranks part into different halves each walks on alone (the halves are independent given
+    their counts). The medians follow the distribution of the medians of n row indices drawn per resample, at
+    about 2 log2(distinct values) binomial draws a resample instead of n; not the same random numbers."""
+    levels, counts = np.unique(values, return_counts=True)
+    cumulative = np.concatenate([[0], np.cumsum(counts)]).astype(float)   # rows below each level
+    n = len(values)
+    ranks = ((n + 1) // 2, n // 2 + 1)                                     # 1-based middle order statistics
+    # per resample and per middle rank: the range of levels [lo, hi), its count, the rows below the range
+    lo = np.zeros((2, resamples), dtype=np.int64)
+    hi = np.full((2, resamples), len(levels), dtype=np.int64)
+    inside = np.full((2, resamples), n, dtype=np.int64)
+    below = np.zeros((2, resamples), dtype=np.int64)
+    wanted = np.array(ranks, dtype=np.int64)[:, None]
+    while (hi - lo > 1).any():
+        together = (lo[0] == lo[1]) & (hi[0] == hi[1])
+        mid = (lo + hi) // 2
+        share = np.where(hi - lo > 1, (cumulative[mid] - cumulative[lo]) / (cumulative[hi] - cumulative[lo]), 1.0)
+        first = rng.binomial(inside[0], share[0])
+        second = np.where(together, first, rng.binomial(inside[1], share[1]))
+        lower = np.vstack([first, second])
+        left = wanted - below <= lower
+        split = hi - lo > 1
+        go_left, go_right = split & left, split & ~left
+        hi = np.where(go_left, mid, hi)
+        below = np.where(go_right, below + lower, below)
+        inside = np.where(go_left, lower, np.where(go_right, inside - lower, inside))
+        lo = np.where(go_right, mid, lo)
+    return (levels[lo[0]] + levels[lo[1]]) / 2
 
 
 @dataclass(frozen=True)
@@ -130,7 +196,7 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Survival:
     n = len(durations)
     if n == 0:
         return Survival([], [], None, None, None, 0, 0)
-    times, inverse = np.unique(durations, return_inverse=True)
+    times, inverse = _distinct(durations)
     deaths = np.bincount(inverse, weights=observed.astype(float), minlength=len(times))
     removed = np.bincount(inverse, minlength=len(times)).astype(float)
     at_risk = n - np.concatenate([[0.0], np.cumsum(removed)[:-1]])
@@ -261,11 +327,11 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> 
     groups = np.asarray(groups)
     keep = ~np.isnan(durations)
     durations, observed, groups = durations[keep], observed[keep], groups[keep]
-    labels, g = np.unique(groups, return_inverse=True)
+    labels, g = _distinct(groups)
     k = len(labels)
     if k < 2 or not observed.any():
         return None, max(0, k - 1), None
-    times, t = np.unique(durations, return_inverse=True)
+    times, t = _distinct(durations)
     cells = len(times) * k
     deaths = np.bincount(t * k + g, weights=observed.astype(float), minlength=cells).reshape(-1, k)
     removed = np.bincount(t * k + g, minlength=cells).reshape(-1, k).astype(float)

@@ -199,13 +199,18 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     prior = (rates["sum"] + 1) / (rates["count"] + 2)
     overall = (y_train.sum() + 1) / (len(y_train) + 2)
     scores = {"priority_only": features["priority"].map(prior).fillna(overall).to_numpy(dtype=float)}
+    val, tst = validation.to_numpy(), test.to_numpy()
+    open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
+    # the models score only the tickets whose scores are read (validation, test, open now; the rest NaN):
+    # a ticket's probability does not depend on which other tickets are scored with it
+    scored = np.flatnonzero(val | tst | open_now)
     fitted = {}
     for name, model in _models(config.seed, numeric, categorical).items():
         model.fit(frame.iloc[train_index], y_train)
         fitted[name] = model
-        scores[name] = model.predict_proba(frame)[:, 1]
+        scores[name] = np.full(len(frame), np.nan)
+        scores[name][scored] = model.predict_proba(frame.iloc[scored])[:, 1]
 
-    val, tst = validation.to_numpy(), test.to_numpy()
     draws = rng.integers(0, tst.sum(), size=(settings.bootstrap, tst.sum()), dtype=np.int32)
     results, boot = [], {}
     for name, score in scores.items():
@@ -233,7 +238,6 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
                                  np.random.default_rng([config.seed, 11]), beats_baseline)
 
     importance = _importance(fitted[chosen], frame, y, tst, settings, config.seed)
-    open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
     open_at_risk = _open_at_risk(clocks, scores[chosen], costs, open_now, as_of, settings.top_open)
     calibration = {name: calibration_bins(y[tst], scores[name][tst], CalibrationBin) for name in (chosen, "priority_only")}
     splits = [_split("training", month, label, train), _split("validation", month, label, validation),

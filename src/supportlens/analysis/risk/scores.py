@@ -12,15 +12,21 @@ import numpy as np
 
 
 
-def _group_weights(y: np.ndarray, score: np.ndarray, weights: np.ndarray):
-    """Positive and negative weight per distinct score, highest score first: (B, G) each."""
+def _groups(score: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each item's distinct-score group, highest score first, and the number of groups."""
     uniques, group = np.unique(-score, return_inverse=True)     # ascending -score = descending score
-    n_groups = len(uniques)
-    rows = weights.shape[0]
-    flat = (np.arange(rows)[:, None] * n_groups + group[None, :]).ravel()
-    pos = np.bincount(flat, weights=(weights * (y == 1)).ravel(), minlength=rows * n_groups).reshape(rows, n_groups)
-    neg = np.bincount(flat, weights=(weights * (y == 0)).ravel(), minlength=rows * n_groups).reshape(rows, n_groups)
-    return pos, neg
+    return group.reshape(-1), len(uniques)
+
+
+def _resampled_weights(y: np.ndarray, group: np.ndarray, n_groups: int, draws: np.ndarray):
+    """Positive and negative count per distinct score in each resample (rows of ``draws``): (B, G) each, counted
+    from the drawn items themselves (the same whole numbers as weighting each item by how often it was drawn)."""
+    rows = len(draws)
+    flat = (np.arange(rows)[:, None] * n_groups + group[draws]).ravel()
+    cells = rows * n_groups
+    pos = np.bincount(flat, weights=(y[draws] == 1).ravel().astype(float), minlength=cells).reshape(rows, n_groups)
+    total = np.bincount(flat, minlength=cells).reshape(rows, n_groups)
+    return pos, total - pos
 
 
 def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
@@ -38,15 +44,17 @@ def _blocks(draws: np.ndarray | None, n: int):
         yield draws[start:start + size]
 
 
-def _auc_ap(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    pos, neg = _group_weights(y, score, weights)
+def _auc_ap(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """(ROC-AUC, AP) per row of positive and negative weights per distinct score, highest score first."""
     total_pos, total_neg = pos.sum(axis=1), neg.sum(axis=1)
     # descending order: negatives with a lower score are those in later groups
-    neg_below = total_neg[:, None] - np.cumsum(neg, axis=1)
+    false_pos = np.cumsum(neg, axis=1)
+    neg_below = total_neg[:, None] - false_pos
     with np.errstate(invalid="ignore", divide="ignore"):
         auc = (pos * (neg_below + 0.5 * neg)).sum(axis=1) / (total_pos * total_neg)
-        true_pos, false_pos = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
-        precision = np.where(true_pos + false_pos > 0, true_pos / (true_pos + false_pos), 0.0)
+        true_pos = np.cumsum(pos, axis=1)
+        flagged = true_pos + false_pos
+        precision = np.where(flagged > 0, true_pos / flagged, 0.0)
         ap = (pos * precision).sum(axis=1) / total_pos
     return np.column_stack([auc, ap])
 
@@ -55,8 +63,10 @@ def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tu
     """(ROC-AUC, AP) on the data, and per bootstrap resample (rows of ``draws`` index into y)."""
     y = np.asarray(y, dtype=float)
     score = np.asarray(score, dtype=float)
-    point = _auc_ap(y, score, np.ones((1, len(y))))[0]
-    samples = [_auc_ap(y, score, _resample_counts(block, len(y))) for block in _blocks(draws, len(y))]
+    group, n_groups = _groups(score)
+    point = _auc_ap(np.bincount(group, weights=(y == 1).astype(float), minlength=n_groups)[None, :],
+                    np.bincount(group, weights=(y == 0).astype(float), minlength=n_groups)[None, :])[0]
+    samples = [_auc_ap(*_resampled_weights(y, group, n_groups, block)) for block in _blocks(draws, max(len(y), n_groups))]
     return point, (np.vstack(samples) if samples else np.empty((0, 2)))
 
 

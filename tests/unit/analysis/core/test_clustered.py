@@ -111,3 +111,15 @@ def test_above_median_leaves_young_open_tickets_unknown():
     # the one aged 10 h is surely above
     out = above_median(durations, observed)
     assert list(out[[0, 1, 2, 3, 4, 6]]) == [0, 0, 0, 0, 1, 1] and math.isnan(out[5])
+
+
+def test_days_are_coded_as_their_iso_dates():
+    # creation days given as dates get the codes their "%Y-%m-%d" text would (a missing day its own cluster),
+    # alone and crossed with accounts
+    days = np.array(["2025-03-02", "2024-12-31", "NaT", "2025-03-02", "2025-01-10"], dtype="datetime64[D]")
+    text = np.array(["2025-03-02", "2024-12-31", np.nan, "2025-03-02", "2025-01-10"], dtype=object)
+    accounts = np.array(["b", "a", "a", None, "b"], dtype=object)
+    for by_date, by_text in ((cluster_codes(days), cluster_codes(text)),
+                             (cluster_codes(accounts, days), cluster_codes(accounts, text))):
+        assert all((d == t).all() for d, t in zip(by_date, by_text))
+    assert cluster_codes(days)[0].tolist() == [3, 1, 4, 3, 2]

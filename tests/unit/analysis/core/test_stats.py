@@ -88,6 +88,60 @@ def test_bootstrap_edge_cases():
     assert bootstrap(np.array([np.nan]), "mean", seed=1).value is None
 
 
+def _exact_bootstrap_medians(values: np.ndarray) -> dict[float, float]:
+    """Every one of the n**n equally likely resamples of n rows, and the chance of each median."""
+    import itertools
+    n = len(values)
+    out: dict[float, float] = {}
+    for rows in itertools.product(range(n), repeat=n):
+        m = float(np.median(values[list(rows)]))
+        out[m] = out.get(m, 0.0) + n ** -n
+    return out
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0, 2.0, 5.0], [3.0, 1.0, 4.0, 1.0, 5.0], [0.0, 1.0]])
+def test_median_draws_follow_the_exact_bootstrap_distribution(values):
+    # the medians drawn as counts against the enumerated distribution of all n**n resamples of n rows
+    # (even n: the mean of the two middle values; ties included), by a chi-square goodness of fit
+    from scipy import stats as sstats
+    from supportlens.analysis.core.stats import _median_draws
+    values = np.array(values)
+    exact = _exact_bootstrap_medians(values)
+    draws = _median_draws(values, 200_000, np.random.default_rng(5))
+    assert set(np.unique(draws)) <= set(exact)
+    support = sorted(exact)
+    observed = np.array([(draws == m).sum() for m in support])
+    expected = np.array([exact[m] for m in support]) * len(draws)
+    assert sstats.chisquare(observed, expected).pvalue > 0.001
+
+
+def test_median_draws_of_many_values_follow_the_binomial_order_statistic():
+    # odd n: the resample's median is at most the j-th smallest value exactly when at least (n + 1) / 2
+    # of its n rows are among the j smallest, so P(median <= x_(j)) = P(Binomial(n, j/n) >= (n + 1) / 2)
+    from scipy import stats as sstats
+    from supportlens.analysis.core.stats import _median_draws
+    n = 2001
+    values = np.random.default_rng(1).permutation(np.arange(n, dtype=float))
+    draws = _median_draws(values, 100_000, np.random.default_rng(2))
+    j = np.arange(900, 1101)
+    exact = sstats.binom.sf((n + 1) // 2 - 1, n, j / n)
+    empirical = np.array([(draws <= x).mean() for x in j - 1.0])
+    assert np.abs(empirical - exact).max() < 0.01
+
+
+def test_large_median_bootstrap_draws_counts_with_the_same_interval(monkeypatch):
+    # above the row-resampling limit the interval comes from drawn counts: the same distribution as the
+    # row indices, so the two intervals agree to Monte Carlo error (2,000 resamples), not to the last digit
+    from supportlens.analysis.core import stats
+    values = np.random.default_rng(4).lognormal(3, 1, 20_001).round(3)
+    rows = stats.bootstrap(values, "median", seed=9)
+    monkeypatch.setattr(stats, "ROW_RESAMPLING_UP_TO", 1000)
+    counts = stats.bootstrap(values, "median", seed=9)
+    assert counts.value == rows.value and counts.n == rows.n
+    width = rows.ci_high - rows.ci_low
+    assert abs(counts.ci_low - rows.ci_low) < 0.15 * width and abs(counts.ci_high - rows.ci_high) < 0.15 * width
+
+
 def test_median_interval_order_statistics():
     # Conover (1999), table of binomial order statistics: a 95% interval for the median is
     # (x(6), x(15)) for n = 20 (coverage 95.9%), (x(2), x(8)) for n = 9 and (x(1), x(6)) for n = 6;
