@@ -289,7 +289,8 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
     that pass, ranked by impact; ``claims`` holds the segments' already."""
     if period.undated or not in_period["created_at"].notna().any():
         return None, []
-    dated = in_period[in_period["created_at"].notna()]
+    has_created = in_period["created_at"].notna()
+    dated = in_period if has_created.all() else in_period[has_created]   # (no copy of every clock when all are dated)
     clusterings, clustered_by = clusters_of(dated)
     goal = next((k.target for k in kpis if k.id == "resolution_breach_rate"), None)
     targets = {b.priority: b.resolution_target_hours for b in sla_period.by_priority}
