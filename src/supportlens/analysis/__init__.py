@@ -147,7 +147,8 @@ class Analysis:
     unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (core/answered.py)
     sections_unanswered: list[str]               # "page#section": board-pack sections left to the appendix (core/answered.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
-    clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
+    # per ticket, for the simulator's what-if checks (sample/what_if.py); None in an analysis read from the build cache
+    clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})
 
 
 def context_sections() -> list[str]:
