@@ -7,8 +7,9 @@ on a shared machine), wall seconds and peak resident memory. Per size: writing t
 sample`), a cold build (no cache), and for the smallest size also rebuilds after a template-only change (a
 project template override, so ingest and analysis come from the build cache): to a page printed in the
 appendix (that PDF is written again) and to a page only the site shows (no PDF is written again); and a
-rebuild with nothing changed. A size whose peak, scaled from the largest smaller size measured, would pass 90% of the machine's
-memory is not attempted (said in "not_attempted"). The figures go to bench/results.json (merged: sizes not
+rebuild with nothing changed. A size whose sample or build peak, estimated from the smaller sizes measured (the line
+through the two largest), would pass 90% of the memory available when it starts is not attempted, and one that passes
+that limit while it runs is stopped (both said in "not_attempted"). The figures go to bench/results.json (merged: sizes not
 run keep their last figures) and are printed; BENCH_NO_PAGES=1 skips the page timings in Chromium.
 Sample data is kept in bench/data/ and builds in bench/out/ (both ignored by git).
 
@@ -24,8 +25,10 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,16 +45,65 @@ def parse_size(text: str) -> int:
     return int(float(text.rstrip("km")) * factor)
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """CPU seconds (user + system), wall seconds and peak RSS of ``command`` from /usr/bin/time -v."""
+class MemoryLimit(Exception):
+    """A benchmarked command stopped because its processes' resident memory passed the limit."""
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants (MB), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            total += int(next(line for line in Path(f"/proc/{current}/status").read_text().splitlines()
+                              if line.startswith("VmRSS")).split()[1])
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def available_mb() -> float:
+    """Memory available now (MemAvailable): on a shared machine, less than the machine has."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None, limit_mb: float | None = None) -> dict:
+    """CPU seconds (user + system), wall seconds and peak RSS of ``command`` from /usr/bin/time -v. With
+    ``limit_mb``, the command and its children are stopped (``MemoryLimit``) when their resident memory passes it
+    (polled every second): a size too large for the machine fails alone instead of taking the machine down."""
     # the repository's own code, whatever the folder the command runs in
     path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
-    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": path, **(env or {})})
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(["/usr/bin/time", "-v", *command], cwd=cwd, stdout=out, stderr=err, text=True,
+                                   env={**os.environ, "PYTHONPATH": path, **(env or {})}, start_new_session=True)
+        highest = 0.0
+        while process.poll() is None:
+            if limit_mb is not None:
+                highest = max(highest, _tree_rss_mb(process.pid))
+                if highest > limit_mb:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                    raise MemoryLimit(f"stopped at {highest / 1024:.1f} GB resident, over the limit of "
+                                      f"{limit_mb / 1024:.1f} GB")
+            time.sleep(1.0)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        sys.stderr.write(stdout[-3000:] + stderr[-3000:])
         raise SystemExit(f"benchmark command failed: {' '.join(command)}")
-    field = lambda name: re.search(rf"{re.escape(name)}: (\S+)", result.stderr).group(1)  # noqa: E731
+    field = lambda name: re.search(rf"{re.escape(name)}: (\S+)", stderr).group(1)  # noqa: E731
     wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.split(":"))))
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
@@ -59,14 +111,30 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> dict:
             "peak_memory_mb": round(int(field("Maximum resident set size (kbytes)")) / 1024, 1)}
 
 
-def sample_data(tickets: int) -> tuple[Path, dict | None]:
+def estimated_peak_mb(builds: dict, tickets: int, step: str) -> tuple[float, str] | None:
+    """The peak of ``step`` ("build" or "sample") at ``tickets``, from the measured smaller sizes: a straight line
+    through the two largest (a fixed part, e.g. the PDF's browser, plus a part per ticket), or in proportion to
+    the largest when only one was measured. None when no smaller size has that step measured."""
+    sizes = sorted(n for n in builds if n < tickets and step in builds[n])
+    if not sizes:
+        return None
+    (n2, p2) = sizes[-1], builds[sizes[-1]][step]["peak_memory_mb"]
+    if len(sizes) == 1:
+        return p2 * tickets / n2, f"in proportion to the {n2:,}-ticket peak"
+    n1, p1 = sizes[-2], builds[sizes[-2]][step]["peak_memory_mb"]
+    per_ticket = max((p2 - p1) / (n2 - n1), 0.0)
+    return (p2 + per_ticket * (tickets - n2),
+            f"on the line through the {n1:,}- and {n2:,}-ticket peaks")
+
+
+def sample_data(tickets: int, limit_mb: float | None = None) -> tuple[Path, dict | None]:
     """bench/data/<tickets>/ (written once, timed when written)."""
     data = BENCH / "data" / f"{tickets}"
     if (data / "tickets.csv").exists() and (data / "truth.json").exists():
         return data, None
     print(f"simulating {tickets:,} tickets …", flush=True)
     figures = timed([sys.executable, "-m", "supportlens.cli", "sample", "--tickets", str(tickets), "--seed", "7",
-                     "--out", str(data)], ROOT)
+                     "--out", str(data)], ROOT, limit_mb=limit_mb)
     return data, figures
 
 
@@ -81,8 +149,8 @@ def project(tickets: int, data: Path) -> Path:
     return folder
 
 
-def bench_build(tickets: int, rebuilds: bool) -> dict:
-    data, sampled = sample_data(tickets)
+def bench_build(tickets: int, rebuilds: bool, limit_mb: float | None = None) -> dict:
+    data, sampled = sample_data(tickets, limit_mb)
     folder = project(tickets, data)
     shutil.rmtree(folder / ".supportlens-cache", ignore_errors=True)
     shutil.rmtree(folder / "templates", ignore_errors=True)
@@ -90,7 +158,7 @@ def bench_build(tickets: int, rebuilds: bool) -> dict:
     print(f"building the report from {tickets:,} tickets (cold) …", flush=True)
     result = {"tickets": tickets, "events": _rows(data / "events.csv"),
               "input_megabytes": round(sum(p.stat().st_size for p in data.glob("*.csv")) / 2**20, 1),
-              "build": timed(build, folder)}
+              "build": timed(build, folder, limit_mb=limit_mb)}
     if sampled:
         result["sample"] = sampled
     if rebuilds:
@@ -280,16 +348,25 @@ def main() -> None:
     builds = {entry["tickets"]: entry for entry in previous.get("builds", []) if "build" in entry}
     skipped = {}
     for tickets in sizes:
-        # a size whose peak, scaled from the largest measured one, would not fit in memory is not attempted
-        measured = max((n for n in builds if n < tickets), default=None)
-        if measured is not None:
-            estimate = builds[measured]["build"]["peak_memory_mb"] * tickets / measured
-            if estimate > 0.9 * memory_mb:
-                skipped[tickets] = (f"not attempted: {estimate / 1024:.0f} GB estimated from the {measured:,}-ticket "
-                                    f"peak, more than 90% of the machine's {memory_mb / 1024:.1f} GB")
-                print(f"{tickets:,} tickets {skipped[tickets]}", flush=True)
-                continue
-        builds[tickets] = bench_build(tickets, rebuilds=tickets == sizes[0])
+        # A size is not attempted when the peak of its sample or its build, estimated from the measured smaller
+        # sizes, would not fit in the memory available now (other processes share the machine) with a tenth to
+        # spare; one that is attempted is stopped if it passes that limit anyway, and said so.
+        limit = 0.9 * min(memory_mb, available_mb())
+        estimates = [(step, *found) for step in ("sample", "build")
+                     if (found := estimated_peak_mb(builds, tickets, step)) is not None]
+        over = [(step, peak, how) for step, peak, how in estimates if peak > limit]
+        if over:
+            step, peak, how = over[0]
+            skipped[tickets] = (f"not attempted: its {step}'s peak is estimated at {peak / 1024:.1f} GB ({how}), "
+                                f"more than 90% of the {min(memory_mb, available_mb()) / 1024:.1f} GB available")
+            print(f"{tickets:,} tickets {skipped[tickets]}", flush=True)
+            continue
+        try:
+            builds[tickets] = bench_build(tickets, rebuilds=tickets == sizes[0], limit_mb=limit)
+        except MemoryLimit as stopped:
+            skipped[tickets] = f"failed: {stopped}"
+            print(f"{tickets:,} tickets {skipped[tickets]}", flush=True)
+            continue
         builds[tickets]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     results["not_attempted"] = {str(n): why for n, why in skipped.items()} or previous.get("not_attempted")
     results["builds"] = [builds[n] for n in sorted(builds)]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -74,7 +74,9 @@ def cached_analysis(dataset: Dataset, config: Config, ingest_key: str, cache: Bu
     analysis = cache.load_analysis(key)
     if analysis is None:
         analysis = analysed(dataset, config)
-        cache.store_analysis(key, analysis)
+        # without the per-ticket clocks: only the simulator's what-if checks read them, and they have run (at ten
+        # million tickets the clocks are gigabytes, and pickling them was the build's peak)
+        cache.store_analysis(key, replace(analysis, clocks=None))
     return analysis
 
 

@@ -163,7 +163,7 @@ def sample(
     config: ConfigOption = Path("supportlens.yml"),
 ) -> None:
     """Write the simulated sample organisation (tickets, events, accounts, agents, truth.json)."""
-    from .sample import SimulationSpec, simulate, write_sample
+    from .sample import SimulationSpec, write_simulated
 
     try:
         settings = _config(config).sample
@@ -175,8 +175,7 @@ def sample(
     started = time.perf_counter()
     world = "" if effects else ", nothing planted"
     with console.status(f"Simulating {spec.tickets:,} tickets (seed {spec.seed}{world}) …"):
-        data = simulate(spec)
-        paths = write_sample(data, folder, fmt=format.value)
+        paths = write_simulated(spec, folder, fmt=format.value)
     stdout.print(f"[green]✓[/] Wrote {len(paths)} files to {folder}/ in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(p.name for p in paths))
 

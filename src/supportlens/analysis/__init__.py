@@ -147,7 +147,8 @@ class Analysis:
     unanswered: list[Unanswered]                 # the board pack's questions this data cannot answer, and why (core/answered.py)
     sections_unanswered: list[str]               # "page#section": board-pack sections left to the appendix (core/answered.py)
     method: Method                               # the settings the report's sentences cite (templates never read the config)
-    clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})   # per ticket
+    # per ticket, for the simulator's what-if checks (sample/what_if.py); None in an analysis read from the build cache
+    clocks: pd.DataFrame | None = field(default=None, repr=False, metadata={"not_in_context": True})
 
 
 def context_sections() -> list[str]:
@@ -289,7 +290,8 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
     that pass, ranked by impact; ``claims`` holds the segments' already."""
     if period.undated or not in_period["created_at"].notna().any():
         return None, []
-    dated = in_period[in_period["created_at"].notna()]
+    has_created = in_period["created_at"].notna()
+    dated = in_period if has_created.all() else in_period[has_created]   # (no copy of every clock when all are dated)
     clusterings, clustered_by = clusters_of(dated)
     goal = next((k.target for k in kpis if k.id == "resolution_breach_rate"), None)
     targets = {b.priority: b.resolution_target_hours for b in sla_period.by_priority}

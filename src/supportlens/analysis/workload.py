@@ -107,7 +107,8 @@ class WorkloadReport:
 
 
 def agent_loads(window: pd.DataFrame, agents: pd.DataFrame | None, allow_names: bool) -> tuple[list[AgentLoad], list[GroupLoad], float | None, bool]:
-    worked = window[window["agent_id"].notna()]
+    used = [c for c in ("agent_id", "resolution_minutes", "resolution_state", "group") if c in window]
+    worked = window.loc[window["agent_id"].notna(), used]   # only what is read: not a copy of every clock
     info = agents.drop_duplicates("agent_id").set_index("agent_id") if agents is not None and "agent_id" in agents else None
     named = bool(allow_names and info is not None and "agent_name" in info and info["agent_name"].notna().any())
     solved = worked["resolution_minutes"].notna()

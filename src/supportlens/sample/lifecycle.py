@@ -269,12 +269,15 @@ def build_events(spec: SimulationSpec, tl: Timeline, parts: dict, fr_agent: np.n
     close = -(-(tl.final_solve + int(spec.close_after_hours * HOUR)) // HOUR) * HOUR
     b.add(everyone, close, T["closed"], -2, R["system"], tier_final, S["closed"], 80)
 
-    ticket, t, etype, actor, role, tier, status, seq = b.concat()
-    ticket, t, etype, actor, role, tier, status, seq = _with_updates(
-        spec, tl, parts, a1, a2, a3, agent_role, ticket, t, etype, actor, role, tier, status, seq)
-    order = np.lexsort((seq, t, ticket))
-    return Events(ticket[order], t[order], etype[order], actor[order], role[order], tier[order],
-                  status[order])
+    cols = b.concat()
+    b.cols.clear()   # the blocks are copied: at ten million tickets they are gigabytes
+    cols = list(_with_updates(spec, tl, parts, a1, a2, a3, agent_role, *cols))
+    order = np.lexsort((cols[7], cols[1], cols[0]))
+    del cols[7]      # seq only orders
+    for k in range(len(cols)):   # one column at a time: never two copies of the whole table
+        cols[k] = cols[k][order]
+    del order
+    return Events(*cols)
 
 
 def _with_updates(spec, tl, parts, a1, a2, a3, agent_role, ticket, t, etype, actor, role, tier,

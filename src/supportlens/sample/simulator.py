@@ -40,17 +40,24 @@ from .arrivals import draw_tickets, hourly_intensity, per_hour_of_week
 from .lifecycle import build_events, build_timeline
 from .population import make_accounts, make_roster
 from .queue import first_responses
-from .spec import DAY, SampleData, SimulationSpec, stream
-from .tables import (censor, csat_scores, events_frame, requester_ids, ticket_fields, ticket_ids,
-                     tickets_frame)
-from .truth import compute_truth
+from .arrivals import Tickets
+from .lifecycle import R, T, Events
+from .spec import DAY, EVENT_TYPES, ROLES, SampleData, SimulationSpec, stream
+from .tables import (_categorical, _timestamps, censor_in_place, csat_scores, events_frame, requester_ids,
+                     ticket_fields, ticket_ids, tickets_frame)
+from .truth import TRUTH_TICKET_COLUMNS, compute_truth
 
 TABLE_NAMES = ("tickets", "events", "accounts", "agents")
-_CHUNK = 250_000
+_CHUNK = 250_000            # rows per write
+_TICKET_CHUNK = 250_000     # tickets (and their events, about seven each) per table chunk
 
 
-def _run(spec: SimulationSpec):
-    """Every model part once; the tables are built from what this returns."""
+def _model(spec: SimulationSpec):
+    """Every model part once, as numpy codes (no frame, no string): the accounts, the roster, the tickets'
+    attributes, the censored events (sorted by ticket, then time), the ticket fields derived from them and
+    the CSAT scores. Each model part draws from its own stream over all tickets at once, so the model is
+    not cut in chunks (a chunked draw would change the bytes of every sample); the whole model is about
+    0.5 KB per ticket, and only the tables built from it are made in chunks (``write_simulated``)."""
     accounts = make_accounts(spec, stream(spec, "accounts"))
     intensity = hourly_intensity(spec)
     roster = make_roster(spec, stream(spec, "agents"), per_hour_of_week(spec, intensity))
@@ -58,11 +65,19 @@ def _run(spec: SimulationSpec):
     fr, fr_agent = first_responses(spec, tk, roster, stream(spec, "queue"))
     timeline, parts = build_timeline(spec, tk, accounts.industry[tk.account], roster, fr,
                                      stream(spec, "work"))
-    events = censor(build_events(spec, timeline, parts, fr_agent, roster, stream(spec, "events")),
-                    spec.days * DAY)
+    events = build_events(spec, timeline, parts, fr_agent, roster, stream(spec, "events"))
+    del parts, fr, fr_agent
+    events = censor_in_place(events, spec.days * DAY)
     n = tk.created.size
     fields = ticket_fields(events, n)
     csat = csat_scores(fields, timeline, stream(spec, "csat"), spec.csat_response_rate)
+    return accounts, roster, tk, events, fields, csat
+
+
+def _run(spec: SimulationSpec):
+    """Every model part once; the tables are built from what this returns."""
+    accounts, roster, tk, events, fields, csat = _model(spec)
+    n = tk.created.size
     ids = ticket_ids(n)
     req_ids = requester_ids(int(accounts.requesters.sum()))
     tickets = tickets_frame(spec, tk, fields, csat, accounts, roster, ids, req_ids)
@@ -165,14 +180,15 @@ def _arrow_chunk(frame: pd.DataFrame):
     return pa.table(columns)
 
 
-def _write_csv(frame: pd.DataFrame, handle) -> None:
+def _write_csv(frame: pd.DataFrame, handle, header: bool = True) -> None:
     """A table as CSV (comma, minimal quoting, "\\n") in chunks of rows, byte for byte what pandas writes:
     through Arrow's CSV writer when ``_plain_text`` (the simulator's tables are: several times faster, and
-    no Python string per cell), else through pandas."""
+    no Python string per cell), else through pandas. ``header=False``: rows only (a later chunk of a table;
+    rows do not depend on each other, so a table written chunk by chunk has the same bytes)."""
     import pyarrow.csv as pa_csv
 
     plain = _plain_text(frame)
-    if plain:
+    if plain and header:
         handle.write((",".join(map(str, frame.columns)) + "\n").encode("utf-8"))   # Arrow would quote the header
     for at in range(0, max(len(frame), 1), _CHUNK):
         chunk = frame.iloc[at:at + _CHUNK]
@@ -180,7 +196,8 @@ def _write_csv(frame: pd.DataFrame, handle) -> None:
             pa_csv.write_csv(_arrow_chunk(chunk), handle,
                              pa_csv.WriteOptions(include_header=False, quoting_style="none"))
         else:
-            handle.write(_csv_ready(chunk).to_csv(index=False, header=at == 0, lineterminator="\n").encode("utf-8"))
+            handle.write(_csv_ready(chunk).to_csv(index=False, header=header and at == 0,
+                                                  lineterminator="\n").encode("utf-8"))
 
 
 def write_sample(data: SampleData, out_dir: Path, fmt: str = "csv") -> list[Path]:
@@ -204,3 +221,73 @@ def write_sample(data: SampleData, out_dir: Path, fmt: str = "csv") -> list[Path
     truth_path.write_text(json.dumps(data.truth, sort_keys=True, indent=2) + "\n", encoding="utf-8")
     paths.append(truth_path)
     return paths
+
+
+def _ticket_slice(tk: Tickets, lo: int, hi: int) -> Tickets:
+    return Tickets(*(getattr(tk, f)[lo:hi] for f in ("created", "priority", "channel", "category", "account",
+                                                      "requester")))
+
+
+def _handoff_events(spec: SimulationSpec, events: Events) -> pd.DataFrame:
+    """The rows of the events table the truth's handoff waits read (escalations to tier 2 or 3, tier-2 and
+    tier-3 agents' actions), in table order; the ticket as its number (the same grouping as its id)."""
+    rows = np.flatnonzero(((events.etype == T["escalated"]) & (events.tier >= 2))
+                          | (events.role == R["tier2"]) | (events.role == R["tier3"]))
+    return pd.DataFrame({
+        "ticket_id": events.ticket[rows].astype(np.int64),
+        "event_at": _timestamps(spec, events.t[rows]),
+        "event_type": _categorical(events.etype[rows], EVENT_TYPES),
+        "actor_role": _categorical(events.role[rows], ROLES),
+        "tier": events.tier[rows].astype(np.int64),
+    })
+
+
+def write_simulated(spec: SimulationSpec, out_dir: Path, fmt: str = "csv",
+                    chunk: int = _TICKET_CHUNK) -> list[Path]:
+    """``write_sample(simulate(spec), out_dir, fmt)`` with the same bytes, in bounded memory: the model once as
+    numpy codes, then the tickets and events tables built and written ``chunk`` tickets at a time (events
+    are sorted by ticket), and the truth from the columns it reads. Parquet files are written whole (one
+    row group per table, as before)."""
+    if fmt != "csv":
+        return write_sample(simulate(spec), out_dir, fmt)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    accounts, roster, tk, events, fields, csat = _model(spec)
+    n = tk.created.size
+    req_ids = requester_ids(int(accounts.requesters.sum()))
+    bounds = list(range(0, n, chunk)) + [n]
+    ev_bounds = np.searchsorted(events.ticket, bounds)
+    for_truth = []
+    paths = [out_dir / f"{name}.{fmt}" for name in TABLE_NAMES]
+    with open(paths[0], "wb") as tickets_out, open(paths[1], "wb") as events_out:
+        for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            part = _ticket_slice(tk, lo, hi)
+            ids = ticket_ids(n, lo, hi)
+            tickets = tickets_frame(spec, part, {f: v[lo:hi] for f, v in fields.items()}, csat[lo:hi],
+                                    accounts, roster, ids, req_ids)
+            _write_csv(tickets, tickets_out, header=k == 0)
+            for_truth.append(tickets[list(TRUTH_TICKET_COLUMNS)])
+            del tickets
+            a, b = ev_bounds[k], ev_bounds[k + 1]
+            ev = Events(*(getattr(events, f)[a:b] for f in ("ticket", "t", "etype", "actor", "role", "tier",
+                                                              "status")))
+            ev.ticket = ev.ticket - lo
+            _write_csv(events_frame(spec, ev, part, roster, ids, req_ids, used_actors=True), events_out,
+                       header=k == 0)
+        if n == 0:
+            empty = tickets_frame(spec, tk, fields, csat, accounts, roster, ticket_ids(0), req_ids)
+            _write_csv(empty, tickets_out)
+            _write_csv(events_frame(spec, events, tk, roster, ticket_ids(0), req_ids), events_out)
+            for_truth.append(empty[list(TRUTH_TICKET_COLUMNS)])
+    n_events = int(events.t.size)
+    handoffs = _handoff_events(spec, events)
+    del events, fields, csat, tk
+    tickets = pd.concat(for_truth, ignore_index=True)
+    del for_truth
+    truth = compute_truth(spec, tickets, handoffs, accounts, roster, n_events=n_events)
+    for path, table in ((paths[2], accounts.table), (paths[3], roster.table)):
+        with open(path, "wb") as handle:
+            _write_csv(table, handle)
+    truth_path = out_dir / "truth.json"
+    truth_path.write_text(json.dumps(truth, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    return paths + [truth_path]

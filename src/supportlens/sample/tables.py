@@ -19,10 +19,20 @@ from .spec import (CATEGORIES, CHANNELS, EVENT_TYPES, HOUR, PRIORITIES, ROLES, S
 NA = -1
 
 
+_EVENT_FIELDS = ("ticket", "t", "etype", "actor", "role", "tier", "status")
+
+
 def censor(ev: Events, end: int) -> Events:
     keep = ev.t < end
-    return Events(*(getattr(ev, f)[keep] for f in ("ticket", "t", "etype", "actor", "role", "tier",
-                                                   "status")))
+    return Events(*(getattr(ev, f)[keep] for f in _EVENT_FIELDS))
+
+
+def censor_in_place(ev: Events, end: int) -> Events:
+    """``censor`` that replaces ``ev``'s columns one at a time (the caller's only copy: no second table)."""
+    keep = ev.t < end
+    for f in _EVENT_FIELDS:
+        setattr(ev, f, getattr(ev, f)[keep])
+    return ev
 
 
 def _first(ev: Events, mask: np.ndarray, n: int, values: np.ndarray, last: bool = False) -> np.ndarray:
@@ -81,9 +91,10 @@ def _timestamps(spec: SimulationSpec, seconds: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(values).tz_localize("UTC")
 
 
-def ticket_ids(n: int) -> np.ndarray:
+def ticket_ids(n: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """The ids of tickets ``lo`` to ``hi`` (default all ``n``); the width depends on ``n`` only."""
     width = max(6, len(str(n)))
-    return np.array([f"TKT-{k + 1:0{width}d}" for k in range(n)], dtype=object)
+    return np.array([f"TKT-{k + 1:0{width}d}" for k in range(lo, n if hi is None else hi)], dtype=object)
 
 
 def requester_ids(total: int) -> np.ndarray:
@@ -122,15 +133,20 @@ def tickets_frame(spec: SimulationSpec, tk: Tickets, fields: dict, csat: np.ndar
 
 
 def events_frame(spec: SimulationSpec, ev: Events, tk: Tickets, roster: Roster, ids: np.ndarray,
-                 req_ids: np.ndarray) -> pd.DataFrame:
+                 req_ids: np.ndarray, used_actors: bool = False) -> pd.DataFrame:
     """One row per event; the text columns are categoricals over the simulator's own codes (a million
-    tickets have seven million events: no Python string per row)."""
+    tickets have seven million events: no Python string per row). ``ev.ticket`` indexes ``tk`` and ``ids``.
+    ``used_actors``: the actor categories are only the actors in ``ev`` (a chunk of the table: not every
+    requester's id once per chunk); the rows' values are the same."""
     agent_ids = roster.table["agent_id"].to_numpy(dtype=object)
     # One label per actor code: agents first, then 'system', then the requesters (customer rows).
     labels = np.concatenate([agent_ids, np.array(["system"], dtype=object), req_ids])
     actor = np.where(ev.actor >= 0, ev.actor, agent_ids.size)
     customer = ev.actor == -1
     actor[customer] = agent_ids.size + 1 + tk.requester[ev.ticket[customer]]
+    if used_actors:
+        used, actor = np.unique(actor, return_inverse=True)
+        labels = labels[used]
     return pd.DataFrame({
         "ticket_id": _categorical(ev.ticket, ids),
         "event_at": _timestamps(spec, ev.t),

@@ -51,8 +51,15 @@ def handoff_waits(events: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
+# The ticket columns the truth reads (a large sample's writer keeps only these for it).
+TRUTH_TICKET_COLUMNS = ("created_at", "first_response_at", "solved_at", "status", "priority", "channel",
+                        "account_id", "escalated", "tier_max", "reopens", "replies", "csat")
+
+
 def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFrame,
-                  accounts: Accounts, roster: Roster) -> dict:
+                  accounts: Accounts, roster: Roster, n_events: int | None = None) -> dict:
+    """The truth of ``tickets`` and ``events`` (of which only the rows ``handoff_waits`` reads are needed when
+    ``n_events``, the whole table's length, is given)."""
     planted = spec.planted_effects
     res_breach, fr_breach = breaches(tickets)
     created = tickets["created_at"]
@@ -119,7 +126,7 @@ def compute_truth(spec: SimulationSpec, tickets: pd.DataFrame, events: pd.DataFr
         "csat_mean_escalated": _r(tickets.loc[tickets["escalated"], "csat"].mean()),
         "largest_account_share": _r(top.iloc[0]),
         "top_20pct_accounts_share": _r(top.iloc[:n_top].sum()),
-        "events_per_ticket": _r(len(events) / max(1, len(tickets)), 3),
+        "events_per_ticket": _r((len(events) if n_events is None else n_events) / max(1, len(tickets)), 3),
     }
 
     worst = None
