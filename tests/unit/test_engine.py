@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from supportlens.analysis.core.clocks import event_times
 from supportlens.config import SlaPolicy
-from supportlens.engine import query, arrow
+from supportlens.dataset import Check
+from supportlens.engine import arrow, query, text_column
 
 H = 3_600_000_000_000            # ns per hour
 T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
@@ -95,6 +97,27 @@ def test_check_events_drops_late_and_orphan_events_and_sorts_by_ticket_and_time(
     assert kept["ticket_id"].tolist() == ["A", "A", "A", "B", "B"]
     assert kept["event_type"].tolist() == ["created", "public_reply", "internal_note", "created", "public_reply"]
     assert kept.index.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_a_log_already_in_order_is_checked_without_the_engine_and_gives_what_the_engine_gives():
+    from supportlens.ingest.checks import _in_order, check_events
+
+    tickets = pd.DataFrame({"ticket_id": pd.array(["A", "B", "C"], dtype="string")})
+    # in order: by ticket id, then time (a tie kept in the log's order); a late event (A at 12 h) and an orphan (X)
+    ordered = log(("A", 1, "created", "new"), ("A", 1, "public_reply", None), ("A", 12, "solved", "solved"),
+                  ("B", 0, "created", "new"), ("B", 3, "public_reply", None), ("X", 2, "created", "new"))
+    shuffled = ordered.iloc[[4, 2, 0, 5, 3, 1]].reset_index(drop=True)
+    assert _in_order(text_column(ordered["ticket_id"]), pa.array(ordered["event_at"].array.asi8)) is not None
+    assert _in_order(text_column(shuffled["ticket_id"]), pa.array(shuffled["event_at"].array.asi8)) is None
+    found = []
+    for events in (ordered, shuffled):
+        quality = []
+        found.append((check_events(events, tickets, quality, now=at(10)), quality))
+    pd.testing.assert_frame_equal(found[0][0], found[1][0])
+    assert found[0][0]["event_type"].tolist() == ["created", "public_reply", "created", "public_reply"]
+    assert [(q.check, q.rows, q.example) for q in found[0][1]] == [(Check.FUTURE_TIMESTAMP, 1, "A"),
+                                                                  (Check.ORPHAN_EVENTS, 1, "X")]
+    assert [(q.check, q.rows) for q in found[1][1]] == [(q.check, q.rows) for q in found[0][1]]
 
 
 def test_an_event_without_a_ticket_id_is_kept_only_when_a_ticket_has_none():
