@@ -74,3 +74,14 @@ def query(sql: str, params: Mapping[str, object] | None = None, **tables: pa.Tab
         relation = con.sql(sql, params=dict(params or {}))
         # DuckDB 1.x names it arrow(), 2.x to_arrow_table()
         return (getattr(relation, "to_arrow_table", None) or relation.arrow)()
+
+
+def ticket_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarray | None:
+    """Each event's row of the tickets table read from the compact log's codes (``compact_events``), when its
+    categories are exactly ``ticket_ids`` in order; None otherwise (the caller then matches the ids)."""
+    if not isinstance(event_ticket_ids.dtype, pd.CategoricalDtype):
+        return None
+    categories = event_ticket_ids.cat.categories
+    if len(categories) != len(ticket_ids) or not categories.equals(pd.Index(ticket_ids.array)):
+        return None
+    return event_ticket_ids.cat.codes.to_numpy().astype(np.int64)

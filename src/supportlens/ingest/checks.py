@@ -207,8 +207,37 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
                                         int(mask.sum()), what, str(events["ticket_id"].iloc[first])))
     dropped = late | orphan
     if in_order is not None:     # already in order: the kept events as they are, without a copy of the log
-        return (events[~dropped] if dropped.any() else events).reset_index(drop=True)
-    return events.take(seq[~dropped]).reset_index(drop=True)
+        kept = (events[~dropped] if dropped.any() else events).reset_index(drop=True)
+    else:
+        kept = events.take(seq[~dropped]).reset_index(drop=True)
+    return compact_events(kept, tickets)
+
+
+# the event log's text columns held as categories (a small integer code per event, each text once)
+_CATEGORY_COLUMNS = ("event_type", "actor_id", "actor_role", "status", "activity")
+
+
+def compact_events(events: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
+    """The checked event log in its compact form, the same values: its text columns as categories, and its
+    ticket ids as categories that are the tickets table's ids in its order (so an event's code is the row of
+    its ticket: ``ticket_rows``), when those ids are unique and every event's id is one of them."""
+    out = events.copy(deep=False)
+    for column in _CATEGORY_COLUMNS:
+        if column in out and pd.api.types.is_string_dtype(out[column]) \
+                and not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype("category")
+    ids = tickets["ticket_id"]
+    if len(out) and not ids.isna().any() and ids.is_unique and not out["ticket_id"].isna().any():
+        rows = pc.index_in(text_column(out["ticket_id"]), value_set=_plain(text_column(ids)))
+        if not rows.null_count:
+            categories = pd.Index(ids.array if isinstance(ids.dtype, pd.StringDtype) else ids.astype("string").array)
+            out["ticket_id"] = pd.Categorical.from_codes(
+                np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int32), categories=categories)
+    return out
+
+
+def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _in_order(ticket_ids: pa.Array | pa.ChunkedArray, at: pa.Array) -> np.ndarray | None:

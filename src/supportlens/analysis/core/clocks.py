@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ...canonical import PRIORITIES, SOLVED_STATUSES
 from ...config import SlaPolicy
-from ...engine import query, text_column
+from ...engine import query, text_column, ticket_rows
 from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
 
 STATES = ("achieved", "breached", "active", "active_breached")
@@ -212,9 +212,7 @@ def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end
 # the log's own order. Kind 0 is a pause, 1 a reopen, 2 a solve. A pause runs from the first event of a run of pause statuses to the ticket's next event
 # with a status outside them (or to as-of); reopens and solves are the reopened and solved events' times.
 _EVENT_TIMES_SQL = """
-WITH ticket_rows AS (SELECT ticket_id, max("row") AS "row" FROM ticket_ids GROUP BY ticket_id),
-log AS (SELECT r."row", e."at", e.nat, e.seq, e.status, e.event_type
-        FROM events e JOIN ticket_rows r USING (ticket_id)),
+WITH {log},
 status_log AS (SELECT *, list_contains(CAST($pause_statuses AS VARCHAR[]), status) AS in_pause
                FROM log WHERE status IS NOT NULL),
 marked AS (SELECT *, lag(in_pause) OVER (PARTITION BY "row" ORDER BY nat, "at", seq) AS before FROM status_log),
@@ -228,6 +226,12 @@ SELECT CASE event_type WHEN 'reopened' THEN 1 ELSE 2 END, "row", "at", 0, nat, s
 FROM log WHERE event_type IN ('reopened', 'solved')
 ORDER BY kind, "row", nat, start, seq
 """
+# each event's ticket row by its ticket id (the last row of a repeated id)
+_LOG_BY_ID = """ticket_rows AS (SELECT ticket_id, max("row") AS "row" FROM ticket_ids GROUP BY ticket_id),
+log AS (SELECT r."row", e."at", e.nat, e.seq, e.status, e.event_type
+        FROM events e JOIN ticket_rows r USING (ticket_id))"""
+# the compact log's events carry their ticket row (engine.ticket_rows)
+_LOG_BY_ROW = """log AS (SELECT "row", "at", nat, seq, status, event_type FROM events)"""
 
 
 @dataclass(frozen=True)
@@ -249,13 +253,17 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     absent = pa.nulls(n, pa.string())
     text = lambda column: text_column(events[column]) if column in events else absent   # noqa: E731
     at = to_ns(events["event_at"])
-    log = pa.table({"ticket_id": text("ticket_id"), "at": at, "nat": events["event_at"].isna().to_numpy(),
+    rows = ticket_rows(events["ticket_id"], ticket_ids)
+    log = pa.table({"ticket_id" if rows is None else "row": text("ticket_id") if rows is None else rows,
+                    "at": at, "nat": events["event_at"].isna().to_numpy(),
                     "seq": np.arange(n, dtype=np.int64), "status": text("status"),
                     "event_type": text("event_type")})
-    ids = pa.table({"ticket_id": text_column(ticket_ids),
-                    "row": np.arange(len(ticket_ids), dtype=np.int64)})
-    found = query(_EVENT_TIMES_SQL, {"pause_statuses": list(policy.pause_statuses), "as_of": int(as_of_ns)},
-                  events=log, ticket_ids=ids)
+    params = {"pause_statuses": list(policy.pause_statuses), "as_of": int(as_of_ns)}
+    if rows is None:
+        ids = pa.table({"ticket_id": text_column(ticket_ids), "row": np.arange(len(ticket_ids), dtype=np.int64)})
+        found = query(_EVENT_TIMES_SQL.format(log=_LOG_BY_ID), params, events=log, ticket_ids=ids)
+    else:
+        found = query(_EVENT_TIMES_SQL.format(log=_LOG_BY_ROW), params, events=log)
     kind, row, start, end = (found.column(c).to_numpy().astype(np.int64) for c in ("kind", "row", "start", "end"))
     pause, reopen, solve = kind == 0, kind == 1, kind == 2
     has_pauses = bool(policy.pause_statuses) and "status" in events and events["status"].notna().any()

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...config.escalations import Escalations
+from ...engine import ticket_rows
 from ..core.missing import MissingData
 
 KINDS = ("work", "wait", "done")
@@ -88,15 +89,37 @@ def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return any(fnmatchcase(value, p.lower()) for p in patterns)
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer code per row (-1 when missing) and the distinct values, in order of appearance."""
-    codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    """Integer code per row into the distinct values in order of appearance, missing (None) being one of them;
+    a categorical column is read by its codes (each text once), never as a string per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, firsts = pd.factorize(values.cat.codes.to_numpy())
+        categories = values.cat.categories
+        return codes.astype(np.int64), [None if c < 0 else str(categories[c]) for c in firsts]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64), [None if pd.isna(u) else str(u) for u in uniques]
+
+
+def _recoded(codes: np.ndarray, names: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    """Codes into ``names`` (None: missing) as codes into its distinct names in order of appearance, -1 missing."""
+    merged, uniques = pd.factorize(pd.Series(names, dtype=object))
+    return np.append(merged.astype(np.int64), -1)[codes] if len(names) else codes, [str(u) for u in uniques]
+
+
+def _codes(values: pd.Series, transform=None, fill: str | None = None) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row (-1 when missing) and the distinct values, in order of appearance: those of
+    ``values``, each read through ``transform`` (e.g. trimmed) and a missing one as ``fill``, once per distinct value."""
+    codes, names = _distinct(values)
+    if transform is not None:
+        names = [None if v is None else transform(v) for v in names]
+    if fill is not None:
+        names = [fill if v is None else v for v in names]
+    return _recoded(codes, names)
 
 
 def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) -> tuple[np.ndarray, list[str]]:
     """Role code per event (-1 unknown) and the role names: mapped once per distinct value."""
-    codes, values = _codes(source.astype("string").str.strip())
+    codes, values = _codes(source, transform=_stripped)
     mapping = {str(k).strip().lower(): v for k, v in config.roles.values.items()}
     # an unmapped actor id is a person, not a role: it is never published as one
     fallback = config.roles.default or ("unmapped_actor" if config.roles.source == "actor_id" else None)
@@ -104,7 +127,7 @@ def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) ->
     roles = list(dict.fromkeys(named))
     role = np.append(np.array([roles.index(n) for n in named], dtype=np.int64), -1)[codes]
     if config.roles.actors and "actor_id" in events:
-        actor_codes, actors = _codes(events["actor_id"].astype("string"))
+        actor_codes, actors = _codes(events["actor_id"])
         wanted = [config.roles.actors.get(a) for a in actors]
         roles += [r for r in dict.fromkeys(w for w in wanted if w) if r not in roles]
         override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int64), -1)[actor_codes]
@@ -112,8 +135,16 @@ def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) ->
     return role, roles
 
 
+def _stripped(value: str) -> str | None:
+    """A value as ``Series.str.strip`` has it (a value of only spaces stays as the empty text)."""
+    return value.strip()
+
+
 def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarray:
     """Row of each event's ticket in the tickets table, -1 when it is not there."""
+    rows = ticket_rows(event_ticket_ids, ticket_ids)
+    if rows is not None:     # the compact log's codes are the rows
+        return rows
     if ticket_ids.is_unique:  # one hash pass over both (3x faster than Index.get_indexer on strings)
         both = pd.concat([ticket_ids.astype(str) if ticket_ids.dtype == object else ticket_ids,
                           event_ticket_ids.astype(str) if event_ticket_ids.dtype == object else event_ticket_ids],
@@ -121,6 +152,19 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
         codes = pd.factorize(both)[0][len(ticket_ids):]
         return np.where((codes >= 0) & (codes < len(ticket_ids)), codes, -1).astype(np.int64)
     return pd.Index(ticket_ids.astype("string")).get_indexer(event_ticket_ids.astype("string"))
+
+
+def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each event's label (its activity, else its event type, else 'unknown') as a code, and the labels in
+    order of appearance; read per distinct (activity, event type)."""
+    codes, names = _distinct(events["event_type"])
+    if "activity" in events and events["activity"].notna().any():
+        activity, activities = _distinct(events["activity"])
+        pairs, firsts = pd.factorize(activity * len(names) + codes)
+        names = [activities[p // len(names)] if activities[p // len(names)] is not None else names[p % len(names)]
+                 for p in firsts]
+        codes = pairs.astype(np.int64)
+    return _recoded(codes, ["unknown" if v is None else v for v in names])
 
 
 def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalations) -> ProcessLog:
@@ -133,9 +177,6 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     if role_values is None or not role_values.notna().any():
         raise MissingData(f"needs who acted on each event: the events have no '{source}' values "
                           "(the methodology page says how to name the column that has them)")
-    label_text = events["event_type"]
-    if "activity" in events and events["activity"].notna().any():
-        label_text = events["activity"].where(events["activity"].notna(), label_text)
 
     row = _ticket_rows(tickets["ticket_id"], events["ticket_id"])
     ns = pd.DatetimeIndex(events["event_at"]).as_unit("ns").asi8
@@ -150,14 +191,14 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     origin_ns = int(ns[order].min())
     hours = (ns[order] - origin_ns) / NS_PER_HOUR
 
-    label, labels = _codes(label_text.fillna("unknown"))
+    label, labels = _labels(events)
     label = label[order]
     role, roles = _role_codes(events, role_values, config)
     role = role[order]
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
     if "status" in events:
-        status, statuses = _codes(events["status"].astype("string"))
+        status, statuses = _codes(events["status"])
         status = status[order]
     else:
         status, statuses = np.full(ticket.size, -1), []
