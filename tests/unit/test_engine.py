@@ -147,3 +147,27 @@ def test_the_numeric_dates_of_a_column_and_their_fields_are_found_in_one_engine_
     # a character no number has: ':' and 'T' in an ISO time, '/' in a date; '1e9', ' -5 ' and 'nan' are numbers
     numbers = pd.Series(["1700000000", "1e9", " -5 ", "nan", "2025-03-01T09:30", "1/2/2025", "12-3"], dtype="string")
     assert _share_matching(numbers, _NOT_A_NUMBER_RE2) == 3 / 7
+
+
+def test_the_compact_log_holds_the_same_values_and_its_ticket_codes_are_the_tickets_rows():
+    from supportlens.engine import ticket_rows
+    from supportlens.ingest.checks import compact_events
+
+    tickets = pd.DataFrame({"ticket_id": pd.array(["B", "A", "C"], dtype="string")})
+    events = log(("A", 1, "created", "new"), ("A", 2, "public_reply", None), ("B", 0, "created", "new"),
+                 ("C", 5, "solved", "solved"))
+    events["ticket_id"] = events["ticket_id"].astype("string")
+    events["status"] = events["status"].astype("string")
+    compact = compact_events(events, tickets)
+    for column in events:
+        assert compact[column].astype(object).where(compact[column].notna(), None).tolist() == \
+            events[column].astype(object).where(events[column].notna(), None).tolist()
+    assert isinstance(compact["event_type"].dtype, pd.CategoricalDtype)
+    # A is row 1 of the tickets table, B row 0, C row 2
+    assert ticket_rows(compact["ticket_id"], tickets["ticket_id"]).tolist() == [1, 1, 0, 2]
+    # another tickets table (another order, a subset): no codes to read, the caller matches the ids
+    assert ticket_rows(compact["ticket_id"], tickets["ticket_id"].iloc[::-1].reset_index(drop=True)) is None
+    assert ticket_rows(events["ticket_id"], tickets["ticket_id"]) is None
+    # a tickets table with a repeated id keeps the ids as text
+    assert not isinstance(compact_events(events, pd.concat([tickets, tickets]))["ticket_id"].dtype,
+                          pd.CategoricalDtype)

@@ -225,15 +225,22 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
     for column in _CATEGORY_COLUMNS:
         if column in out and pd.api.types.is_string_dtype(out[column]) \
                 and not isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].astype("category")
+            out[column] = _categories_as_stored(out[column].astype("category"))
     ids = tickets["ticket_id"]
     if len(out) and not ids.isna().any() and ids.is_unique and not out["ticket_id"].isna().any():
         rows = pc.index_in(text_column(out["ticket_id"]), value_set=_plain(text_column(ids)))
         if not rows.null_count:
             categories = pd.Index(ids.array if isinstance(ids.dtype, pd.StringDtype) else ids.astype("string").array)
-            out["ticket_id"] = pd.Categorical.from_codes(
-                np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int32), categories=categories)
+            out["ticket_id"] = _categories_as_stored(pd.Series(pd.Categorical.from_codes(
+                np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int32), categories=categories),
+                index=out.index))
     return out
+
+
+def _categories_as_stored(values: pd.Series) -> pd.Series:
+    """A categorical column whose categories are the text dtype a Parquet round trip gives them (the build
+    cache's tables equal the ingested ones)."""
+    return values.cat.set_categories(values.cat.categories.astype("str"), rename=True)
 
 
 def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
