@@ -1,13 +1,18 @@
 """The columnar engine of the heavy tables: DuckDB, embedded, out of core.
 
-The per-event and per-ticket work over the event log (the checks that drop events, the SLA clocks' pauses,
-reopens and solves) is written as set-based SQL run here on Arrow views of the canonical tables, so no step
-turns the event log into Python objects row by row; what comes back is small (one row per pause, reopen or
-ticket) and goes on in pandas and numpy, where the statistics stay. The same SQL can run on a warehouse
-engine behind a query layer (e.g. ibis) when the tables outgrow one machine.
+The per-event and per-ticket work over the event log is set-based, never row by row in Python: SQL run here
+on Arrow views of the canonical tables (the check that drops events and sorts the log when it is not in order,
+the timestamp evidence of a text column), or whole-column numpy where the log's order makes a step one pass
+(the SLA clocks' pauses, reopens and solves, analysis/core/clocks.py; the escalation process, read per event
+code). What comes back is small (one row per pause, reopen or ticket) and goes on in pandas and numpy, where the
+statistics stay. The same SQL can run on a warehouse engine behind a query layer (e.g. ibis) when the tables
+outgrow one machine.
 
-Tables are handed over as Arrow (zero-copy for Arrow-backed text and numeric columns); timestamps go as
-int64 nanoseconds since 1970 UTC (``to_ns``), so no time-zone conversion happens in the engine.
+The checked event log is compact (ingest.checks.compact_events): its text columns are categories and its
+ticket ids categories that are the tickets table's ids, so an event's ticket row is its code (``ticket_rows``).
+Tables are handed over as Arrow (zero-copy for Arrow-backed text and numeric columns; a categorical as Arrow's
+dictionary); timestamps go as int64 nanoseconds since 1970 UTC (``to_ns``), so no time-zone conversion happens
+in the engine.
 """
 
 from __future__ import annotations

@@ -171,3 +171,20 @@ def test_the_compact_log_holds_the_same_values_and_its_ticket_codes_are_the_tick
     # a tickets table with a repeated id keeps the ids as text
     assert not isinstance(compact_events(events, pd.concat([tickets, tickets]))["ticket_id"].dtype,
                           pd.CategoricalDtype)
+
+
+def test_the_event_times_of_a_log_in_order_and_of_the_same_log_shuffled_are_the_same():
+    ids = pd.Series(["A", "B"], dtype="string")
+    ordered = log(("A", 0, "created", "new"), ("A", 2, "status_change", "pending"), ("A", 4, "solved", "solved"),
+                  ("A", 5, "reopened", "open"), ("A", 6, "status_change", "pending"), ("A", None, "internal_note", None),
+                  ("B", 1, "created", "new"), ("B", 2, "status_change", "on_hold"), ("B", 3, "solved", "solved"))
+    policy = SlaPolicy(pause_statuses=["pending", "on_hold"])
+    found = [event_times(frame, policy, ids, np.int64(ns(10)))
+             for frame in (ordered, ordered.iloc[[8, 3, 0, 5, 7, 1, 6, 4, 2]].reset_index(drop=True))]
+    for name in ("pauses", "reopens", "solves"):
+        pd.testing.assert_frame_equal(getattr(found[0], name), getattr(found[1], name))
+    # by hand: A pending 2-4 h (the solve has a status outside the pauses), pending again from 6 h to as-of;
+    # B on hold from 2 h to 3 h
+    assert found[0].pauses.to_numpy().tolist() == [[0, ns(2), ns(4)], [0, ns(6), ns(10)], [1, ns(2), ns(3)]]
+    assert found[0].reopens.to_numpy().tolist() == [[0, ns(5)]]
+    assert found[0].solves.to_numpy().tolist() == [[0, ns(4)], [1, ns(3)]]
