@@ -154,6 +154,17 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
     return pd.Index(ticket_ids.astype("string")).get_indexer(event_ticket_ids.astype("string"))
 
 
+def _by_ticket_and_time(keep: np.ndarray, row: np.ndarray, ns: np.ndarray) -> np.ndarray | None:
+    """The kept events' positions by ticket row, then time, ties in the log's order (a stable sort); None when
+    every event is kept and the log is already in that order (the checked log usually is), told in one pass."""
+    if keep.all():
+        step = np.diff(row)
+        if ((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all():
+            return None
+    idx = np.flatnonzero(keep)
+    return idx[np.lexsort((ns[idx], row[idx]))]
+
+
 def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Each event's label (its activity, else its event type, else 'unknown') as a code, and the labels in
     order of appearance; read per distinct (activity, event type)."""
@@ -183,23 +194,26 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     timed = ~pd.isna(events["event_at"]).to_numpy()
     keep = (row >= 0) & timed
     without_ticket = int(((row < 0) & timed).sum())
-    idx = np.flatnonzero(keep)
-    order = idx[np.lexsort((ns[idx], row[idx]))]
-    ticket = row[order].astype(np.int64)
+    order = _by_ticket_and_time(keep, row, ns)
+    ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
+    del keep
+    ticket = ordered(row).astype(np.int64, copy=False)
     if ticket.size == 0:
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
-    origin_ns = int(ns[order].min())
-    hours = (ns[order] - origin_ns) / NS_PER_HOUR
+    at = ordered(ns)
+    origin_ns = int(at.min())
+    hours = (at - origin_ns) / NS_PER_HOUR
+    del at, row
 
     label, labels = _labels(events)
-    label = label[order]
+    label = ordered(label)
     role, roles = _role_codes(events, role_values, config)
-    role = role[order]
+    role = ordered(role)
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
     if "status" in events:
         status, statuses = _codes(events["status"])
-        status = status[order]
+        status = ordered(status)
     else:
         status, statuses = np.full(ticket.size, -1), []
     stage_ids = tuple(config.stages)
@@ -211,7 +225,7 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
-        tier = pd.to_numeric(events["tier"], errors="coerce").iloc[order].to_numpy(dtype=float)
+        tier = ordered(pd.to_numeric(events["tier"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
         escalating |= np.nan_to_num(tier, nan=0.0) >= 2
 
     n = len(tickets)
