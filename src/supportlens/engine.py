@@ -87,6 +87,17 @@ def ticket_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarra
     if not isinstance(event_ticket_ids.dtype, pd.CategoricalDtype):
         return None
     categories = event_ticket_ids.cat.categories
-    if len(categories) != len(ticket_ids) or not categories.equals(pd.Index(ticket_ids.array)):
+    if len(categories) != len(ticket_ids) or not _same_text(categories, ticket_ids):
         return None
     return event_ticket_ids.cat.codes.to_numpy().astype(np.int64)
+
+
+def _same_text(categories: pd.Index, values: pd.Series) -> bool:
+    """Whether ``categories`` hold ``values`` in order: compared as Arrow text (a memory compare) when both are
+    Arrow-backed text, else by pandas."""
+    if all(isinstance(v.dtype, pd.StringDtype) and v.dtype.storage == "pyarrow" for v in (categories, values)):
+        texts = [pa.array(v.array) for v in (categories, values)]
+        texts = [(t if isinstance(t, pa.ChunkedArray) else pa.chunked_array([t])).cast(pa.large_string())
+                 for t in texts]
+        return texts[0].equals(texts[1])
+    return categories.equals(pd.Index(values.array))
