@@ -188,7 +188,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
     i = np.flatnonzero(log.has_next)
     n_labels = len(log.labels)
-    pair = log.label[i] * n_labels + log.label[i + 1]
+    pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
     frame = pd.DataFrame({"pair": pair, "hours": log.duration[i], "done": log.kind[i] == DONE})
     stats = frame.groupby("pair", sort=True).agg(count=("hours", "size"), median=("hours", "median"),
                                                  done=("done", "mean"))

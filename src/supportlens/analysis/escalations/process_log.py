@@ -38,7 +38,8 @@ class ProcessLog:
     (0 work, 1 wait, 2 done), ``customer_facing`` and ``escalating`` flags. Per event
     with a successor in the same ticket (``has_next``): ``duration`` (hours to the
     next event) and ``owner`` (the role holding that interval). Per ticket row:
-    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown)."""
+    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int32 (label, stage,
+    role, owner) and int8 (kind, held): widen them before multiplying one by a count."""
 
     ticket: np.ndarray
     hours: np.ndarray
@@ -246,11 +247,13 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     for k, st in enumerate(config.stages.values()):
         if st.waits_for:
             owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
+    # codes as narrow integers (a code per event, of a few labels, stages, roles and kinds): the log's memory
+    codes, kinds = (lambda a: a.astype(np.int32)), (lambda a: a.astype(np.int8))   # noqa: E731
     return ProcessLog(
-        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=label.astype(np.int64),
-        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kind, role=role,
+        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=codes(label),
+        labels=tuple(str(x) for x in labels), stage=codes(stage), stages=stage_ids, kind=kinds(kind), role=codes(role),
         roles=tuple(str(r) for r in roles), customer_facing=facing, escalating=escalating, has_next=has_next,
-        duration=duration, held=held, owner=owner, escalated=escalated, escalated_at=escalated_at,
+        duration=duration, held=kinds(held), owner=codes(owner), escalated=escalated, escalated_at=escalated_at,
         events_without_ticket=without_ticket,
         tickets_without_events=int(n - (1 + np.count_nonzero(ticket[1:] != ticket[:-1]))))   # ticket is sorted
 
