@@ -101,3 +101,16 @@ def _same_text(categories: pd.Index, values: pd.Series) -> bool:
                  for t in texts]
         return texts[0].equals(texts[1])
     return categories.equals(pd.Index(values.array))
+
+
+def release_memory() -> None:
+    """Give the memory freed by a heavy step back to the system: Arrow's allocator keeps freed pages for reuse
+    (at 1M tickets, most of a gigabyte after ingest), and so, less, does the C allocator; kept, they would
+    count in every later step's peak. Costs milliseconds."""
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc (macOS, Windows, musl): the Arrow pool's release is what counts
+        pass

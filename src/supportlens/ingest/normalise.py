@@ -499,7 +499,7 @@ def _keep_acronyms(raw: pd.Series, labels: pd.Series, weight: pd.Series) -> pd.S
 
 def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
                     quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None,
-                    default_dayfirst: bool = False) -> pd.DataFrame:
+                    default_dayfirst: bool = False, consume: bool = False) -> pd.DataFrame:
     """Coerce every canonical column of ``table`` to its kind.
 
     ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
@@ -507,13 +507,15 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
     columns (csat, escalated, tier ...) they translate export values before the column is coerced.
     ``dayfirst`` is the configured date order (None: each column's own evidence decides, and
     ``default_dayfirst``, the importer's convention, reads a column without evidence).
+    ``consume``: take each column out of ``frame`` as it is read (the caller's own copy), so the
+    export's column is freed once its canonical one is made.
     """
     vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
     out = pd.DataFrame(index=frame.index)
     for column, (kind, _required, _meaning) in TABLES[table].items():
         if column not in frame.columns:
             continue
-        values = frame[column]
+        values = frame.pop(column) if consume else frame[column]
         if column in vocabularies and column not in DEFAULT_VOCABULARIES and kind != "category":
             words = vocabularies[column]
             lower = values.astype("string").str.strip().str.lower()
