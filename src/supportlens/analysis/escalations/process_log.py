@@ -206,19 +206,23 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     hours = (at - origin_ns) / NS_PER_HOUR
     del at, row
 
+    # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
+    # log's memory
+    codes, kinds = (lambda a: a.astype(np.int32, copy=False)), (lambda a: a.astype(np.int8, copy=False))   # noqa: E731
     label, labels = _labels(events)
-    label = ordered(label)
+    label = codes(ordered(label))
     role, roles = _role_codes(events, role_values, config)
-    role = ordered(role)
+    role = codes(ordered(role))
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
     if "status" in events:
         status, statuses = _codes(events["status"])
-        status = ordered(status)
+        status = codes(ordered(status))
     else:
         status, statuses = np.full(ticket.size, -1), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
+    stage, kind = codes(stage), kinds(kind)
     facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])
     not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
     facing &= not_customer & (role >= 0)
@@ -247,8 +251,6 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     for k, st in enumerate(config.stages.values()):
         if st.waits_for:
             owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
-    # codes as narrow integers (a code per event, of a few labels, stages, roles and kinds): the log's memory
-    codes, kinds = (lambda a: a.astype(np.int32)), (lambda a: a.astype(np.int8))   # noqa: E731
     return ProcessLog(
         ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=codes(label),
         labels=tuple(str(x) for x in labels), stage=codes(stage), stages=stage_ids, kind=kinds(kind), role=codes(role),
@@ -264,7 +266,7 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
     stage_ids = list(config.stages)
     kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()])
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
-    combo = (label * n_roles + (role + 1)) * n_status + (status + 1)
+    combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
     inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
     chosen = np.empty(uniques.size, dtype=np.int64)
     for k, code in enumerate(uniques):
