@@ -1,13 +1,18 @@
 """The columnar engine of the heavy tables: DuckDB, embedded, out of core.
 
-The per-event and per-ticket work over the event log (the checks that drop events, the SLA clocks' pauses,
-reopens and solves) is written as set-based SQL run here on Arrow views of the canonical tables, so no step
-turns the event log into Python objects row by row; what comes back is small (one row per pause, reopen or
-ticket) and goes on in pandas and numpy, where the statistics stay. The same SQL can run on a warehouse
-engine behind a query layer (e.g. ibis) when the tables outgrow one machine.
+The per-event and per-ticket work over the event log is set-based, never row by row in Python: SQL run here
+on Arrow views of the canonical tables (the check that drops events and sorts the log when it is not in order,
+the timestamp evidence of a text column), or whole-column numpy where the log's order makes a step one pass
+(the SLA clocks' pauses, reopens and solves, analysis/core/clocks.py; the escalation process, read per event
+code). What comes back is small (one row per pause, reopen or ticket) and goes on in pandas and numpy, where the
+statistics stay. The same SQL can run on a warehouse engine behind a query layer (e.g. ibis) when the tables
+outgrow one machine.
 
-Tables are handed over as Arrow (zero-copy for Arrow-backed text and numeric columns); timestamps go as
-int64 nanoseconds since 1970 UTC (``to_ns``), so no time-zone conversion happens in the engine.
+The checked event log is compact (ingest.checks.compact_events): its text columns are categories and its
+ticket ids categories that are the tickets table's ids, so an event's ticket row is its code (``ticket_rows``).
+Tables are handed over as Arrow (zero-copy for Arrow-backed text and numeric columns; a categorical as Arrow's
+dictionary); timestamps go as int64 nanoseconds since 1970 UTC (``to_ns``), so no time-zone conversion happens
+in the engine.
 """
 
 from __future__ import annotations
@@ -74,3 +79,38 @@ def query(sql: str, params: Mapping[str, object] | None = None, **tables: pa.Tab
         relation = con.sql(sql, params=dict(params or {}))
         # DuckDB 1.x names it arrow(), 2.x to_arrow_table()
         return (getattr(relation, "to_arrow_table", None) or relation.arrow)()
+
+
+def ticket_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarray | None:
+    """Each event's row of the tickets table read from the compact log's codes (``compact_events``), when its
+    categories are exactly ``ticket_ids`` in order; None otherwise (the caller then matches the ids)."""
+    if not isinstance(event_ticket_ids.dtype, pd.CategoricalDtype):
+        return None
+    categories = event_ticket_ids.cat.categories
+    if len(categories) != len(ticket_ids) or not _same_text(categories, ticket_ids):
+        return None
+    return event_ticket_ids.cat.codes.to_numpy().astype(np.int64)
+
+
+def _same_text(categories: pd.Index, values: pd.Series) -> bool:
+    """Whether ``categories`` hold ``values`` in order: compared as Arrow text (a memory compare) when both are
+    Arrow-backed text, else by pandas."""
+    if all(isinstance(v.dtype, pd.StringDtype) and v.dtype.storage == "pyarrow" for v in (categories, values)):
+        texts = [pa.array(v.array) for v in (categories, values)]
+        texts = [(t if isinstance(t, pa.ChunkedArray) else pa.chunked_array([t])).cast(pa.large_string())
+                 for t in texts]
+        return texts[0].equals(texts[1])
+    return categories.equals(pd.Index(values.array))
+
+
+def release_memory() -> None:
+    """Give the memory freed by a heavy step back to the system: Arrow's allocator keeps freed pages for reuse
+    (at 1M tickets, most of a gigabyte after ingest), and so, less, does the C allocator; kept, they would
+    count in every later step's peak. Costs milliseconds."""
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc (macOS, Windows, musl): the Arrow pool's release is what counts
+        pass

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from supportlens.analysis.core.clocks import event_times
 from supportlens.config import SlaPolicy
-from supportlens.engine import query, arrow
+from supportlens.dataset import Check
+from supportlens.engine import arrow, query, text_column
 
 H = 3_600_000_000_000            # ns per hour
 T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
@@ -97,6 +99,27 @@ def test_check_events_drops_late_and_orphan_events_and_sorts_by_ticket_and_time(
     assert kept.index.tolist() == [0, 1, 2, 3, 4]
 
 
+def test_a_log_already_in_order_is_checked_without_the_engine_and_gives_what_the_engine_gives():
+    from supportlens.ingest.checks import _in_order, check_events
+
+    tickets = pd.DataFrame({"ticket_id": pd.array(["A", "B", "C"], dtype="string")})
+    # in order: by ticket id, then time (a tie kept in the log's order); a late event (A at 12 h) and an orphan (X)
+    ordered = log(("A", 1, "created", "new"), ("A", 1, "public_reply", None), ("A", 12, "solved", "solved"),
+                  ("B", 0, "created", "new"), ("B", 3, "public_reply", None), ("X", 2, "created", "new"))
+    shuffled = ordered.iloc[[4, 2, 0, 5, 3, 1]].reset_index(drop=True)
+    assert _in_order(text_column(ordered["ticket_id"]), pa.array(ordered["event_at"].array.asi8)) is not None
+    assert _in_order(text_column(shuffled["ticket_id"]), pa.array(shuffled["event_at"].array.asi8)) is None
+    found = []
+    for events in (ordered, shuffled):
+        quality = []
+        found.append((check_events(events, tickets, quality, now=at(10)), quality))
+    pd.testing.assert_frame_equal(found[0][0], found[1][0])
+    assert found[0][0]["event_type"].tolist() == ["created", "public_reply", "created", "public_reply"]
+    assert [(q.check, q.rows, q.example) for q in found[0][1]] == [(Check.FUTURE_TIMESTAMP, 1, "A"),
+                                                                  (Check.ORPHAN_EVENTS, 1, "X")]
+    assert [(q.check, q.rows) for q in found[1][1]] == [(q.check, q.rows) for q in found[0][1]]
+
+
 def test_an_event_without_a_ticket_id_is_kept_only_when_a_ticket_has_none():
     from supportlens.ingest.checks import check_events
 
@@ -124,3 +147,44 @@ def test_the_numeric_dates_of_a_column_and_their_fields_are_found_in_one_engine_
     # a character no number has: ':' and 'T' in an ISO time, '/' in a date; '1e9', ' -5 ' and 'nan' are numbers
     numbers = pd.Series(["1700000000", "1e9", " -5 ", "nan", "2025-03-01T09:30", "1/2/2025", "12-3"], dtype="string")
     assert _share_matching(numbers, _NOT_A_NUMBER_RE2) == 3 / 7
+
+
+def test_the_compact_log_holds_the_same_values_and_its_ticket_codes_are_the_tickets_rows():
+    from supportlens.engine import ticket_rows
+    from supportlens.ingest.checks import compact_events
+
+    tickets = pd.DataFrame({"ticket_id": pd.array(["B", "A", "C"], dtype="string")})
+    events = log(("A", 1, "created", "new"), ("A", 2, "public_reply", None), ("B", 0, "created", "new"),
+                 ("C", 5, "solved", "solved"))
+    events["ticket_id"] = events["ticket_id"].astype("string")
+    events["status"] = events["status"].astype("string")
+    compact = compact_events(events, tickets)
+    for column in events:
+        assert compact[column].astype(object).where(compact[column].notna(), None).tolist() == \
+            events[column].astype(object).where(events[column].notna(), None).tolist()
+    assert isinstance(compact["event_type"].dtype, pd.CategoricalDtype)
+    # A is row 1 of the tickets table, B row 0, C row 2
+    assert ticket_rows(compact["ticket_id"], tickets["ticket_id"]).tolist() == [1, 1, 0, 2]
+    # another tickets table (another order, a subset): no codes to read, the caller matches the ids
+    assert ticket_rows(compact["ticket_id"], tickets["ticket_id"].iloc[::-1].reset_index(drop=True)) is None
+    assert ticket_rows(events["ticket_id"], tickets["ticket_id"]) is None
+    # a tickets table with a repeated id keeps the ids as text
+    assert not isinstance(compact_events(events, pd.concat([tickets, tickets]))["ticket_id"].dtype,
+                          pd.CategoricalDtype)
+
+
+def test_the_event_times_of_a_log_in_order_and_of_the_same_log_shuffled_are_the_same():
+    ids = pd.Series(["A", "B"], dtype="string")
+    ordered = log(("A", 0, "created", "new"), ("A", 2, "status_change", "pending"), ("A", 4, "solved", "solved"),
+                  ("A", 5, "reopened", "open"), ("A", 6, "status_change", "pending"), ("A", None, "internal_note", None),
+                  ("B", 1, "created", "new"), ("B", 2, "status_change", "on_hold"), ("B", 3, "solved", "solved"))
+    policy = SlaPolicy(pause_statuses=["pending", "on_hold"])
+    found = [event_times(frame, policy, ids, np.int64(ns(10)))
+             for frame in (ordered, ordered.iloc[[8, 3, 0, 5, 7, 1, 6, 4, 2]].reset_index(drop=True))]
+    for name in ("pauses", "reopens", "solves"):
+        pd.testing.assert_frame_equal(getattr(found[0], name), getattr(found[1], name))
+    # by hand: A pending 2-4 h (the solve has a status outside the pauses), pending again from 6 h to as-of;
+    # B on hold from 2 h to 3 h
+    assert found[0].pauses.to_numpy().tolist() == [[0, ns(2), ns(4)], [0, ns(6), ns(10)], [1, ns(2), ns(3)]]
+    assert found[0].reopens.to_numpy().tolist() == [[0, ns(5)]]
+    assert found[0].solves.to_numpy().tolist() == [[0, ns(4)], [1, ns(3)]]

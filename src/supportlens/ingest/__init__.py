@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Check, Dataset, QualityIssue, SourceFile
+from ..engine import release_memory
 from .checks import check_events, check_tickets
 from .eventlog import import_eventlog
 from .importers import REGISTRY, Importer, detect, get_importer
@@ -26,16 +27,19 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     """Read one export of canonical columns (or mapped ones) and return its canonical table and provenance."""
     raw = read_table(path, table, config.data.sheet, encoding=config.data.encoding, delimiter=config.data.delimiter)
     _said_how_read(raw, table, quality)
+    rows, read_as = len(raw), raw.attrs.get("read_as")
+    extra = {column: raw[column] for column in config.segments.extra_dimensions if column in raw.columns}
     mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
+    del raw     # each export column is freed once normalised (consume=True): never the export and its table at once
     frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
                             dayfirst=config.data.dayfirst, quality=quality,
-                            vocabularies=config.data.values)
+                            vocabularies=config.data.values, consume=True)
+    del mapped
     # extra segment dimensions (segments.extra_dimensions) are kept as trimmed text, as exported
-    for column in config.segments.extra_dimensions:
-        if column in raw.columns and column not in frame.columns:
-            frame[column] = raw[column].astype("string").str.strip()
-    source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=len(raw),
-                        read_as=raw.attrs.get("read_as"))
+    for column, values in extra.items():
+        if column not in frame.columns:
+            frame[column] = values.astype("string").str.strip()
+    source = SourceFile(table=table, path=path.as_posix(), sha256=file_sha256(path), rows=rows, read_as=read_as)
     key = TABLE_KEYS.get(table)
     if key and key in frame:
         duplicated = frame[key].notna() & frame[key].duplicated(keep="last")
@@ -140,6 +144,7 @@ def load_dataset(config: Config, root: Path = Path("."), progress: IngestProgres
         else:
             tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
+        release_memory()     # what reading this export freed, before the next one is read
     tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
     for column in config.segments.extra_dimensions:
         if not any(frame is not None and column in frame for frame in (tables["tickets"], tables.get("accounts"))):
@@ -148,6 +153,7 @@ def load_dataset(config: Config, root: Path = Path("."), progress: IngestProgres
                                         None))
     if tables["events"] is not None:
         tables["events"] = check_events(tables["events"], tables["tickets"], quality)
+    release_memory()
     tell("checks", total, total)
     tickets_path = config.data.tickets if config.data.tickets.is_absolute() else root / config.data.tickets
     return Dataset(quality=quality, sources=sources, source_info=info, sample_truth=sample_truth(tickets_path.parent),

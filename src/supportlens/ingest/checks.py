@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..canonical import SOLVED_STATUSES
 from ..engine import query, text_column
@@ -185,14 +186,19 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
     now = build_clock() if now is None else now
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     at = events["event_at"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-    table = pa.table({"seq": np.arange(len(events), dtype=np.int64),
-                      "ticket_id": text_column(events["ticket_id"]),
-                      "at": pa.array(at.array.asi8, mask=at.isna().to_numpy())})
-    ids = pa.table({"ticket_id": text_column(tickets["ticket_id"])})
-    found = query(_CHECK_EVENTS_SQL, {"now": int(now.as_unit("ns").value),
-                                       "tickets_without_id": bool(tickets["ticket_id"].isna().any())}, events=table, tickets=ids)
-    seq = found.column("seq").to_numpy()
-    late, orphan = found.column("late").to_numpy(), found.column("orphan").to_numpy()
+    event_ids, ticket_ids = text_column(events["ticket_id"]), text_column(tickets["ticket_id"])
+    at_ns = pa.array(at.array.asi8, mask=at.isna().to_numpy())
+    in_order = _in_order(event_ids, at_ns)
+    rows = None          # each event's position among the tickets' ids (-1: none), when the fast path found it
+    if in_order is not None:
+        seq, late, orphan, rows = in_order, *_late_or_orphan(event_ids, at_ns, ticket_ids, now)
+    else:
+        table = pa.table({"seq": np.arange(len(events), dtype=np.int64), "ticket_id": event_ids, "at": at_ns})
+        found = query(_CHECK_EVENTS_SQL, {"now": int(now.as_unit("ns").value),
+                                           "tickets_without_id": bool(tickets["ticket_id"].isna().any())},
+                      events=table, tickets=pa.table({"ticket_id": ticket_ids}))
+        seq = found.column("seq").to_numpy()
+        late, orphan = found.column("late").to_numpy(), found.column("orphan").to_numpy()
     for mask, check, what in ((late, Check.FUTURE_TIMESTAMP, f"dropped (after the time of the build, "
                                f"{now:%Y-%m-%d %H:%M} UTC: a time that has not come yet)"),
                               (orphan, Check.ORPHAN_EVENTS, "dropped: their ticket is not in the tickets table")):
@@ -200,5 +206,94 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
             first = int(seq[mask].min())
             quality.append(QualityIssue("events", check, "event_at" if check == Check.FUTURE_TIMESTAMP else "ticket_id",
                                         int(mask.sum()), what, str(events["ticket_id"].iloc[first])))
-    kept = seq[~(late | orphan)]
-    return events.take(kept).reset_index(drop=True)
+    dropped = late | orphan
+    if in_order is not None:     # already in order: the kept events as they are, without a copy of the log
+        kept = (events[~dropped] if dropped.any() else events).reset_index(drop=True)
+        rows = rows[~dropped] if dropped.any() else rows
+    else:
+        kept = events.take(seq[~dropped]).reset_index(drop=True)
+    return compact_events(kept, tickets, rows if not tickets["ticket_id"].isna().any() else None)
+
+
+# the event log's text columns held as categories (a small integer code per event, each text once)
+_CATEGORY_COLUMNS = ("event_type", "actor_id", "actor_role", "status", "activity")
+
+
+def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The checked event log in its compact form, the same values: its text columns as categories, and its
+    ticket ids as categories that are the tickets table's ids in its order (so an event's code is the row of
+    its ticket: ``ticket_rows``), when those ids are unique and every event's id is one of them. ``rows``: each
+    event's row of the tickets table (-1: none) when already known."""
+    out = events.copy(deep=False)
+    for column in _CATEGORY_COLUMNS:
+        if column in out and pd.api.types.is_string_dtype(out[column]) \
+                and not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = _as_category(out[column])
+    ids = tickets["ticket_id"]
+    if len(out) and not ids.isna().any() and ids.is_unique and not out["ticket_id"].isna().any():
+        if rows is None:
+            rows = _positions(text_column(out["ticket_id"]), text_column(ids))
+        if not (rows < 0).any():
+            categories = pd.Index(ids.array if isinstance(ids.dtype, pd.StringDtype) else ids.astype("string").array)
+            out["ticket_id"] = _categories_as_stored(pd.Series(pd.Categorical.from_codes(
+                rows.astype(np.int32), categories=categories), index=out.index))
+    return out
+
+
+def _as_category(values: pd.Series) -> pd.Series:
+    """``values.astype("category")`` (categories in text order) by Arrow's dictionary encoding, for Arrow-backed text."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return _categories_as_stored(values.astype("category"))
+    text = _plain(pa.array(values.array))
+    encoded = pc.dictionary_encode(text)
+    dictionary = encoded.dictionary
+    by_text = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(dictionary) + 1, dtype=np.int64)
+    rank[by_text] = np.arange(len(dictionary))
+    rank[-1] = -1                       # a missing value
+    codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    categories = pd.Index(pd.array(dictionary.take(pa.array(by_text)), dtype=values.dtype))
+    return _categories_as_stored(pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=values.index))
+
+
+def _categories_as_stored(values: pd.Series) -> pd.Series:
+    """A categorical column whose categories are the text dtype a Parquet round trip gives them (the build
+    cache's tables equal the ingested ones)."""
+    return values.cat.set_categories(values.cat.categories.astype("str"), rename=True)
+
+
+def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _in_order(ticket_ids: pa.Array | pa.ChunkedArray, at: pa.Array) -> np.ndarray | None:
+    """The events' positions when the log is already in the order _CHECK_EVENTS_SQL gives (by ticket id, then
+    time, every event with an id and a time: the usual export), told in one columnar pass; else None."""
+    n = len(ticket_ids)
+    if ticket_ids.null_count or at.null_count:
+        return None
+    if n > 1:
+        ids_a, ids_b, at_a, at_b = ticket_ids[:-1], ticket_ids[1:], at[:-1], at[1:]
+        try:
+            later_id = pc.less(ids_a, ids_b)
+            same_id_in_time = pc.and_(pc.equal(ids_a, ids_b), pc.less_equal(at_a, at_b))
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):   # ids Arrow does not compare: the engine sorts
+            return None
+        if not pc.all(pc.or_(later_id, same_id_in_time)).as_py():
+            return None
+    return np.arange(n, dtype=np.int64)
+
+
+def _late_or_orphan(ticket_ids: pa.Array | pa.ChunkedArray, at: pa.Array, known: pa.Array | pa.ChunkedArray,
+                    now: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+    """Per event (each with a ticket id and a time): after ``now``; else of a ticket not in ``known``; and its
+    position among the known ids (-1: none)."""
+    late = pc.greater(at, pa.scalar(int(now.as_unit("ns").value), pa.int64())).to_numpy(zero_copy_only=False)
+    rows = _positions(ticket_ids, known)
+    return late, (rows < 0) & ~late, rows
+
+
+def _positions(values: pa.Array | pa.ChunkedArray, known: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each value's position among the non-missing ``known`` values (the first, when repeated), -1 when not one."""
+    found = pc.index_in(values, value_set=_plain(known).drop_null())
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)

@@ -105,6 +105,9 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
         return series.dt.tz_convert("UTC")
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.dt.tz_localize(timezone).dt.tz_convert("UTC")
+    iso = _iso_timestamps(series, timezone, table=table, column=column, quality=quality)
+    if iso is not None:
+        return iso
     text = series.astype("string").str.strip().replace({"": pd.NA, "?": pd.NA, "nan": pd.NA, "NaT": pd.NA})
     present = text.notna()
     if not present.any():
@@ -156,6 +159,44 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
         quality.append(QualityIssue(table, Check.UNPARSEABLE_TIMESTAMP, column, n_failed,
                                     "kept as missing", example, applies_to=int(present.sum()), applies_what=WITH_A_VALUE))
     return parsed
+
+
+def _iso_timestamps(series: pd.Series, timezone: str, *, table: str, column: str,
+                    quality: list[QualityIssue]) -> pd.Series | None:
+    """The common case in one columnar pass: an Arrow-backed text column whose every value Arrow reads as an
+    ISO 8601 timestamp, all with an offset (Z, +01:00, +0100) or all without one. Such a column holds nothing
+    the general reading below would treat otherwise (no blank or padded value, no epoch number, no day/month
+    date, no mix of zoned and unzoned times), so it gives the same times and notes without its regex passes
+    over every value. None for any other column (it is then read by the general rules)."""
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+        return None
+    text = pa.array(series.array)
+    if text.null_count == len(text):
+        return None
+    for utc in (True, False):
+        try:
+            parsed = pc.cast(text, pa.timestamp("ns", tz="UTC" if utc else None))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        # Arrow also reads a bare hour offset (+01), which the general rules do not count as an offset
+        if utc and pc.any(pc.match_substring_regex(text, r"[+-]\d\d$")).as_py():
+            return None
+        break
+    else:
+        return None
+    out = pd.Series(parsed.to_pandas(), index=series.index).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
+    present = len(text) - text.null_count
+    first = text[pc.index(pc.is_valid(text), True).as_py()].as_py()   # the first value, as the notes' example
+    if not utc:
+        out = localise(out, timezone, table=table, column=column, quality=quality)
+        quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, present,
+                                    f"timestamps without a time zone read as {timezone} (the configured time zone)",
+                                    first, applies_to=present, applies_what=WITH_A_VALUE))
+    if not (_TIME_OF_DAY.search(first) or pc.any(pc.match_substring_regex(text, _TIME_OF_DAY.pattern)).as_py()):
+        quality.append(QualityIssue(table, Check.DATE_ONLY, column, present,
+                                    "dates without a time of day read as 00:00; durations from them and hour-of-day "
+                                    "patterns are approximate", first, applies_to=present, applies_what=WITH_A_VALUE))
+    return out
 
 
 def localise(naive: pd.Series, timezone: str, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series:
@@ -458,7 +499,7 @@ def _keep_acronyms(raw: pd.Series, labels: pd.Series, weight: pd.Series) -> pd.S
 
 def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
                     quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None,
-                    default_dayfirst: bool = False) -> pd.DataFrame:
+                    default_dayfirst: bool = False, consume: bool = False) -> pd.DataFrame:
     """Coerce every canonical column of ``table`` to its kind.
 
     ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
@@ -466,13 +507,15 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
     columns (csat, escalated, tier ...) they translate export values before the column is coerced.
     ``dayfirst`` is the configured date order (None: each column's own evidence decides, and
     ``default_dayfirst``, the importer's convention, reads a column without evidence).
+    ``consume``: take each column out of ``frame`` as it is read (the caller's own copy), so the
+    export's column is freed once its canonical one is made.
     """
     vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
     out = pd.DataFrame(index=frame.index)
     for column, (kind, _required, _meaning) in TABLES[table].items():
         if column not in frame.columns:
             continue
-        values = frame[column]
+        values = frame.pop(column) if consume else frame[column]
         if column in vocabularies and column not in DEFAULT_VOCABULARIES and kind != "category":
             words = vocabularies[column]
             lower = values.astype("string").str.strip().str.lower()

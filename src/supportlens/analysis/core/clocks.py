@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ...canonical import PRIORITIES, SOLVED_STATUSES
 from ...config import SlaPolicy
-from ...engine import query, text_column
+from ...engine import ticket_rows
 from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
 
 STATES = ("achieved", "breached", "active", "active_breached")
@@ -207,29 +207,12 @@ def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end
     return paused
 
 
-# The event log's per-ticket times, set-based (engine.py): each event's ticket row in the tickets table (the last
-# row of a repeated id; events of other tickets are left out), ordered by ticket, time (a missing time last) and
-# the log's own order. Kind 0 is a pause, 1 a reopen, 2 a solve. A pause runs from the first event of a run of pause statuses to the ticket's next event
-# with a status outside them (or to as-of); reopens and solves are the reopened and solved events' times.
-_EVENT_TIMES_SQL = """
-WITH ticket_rows AS (SELECT ticket_id, max("row") AS "row" FROM ticket_ids GROUP BY ticket_id),
-log AS (SELECT r."row", e."at", e.nat, e.seq, e.status, e.event_type
-        FROM events e JOIN ticket_rows r USING (ticket_id)),
-status_log AS (SELECT *, list_contains(CAST($pause_statuses AS VARCHAR[]), status) AS in_pause
-               FROM log WHERE status IS NOT NULL),
-marked AS (SELECT *, lag(in_pause) OVER (PARTITION BY "row" ORDER BY nat, "at", seq) AS before FROM status_log),
-runs AS (SELECT "row", "at", nat, seq, in_pause,
-                lead("at") OVER (PARTITION BY "row" ORDER BY nat, "at", seq) AS next_at
-         FROM marked WHERE before IS NULL OR before <> in_pause)
-SELECT 0 AS kind, "row", "at" AS start, coalesce(next_at, $as_of) AS "end", nat, seq
-FROM runs WHERE in_pause
-UNION ALL
-SELECT CASE event_type WHEN 'reopened' THEN 1 ELSE 2 END, "row", "at", 0, nat, seq
-FROM log WHERE event_type IN ('reopened', 'solved')
-ORDER BY kind, "row", nat, start, seq
-"""
-
-
+# The event log's per-ticket times. Each event belongs to its ticket's row in the tickets table (the last row of a
+# repeated id; events of other tickets are left out); a ticket's events are read in time order (a missing time
+# last), ties in the log's order. Pauses: from the first event of a run of pause statuses to the ticket's next
+# event with a status outside them (or to as-of); events without a status neither start nor end one. Reopens
+# and solves are the reopened and solved events' times. Vectorised over the log (one pass when it is already in
+# that order, as the checked log usually is: ingest.checks sorts it by ticket and time).
 @dataclass(frozen=True)
 class EventTimes:
     """Per ticket row (ints: rows of the tickets table, ns since 1970 UTC): pause intervals [start, end),
@@ -242,30 +225,75 @@ class EventTimes:
 
 def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.Series,
                 as_of_ns: np.int64) -> EventTimes | None:
-    """The pauses, reopens and solves of each ticket row, computed in the engine (``_EVENT_TIMES_SQL``)."""
+    """The pauses, reopens and solves of each ticket row, in order of ticket row and time."""
     if events is None:
         return None
-    n = len(events)
-    absent = pa.nulls(n, pa.string())
-    text = lambda column: text_column(events[column]) if column in events else absent   # noqa: E731
+    row = event_rows(events["ticket_id"], ticket_ids)
     at = to_ns(events["event_at"])
-    log = pa.table({"ticket_id": text("ticket_id"), "at": at, "nat": events["event_at"].isna().to_numpy(),
-                    "seq": np.arange(n, dtype=np.int64), "status": text("status"),
-                    "event_type": text("event_type")})
-    ids = pa.table({"ticket_id": text_column(ticket_ids),
-                    "row": np.arange(len(ticket_ids), dtype=np.int64)})
-    found = query(_EVENT_TIMES_SQL, {"pause_statuses": list(policy.pause_statuses), "as_of": int(as_of_ns)},
-                  events=log, ticket_ids=ids)
-    kind, row, start, end = (found.column(c).to_numpy().astype(np.int64) for c in ("kind", "row", "start", "end"))
-    pause, reopen, solve = kind == 0, kind == 1, kind == 2
-    has_pauses = bool(policy.pause_statuses) and "status" in events and events["status"].notna().any()
-    pauses = (pd.DataFrame({"row": row[pause], "pause_start": start[pause], "pause_end": end[pause]})
+    nat = events["event_at"].isna().to_numpy()
+    order = _in_ticket_time_order(row, nat, at)
+    row, at, nat = row[order], at[order], nat[order]
+    has_status = "status" in events
+    status = events["status"] if has_status else None
+    with_status = status.notna().to_numpy()[order] if has_status else np.zeros(order.size, dtype=bool)
+    # pauses: the runs of pause statuses among a ticket's events with a status
+    s = np.flatnonzero(with_status)
+    in_pause = _is_in(status, policy.pause_statuses)[order][s] if has_status else np.zeros(0, dtype=bool)
+    s_row = row[s]
+    first = np.ones(s.size, dtype=bool)
+    first[1:] = (s_row[1:] != s_row[:-1]) | (in_pause[1:] != in_pause[:-1])
+    runs = s[first]
+    run_pause, run_row = in_pause[first], row[runs]
+    next_same = np.append(run_row[1:] == run_row[:-1], False)
+    next_at = np.where(next_same, np.append(at[runs][1:], 0), np.int64(as_of_ns))
+    pause = runs[run_pause]
+    event_type = events["event_type"] if "event_type" in events else None
+    reopen = np.flatnonzero(_is_in(event_type, ("reopened",))[order]) if event_type is not None else np.zeros(0, int)
+    solve = np.flatnonzero(_is_in(event_type, ("solved",))[order]) if event_type is not None else np.zeros(0, int)
+    has_pauses = bool(policy.pause_statuses) and has_status and events["status"].notna().any()
+    pauses = (pd.DataFrame({"row": row[pause], "pause_start": at[pause], "pause_end": next_at[run_pause]})
               if has_pauses else None)
-    reopens = pd.DataFrame({"row": row[reopen], "start": start[reopen]}) if reopen.any() else None
-    solves = pd.DataFrame({"row": row[solve], "end": start[solve]})
-    if "event_type" not in events:
+    reopens = pd.DataFrame({"row": row[reopen], "start": at[reopen]}) if reopen.size else None
+    solves = pd.DataFrame({"row": row[solve], "end": at[solve]})
+    if event_type is None:
         reopens = None
     return EventTimes(pauses, reopens, solves)
+
+
+def event_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarray:
+    """Each event's row of the tickets table (the last row of a repeated id), -1 when its id is not there."""
+    rows = ticket_rows(event_ticket_ids, ticket_ids)
+    if rows is not None:
+        return rows
+    ids = ticket_ids.astype("string")
+    last = ~ids.duplicated(keep="last") & ids.notna()
+    index = pd.Index(ids[last].array)
+    found = index.get_indexer(pd.Index(event_ticket_ids.astype("string").array))
+    return np.where(found >= 0, np.flatnonzero(last.to_numpy())[np.maximum(found, 0)], -1).astype(np.int64)
+
+
+def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Positions of the events of known tickets by ticket row, then time (a missing time last), then position;
+    told in one pass when the log is already in that order."""
+    known = row >= 0
+    kept = np.flatnonzero(known) if not known.all() else np.arange(row.size)
+    r, m, t = row[kept], nat[kept], at[kept]
+    if kept.size > 1:
+        step = np.diff(r)
+        later = (m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] >= t[:-1]))
+        if not ((step > 0) | ((step == 0) & later)).all():
+            return kept[np.lexsort((kept, t, m, r))]
+    return kept
+
+
+def _is_in(values: pd.Series, wanted) -> np.ndarray:
+    """Whether each value is one of ``wanted`` (text compared exactly; missing is in nothing), per distinct value
+    of a categorical column."""
+    wanted = [str(w) for w in wanted]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = np.append(np.asarray(values.cat.categories.astype(str).isin(wanted), dtype=bool), False)
+        return hit[values.cat.codes.to_numpy()]
+    return np.asarray(values.astype("string").isin(wanted).fillna(False), dtype=bool)
 
 
 def _resolution_cycles(times: EventTimes | None, policy: SlaPolicy, c_ns: np.ndarray,

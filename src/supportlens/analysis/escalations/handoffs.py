@@ -128,9 +128,10 @@ def handoff_waits(log: ProcessLog, config: Escalations) -> pd.DataFrame:
     # first event of each run at which the role acts (works or resolves), -1 if it only queued
     acts = np.flatnonzero(kind != WAIT)
     first_act = np.full(first.size, -1)
-    if acts.size:
-        runs_acting, at = np.unique(run[acts], return_index=True)
-        first_act[runs_acting] = acts[at]
+    if acts.size:   # run is sorted: each run's first acting event where the run number changes (no sort)
+        acting = run[acts]
+        at = np.flatnonzero(np.append(True, acting[1:] != acting[:-1]))
+        first_act[acting[at]] = acts[at]
     a, b = np.arange(first.size - 1), np.arange(1, first.size)
     same = tk[first[a]] == tk[first[b]]
     a, b = a[same], b[same]
@@ -188,7 +189,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
     i = np.flatnonzero(log.has_next)
     n_labels = len(log.labels)
-    pair = log.label[i] * n_labels + log.label[i + 1]
+    pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
     frame = pd.DataFrame({"pair": pair, "hours": log.duration[i], "done": log.kind[i] == DONE})
     stats = frame.groupby("pair", sort=True).agg(count=("hours", "size"), median=("hours", "median"),
                                                  done=("done", "mean"))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...config.escalations import Escalations
+from ...engine import ticket_rows
 from ..core.missing import MissingData
 
 KINDS = ("work", "wait", "done")
@@ -37,7 +38,8 @@ class ProcessLog:
     (0 work, 1 wait, 2 done), ``customer_facing`` and ``escalating`` flags. Per event
     with a successor in the same ticket (``has_next``): ``duration`` (hours to the
     next event) and ``owner`` (the role holding that interval). Per ticket row:
-    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown)."""
+    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int32 (label, stage,
+    role, owner) and int8 (kind, held): widen them before multiplying one by a count."""
 
     ticket: np.ndarray
     hours: np.ndarray
@@ -88,15 +90,37 @@ def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return any(fnmatchcase(value, p.lower()) for p in patterns)
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer code per row (-1 when missing) and the distinct values, in order of appearance."""
-    codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    """Integer code per row into the distinct values in order of appearance, missing (None) being one of them;
+    a categorical column is read by its codes (each text once), never as a string per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, firsts = pd.factorize(values.cat.codes.to_numpy())
+        categories = values.cat.categories
+        return codes.astype(np.int64), [None if c < 0 else str(categories[c]) for c in firsts]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64), [None if pd.isna(u) else str(u) for u in uniques]
+
+
+def _recoded(codes: np.ndarray, names: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    """Codes into ``names`` (None: missing) as codes into its distinct names in order of appearance, -1 missing."""
+    merged, uniques = pd.factorize(pd.Series(names, dtype=object))
+    return np.append(merged.astype(np.int64), -1)[codes] if len(names) else codes, [str(u) for u in uniques]
+
+
+def _codes(values: pd.Series, transform=None, fill: str | None = None) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row (-1 when missing) and the distinct values, in order of appearance: those of
+    ``values``, each read through ``transform`` (e.g. trimmed) and a missing one as ``fill``, once per distinct value."""
+    codes, names = _distinct(values)
+    if transform is not None:
+        names = [None if v is None else transform(v) for v in names]
+    if fill is not None:
+        names = [fill if v is None else v for v in names]
+    return _recoded(codes, names)
 
 
 def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) -> tuple[np.ndarray, list[str]]:
     """Role code per event (-1 unknown) and the role names: mapped once per distinct value."""
-    codes, values = _codes(source.astype("string").str.strip())
+    codes, values = _codes(source, transform=_stripped)
     mapping = {str(k).strip().lower(): v for k, v in config.roles.values.items()}
     # an unmapped actor id is a person, not a role: it is never published as one
     fallback = config.roles.default or ("unmapped_actor" if config.roles.source == "actor_id" else None)
@@ -104,7 +128,7 @@ def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) ->
     roles = list(dict.fromkeys(named))
     role = np.append(np.array([roles.index(n) for n in named], dtype=np.int64), -1)[codes]
     if config.roles.actors and "actor_id" in events:
-        actor_codes, actors = _codes(events["actor_id"].astype("string"))
+        actor_codes, actors = _codes(events["actor_id"])
         wanted = [config.roles.actors.get(a) for a in actors]
         roles += [r for r in dict.fromkeys(w for w in wanted if w) if r not in roles]
         override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int64), -1)[actor_codes]
@@ -112,8 +136,16 @@ def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) ->
     return role, roles
 
 
+def _stripped(value: str) -> str | None:
+    """A value as ``Series.str.strip`` has it (a value of only spaces stays as the empty text)."""
+    return value.strip()
+
+
 def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarray:
     """Row of each event's ticket in the tickets table, -1 when it is not there."""
+    rows = ticket_rows(event_ticket_ids, ticket_ids)
+    if rows is not None:     # the compact log's codes are the rows
+        return rows
     if ticket_ids.is_unique:  # one hash pass over both (3x faster than Index.get_indexer on strings)
         both = pd.concat([ticket_ids.astype(str) if ticket_ids.dtype == object else ticket_ids,
                           event_ticket_ids.astype(str) if event_ticket_ids.dtype == object else event_ticket_ids],
@@ -121,6 +153,30 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
         codes = pd.factorize(both)[0][len(ticket_ids):]
         return np.where((codes >= 0) & (codes < len(ticket_ids)), codes, -1).astype(np.int64)
     return pd.Index(ticket_ids.astype("string")).get_indexer(event_ticket_ids.astype("string"))
+
+
+def _by_ticket_and_time(keep: np.ndarray, row: np.ndarray, ns: np.ndarray) -> np.ndarray | None:
+    """The kept events' positions by ticket row, then time, ties in the log's order (a stable sort); None when
+    every event is kept and the log is already in that order (the checked log usually is), told in one pass."""
+    if keep.all():
+        step = np.diff(row)
+        if ((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all():
+            return None
+    idx = np.flatnonzero(keep)
+    return idx[np.lexsort((ns[idx], row[idx]))]
+
+
+def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each event's label (its activity, else its event type, else 'unknown') as a code, and the labels in
+    order of appearance; read per distinct (activity, event type)."""
+    codes, names = _distinct(events["event_type"])
+    if "activity" in events and events["activity"].notna().any():
+        activity, activities = _distinct(events["activity"])
+        pairs, firsts = pd.factorize(activity * len(names) + codes)
+        names = [activities[p // len(names)] if activities[p // len(names)] is not None else names[p % len(names)]
+                 for p in firsts]
+        codes = pairs.astype(np.int64)
+    return _recoded(codes, ["unknown" if v is None else v for v in names])
 
 
 def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalations) -> ProcessLog:
@@ -133,36 +189,40 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     if role_values is None or not role_values.notna().any():
         raise MissingData(f"needs who acted on each event: the events have no '{source}' values "
                           "(the methodology page says how to name the column that has them)")
-    label_text = events["event_type"]
-    if "activity" in events and events["activity"].notna().any():
-        label_text = events["activity"].where(events["activity"].notna(), label_text)
 
     row = _ticket_rows(tickets["ticket_id"], events["ticket_id"])
     ns = pd.DatetimeIndex(events["event_at"]).as_unit("ns").asi8
     timed = ~pd.isna(events["event_at"]).to_numpy()
     keep = (row >= 0) & timed
     without_ticket = int(((row < 0) & timed).sum())
-    idx = np.flatnonzero(keep)
-    order = idx[np.lexsort((ns[idx], row[idx]))]
-    ticket = row[order].astype(np.int64)
+    order = _by_ticket_and_time(keep, row, ns)
+    ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
+    del keep
+    ticket = ordered(row).astype(np.int64, copy=False)
     if ticket.size == 0:
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
-    origin_ns = int(ns[order].min())
-    hours = (ns[order] - origin_ns) / NS_PER_HOUR
+    at = ordered(ns)
+    origin_ns = int(at.min())
+    hours = (at - origin_ns) / NS_PER_HOUR
+    del at, row
 
-    label, labels = _codes(label_text.fillna("unknown"))
-    label = label[order]
+    # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
+    # log's memory
+    codes, kinds = (lambda a: a.astype(np.int32, copy=False)), (lambda a: a.astype(np.int8, copy=False))   # noqa: E731
+    label, labels = _labels(events)
+    label = codes(ordered(label))
     role, roles = _role_codes(events, role_values, config)
-    role = role[order]
+    role = codes(ordered(role))
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
     if "status" in events:
-        status, statuses = _codes(events["status"].astype("string"))
-        status = status[order]
+        status, statuses = _codes(events["status"])
+        status = codes(ordered(status))
     else:
         status, statuses = np.full(ticket.size, -1), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
+    stage, kind = codes(stage), kinds(kind)
     facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])
     not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
     facing &= not_customer & (role >= 0)
@@ -170,7 +230,7 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
-        tier = pd.to_numeric(events["tier"], errors="coerce").iloc[order].to_numpy(dtype=float)
+        tier = ordered(pd.to_numeric(events["tier"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
         escalating |= np.nan_to_num(tier, nan=0.0) >= 2
 
     n = len(tickets)
@@ -192,10 +252,10 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         if st.waits_for:
             owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
     return ProcessLog(
-        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=label.astype(np.int64),
-        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kind, role=role,
+        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=codes(label),
+        labels=tuple(str(x) for x in labels), stage=codes(stage), stages=stage_ids, kind=kinds(kind), role=codes(role),
         roles=tuple(str(r) for r in roles), customer_facing=facing, escalating=escalating, has_next=has_next,
-        duration=duration, held=held, owner=owner, escalated=escalated, escalated_at=escalated_at,
+        duration=duration, held=kinds(held), owner=codes(owner), escalated=escalated, escalated_at=escalated_at,
         events_without_ticket=without_ticket,
         tickets_without_events=int(n - (1 + np.count_nonzero(ticket[1:] != ticket[:-1]))))   # ticket is sorted
 
@@ -206,7 +266,7 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
     stage_ids = list(config.stages)
     kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()])
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
-    combo = (label * n_roles + (role + 1)) * n_status + (status + 1)
+    combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
     inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
     chosen = np.empty(uniques.size, dtype=np.int64)
     for k, code in enumerate(uniques):

@@ -105,7 +105,7 @@ def role_times(log: ProcessLog, config: Escalations) -> list[RoleTime]:
     if n_esc == 0:
         return []
     n_roles = len(log.roles)
-    cell = log.owner[i] * 2 + (log.held[i] == WAIT)
+    cell = log.owner[i].astype(np.int64) * 2 + (log.held[i] == WAIT)
     hours = np.bincount(cell, weights=log.duration[i], minlength=n_roles * 2).reshape(n_roles, 2)
     tickets = pd.Series(log.ticket[i]).groupby(log.owner[i]).nunique()
     total = hours.sum()
