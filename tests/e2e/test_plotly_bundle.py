@@ -81,3 +81,43 @@ def test_every_chart_of_the_built_site_draws_only_bundled_trace_types(project):
     assert {"bar", "scatter", "heatmap", "box", "sankey"} <= set(used)   # the sample draws every bundled type
     missing = {trace: sorted(charts) for trace, charts in used.items() if trace not in plotly_bundle_manifest()["traces"]}
     assert not missing, f"charts draw trace types the site's plotly bundle lacks ({missing}): {REBUILD}"
+
+
+# plotly's random ids in an SVG: clip paths, defs, traces, legends, colour bars and their gradients
+# ("clip8403d6xyplot", "cb22b9f4", "g29ed6d-cb...")
+_RANDOM_IDS = re.compile(rb"(clip|defs-|topdefs-|trace|legend|cb|\bg(?=[0-9a-f]{6}-))[0-9a-f]{6}")
+
+
+def _svgs(figures: list[go.Figure], **kopts) -> list[bytes]:
+    """The figures as SVG from one Kaleido browser (its page reloaded between charts, as in a build)."""
+    import asyncio
+
+    import kaleido
+
+    async def draw() -> list[bytes]:
+        async with kaleido.Kaleido(**kopts) as browser:
+            return [await browser.calc_fig(figure, opts={"format": "svg", "width": 700, "height": 360})
+                    for figure in figures]
+
+    return [_RANDOM_IDS.sub(rb"\1ID", svg) for svg in asyncio.run(draw())]
+
+
+@pytest.mark.e2e
+def test_the_pdf_charts_page_draws_the_same_svgs_as_kaleidos_full_plotly():
+    # the static charts are drawn on a page with the site's bundle instead of the full plotly.js (render/pdf.py
+    # page_scripts): every bundled trace type, with a legend and a colour bar, must come out byte for byte the same
+    from supportlens.render.pdf import find_browser, page_scripts
+
+    assert page_scripts()["plotlyjs"] == str(PLOTLY_BUNDLE)
+    figures = [
+        go.Figure([go.Bar(x=["Tier 1", "Tier 2"], y=[3, 5], name="Solved"),
+                   go.Scatter(x=["Tier 1", "Tier 2"], y=[4, 2], name="Reopened", mode="lines+markers")],
+                  layout={"title": {"text": "Tickets"}, "legend": {"orientation": "h"}}),
+        go.Figure(go.Box(y=[1, 2, 2, 3, 9], boxpoints="all", name="Hours")),
+        go.Figure(go.Heatmap(z=[[1, 2], [3, 4]], x=["a", "b"], y=["c", "d"], colorbar={"title": {"text": "n"}})),
+        go.Figure(go.Sankey(node={"label": ["New", "Tier 2", "Solved"]},
+                            link={"source": [0, 0, 1], "target": [1, 2, 2], "value": [2, 3, 2]})),
+    ]
+    assert {trace.type for figure in figures for trace in figure.data} == set(plotly_bundle_manifest()["traces"])
+    path = find_browser()
+    assert _svgs(figures, path=path, **page_scripts()) == _svgs(figures, path=path)
