@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ...config import Findings
-from .frame import DimensionSpec, Window
+from .frame import DimensionSpec, Window, dimension_codes
 from ..core.breach import breached_mask, completed_mask
 from ..core.extremes import highest
 from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, duration_ranks, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
@@ -124,7 +124,7 @@ class _Samples:
 
 
 def _codes(frame: pd.DataFrame, spec: DimensionSpec) -> np.ndarray:
-    return pd.Categorical(frame[f"dim:{spec.id}"], categories=spec.levels).codes.astype(np.int64)
+    return dimension_codes(frame, spec)
 
 
 @dataclass(frozen=True)
