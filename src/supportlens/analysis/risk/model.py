@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from ...config import Config
 from .review import Threshold, expected_cost, review_threshold
-from .scores import auc_and_ap, auc_and_ap_of_scores, calibration_bins
+from .scores import auc_and_ap, calibration_bins
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
 from ..core.extremes import highest
 from ..core.missing import NotEnoughHistory
@@ -221,8 +221,8 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
 
     draws = rng.integers(0, tst.sum(), size=(settings.bootstrap, tst.sum()), dtype=np.int32)
     results, boot = [], {}
-    on_test = auc_and_ap_of_scores(y[tst], [score[tst] for score in scores.values()], draws)   # resamples counted once
-    for (name, score), (point, samples) in zip(scores.items(), on_test):
+    for name, score in scores.items():
+        point, samples = auc_and_ap(y[tst], score[tst], draws)
         boot[name] = samples
         val_auc, _ = auc_and_ap(y[val], score[val], None)
         results.append(ModelScore(

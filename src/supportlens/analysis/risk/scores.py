@@ -61,36 +61,13 @@ def _auc_ap(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
 
 def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(ROC-AUC, AP) on the data, and per bootstrap resample (rows of ``draws`` index into y)."""
-    return auc_and_ap_of_scores(y, [score], draws)[0]
-
-
-def auc_and_ap_of_scores(y: np.ndarray, scores: list[np.ndarray], draws: np.ndarray | None
-                         ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``auc_and_ap`` of several scores of the same tickets on the same resamples: each block of resamples is counted
-    once (how often each ticket was drawn) and every score's positives and negatives per distinct score are summed
-    from those counts (a sparse product; the same whole numbers as counting the drawn items score by score)."""
-    from scipy import sparse
-
     y = np.asarray(y, dtype=float)
-    n = len(y)
-    items = np.arange(n)
-    prepared, out = [], []
-    for score in scores:
-        group, n_groups = _groups(np.asarray(score, dtype=float))
-        pos, neg = y == 1, y == 0
-        point = _auc_ap(np.bincount(group, weights=pos.astype(float), minlength=n_groups)[None, :],
-                        np.bincount(group, weights=neg.astype(float), minlength=n_groups)[None, :])[0]
-        # (item -> its group) for the positives and for the rest, as the (n, groups) matrices the counts multiply
-        by_group = [sparse.csr_matrix((np.ones(int(mask.sum())), (items[mask], group[mask])), shape=(n, n_groups))
-                    for mask in (pos, ~pos)]
-        prepared.append(by_group)
-        out.append((point, []))
-    for block in _blocks(draws, n):
-        counts = _resample_counts(block, n).astype(float)
-        for (to_pos, to_rest), (_, samples) in zip(prepared, out):
-            # C order, as the per-item counting gave them: the sums along each row add in the same order
-            samples.append(_auc_ap(np.ascontiguousarray((to_pos.T @ counts.T).T), np.ascontiguousarray((to_rest.T @ counts.T).T)))
-    return [(point, np.vstack(samples) if samples else np.empty((0, 2))) for point, samples in out]
+    score = np.asarray(score, dtype=float)
+    group, n_groups = _groups(score)
+    point = _auc_ap(np.bincount(group, weights=(y == 1).astype(float), minlength=n_groups)[None, :],
+                    np.bincount(group, weights=(y == 0).astype(float), minlength=n_groups)[None, :])[0]
+    samples = [_auc_ap(*_resampled_weights(y, group, n_groups, block)) for block in _blocks(draws, max(len(y), n_groups))]
+    return point, (np.vstack(samples) if samples else np.empty((0, 2)))
 
 
 def calibration_bins(y: np.ndarray, score: np.ndarray, make, bins: int = 10) -> list:

@@ -144,19 +144,3 @@ def test_categorical_frame_matches_pandas_categorical():
     assert got.codes.tolist() == [1, 0, -1, -1, 1, 2] == expected.codes.tolist()
     assert list(got.categories) == levels
     assert _categorical(pd.Series([None, None], dtype="string"), []).codes.tolist() == [-1, -1]
-
-
-def test_scores_on_shared_resamples_agree_with_scikit_learn_score_by_score():
-    """Several scores bootstrapped together (each block of resamples counted once) give each score's ROC-AUC and AP
-    per resample as scikit-learn computes them on that resample's drawn tickets."""
-    from supportlens.analysis.risk.scores import auc_and_ap_of_scores
-
-    rng = np.random.default_rng(4)
-    y = rng.integers(0, 2, 600)
-    scores = [np.round(rng.random(600) + 0.3 * y, 1), rng.random(600) + 0.1 * y, np.full(600, 0.5)]
-    draws = rng.integers(0, 600, size=(4, 600))
-    for score, (point, boot) in zip(scores, auc_and_ap_of_scores(y, scores, draws)):
-        assert point[0] == pytest.approx(roc_auc_score(y, score), abs=1e-12)
-        for row in range(4):
-            assert boot[row, 0] == pytest.approx(roc_auc_score(y[draws[row]], score[draws[row]]), abs=1e-12)
-            assert boot[row, 1] == pytest.approx(average_precision_score(y[draws[row]], score[draws[row]]), abs=1e-12)
