@@ -313,11 +313,23 @@ def kruskal_wallis(groups: list[np.ndarray]) -> tuple[float | None, float | None
     return float(h), float(p), float(h / (n - 1))
 
 
-def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> tuple[float | None, int, float | None]:
+def duration_ranks(durations: np.ndarray) -> np.ndarray:
+    """Each duration's index among the distinct durations (ascending; equal durations share it; NaN -> -1): ranked
+    once, for ``logrank``'s ``ranks`` when many tests read subsets of the same durations."""
+    durations = np.asarray(durations, dtype=float)
+    ranks = np.full(len(durations), -1, dtype=np.intp)
+    keep = ~np.isnan(durations)
+    ranks[keep] = _distinct(durations[keep])[1]
+    return ranks
+
+
+def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray,
+            ranks: np.ndarray | None = None) -> tuple[float | None, int, float | None]:
     """k-sample log-rank test of equal survival curves (Mantel-Haenszel form, as R's survdiff).
 
     ``observed`` marks events (a resolution); the rest are censored at their duration.
-    Returns (chi-square statistic, degrees of freedom k - 1, p-value).
+    Returns (chi-square statistic, degrees of freedom k - 1, p-value). ``ranks`` (optional) are the durations'
+    ``duration_ranks`` among a larger set they were taken from: the same test without ranking them again.
 
     Not statsmodels' survdiff: it takes p as 1 - cdf, so every p below about 1e-16 comes out 0;
     the chi-square survival function here keeps them (the context publishes them).
@@ -331,8 +343,16 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray) -> 
     k = len(labels)
     if k < 2 or not observed.any():
         return None, max(0, k - 1), None
-    times, t = _distinct(durations)
-    cells = len(times) * k
+    if ranks is None:
+        times, t = _distinct(durations)
+        n_times = len(times)
+    else:   # the distinct durations present, in order: the same time grid as ranking these durations
+        ranks = np.asarray(ranks)[keep]
+        present = np.zeros(int(ranks.max()) + 1, dtype=bool)
+        present[ranks] = True
+        t = (np.cumsum(present) - 1)[ranks]
+        n_times = int(present.sum())
+    cells = n_times * k
     deaths = np.bincount(t * k + g, weights=observed.astype(float), minlength=cells).reshape(-1, k)
     removed = np.bincount(t * k + g, minlength=cells).reshape(-1, k).astype(float)
     at_risk = np.bincount(g, minlength=k).astype(float) - np.vstack([np.zeros((1, k)), np.cumsum(removed, axis=0)[:-1]])

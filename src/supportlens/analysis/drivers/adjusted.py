@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats as sstats
 from threadpoolctl import threadpool_limits
 
-from .frame import DimensionSpec
+from .frame import DimensionSpec, dimension_codes
 from .segments import TicketArrays
 from ..core.stats import Z95, benjamini_hochberg, logistic_regression
 
@@ -112,7 +112,7 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
     codes = {}
     y = y_all[rows]
     for spec in specs:
-        c = pd.Categorical(frame[f"dim:{spec.id}"].to_numpy()[rows], categories=spec.levels).codes
+        c = dimension_codes(frame, spec)[rows]
         for level_index, level in enumerate(spec.levels):
             member = c == level_index
             rate = y[member].mean() if member.any() else None

@@ -180,3 +180,11 @@ def segment_frame(window: pd.DataFrame, accounts: pd.DataFrame | None, settings:
         frame[f"dim:{dim}"] = pooled
         specs.append(DimensionSpec(dim, label, source, levels, n_pooled))
     return frame, specs, unavailable
+
+
+def dimension_codes(frame: pd.DataFrame, spec: DimensionSpec) -> np.ndarray:
+    """Each ticket's segment index among ``spec.levels`` (-1 for none), as ``pd.Categorical(..., categories=levels)``
+    codes it, matching each distinct value to the levels once instead of every value."""
+    codes, distinct = pd.factorize(frame[f"dim:{spec.id}"])
+    position = np.append(pd.Index(spec.levels).get_indexer(distinct), -1)    # a missing value (code -1) stays -1
+    return position[codes].astype(np.int64)

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from ...config import Findings
-from .frame import DimensionSpec, Window
+from .frame import DimensionSpec, Window, dimension_codes
 from ..core.breach import breached_mask, completed_mask
 from ..core.extremes import highest
-from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
+from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, duration_ranks, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
 
 ALL_PAIRS_UP_TO = 8   # segments; beyond, each segment is compared with the best one only
 # metric id -> (label, unit, test); breach rates and durations: higher is worse; CSAT: lower is worse
@@ -119,10 +119,12 @@ class _Samples:
     codes: np.ndarray                                               # segment index per ticket
     durations_by_segment: list[np.ndarray]
     observed_by_segment: list[np.ndarray]
+    ranks: np.ndarray                                               # duration_ranks of durations (over the window)
+    ranks_by_segment: list[np.ndarray]
 
 
 def _codes(frame: pd.DataFrame, spec: DimensionSpec) -> np.ndarray:
-    return pd.Categorical(frame[f"dim:{spec.id}"], categories=spec.levels).codes.astype(np.int64)
+    return dimension_codes(frame, spec)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,10 @@ def ticket_arrays(window: pd.DataFrame) -> TicketArrays:
                         durations, observed)
 
 
-def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: DimensionSpec, seed: int) -> tuple[Dimension, _Samples]:
+def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: DimensionSpec, seed: int,
+                       ranks: np.ndarray | None = None) -> tuple[Dimension, _Samples]:
+    """A dimension's segments and what its tests need (``ranks``: ``duration_ranks(arrays.durations)``, ranked once for
+    every dimension's log-rank tests)."""
     codes = _codes(frame, spec)
     k = len(spec.levels)
     total = len(codes)
@@ -180,7 +185,8 @@ def describe_dimension(arrays: TicketArrays, frame: pd.DataFrame, spec: Dimensio
             resolution=Estimate(km.median, km.median_ci_low, km.median_ci_high, km.n),
             csat=bootstrap(csat_values, "mean", seed=seed + i) if len(csat_values) else Estimate(None, None, None, 0),
         ))
-    samples = _Samples(rates, first, csat, durations, observed, codes, dur_split, obs_split)
+    ranks = duration_ranks(durations) if ranks is None else ranks
+    samples = _Samples(rates, first, csat, durations, observed, codes, dur_split, obs_split, ranks, split(ranks))
     return Dimension(spec.id, spec.label, spec.source, spec.pooled_tickets, segments), samples
 
 
@@ -197,7 +203,7 @@ def omnibus(samples: _Samples, metric: str) -> tuple[float | None, float | None,
         p, v = chi_square(events, n)
         return None, p, v, "Cramér's V"
     if metric == "resolution":
-        stat, _, p = logrank(samples.durations, samples.observed, samples.codes)
+        stat, _, p = logrank(samples.durations, samples.observed, samples.codes, samples.ranks)
         return stat, p, None, None
     groups = samples.first_response if metric == "first_response" else samples.csat
     h, p, eps = kruskal_wallis(groups)
@@ -212,7 +218,8 @@ def _pair_p(samples: _Samples, metric: str, i: int, j: int) -> float | None:
         d_i, d_j = samples.durations_by_segment[i], samples.durations_by_segment[j]
         return logrank(np.concatenate([d_i, d_j]),
                        np.concatenate([samples.observed_by_segment[i], samples.observed_by_segment[j]]),
-                       np.repeat([0, 1], [len(d_i), len(d_j)]))[2]
+                       np.repeat([0, 1], [len(d_i), len(d_j)]),
+                       np.concatenate([samples.ranks_by_segment[i], samples.ranks_by_segment[j]]))[2]
     groups = samples.first_response if metric == "first_response" else samples.csat
     return mann_whitney_sorted(groups[i], groups[j])
 
@@ -321,7 +328,8 @@ class SegmentReport:
 def segment_report(window: pd.DataFrame, frame: pd.DataFrame, specs: list[DimensionSpec], unavailable: list[dict],
                    span: Window, thresholds: Findings, min_tickets: int, seed: int) -> SegmentReport:
     arrays = ticket_arrays(window)
-    described = [describe_dimension(arrays, frame, spec, seed) for spec in specs]
+    ranks = duration_ranks(arrays.durations)
+    described = [describe_dimension(arrays, frame, spec, seed, ranks) for spec in specs]
     tests = {metric: [omnibus(samples, metric) for _, samples in described] for metric in METRICS}
     adjusted = {metric: benjamini_hochberg([t[1] for t in tests[metric]]) for metric in METRICS}
     dimensions = []

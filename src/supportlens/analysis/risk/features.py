@@ -81,12 +81,17 @@ def creation_features(tickets: pd.DataFrame, accounts: pd.DataFrame | None = Non
             out[column] = tickets[column].astype("string").fillna("unknown")
     if accounts is not None and "account_id" in tickets and "account_id" in accounts:
         table = accounts.drop_duplicates("account_id").set_index("account_id")
-        account = tickets["account_id"]
+        # each ticket's account row, looked up once for every column (what Series.map does per column)
+        row = table.index.get_indexer(tickets["account_id"])
+
+        def of_account(column: str) -> pd.Series:
+            return pd.Series(pd.api.extensions.take(table[column].array, row, allow_fill=True), index=tickets.index)
+
         for column in ("account_tier", "industry", "country"):
             if column in table and table[column].notna().any():
-                out[column] = account.map(table[column]).astype("string").fillna("unknown")
+                out[column] = of_account(column).astype("string").fillna("unknown")
         if "customer_since" in table and table["customer_since"].notna().any():
-            since = account.map(table["customer_since"])
+            since = of_account("customer_since")
             out["account_tenure_days"] = ((created_at - since).dt.total_seconds() / 86_400).astype(float)
     out["hour"] = created_at.dt.hour.astype(float)
     out["weekday"] = created_at.dt.day_of_week.astype(float)

@@ -125,8 +125,16 @@ def labelled(clocks: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
 def _frame(features: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
     out = features.copy()
     for column, levels in categories.items():
-        out[column] = pd.Categorical(out[column].astype(object), categories=levels)
+        out[column] = _categorical(out[column], levels)
     return out
+
+
+def _categorical(values: pd.Series, levels: list[str]) -> pd.Categorical:
+    """``pd.Categorical(values, categories=levels)`` (a value not among the levels is missing), matching each
+    distinct value to the levels once instead of every value."""
+    codes, distinct = pd.factorize(values)
+    position = np.append(pd.Index(levels).get_indexer(distinct), -1)    # a missing value (code -1) stays missing
+    return pd.Categorical.from_codes(position[codes], categories=levels)
 
 
 def _models(seed: int, numeric: list[str], categorical: list[str]):

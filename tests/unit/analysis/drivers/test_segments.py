@@ -150,3 +150,22 @@ def test_extra_dimension_survives_ingest(tmp_path):
                                     "segments": {"extra_dimensions": ["product"]}})
     tickets = load_dataset(config).tickets
     assert sorted(tickets["product"].unique()) == ["Beta", "alpha"]
+
+
+def test_dimension_codes_are_the_categorical_codes():
+    """A segment's index among the dimension's levels, as pd.Categorical gives it: values beyond the levels and
+    missing values -1, the levels' own order (not the values' order of appearance)."""
+    import warnings
+
+    import numpy as np
+
+    from supportlens.analysis.drivers.frame import DimensionSpec, dimension_codes
+
+    values = pd.Series(["Email", "Chat", "Phone", None, "Email", "Fax"], dtype="string")
+    spec = DimensionSpec("channel", "Channel", "tickets", ["Phone", "Email", "Chat"], 0)
+    frame = pd.DataFrame({"dim:channel": values})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = pd.Categorical(values, categories=spec.levels).codes
+    assert dimension_codes(frame, spec).tolist() == [1, 2, 0, -1, 1, -1] == expected.tolist()
+    assert dimension_codes(frame, spec).dtype == np.int64

@@ -124,3 +124,23 @@ def test_what_the_model_card_names_is_decided_in_analysis():
                      "importance_shown": 10, "importance_leading": 2}
     few = _picks(models, "logistic", splits, bins, importance[:1])
     assert (few["chosen_model"], few["importance_shown"], few["importance_leading"]) == (1, 1, 1)
+
+
+def test_categorical_frame_matches_pandas_categorical():
+    """The model frame's categories: each value's level as pd.Categorical(values, categories=levels) gives it,
+    with missing values and values beyond the levels (the 250 kept) missing."""
+    import warnings
+
+    import pandas as pd
+
+    from supportlens.analysis.risk.model import _categorical
+
+    values = pd.Series(["b", "a", None, "z", "b", "c"], dtype="string")
+    levels = ["a", "b", "c"]
+    got = _categorical(values, levels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = pd.Categorical(values.astype(object), categories=levels)
+    assert got.codes.tolist() == [1, 0, -1, -1, 1, 2] == expected.codes.tolist()
+    assert list(got.categories) == levels
+    assert _categorical(pd.Series([None, None], dtype="string"), []).codes.tolist() == [-1, -1]
