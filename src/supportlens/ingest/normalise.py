@@ -174,9 +174,8 @@ def _iso_timestamps(series: pd.Series, timezone: str, *, table: str, column: str
     if text.null_count == len(text):
         return None
     for utc in (True, False):
-        try:
-            parsed = pc.cast(text, pa.timestamp("ns", tz="UTC" if utc else None))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        out = _arrow_timestamps(text, series.index, utc=utc)
+        if out is None:
             continue
         # Arrow also reads a bare hour offset (+01), which the general rules do not count as an offset
         if utc and pc.any(pc.match_substring_regex(text, r"[+-]\d\d$")).as_py():
@@ -184,7 +183,6 @@ def _iso_timestamps(series: pd.Series, timezone: str, *, table: str, column: str
         break
     else:
         return None
-    out = pd.Series(parsed.to_pandas(), index=series.index).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
     present = len(text) - text.null_count
     first = text[pc.index(pc.is_valid(text), True).as_py()].as_py()   # the first value, as the notes' example
     if not utc:
@@ -343,14 +341,22 @@ def _iso_date_part(text: pd.Series, dayfirst: bool) -> pd.Series:
     return out
 
 
+def _arrow_timestamps(text: pa.Array | pa.ChunkedArray, index: pd.Index, *, utc: bool) -> pd.Series | None:
+    """Arrow's columnar ISO 8601 reading of ``text`` as timestamps in UTC (``utc``) or without a zone, on
+    ``index``; None when Arrow does not read every value."""
+    try:
+        parsed = pc.cast(text, pa.timestamp("ns", tz="UTC" if utc else None))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(parsed.to_pandas(), index=index).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
+
+
 def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
     if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
-        try:  # fastest: Arrow's ISO 8601 reader, columnar; any value it does not read leaves the column to pandas
-            parsed = pc.cast(pa.array(text.array), pa.timestamp("ns", tz="UTC" if utc else None))
-            return pd.Series(parsed.to_pandas(), index=text.index).astype(
-                "datetime64[ns, UTC]" if utc else "datetime64[ns]")
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
+        # fastest: Arrow's ISO 8601 reader, columnar; any value it does not read leaves the column to pandas
+        parsed = _arrow_timestamps(pa.array(text.array), text.index, utc=utc)
+        if parsed is not None:
+            return parsed
     try:  # fast path: one ISO 8601 layout for the whole column
         return pd.to_datetime(text, format="ISO8601", utc=utc).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
     except (ValueError, TypeError):
