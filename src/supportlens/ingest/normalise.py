@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ..canonical import PRIORITIES, STATUSES, TABLES
 from ..formatting import fmt_segment
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
-from ..engine import query
+from ..engine import query, text_column
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -256,9 +256,7 @@ class DateOrder:
 
 def _text_table(values: pd.Series) -> pa.Table:
     """A text column and its positions as an Arrow table for the engine (no Python string per cell)."""
-    text = values if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" \
-        else values.astype("string[pyarrow]")
-    return pa.table({"pos": np.arange(len(values), dtype=np.int64), "v": pa.array(text.array)})
+    return pa.table({"pos": np.arange(len(values), dtype=np.int64), "v": text_column(values)})
 
 
 def _share_matching(values: pd.Series, pattern: str) -> float:
