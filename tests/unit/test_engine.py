@@ -107,8 +107,15 @@ def test_a_log_already_in_order_is_checked_without_the_engine_and_gives_what_the
     ordered = log(("A", 1, "created", "new"), ("A", 1, "public_reply", None), ("A", 12, "solved", "solved"),
                   ("B", 0, "created", "new"), ("B", 3, "public_reply", None), ("X", 2, "created", "new"))
     shuffled = ordered.iloc[[4, 2, 0, 5, 3, 1]].reset_index(drop=True)
-    assert _in_order(text_column(ordered["ticket_id"]), pa.array(ordered["event_at"].array.asi8)) is not None
-    assert _in_order(text_column(shuffled["ticket_id"]), pa.array(shuffled["event_at"].array.asi8)) is None
+
+    def in_order(events):     # each event's id by its code among the ids in order of first appearance
+        codes, distinct = pd.factorize(events["ticket_id"])
+        return _in_order(codes, text_column(pd.Series(distinct)), events["event_at"].array.asi8)
+
+    assert in_order(ordered)
+    assert not in_order(shuffled)
+    # ids back again after another's (A, B, A) are not in order, though each id's times are
+    assert not in_order(log(("A", 1, "created", "new"), ("B", 2, "created", "new"), ("A", 3, "solved", "solved")))
     found = []
     for events in (ordered, shuffled):
         quality = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..canonical import TABLES
 from ..config import Config
 from ..dataset import Check, Dataset, QualityIssue, SourceFile
 from ..engine import release_memory
@@ -15,7 +16,8 @@ from .checks import check_events, check_tickets
 from .eventlog import import_eventlog
 from .importers import REGISTRY, Importer, detect, get_importer
 from .normalise import apply_mapping, normalise_table
-from .readers import file_sha256, read_table
+from .readers import csv_batches, file_sha256, read_table
+from .stream import canonical_columns, read_streamed
 from .tickets import import_tickets
 
 TABLE_KEYS = {"accounts": "account_id", "agents": "agent_id"}   # one row per id in these tables
@@ -24,17 +26,25 @@ __all__ = ["REGISTRY", "IngestProgress", "detect", "get_importer", "load_dataset
 
 
 def load_table(path: Path, table: str, config: Config, quality: list[QualityIssue]) -> tuple[pd.DataFrame, SourceFile]:
-    """Read one export of canonical columns (or mapped ones) and return its canonical table and provenance."""
-    raw = read_table(path, table, config.data.sheet, encoding=config.data.encoding, delimiter=config.data.delimiter)
-    _said_how_read(raw, table, quality)
-    rows, read_as = len(raw), raw.attrs.get("read_as")
-    extra = {column: raw[column] for column in config.segments.extra_dimensions if column in raw.columns}
-    mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
-    del raw     # each export column is freed once normalised (consume=True): never the export and its table at once
-    frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
-                            dayfirst=config.data.dayfirst, quality=quality,
-                            vocabularies=config.data.values, consume=True)
-    del mapped
+    """Read one export of canonical columns (or mapped ones) and return its canonical table and provenance.
+
+    A text export Arrow reads is read in batches and held compact as it is read (ingest.stream): the event log's
+    text columns stay categoricals (its compact form, ``checks.compact_events``)."""
+    streamed = _load_streamed(path, table, config, quality)
+    if streamed is not None:
+        frame, extra, rows, read_as = streamed
+    else:
+        raw = read_table(path, table, config.data.sheet, encoding=config.data.encoding,
+                         delimiter=config.data.delimiter)
+        _said_how_read(raw.attrs.get("read_as"), len(raw), table, quality)
+        rows, read_as = len(raw), raw.attrs.get("read_as")
+        extra = {column: raw[column] for column in config.segments.extra_dimensions if column in raw.columns}
+        mapped = apply_mapping(raw, table, config.data.mapping.get(table, {}), path)
+        del raw     # each export column is freed once normalised (consume=True): never the export and its table at once
+        frame = normalise_table(mapped, table, path=path, timezone=config.data.timezone,
+                                dayfirst=config.data.dayfirst, quality=quality,
+                                vocabularies=config.data.values, consume=True)
+        del mapped
     # extra segment dimensions (segments.extra_dimensions) are kept as trimmed text, as exported
     for column, values in extra.items():
         if column not in frame.columns:
@@ -50,12 +60,44 @@ def load_table(path: Path, table: str, config: Config, quality: list[QualityIssu
     return frame.reset_index(drop=True), source
 
 
+def _load_streamed(path: Path, table: str, config: Config, quality: list[QualityIssue]
+                   ) -> tuple[pd.DataFrame, dict[str, pd.Series], int, str] | None:
+    """``load_table``'s reading of a text export in batches (ingest.stream): its canonical table, extra segment
+    dimensions, rows and how it was read; None when the export is not read that way."""
+    found = csv_batches(path, table, config.data.encoding, config.data.delimiter)
+    if found is None:
+        return None
+    names = found[0]
+    canonical = canonical_columns(names, table, config.data.mapping.get(table, {}), path)
+    if canonical is None:
+        return None
+    extra_names = [column for column in config.segments.extra_dimensions if column in names]
+    times = [name for name, column in canonical.items()
+             if TABLES[table][column][0] == "timestamp" and column not in config.data.values
+             and name not in extra_names]
+    read = read_streamed(path, table, [*canonical, *extra_names], times, encoding=config.data.encoding,
+                         delimiter=config.data.delimiter)
+    if read is None:
+        return None
+    _said_how_read(read.read_as, read.rows, table, quality)
+    extra = {column: read.columns[column] for column in extra_names}
+    frame = pd.DataFrame({canonical[name]: values for name, values in read.columns.items() if name in canonical},
+                         index=pd.RangeIndex(read.rows))
+    prepared = {canonical[name]: reading for name, reading in read.times.items()}
+    rows = read.rows
+    del read
+    frame = normalise_table(frame, table, path=path, timezone=config.data.timezone, dayfirst=config.data.dayfirst,
+                            quality=quality, vocabularies=config.data.values, consume=True, prepared=prepared,
+                            compact=table == "events")
+    return frame, extra, rows, found[1]
+
+
 def load_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
                  info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
     """Read the tickets export through its importer; audit exports and event logs also give events."""
     raw = read_table(path, "tickets", config.data.sheet, importer.json_records,
                      encoding=config.data.encoding, delimiter=config.data.delimiter)
-    _said_how_read(raw, "tickets", quality)
+    _said_how_read(raw.attrs.get("read_as"), len(raw), "tickets", quality)
     info = {} if info is None else info
     info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
                 detected=detect(list(raw.columns)))
@@ -69,12 +111,11 @@ def load_tickets(path: Path, importer: Importer, config: Config, quality: list[Q
     return tickets.reset_index(drop=True), events, source
 
 
-def _said_how_read(raw: pd.DataFrame, table: str, quality: list[QualityIssue]) -> None:
+def _said_how_read(read_as: str | None, rows: int, table: str, quality: list[QualityIssue]) -> None:
     """A text export read in another encoding than UTF-8 or with another delimiter than its suffix's
     (detected or configured) is said on the data-quality page."""
-    read_as = raw.attrs.get("read_as")
     if read_as and not read_as.startswith("UTF-8, comma") and not read_as.startswith("UTF-8 (with byte-order mark), comma"):
-        quality.append(QualityIssue(table, Check.READ_AS, None, len(raw), f"read as {read_as} text", None))
+        quality.append(QualityIssue(table, Check.READ_AS, None, rows, f"read as {read_as} text", None))
 
 
 def _keep_extra_dimensions(tickets: pd.DataFrame, raw: pd.DataFrame, config: Config, id_column: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from ..canonical import SOLVED_STATUSES
 from ..engine import query, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
+from .normalise import _factorize
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -164,17 +165,10 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
                 tickets.loc[late, column] = pd.NaT
 
 
-# Per event: late (after the build's clock), orphan (its ticket not in the tickets table); the kept events' order
-# by ticket, time (a missing id or time last) and the log's own order. An event without a ticket id belongs to
-# a ticket without one, when there is such a ticket.
-_CHECK_EVENTS_SQL = """
-WITH ids AS (SELECT DISTINCT ticket_id FROM tickets WHERE ticket_id IS NOT NULL),
-marked AS (
-    SELECT e.seq, e.ticket_id, e."at", coalesce(e."at" > $now, false) AS late,
-           CASE WHEN e.ticket_id IS NULL THEN NOT $tickets_without_id ELSE i.ticket_id IS NULL END AS orphan
-    FROM events e LEFT JOIN ids i ON e.ticket_id = i.ticket_id)
-SELECT seq, late, orphan AND NOT late AS orphan FROM marked
-ORDER BY late OR orphan, ticket_id NULLS LAST, "at" NULLS LAST, seq
+# The kept events' order: by ticket id (``id_rank``: the rank of the id in text order; a missing id last), time (a
+# missing time last) and the log's own order; the dropped events (late or orphan) after them.
+_ORDER_EVENTS_SQL = """
+SELECT seq FROM events ORDER BY dropped, id_rank NULLS LAST, "at" NULLS LAST, seq
 """
 
 
@@ -182,36 +176,50 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
                  now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Events of tickets that are not in the tickets table cannot be placed, and events after the moment of
     the build (``now``, default the machine's clock) cannot have happened: both dropped and counted. The kept
-    events come back sorted by ticket and time (the engine's work: ``_CHECK_EVENTS_SQL``)."""
+    events come back sorted by ticket and time (the engine's sort, ``_ORDER_EVENTS_SQL``, when the log is not
+    already in that order). An event without a ticket id belongs to a ticket without one, when there is such a
+    ticket. The events' ticket ids are read once per distinct id (as codes, e.g. the compact reading's categorical)."""
     now = build_clock() if now is None else now
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     at = events["event_at"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-    event_ids, ticket_ids = text_column(events["ticket_id"]), text_column(tickets["ticket_id"])
-    at_ns = pa.array(at.array.asi8, mask=at.isna().to_numpy())
-    in_order = _in_order(event_ids, at_ns)
-    rows = None          # each event's position among the tickets' ids (-1: none), when the fast path found it
-    if in_order is not None:
-        seq, late, orphan, rows = in_order, *_late_or_orphan(event_ids, at_ns, ticket_ids, now)
-    else:
-        table = pa.table({"seq": np.arange(len(events), dtype=np.int64), "ticket_id": event_ids, "at": at_ns})
-        found = query(_CHECK_EVENTS_SQL, {"now": int(now.as_unit("ns").value),
-                                           "tickets_without_id": bool(tickets["ticket_id"].isna().any())},
-                      events=table, tickets=pa.table({"ticket_id": ticket_ids}))
-        seq = found.column("seq").to_numpy()
-        late, orphan = found.column("late").to_numpy(), found.column("orphan").to_numpy()
+    codes, distinct = _factorize(events["ticket_id"])
+    distinct_ids = text_column(pd.Series(distinct))
+    # each distinct id's position among the tickets' ids (-1: none); an event's is its id's (or -1 without one)
+    rows_of_id = np.append(_positions(distinct_ids, text_column(tickets["ticket_id"])), -1).astype(
+        np.int32 if len(tickets) < 2**31 - 1 else np.int64)
+    at_ns = at.array.asi8
+    missing_at = at.isna().to_numpy()
+    late = (at_ns > int(now.as_unit("ns").value)) & ~missing_at
+    rows = rows_of_id[codes]
+    orphan = (rows < 0) & ~late
+    if (codes < 0).any() and tickets["ticket_id"].isna().any():
+        orphan &= codes >= 0
+    in_order = not missing_at.any() and not (codes < 0).any() and _in_order(codes, distinct_ids, at_ns)
+    if not in_order:
+        dropped = late | orphan
+        # an id's rank in text order (ids are compared as text, as Arrow and the engine compare them)
+        rank = np.empty(len(distinct_ids), dtype=np.int64)
+        rank[pc.array_sort_indices(distinct_ids).to_numpy()] = np.arange(len(distinct_ids))
+        table = pa.table({"seq": np.arange(len(events), dtype=np.int64), "dropped": dropped,
+                          "id_rank": pa.array(np.append(rank, -1)[codes], mask=codes < 0),
+                          "at": pa.array(at_ns, mask=missing_at)})
+        seq = query(_ORDER_EVENTS_SQL, events=table).column("seq").to_numpy()
+        del table
     for mask, check, what in ((late, Check.FUTURE_TIMESTAMP, f"dropped (after the time of the build, "
                                f"{now:%Y-%m-%d %H:%M} UTC: a time that has not come yet)"),
                               (orphan, Check.ORPHAN_EVENTS, "dropped: their ticket is not in the tickets table")):
         if mask.any():
-            first = int(seq[mask].min())
+            first = int(np.flatnonzero(mask)[0])
             quality.append(QualityIssue("events", check, "event_at" if check == Check.FUTURE_TIMESTAMP else "ticket_id",
                                         int(mask.sum()), what, str(events["ticket_id"].iloc[first])))
     dropped = late | orphan
-    if in_order is not None:     # already in order: the kept events as they are, without a copy of the log
+    if in_order:     # already in order: the kept events as they are, without a copy of the log
         kept = (events[~dropped] if dropped.any() else events).reset_index(drop=True)
         rows = rows[~dropped] if dropped.any() else rows
     else:
-        kept = events.take(seq[~dropped]).reset_index(drop=True)
+        order = seq[:len(events) - int(dropped.sum())]
+        kept = events.take(order).reset_index(drop=True)
+        rows = rows[order]
     return compact_events(kept, tickets, rows if not tickets["ticket_id"].isna().any() else None)
 
 
@@ -222,12 +230,12 @@ _CATEGORY_COLUMNS = ("event_type", "actor_id", "actor_role", "status", "activity
 def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The checked event log in its compact form, the same values: its text columns as categories, and its
     ticket ids as categories that are the tickets table's ids in its order (so an event's code is the row of
-    its ticket: ``ticket_rows``), when those ids are unique and every event's id is one of them. ``rows``: each
-    event's row of the tickets table (-1: none) when already known."""
+    its ticket: ``ticket_rows``), when those ids are unique and every event's id is one of them; else its ids as
+    text. ``rows``: each event's row of the tickets table (-1: none) when already known."""
     out = events.copy(deep=False)
     for column in _CATEGORY_COLUMNS:
-        if column in out and pd.api.types.is_string_dtype(out[column]) \
-                and not isinstance(out[column].dtype, pd.CategoricalDtype):
+        if column in out and (pd.api.types.is_string_dtype(out[column])
+                              or isinstance(out[column].dtype, pd.CategoricalDtype)):
             out[column] = _as_category(out[column])
     ids = tickets["ticket_id"]
     if len(out) and not ids.isna().any() and ids.is_unique and not out["ticket_id"].isna().any():
@@ -237,11 +245,21 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
             categories = pd.Index(ids.array if isinstance(ids.dtype, pd.StringDtype) else ids.astype("string").array)
             out["ticket_id"] = _categories_as_stored(pd.Series(pd.Categorical.from_codes(
                 rows.astype(np.int32), categories=categories), index=out.index))
+            return out
+    if isinstance(out["ticket_id"].dtype, pd.CategoricalDtype):    # the compact reading's ids, as text again
+        out["ticket_id"] = pd.Series(out["ticket_id"].cat.categories.array.take(
+            out["ticket_id"].cat.codes.to_numpy(), allow_fill=True), index=out.index)
     return out
 
 
 def _as_category(values: pd.Series) -> pd.Series:
-    """``values.astype("category")`` (categories in text order) by Arrow's dictionary encoding, for Arrow-backed text."""
+    """``values.astype("category")`` (categories in text order) by Arrow's dictionary encoding, for Arrow-backed text;
+    a categorical of text (the compact reading's) with its used categories in text order."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.cat.remove_unused_categories()
+        text = _plain(pa.array(values.cat.categories.astype("string[pyarrow]").array))
+        by_text = pc.array_sort_indices(text).to_numpy()
+        return _categories_as_stored(values.cat.reorder_categories(values.cat.categories[by_text]))
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
         return _categories_as_stored(values.astype("category"))
     text = _plain(pa.array(values.array))
@@ -266,31 +284,21 @@ def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def _in_order(ticket_ids: pa.Array | pa.ChunkedArray, at: pa.Array) -> np.ndarray | None:
-    """The events' positions when the log is already in the order _CHECK_EVENTS_SQL gives (by ticket id, then
-    time, every event with an id and a time: the usual export), told in one columnar pass; else None."""
-    n = len(ticket_ids)
-    if ticket_ids.null_count or at.null_count:
-        return None
+def _in_order(codes: np.ndarray, distinct_ids: pa.Array | pa.ChunkedArray, at: np.ndarray) -> bool:
+    """Whether the log (every event with an id and a time; ``codes``: each event's id among ``distinct_ids``, in
+    order of first appearance) is already in the order _ORDER_EVENTS_SQL gives (by ticket id, then time: the usual
+    export), told in one columnar pass: its ids first appear in text order and never come back, and each
+    ticket's times do not go back."""
+    n = len(distinct_ids)
     if n > 1:
-        ids_a, ids_b, at_a, at_b = ticket_ids[:-1], ticket_ids[1:], at[:-1], at[1:]
         try:
-            later_id = pc.less(ids_a, ids_b)
-            same_id_in_time = pc.and_(pc.equal(ids_a, ids_b), pc.less_equal(at_a, at_b))
+            ascending = pc.all(pc.less(distinct_ids[:-1], distinct_ids[1:])).as_py()
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):   # ids Arrow does not compare: the engine sorts
-            return None
-        if not pc.all(pc.or_(later_id, same_id_in_time)).as_py():
-            return None
-    return np.arange(n, dtype=np.int64)
-
-
-def _late_or_orphan(ticket_ids: pa.Array | pa.ChunkedArray, at: pa.Array, known: pa.Array | pa.ChunkedArray,
-                    now: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
-    """Per event (each with a ticket id and a time): after ``now``; else of a ticket not in ``known``; and its
-    position among the known ids (-1: none)."""
-    late = pc.greater(at, pa.scalar(int(now.as_unit("ns").value), pa.int64())).to_numpy(zero_copy_only=False)
-    rows = _positions(ticket_ids, known)
-    return late, (rows < 0) & ~late, rows
+            return False
+        if not ascending:
+            return False
+    step = np.diff(codes)
+    return bool((step >= 0).all() and (np.diff(at)[step == 0] >= 0).all())
 
 
 def _positions(values: pa.Array | pa.ChunkedArray, known: pa.Array | pa.ChunkedArray) -> np.ndarray:

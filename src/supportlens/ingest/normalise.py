@@ -164,37 +164,87 @@ def parse_timestamps(series: pd.Series, *, table: str, column: str, path: Path, 
 def _iso_timestamps(series: pd.Series, timezone: str, *, table: str, column: str,
                     quality: list[QualityIssue]) -> pd.Series | None:
     """The common case in one columnar pass: an Arrow-backed text column whose every value Arrow reads as an
-    ISO 8601 timestamp, all with an offset (Z, +01:00, +0100) or all without one. Such a column holds nothing
-    the general reading below would treat otherwise (no blank or padded value, no epoch number, no day/month
-    date, no mix of zoned and unzoned times), so it gives the same times and notes without its regex passes
-    over every value. None for any other column (it is then read by the general rules)."""
+    ISO 8601 timestamp, all with an offset (Z, +01:00, +0100) or all without one (:class:`IsoReading`, the
+    whole column as one batch). None for any other column (it is then read by the general rules)."""
     if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
         return None
-    text = pa.array(series.array)
-    if text.null_count == len(text):
-        return None
-    for utc in (True, False):
-        out = _arrow_timestamps(text, series.index, utc=utc)
-        if out is None:
-            continue
-        # Arrow also reads a bare hour offset (+01), which the general rules do not count as an offset
-        if utc and pc.any(pc.match_substring_regex(text, r"[+-]\d\d$")).as_py():
+    reading = IsoReading()
+    reading.add(pa.array(series.array))
+    return reading.finish(series.index, timezone, table=table, column=column, quality=quality)
+
+
+_BARE_HOUR_OFFSET = r"[+-]\d\d$"
+
+
+class IsoReading:
+    """Arrow's columnar ISO 8601 reading of a text column, one batch after another (a column read whole is one
+    batch; a streamed export, ingest.stream, gives its batches as they are read, so the column is never held as
+    text). It reads the column when every value Arrow reads as an ISO 8601 timestamp, all with an offset (Z,
+    +01:00, +0100) or all without one. Such a column holds nothing the general reading (parse_timestamps) would
+    treat otherwise (no blank or padded value, no epoch number, no day/month date, no mix of zoned and unzoned
+    times), so it gives the same times and notes without its regex passes over every value. Any other column
+    is ``failed`` (and read by the general rules); so is one without a value (``finish`` gives None)."""
+
+    def __init__(self) -> None:
+        self.utc: bool | None = None       # with an offset (read as UTC) or without (local times); None: not known yet
+        self.parts: list[pa.Array] = []    # int64 nanoseconds (UTC, or local wall time)
+        self.present = 0                   # values (not missing)
+        self.first: str | None = None      # the first value, the notes' example
+        self.time_of_day = False           # some value has a time of day
+        self.failed = False
+
+    def add(self, text: pa.Array | pa.ChunkedArray) -> bool:
+        """Read one batch of the column's text (in the column's order); False once the column is not one."""
+        if self.failed:
+            return False
+        if text.null_count < len(text):
+            for utc in ((True, False) if self.utc is None else (self.utc,)):
+                try:
+                    parsed = pc.cast(text, pa.timestamp("ns", tz="UTC" if utc else None))
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    continue
+                # Arrow also reads a bare hour offset (+01), which the general rules do not count as an offset
+                if utc and pc.any(pc.match_substring_regex(text, _BARE_HOUR_OFFSET)).as_py():
+                    break
+                self.utc = utc
+                if self.first is None:
+                    self.first = text[pc.index(pc.is_valid(text), True).as_py()].as_py()
+                    self.time_of_day = bool(_TIME_OF_DAY.search(self.first))
+                if not self.time_of_day:
+                    self.time_of_day = bool(pc.any(pc.match_substring_regex(text, _TIME_OF_DAY.pattern)).as_py())
+                self.present += len(text) - text.null_count
+                self.parts.append(parsed.cast(pa.int64()))
+                return True
+            self.failed = True
+            self.parts = []
+            return False
+        self.parts.append(pa.nulls(len(text), pa.int64()))
+        return True
+
+    def finish(self, index: pd.Index, timezone: str, *, table: str, column: str,
+               quality: list[QualityIssue]) -> pd.Series | None:
+        """The column as UTC times on ``index`` with its notes (local times localised from ``timezone``, dates
+        without a time of day); None when it is not an ISO column or holds no value."""
+        if self.failed or not self.present:
             return None
-        break
-    else:
-        return None
-    present = len(text) - text.null_count
-    first = text[pc.index(pc.is_valid(text), True).as_py()].as_py()   # the first value, as the notes' example
-    if not utc:
-        out = localise(out, timezone, table=table, column=column, quality=quality)
-        quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, present,
-                                    f"timestamps without a time zone read as {timezone} (the configured time zone)",
-                                    first, applies_to=present, applies_what=WITH_A_VALUE))
-    if not (_TIME_OF_DAY.search(first) or pc.any(pc.match_substring_regex(text, _TIME_OF_DAY.pattern)).as_py()):
-        quality.append(QualityIssue(table, Check.DATE_ONLY, column, present,
-                                    "dates without a time of day read as 00:00; durations from them and hour-of-day "
-                                    "patterns are approximate", first, applies_to=present, applies_what=WITH_A_VALUE))
-    return out
+        utc = bool(self.utc)
+        parts = pa.chunked_array(self.parts, pa.int64()) if len(self.parts) != 1 else self.parts[0]
+        self.parts = []
+        parsed = parts.cast(pa.timestamp("ns", tz="UTC" if utc else None))
+        del parts
+        out = pd.Series(parsed.to_pandas().array, index=index).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
+        del parsed
+        if not utc:
+            out = localise(out, timezone, table=table, column=column, quality=quality)
+            quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, self.present,
+                                        f"timestamps without a time zone read as {timezone} (the configured time zone)",
+                                        self.first, applies_to=self.present, applies_what=WITH_A_VALUE))
+        if not self.time_of_day:
+            quality.append(QualityIssue(table, Check.DATE_ONLY, column, self.present,
+                                        "dates without a time of day read as 00:00; durations from them and "
+                                        "hour-of-day patterns are approximate", self.first,
+                                        applies_to=self.present, applies_what=WITH_A_VALUE))
+        return out
 
 
 def localise(naive: pd.Series, timezone: str, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series:
@@ -377,13 +427,14 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, utc: bool) -> pd.Series:
 
 def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
                          allowed: tuple[str, ...], fallback: str | None,
-                         quality: list[QualityIssue]) -> pd.Series:
+                         quality: list[QualityIssue], compact: bool = False) -> pd.Series:
     """Map spellings ("Urgent", "1 - Critical", "P1") onto the canonical vocabulary; each distinct value is
-    read once and rows are counted by its weight."""
-    codes, uniques = pd.factorize(series)
+    read once and rows are counted by its weight. ``compact``: a categorical column (ingest's compact text)
+    comes back as a categorical of the canonical values."""
+    codes, uniques = _factorize(series)
     weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
     rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
-    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip().str.lower()
+    raw = _whole_number_text(pd.Series(uniques, dtype=_value_dtype(series) if len(uniques) else "string")).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
     mapped = raw.map(vocabulary)
     to_missing = raw.isin([k for k, v in vocabulary.items() if v is None])
@@ -403,6 +454,8 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     missing = rows(raw.isna()) + int((codes < 0).sum())    # the rows without a value at all count too
     if missing and fallback:
         quality.append(QualityIssue(table, Check.MISSING_VALUES, column, missing, f"set to {fallback}", None))
+    if compact and _is_categorical(series):
+        return _by_row(mapped.astype("string"), codes, series.index, missing=fallback)
     out = pd.Series(mapped.astype("string").array.take(codes, allow_fill=True), index=series.index)
     return out.fillna(fallback) if fallback else out
 
@@ -434,15 +487,16 @@ def normalise_label(series: pd.Series) -> pd.Series:
 
 
 def normalise_category(series: pd.Series, *, table: str, column: str, words: dict[str, str | None],
-                       quality: list[QualityIssue]) -> pd.Series:
+                       quality: list[QualityIssue], compact: bool = False) -> pd.Series:
     """A free label column (channel, category, group): known words mapped, others kept as labels;
     spellings that differ only in case, spaces or punctuation are merged, and the merge is logged.
 
     The rules read each distinct value once (in the order values first appear) and count rows by each
-    value's number of rows, so a column of millions of rows and a few labels costs a few labels' work."""
-    codes, uniques = pd.factorize(series)
+    value's number of rows, so a column of millions of rows and a few labels costs a few labels' work.
+    ``compact``: a categorical column (ingest's compact text) comes back as a categorical of the labels."""
+    codes, uniques = _factorize(series)
     weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
-    raw = _whole_number_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else "string")).str.strip()
+    raw = _whole_number_text(pd.Series(uniques, dtype=_value_dtype(series) if len(uniques) else "string")).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
     rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
@@ -469,7 +523,60 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
                                     f"merged {int(merged.sum())} spellings into {len(merged)} values",
                                     " / ".join(variants) + f" → {shown}",
                                     applies_to=rows(labels.notna()), applies_what=WITH_A_VALUE))
+    if compact and _is_categorical(series):
+        return _by_row(kept.astype("string"), codes, series.index)
     return pd.Series(kept.astype("string").array.take(codes, allow_fill=True), index=series.index)
+
+
+def _is_categorical(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype)
+
+
+def _value_dtype(values: pd.Series) -> object:
+    """The dtype of ``values``' values: a categorical's categories' (ingest's compact text: the text dtype)."""
+    return values.cat.categories.dtype if _is_categorical(values) else values.dtype
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(values)``: each row's code (-1: missing) and the distinct values in order of first
+    appearance. A categorical (ingest's compact text, whose categories are already its distinct values in
+    that order) is read from its codes, without a value per row."""
+    if not _is_categorical(values):
+        return pd.factorize(values)
+    codes = values.cat.codes.to_numpy()
+    categories = values.cat.categories
+    if _in_first_appearance_order(codes, len(categories)):
+        return codes, categories.array
+    present = codes >= 0
+    out = np.full(len(codes), -1, dtype=np.intp)
+    out[present], order = pd.factorize(codes[present])
+    return out, categories.array.take(order)
+
+
+def _in_first_appearance_order(codes: np.ndarray, categories: int) -> bool:
+    """Whether every one of ``categories`` is used and each first appears after the one before it."""
+    present = codes[codes >= 0]
+    if not len(present):
+        return categories == 0
+    highest = np.maximum.accumulate(present)
+    return bool(present[0] == 0 and highest[-1] == categories - 1 and (present[1:] <= highest[:-1] + 1).all())
+
+
+def _small_codes(count: int) -> type:
+    """The narrowest integer type holding the codes of ``count`` categories and -1."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if count < np.iinfo(t).max)
+
+
+def _by_row(per_value: pd.Series, codes: np.ndarray, index: pd.Index, missing: str | None = None) -> pd.Series:
+    """A categorical of each row's value, given the value of each distinct value (``per_value``, by code; -1 and
+    a missing value give ``missing``): ingest's compact form of a text column."""
+    if missing is not None:
+        per_value = per_value.fillna(missing)
+    new_codes, labels = pd.factorize(pd.concat([per_value, pd.Series([missing], dtype=per_value.dtype)],
+                                               ignore_index=True))
+    lookup = new_codes.astype(_small_codes(len(labels)))
+    # code -1 reads the last entry: the appended stand-in for a missing value
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=pd.Index(labels)), index=index)
 
 
 _SEPARATORS = re.compile(r"[\s\-/]+")
@@ -503,7 +610,8 @@ def _keep_acronyms(raw: pd.Series, labels: pd.Series, weight: pd.Series) -> pd.S
 
 def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: str, dayfirst: bool | None,
                     quality: list[QualityIssue], vocabularies: dict[str, dict[str, str | None]] | None = None,
-                    default_dayfirst: bool = False, consume: bool = False) -> pd.DataFrame:
+                    default_dayfirst: bool = False, consume: bool = False,
+                    prepared: dict[str, IsoReading] | None = None, compact: bool = False) -> pd.DataFrame:
     """Coerce every canonical column of ``table`` to its kind.
 
     ``vocabularies`` (canonical column -> {export value, lower case: canonical value or None})
@@ -513,13 +621,24 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
     ``default_dayfirst``, the importer's convention, reads a column without evidence).
     ``consume``: take each column out of ``frame`` as it is read (the caller's own copy), so the
     export's column is freed once its canonical one is made.
+    A column may come as a categorical of its text (ingest's compact reading of a streamed export: the same
+    values); ``compact``: such columns of text stay categoricals (the event log's compact form). ``prepared``:
+    timestamp columns already read batch by batch (canonical column -> its IsoReading), given with their notes
+    in the column's turn.
     """
     vocabularies = {k: {str(w).strip().lower(): v for w, v in words.items()} for k, words in (vocabularies or {}).items()}
+    prepared = prepared or {}
     out = pd.DataFrame(index=frame.index)
     for column, (kind, _required, _meaning) in TABLES[table].items():
+        if column in prepared:
+            out[column] = prepared[column].finish(out.index, timezone, table=table, column=column, quality=quality)
+            continue
         if column not in frame.columns:
             continue
         values = frame.pop(column) if consume else frame[column]
+        if _is_categorical(values) and (kind == "timestamp" or (column in vocabularies and kind != "category"
+                                                                 and column not in DEFAULT_VOCABULARIES)):
+            values = _as_text(values)     # read by the rules for text, one value per row
         if column in vocabularies and column not in DEFAULT_VOCABULARIES and kind != "category":
             words = vocabularies[column]
             lower = values.astype("string").str.strip().str.lower()
@@ -535,11 +654,15 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             out[column] = parse_timestamps(values, table=table, column=column, path=path,
                                            timezone=timezone, dayfirst=dayfirst, quality=quality,
                                            default_dayfirst=default_dayfirst)
+        elif kind == "string" and _is_categorical(values):
+            codes, uniques = _factorize(values)
+            stripped = pd.Series(uniques).astype("string").str.strip()
+            out[column] = (_by_row(stripped, codes, values.index) if compact
+                           else pd.Series(stripped.array.take(codes, allow_fill=True), index=values.index))
         elif kind == "string":
             out[column] = values.astype("string").str.strip()
         elif kind in ("integer", "number"):
-            numeric = _numbers(values, kind)
-            bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
+            numeric, bad, with_value = _number_column(values, kind)
             if bad.any():
                 if bad.sum() > 0.5 * values.notna().sum():
                     row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -549,24 +672,50 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
                         f"{str(values[bad].iloc[0])!r}",
                         f"map the column that holds the number (data.mapping in supportlens.yml), or translate its "
                         f"words into numbers with data.values.{column}, e.g. {{\"Satisfied\": 5}}")
-                with_value = int((values.notna() & (values.astype("string").str.strip() != "")).sum())
                 quality.append(QualityIssue(table, Check.NOT_A_NUMBER, column, int(bad.sum()), "kept as missing",
-                                            str(values[bad].iloc[0]), applies_to=with_value, applies_what=WITH_A_VALUE))
-            out[column] = numeric.astype("Int64") if kind == "integer" else numeric.astype(float)
+                                            str(values[bad].iloc[0]), applies_to=with_value(), applies_what=WITH_A_VALUE))
+            out[column] = numeric
         elif kind == "boolean":
             out[column] = _booleans(values)
         elif column == "priority":
             out[column] = normalise_vocabulary(values, table=table, column=column,
                                                words={**PRIORITY_WORDS, **vocabularies.get(column, {})},
-                                               allowed=PRIORITIES, fallback="normal", quality=quality)
+                                               allowed=PRIORITIES, fallback="normal", quality=quality,
+                                               compact=compact)
         elif column == "status":
             out[column] = normalise_vocabulary(values, table=table, column=column,
                                                words={**STATUS_WORDS, **vocabularies.get(column, {})},
-                                               allowed=STATUSES, fallback=None, quality=quality)
+                                               allowed=STATUSES, fallback=None, quality=quality, compact=compact)
         else:
             words = {**DEFAULT_VOCABULARIES.get(column, {}), **vocabularies.get(column, {})}
-            out[column] = normalise_category(values, table=table, column=column, words=words, quality=quality)
+            out[column] = normalise_category(values, table=table, column=column, words=words, quality=quality,
+                                             compact=compact)
     return out
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """A categorical of text as one value per row (the text dtype of its categories)."""
+    return pd.Series(values.cat.categories.array.take(values.cat.codes.to_numpy(), allow_fill=True), index=values.index)
+
+
+def _number_column(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, object]:
+    """A column as numbers (Int64 for ``kind`` "integer", else float), which rows hold a value that is not a
+    number (a boolean Series), and a function giving how many rows hold a value (not missing, not blank).
+    A categorical (ingest's compact text) is read once per distinct value."""
+    target = "Int64" if kind == "integer" else float
+    if not _is_categorical(values):
+        numeric = _numbers(values, kind)
+        bad = values.notna() & numeric.isna() & (values.astype("string").str.strip() != "")
+        with_value = lambda: int((values.notna() & (values.astype("string").str.strip() != "")).sum())  # noqa: E731
+        return numeric.astype(target), bad, with_value
+    codes, uniques = _factorize(values)
+    distinct = pd.Series(uniques)
+    numeric = _numbers(distinct, kind)
+    blank = (distinct.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
+    bad = np.append((numeric.isna().to_numpy(dtype=bool) & ~blank), False)[codes]
+    weight = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    return (pd.Series(numeric.astype(target).array.take(codes, allow_fill=True), index=values.index),
+            pd.Series(bad, index=values.index), lambda: int(weight[~blank].sum()))
 
 
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
@@ -592,7 +741,7 @@ def _numbers(values: pd.Series, kind: str) -> pd.Series:
 
 def _booleans(values: pd.Series) -> pd.Series:
     """Each value read as true, false or missing (``_to_bool``), once per distinct value."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = _factorize(values)
     read = np.array([_to_bool(u) for u in uniques] + [None], dtype=object)
     return pd.Series(read[codes], index=values.index, dtype="object").astype("boolean")
 

@@ -15,7 +15,7 @@ import io
 import json
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -77,15 +77,8 @@ def decode(path: Path, table: str, data: bytes, encoding: str | None) -> tuple[s
     return text.lstrip("\ufeff"), used
 
 
-def read_table(path: Path, table: str, sheet: str | None = None,
-               json_records: Callable[[object], list[dict]] | None = None,
-               encoding: str | None = None, delimiter: str | None = None) -> pd.DataFrame:
-    """Read ``path`` by its suffix. Raises SupportlensError for a missing, empty or unreadable file.
-
-    ``sheet`` names the worksheet of an XLSX workbook; ``json_records`` turns a JSON document
-    into its list of records (an importer's hook, e.g. Zendesk tickets with their metrics);
-    ``encoding`` and ``delimiter`` (text files) override the detected ones.
-    """
+def check_file(path: Path, table: str) -> None:
+    """A missing, folder or empty export is a clear error."""
     if not path.exists():
         raise SupportlensError(
             f"{table} file {path} not found",
@@ -97,6 +90,23 @@ def read_table(path: Path, table: str, sheet: str | None = None,
     if path.stat().st_size == 0:
         raise SupportlensError(f"{table} file {path} is empty",
                                f"export the {table} again; the file has no header and no rows")
+
+
+def no_rows(path: Path, table: str) -> None:
+    raise SupportlensError(f"{table} file {path} has a header but no rows",
+                           f"export the {table} again with at least one row")
+
+
+def read_table(path: Path, table: str, sheet: str | None = None,
+               json_records: Callable[[object], list[dict]] | None = None,
+               encoding: str | None = None, delimiter: str | None = None) -> pd.DataFrame:
+    """Read ``path`` by its suffix. Raises SupportlensError for a missing, empty or unreadable file.
+
+    ``sheet`` names the worksheet of an XLSX workbook; ``json_records`` turns a JSON document
+    into its list of records (an importer's hook, e.g. Zendesk tickets with their metrics);
+    ``encoding`` and ``delimiter`` (text files) override the detected ones.
+    """
+    check_file(path, table)
     suffix = path.suffix.lower()
     read_as = None
     try:
@@ -133,8 +143,7 @@ def read_table(path: Path, table: str, sheet: str | None = None,
         raise SupportlensError(f"could not read {table} file {path}: {type(exc).__name__}: {exc}",
                                "check that the file is a complete export in the format its name says") from None
     if frame.empty:
-        raise SupportlensError(f"{table} file {path} has a header but no rows",
-                               f"export the {table} again with at least one row")
+        no_rows(path, table)
     frame.columns = [str(c) for c in frame.columns]
     frame.attrs["read_as"] = read_as
     return frame
@@ -152,6 +161,58 @@ def _read_utf8_text(path: Path, suffix: str, encoding: str | None,
     text, the dtype pandas gives ``dtype=str``). None when the file is anything else, or anything Arrow
     reads differently from pandas (a short or long row, a header with a blank or repeated name, bytes
     that are not UTF-8): the caller then reads it with pandas, with its checks and messages."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    arrow = _arrow_csv(path, suffix, encoding, delimiter)
+    if arrow is None:
+        return None
+    names, read_as, options = arrow
+    try:
+        table = pa_csv.read_csv(path, **options)
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if table.column_names != names:
+        return None
+    frame = table.to_pandas(types_mapper=lambda kind: pd.StringDtype("pyarrow", na_value=float("nan"))
+                            if kind in (pa.string(), pa.large_string()) else None)
+    return frame, read_as
+
+
+def csv_batches(path: Path, table: str, encoding: str | None = None, delimiter: str | None = None,
+                block_size: int = 1 << 26) -> tuple[list[str], str, Callable[[list[str]], Iterator]] | None:
+    """A text export that Arrow's CSV reader reads (as ``read_table`` reads it: the same values, the same
+    missing cells), as batches: its column names, how it is read (``read_as``), and a function opening a
+    reader of the record batches of the named columns (each column as text, in the file's order), so the
+    export is read in pieces and never held whole. None when ``read_table`` would read the file otherwise
+    (another format or encoding, a header Arrow does not take); a row Arrow cannot read raises
+    pyarrow's error from the reader (the caller then reads the file with ``read_table``)."""
+    check_file(path, table)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt"):
+        return None
+    import pyarrow.csv as pa_csv
+
+    arrow = _arrow_csv(path, suffix, encoding, delimiter, block_size)
+    if arrow is None:
+        return None
+    names, read_as, options = arrow
+
+    def batches(columns: list[str]) -> Iterator:
+        convert = options["convert_options"]
+        return pa_csv.open_csv(path, read_options=options["read_options"], parse_options=options["parse_options"],
+                               convert_options=pa_csv.ConvertOptions(
+                                   column_types={name: convert.column_types[name] for name in columns},
+                                   null_values=convert.null_values, strings_can_be_null=True,
+                                   quoted_strings_can_be_null=True, include_columns=columns))
+    return names, read_as, batches
+
+
+def _arrow_csv(path: Path, suffix: str, encoding: str | None, delimiter: str | None,
+               block_size: int = 1 << 24) -> tuple[list[str], str, dict] | None:
+    """How Arrow's CSV reader reads a UTF-8 text export as pandas would (its column names, ``read_as`` and the
+    reader's options); None when the file is not such an export (another encoding, a byte-order mark other
+    than UTF-8's, a header with a blank or repeated name pandas would rename otherwise)."""
     if encoding is not None and codecs.lookup(encoding).name != "utf-8":
         return None
     import pyarrow as pa
@@ -174,22 +235,15 @@ def _read_utf8_text(path: Path, suffix: str, encoding: str | None,
     names = _mangled(next(csv.reader([header_text.rstrip("\r")], delimiter=sep), []))
     if not names or any(not name.strip() for name in names):
         return None
-    try:
-        table = pa_csv.read_csv(
-            path, read_options=pa_csv.ReadOptions(block_size=1 << 24, column_names=names, skip_rows=1),
-            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            # large_string: what pandas' Arrow-backed text holds, so the frame shares the table's buffers
-            # (with pa.string() pandas casts every column into a second, 64-bit-offset copy: ~1.5x the peak)
-            convert_options=pa_csv.ConvertOptions(column_types={name: pa.large_string() for name in names},
-                                                  null_values=list(_PANDAS_NA), strings_can_be_null=True,
-                                                  quoted_strings_can_be_null=True))
-    except (pa.ArrowException, OSError, ValueError):
-        return None
-    if table.column_names != names:
-        return None
-    frame = table.to_pandas(types_mapper=lambda kind: pd.StringDtype("pyarrow", na_value=float("nan"))
-                            if kind in (pa.string(), pa.large_string()) else None)
-    return frame, f"{_LABELS[used]}, {DELIMITERS.get(sep, repr(sep))}-separated"
+    options = dict(
+        read_options=pa_csv.ReadOptions(block_size=block_size, column_names=names, skip_rows=1),
+        parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        # large_string: what pandas' Arrow-backed text holds, so the frame shares the table's buffers
+        # (with pa.string() pandas casts every column into a second, 64-bit-offset copy: ~1.5x the peak)
+        convert_options=pa_csv.ConvertOptions(column_types={name: pa.large_string() for name in names},
+                                              null_values=list(_PANDAS_NA), strings_can_be_null=True,
+                                              quoted_strings_can_be_null=True))
+    return names, f"{_LABELS[used]}, {DELIMITERS.get(sep, repr(sep))}-separated", options
 
 
 def _mangled(names: list[str]) -> list[str]:

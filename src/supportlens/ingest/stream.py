@@ -1,0 +1,115 @@
+"""A text export read in batches (``readers.csv_batches``) and held compact as it is read, so the whole export is
+never held as text: a text column whose values repeat as a categorical (each distinct value once, a small integer
+code per row; categories in order of first appearance, the same values as the text), any other text column as
+text, and a timestamp column read batch by batch as times (``normalise.IsoReading``). A timestamp column that
+is not one ISO 8601 column is read again, alone, as text, for the general rules. What comes out is what reading
+the export whole gives, value for value: the same canonical table and the same notes (normalise_table reads the
+categoricals once per distinct value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..canonical import TABLES
+from .normalise import IsoReading, _small_codes, apply_mapping
+from .readers import csv_batches, no_rows
+
+# a text column whose first batch has at most this share of distinct values among its values is held as codes
+REPEATS = 0.5
+_STR = pd.StringDtype("pyarrow", na_value=float("nan"))   # the text dtype of a read export's columns
+
+
+@dataclass
+class StreamedTable:
+    """An export read in batches: its columns by export name (text or a categorical of text), the timestamp
+    columns already read (by export name), its rows and how it was read."""
+
+    columns: dict[str, pd.Series]
+    times: dict[str, IsoReading]
+    rows: int
+    read_as: str
+
+
+class _Text:
+    """One text column, batch by batch: as dictionary codes when its values repeat (told from its first batch),
+    else as text."""
+
+    def __init__(self) -> None:
+        self.parts: list[pa.Array] = []
+        self.codes: bool | None = None
+
+    def add(self, text: pa.Array) -> None:
+        if self.codes is None:
+            present = len(text) - text.null_count
+            self.codes = pc.count_distinct(text).as_py() <= REPEATS * present
+        self.parts.append(pc.dictionary_encode(text) if self.codes else text)
+
+    def series(self) -> pd.Series:
+        if not self.codes:
+            return _text_series(pa.chunked_array(self.parts, pa.large_string()))
+        unified = pa.chunked_array(self.parts, pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+        self.parts = []
+        dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.large_string())
+        kind = _small_codes(len(dictionary))
+        codes = np.concatenate([chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind)
+                                for chunk in unified.chunks] or [np.empty(0, dtype=kind)])
+        del unified
+        categories = pd.Index(_text_series(dictionary).array)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+
+
+def _text_series(text: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Arrow text as the text column ``read_table`` gives (Arrow-backed, sharing the buffers)."""
+    return pa.table({"v": text}).to_pandas(types_mapper=lambda kind: _STR if kind in (pa.string(), pa.large_string())
+                                           else None)["v"]
+
+
+def read_streamed(path: Path, table: str, wanted: list[str], times: list[str], *, encoding: str | None,
+                  delimiter: str | None) -> StreamedTable | None:
+    """The ``wanted`` columns of a text export, read batch by batch; ``times``: those read as timestamps. None when
+    the file is not one Arrow reads as ``read_table`` would (the caller reads it whole)."""
+    found = csv_batches(path, table, encoding, delimiter)
+    if found is None:
+        return None
+    names, read_as, open_batches = found
+    columns = [name for name in names if name in wanted]
+    texts = {name: _Text() for name in columns if name not in times}
+    readings = {name: IsoReading() for name in columns if name in times}
+    rows = 0
+    try:
+        for batch in open_batches(columns):
+            rows += batch.num_rows
+            for name, text in texts.items():
+                text.add(batch.column(name))
+            for name, reading in readings.items():
+                reading.add(batch.column(name))
+            del batch
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if not rows:
+        no_rows(path, table)
+    again = [name for name, reading in readings.items() if reading.failed]
+    out = {name: text.series() for name, text in texts.items()}
+    if again:      # not one ISO 8601 column: read again, alone, as text, for the general rules
+        parts: dict[str, list[pa.Array]] = {name: [] for name in again}
+        for batch in open_batches(again):
+            for name in again:
+                parts[name].append(batch.column(name))
+        for name in again:
+            out[name] = _text_series(pa.chunked_array(parts.pop(name), pa.large_string()))
+    return StreamedTable(out, {name: r for name, r in readings.items() if not r.failed}, rows, read_as)
+
+
+def canonical_columns(names: list[str], table: str, mapping: dict[str, str], path: Path) -> dict[str, str] | None:
+    """Export column -> canonical column, as ``apply_mapping`` renames and selects them (its errors when a mapped or
+    required column is missing); None when two export columns would give one canonical column."""
+    apply_mapping(pd.DataFrame(columns=names), table, mapping, path)
+    rename = {source: canonical for canonical, source in mapping.items()}
+    selected = {name: rename.get(name, name) for name in names if rename.get(name, name) in TABLES[table]}
+    return selected if len(set(selected.values())) == len(selected) else None
