@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..canonical import TABLES
+from ..canonical import TABLES, TICKET_COLUMNS
 from ..config import Config
 from ..dataset import Check, Dataset, QualityIssue, SourceFile
 from ..engine import release_memory
@@ -18,7 +18,7 @@ from .importers import REGISTRY, Importer, detect, get_importer
 from .normalise import apply_mapping, normalise_table
 from .readers import csv_batches, file_sha256, read_table
 from .stream import canonical_columns, read_streamed
-from .tickets import import_tickets
+from .tickets import import_tickets, key, resolve_columns
 
 TABLE_KEYS = {"accounts": "account_id", "agents": "agent_id"}   # one row per id in these tables
 
@@ -95,6 +95,9 @@ def _load_streamed(path: Path, table: str, config: Config, quality: list[Quality
 def load_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
                  info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, SourceFile]:
     """Read the tickets export through its importer; audit exports and event logs also give events."""
+    streamed = _stream_tickets(path, importer, config, quality, info)
+    if streamed is not None:
+        return streamed
     raw = read_table(path, "tickets", config.data.sheet, importer.json_records,
                      encoding=config.data.encoding, delimiter=config.data.delimiter)
     _said_how_read(raw.attrs.get("read_as"), len(raw), "tickets", quality)
@@ -109,6 +112,50 @@ def load_tickets(path: Path, importer: Importer, config: Config, quality: list[Q
     source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=len(raw),
                         read_as=raw.attrs.get("read_as"))
     return tickets.reset_index(drop=True), events, source
+
+
+def _stream_tickets(path: Path, importer: Importer, config: Config, quality: list[QualityIssue],
+                    info: dict | None) -> tuple[pd.DataFrame, None, SourceFile] | None:
+    """``load_tickets``'s reading of a text export of one row per ticket in batches (ingest.stream): only the
+    columns the tickets are made of, held compact; None when the export is not read that way (an audit export
+    or event log, an importer that prepares or blanks the export's cells, a file Arrow does not read)."""
+    if importer.shape != "tickets" or importer.prepare is not None or importer.missing_markers:
+        return None
+    found = csv_batches(path, "tickets", config.data.encoding, config.data.delimiter)
+    if found is None:
+        return None
+    names, read_as = found[0], found[1]
+    header = pd.DataFrame(columns=names)
+    resolved = resolve_columns(header, importer, config.data.mapping.get("tickets", {}), path)
+    by_key = {key(column): column for column in names}
+    # read as text, as exported: the columns derive() and the extra segment dimensions read besides the canonical ones
+    as_text = {by_key[key(column)] for duration in importer.durations.values() for column in duration.columns
+               if key(column) in by_key}
+    as_text |= {by_key[key(rule.column)] for rule in importer.derived.values() if key(rule.column) in by_key}
+    as_text |= {column for column in config.segments.extra_dimensions if column in names}
+    if config.segments.extra_dimensions:
+        as_text.add(resolved.get("ticket_id", "ticket_id"))
+    vocabularies = {*importer.values, *config.data.values}
+    sources = list(resolved.values())
+    times = [source for canonical, source in resolved.items()
+             if TICKET_COLUMNS[canonical][0] == "timestamp" and canonical not in vocabularies
+             and sources.count(source) == 1 and source not in as_text]
+    read = read_streamed(path, "tickets", [*sources, *as_text], times, encoding=config.data.encoding,
+                         delimiter=config.data.delimiter, as_text=as_text)
+    if read is None:
+        return None
+    _said_how_read(read_as, read.rows, "tickets", quality)
+    info = {} if info is None else info
+    info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
+                detected=detect(names))
+    raw = pd.DataFrame(read.columns, index=pd.RangeIndex(read.rows))
+    prepared = {canonical: read.times[source] for canonical, source in resolved.items() if source in read.times}
+    rows = read.rows
+    del read
+    tickets, _ = import_tickets(raw, importer, config, path, quality, info, header=header, prepared=prepared)
+    tickets = _keep_extra_dimensions(tickets, raw, config, info.get("mapping", {}).get("ticket_id", "ticket_id"))
+    source = SourceFile(table="tickets", path=path.as_posix(), sha256=file_sha256(path), rows=rows, read_as=read_as)
+    return tickets.reset_index(drop=True), None, source
 
 
 def _said_how_read(read_as: str | None, rows: int, table: str, quality: list[QualityIssue]) -> None:

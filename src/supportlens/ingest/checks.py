@@ -256,7 +256,10 @@ def _as_category(values: pd.Series) -> pd.Series:
     """``values.astype("category")`` (categories in text order) by Arrow's dictionary encoding, for Arrow-backed text;
     a categorical of text (the compact reading's) with its used categories in text order."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.cat.remove_unused_categories()
+        codes = values.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        if not used.all():
+            values = values.cat.set_categories(values.cat.categories[used])
         text = _plain(pa.array(values.cat.categories.astype("string[pyarrow]").array))
         by_text = pc.array_sort_indices(text).to_numpy()
         return _categories_as_stored(values.cat.reorder_categories(values.cat.categories[by_text]))

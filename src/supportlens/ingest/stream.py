@@ -40,9 +40,9 @@ class _Text:
     """One text column, batch by batch: as dictionary codes when its values repeat (told from its first batch),
     else as text."""
 
-    def __init__(self) -> None:
+    def __init__(self, codes: bool | None = None) -> None:
         self.parts: list[pa.Array] = []
-        self.codes: bool | None = None
+        self.codes = codes
 
     def add(self, text: pa.Array) -> None:
         if self.codes is None:
@@ -71,15 +71,16 @@ def _text_series(text: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 
 def read_streamed(path: Path, table: str, wanted: list[str], times: list[str], *, encoding: str | None,
-                  delimiter: str | None) -> StreamedTable | None:
-    """The ``wanted`` columns of a text export, read batch by batch; ``times``: those read as timestamps. None when
-    the file is not one Arrow reads as ``read_table`` would (the caller reads it whole)."""
+                  delimiter: str | None, as_text: set[str] = frozenset()) -> StreamedTable | None:
+    """The ``wanted`` columns of a text export, read batch by batch; ``times``: those read as timestamps;
+    ``as_text``: those held as text whether or not their values repeat. None when the file is not one Arrow reads
+    as ``read_table`` would (the caller reads it whole)."""
     found = csv_batches(path, table, encoding, delimiter)
     if found is None:
         return None
     names, read_as, open_batches = found
     columns = [name for name in names if name in wanted]
-    texts = {name: _Text() for name in columns if name not in times}
+    texts = {name: _Text(False if name in as_text else None) for name in columns if name not in times}
     readings = {name: IsoReading() for name in columns if name in times}
     rows = 0
     try:

@@ -14,7 +14,7 @@ from ..config import Config
 from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import REGISTRY, Importer, detect
-from .normalise import normalise_table
+from .normalise import IsoReading, normalise_table
 
 REQUIRED = [c for c, (_, required, _) in TICKET_COLUMNS.items() if required]
 _UNITS = {"seconds": "s", "minutes": "min", "hours": "h"}
@@ -88,22 +88,28 @@ def check_required(raw: pd.DataFrame, resolved: dict[str, str], importer: Import
 
 
 def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: Path,
-                   quality: list[QualityIssue], info: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                   quality: list[QualityIssue], info: dict | None = None, *, header: pd.DataFrame | None = None,
+                   prepared: dict[str, IsoReading] | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The canonical tickets (and, for audit exports, events) of one tickets export.
 
-    ``info`` receives the mapping used (canonical column -> export column)."""
+    ``info`` receives the mapping used (canonical column -> export column). A streamed export (ingest.stream)
+    comes as the columns read (``raw``: the columns the tickets are made of, some as categoricals of their
+    text), the export's ``header`` (its columns, no rows) and its timestamp columns already read
+    (``prepared``, by canonical column)."""
     data = config.data
     raw = blank_missing(raw, importer.missing_markers, "tickets", quality)
     if importer.prepare is not None:
         raw = importer.prepare(raw)
-    resolved = resolve_columns(raw, importer, data.mapping.get("tickets", {}), path)
-    derivable = {c for c, d in importer.durations.items() if any(key(x) in map(key, raw.columns) for x in d.columns)}
-    check_required(raw, resolved, importer, path, derivable)
+    header = raw if header is None else header
+    prepared = prepared or {}
+    resolved = resolve_columns(header, importer, data.mapping.get("tickets", {}), path)
+    derivable = {c for c, d in importer.durations.items() if any(key(x) in map(key, header.columns) for x in d.columns)}
+    check_required(header, resolved, importer, path, derivable)
     if info is not None:
         info["mapping"] = dict(resolved)
         for canonical, duration in importer.durations.items():
             if canonical in derivable and canonical not in resolved:
-                source = next(c for c in duration.columns if key(c) in map(key, raw.columns))
+                source = next(c for c in duration.columns if key(c) in map(key, header.columns))
                 info["mapping"][canonical] = f"{duration.since} + {source} ({duration.unit})"
         for canonical, rule in importer.derived.items():
             info["mapping"].setdefault(canonical, f"from {rule.column}")
@@ -118,11 +124,14 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
         if events is None and info is not None:
             info["shape"] = "tickets"          # an audit-capable format exported one row per ticket
 
-    frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items()}, index=raw.index)
+    frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items() if canonical not in prepared},
+                         index=raw.index)
     tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst[0],
-                              default_dayfirst=dayfirst[1], quality=quality, vocabularies=vocabularies)
-    tickets = derive(tickets, raw, importer, config, path, quality)
-    _log_unread(raw, resolved, importer, quality)
+                              default_dayfirst=dayfirst[1], quality=quality, vocabularies=vocabularies,
+                              consume=True, prepared=prepared)
+    del frame
+    tickets = derive(tickets, raw, importer, config, path, quality, list(header.columns))
+    _log_unread(list(header.columns), len(raw), resolved, quality)
     tickets = pseudonymise(tickets, importer.personal, config, quality, "tickets")
     if events is not None:
         events = pseudonymise(events, tuple(c for c in importer.personal if c in events), config, quality, "events")
@@ -130,9 +139,10 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
 
 
 def derive(tickets: pd.DataFrame, raw: pd.DataFrame, importer: Importer, config: Config, path: Path,
-           quality: list[QualityIssue]) -> pd.DataFrame:
-    """Durations -> timestamps, outcome flags, and the columns the format never has."""
-    columns = {key(c): c for c in raw.columns}
+           quality: list[QualityIssue], names: list[str] | None = None) -> pd.DataFrame:
+    """Durations -> timestamps, outcome flags, and the columns the format never has. ``names``: the export's
+    columns (default: ``raw``'s)."""
+    columns = {key(c): c for c in (raw.columns if names is None else names)}
     for canonical, duration in importer.durations.items():
         source = next((columns[key(c)] for c in duration.columns if key(c) in columns), None)
         if source is None or duration.since not in tickets:
@@ -194,12 +204,12 @@ def fill_missing_priority(tickets: pd.DataFrame, config: Config, quality: list[Q
     return tickets
 
 
-def _log_unread(raw: pd.DataFrame, resolved: dict[str, str], importer: Importer, quality: list[QualityIssue]) -> None:
+def _log_unread(columns: list[str], rows: int, resolved: dict[str, str], quality: list[QualityIssue]) -> None:
     used = set(resolved.values())
-    personal = [str(c) for c in raw.columns
+    personal = [str(c) for c in columns
                 if c not in used and any(word in str(c).lower() for word in _PERSONAL_WORDS)]
     if personal:
-        quality.append(QualityIssue("tickets", Check.PERSONAL_DATA, None, len(raw),
+        quality.append(QualityIssue("tickets", Check.PERSONAL_DATA, None, rows,
                                     "columns not read (personal data or free text): " + ", ".join(personal[:8]), None))
 
 
