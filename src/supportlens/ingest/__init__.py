@@ -15,7 +15,7 @@ from ..engine import release_memory
 from .checks import check_events, check_tickets
 from .eventlog import import_eventlog
 from .importers import REGISTRY, Importer, detect, get_importer
-from .normalise import apply_mapping, normalise_table
+from .normalise import apply_mapping, frame_of, normalise_table
 from .readers import csv_batches, file_sha256, read_table
 from .stream import canonical_columns, read_streamed
 from .tickets import import_tickets, key, resolve_columns
@@ -81,8 +81,8 @@ def _load_streamed(path: Path, table: str, config: Config, quality: list[Quality
         return None
     _said_how_read(read.read_as, read.rows, table, quality)
     extra = {column: read.columns[column] for column in extra_names}
-    frame = pd.DataFrame({canonical[name]: values for name, values in read.columns.items() if name in canonical},
-                         index=pd.RangeIndex(read.rows))
+    frame = frame_of({canonical[name]: read.columns.pop(name) for name in list(read.columns) if name in canonical},
+                     pd.RangeIndex(read.rows))
     prepared = {canonical[name]: reading for name, reading in read.times.items()}
     rows = read.rows
     del read
@@ -148,7 +148,7 @@ def _stream_tickets(path: Path, importer: Importer, config: Config, quality: lis
     info = {} if info is None else info
     info.update(importer=importer.name, title=importer.title, notes=list(importer.notes), shape=importer.shape,
                 detected=detect(names))
-    raw = pd.DataFrame(read.columns, index=pd.RangeIndex(read.rows))
+    raw = frame_of(read.columns, pd.RangeIndex(read.rows))
     prepared = {canonical: read.times[source] for canonical, source in resolved.items() if source in read.times}
     rows = read.rows
     del read

@@ -11,7 +11,7 @@ from ..canonical import SOLVED_STATUSES
 from ..engine import query, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
-from .normalise import _factorize
+from .normalise import _factorize, _small_codes, categorical, code_counts
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -30,7 +30,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
     the analyses that need the time say so in the report. ``now`` is the moment of the build
     (default: the machine's clock); only data with times after it, or an as-of after it, depends on it.
     """
-    tickets = tickets.copy()
+    tickets = tickets.copy(deep=False)    # copy on write: a column is copied only where it is changed
 
     no_created = tickets["created_at"].isna()
     if no_created.any() and not no_created.all():
@@ -243,8 +243,7 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
             rows = _positions(text_column(out["ticket_id"]), text_column(ids))
         if not (rows < 0).any():
             categories = pd.Index(ids.array if isinstance(ids.dtype, pd.StringDtype) else ids.astype("string").array)
-            out["ticket_id"] = _categories_as_stored(pd.Series(pd.Categorical.from_codes(
-                rows.astype(np.int32), categories=categories), index=out.index))
+            out["ticket_id"] = pd.Series(categorical(rows, _stored(categories)), index=out.index)
             return out
     if isinstance(out["ticket_id"].dtype, pd.CategoricalDtype):    # the compact reading's ids, as text again
         out["ticket_id"] = pd.Series(out["ticket_id"].cat.categories.array.take(
@@ -257,12 +256,14 @@ def _as_category(values: pd.Series) -> pd.Series:
     a categorical of text (the compact reading's) with its used categories in text order."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
-        if not used.all():
-            values = values.cat.set_categories(values.cat.categories[used])
-        text = _plain(pa.array(values.cat.categories.astype("string[pyarrow]").array))
-        by_text = pc.array_sort_indices(text).to_numpy()
-        return _categories_as_stored(values.cat.reorder_categories(values.cat.categories[by_text]))
+        used = code_counts(codes, len(values.cat.categories)) > 0
+        categories = values.cat.categories[used]
+        by_text = pc.array_sort_indices(_plain(pa.array(categories.astype("string[pyarrow]").array))).to_numpy()
+        position = np.empty(len(categories), dtype=np.int64)
+        position[by_text] = np.arange(len(categories))
+        recode = np.full(len(used) + 1, -1, dtype=_small_codes(len(categories)))   # the last: code -1, missing
+        recode[np.flatnonzero(used)] = position
+        return pd.Series(categorical(recode[codes], _stored(categories[by_text])), index=values.index)
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
         return _categories_as_stored(values.astype("category"))
     text = _plain(pa.array(values.array))
@@ -274,7 +275,13 @@ def _as_category(values: pd.Series) -> pd.Series:
     rank[-1] = -1                       # a missing value
     codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
     categories = pd.Index(pd.array(dictionary.take(pa.array(by_text)), dtype=values.dtype))
-    return _categories_as_stored(pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=values.index))
+    return pd.Series(categorical(codes, _stored(categories)), index=values.index)
+
+
+def _stored(categories: pd.Index) -> pd.Index:
+    """Categories in the text dtype a Parquet round trip gives them (the build cache's tables equal the ingested
+    ones)."""
+    return categories.astype("str")
 
 
 def _categories_as_stored(values: pd.Series) -> pd.Series:
@@ -300,8 +307,14 @@ def _in_order(codes: np.ndarray, distinct_ids: pa.Array | pa.ChunkedArray, at: n
             return False
         if not ascending:
             return False
-    step = np.diff(codes)
-    return bool((step >= 0).all() and (np.diff(at)[step == 0] >= 0).all())
+    for start in range(0, max(len(codes) - 1, 0), _CHUNK):     # in pieces: no column-long temporaries
+        step = np.diff(codes[start:start + _CHUNK + 1].astype(np.int64))
+        if (step < 0).any() or (np.diff(at[start:start + _CHUNK + 1])[step == 0] < 0).any():
+            return False
+    return True
+
+
+_CHUNK = 1 << 22
 
 
 def _positions(values: pa.Array | pa.ChunkedArray, known: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -68,6 +68,15 @@ _NUMERIC_DATE_RE2 = (r"^[" + _SPACE + r"]*(\p{Nd}{1,2})[/.\-](\p{Nd}{1,2})[/.\-]
 _NOT_A_NUMBER_RE2 = r"[^0-9eE+\-." + _SPACE + r"infatyINFATY]|\p{Nd}[+\-]"
 
 
+def frame_of(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """A frame of ``columns`` (Series on ``index``) that shares their memory (the DataFrame constructor copies the
+    Series of a dict: a second copy of a whole table)."""
+    out = pd.DataFrame(index=index)
+    for name, values in columns.items():
+        out[name] = values
+    return out
+
+
 def apply_mapping(frame: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) -> pd.DataFrame:
     """Rename export columns to canonical names and check the required ones are there."""
     missing_sources = {canon: src for canon, src in mapping.items() if src not in frame.columns}
@@ -228,12 +237,16 @@ class IsoReading:
         if self.failed or not self.present:
             return None
         utc = bool(self.utc)
-        parts = pa.chunked_array(self.parts, pa.int64()) if len(self.parts) != 1 else self.parts[0]
-        self.parts = []
-        parsed = parts.cast(pa.timestamp("ns", tz="UTC" if utc else None))
-        del parts
-        out = pd.Series(parsed.to_pandas().array, index=index).astype("datetime64[ns, UTC]" if utc else "datetime64[ns]")
-        del parsed
+        # the batches' nanoseconds into one array, each batch freed once copied (never all twice)
+        times = np.empty(sum(len(part) for part in self.parts), dtype=np.int64)
+        start, parts, self.parts = 0, self.parts, []
+        parts.reverse()
+        while parts:
+            part = parts.pop()
+            times[start:start + len(part)] = part.fill_null(np.iinfo(np.int64).min).to_numpy()
+            start += len(part)
+        out = pd.Series(_utc_times(times) if utc else times.view("datetime64[ns]"), index=index, copy=False)
+        del times
         if not utc:
             out = localise(out, timezone, table=table, column=column, quality=quality)
             quality.append(QualityIssue(table, Check.TIMEZONE_ASSUMED, column, self.present,
@@ -245,6 +258,15 @@ class IsoReading:
                                         "hour-of-day patterns are approximate", self.first,
                                         applies_to=self.present, applies_what=WITH_A_VALUE))
         return out
+
+
+def _utc_times(nanoseconds: np.ndarray) -> object:
+    """int64 nanoseconds since 1970 as UTC times over the same memory (no copy of a column of times)."""
+    try:
+        return pd.arrays.DatetimeArray._simple_new(nanoseconds.view("datetime64[ns]"),
+                                                   dtype=pd.DatetimeTZDtype("ns", "UTC"))
+    except (AttributeError, TypeError):      # a pandas without it: the same times, copied once
+        return pd.Series(nanoseconds.view("datetime64[ns]"), copy=False).dt.tz_localize("UTC").array
 
 
 def localise(naive: pd.Series, timezone: str, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series:
@@ -432,7 +454,7 @@ def normalise_vocabulary(series: pd.Series, *, table: str, column: str, words: d
     read once and rows are counted by its weight. ``compact``: a categorical column (ingest's compact text)
     comes back as a categorical of the canonical values."""
     codes, uniques = _factorize(series)
-    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    weight = pd.Series(code_counts(codes, len(uniques)))
     rows = lambda mask: int(weight[mask.fillna(False).to_numpy(dtype=bool)].sum())   # noqa: E731
     raw = _whole_number_text(pd.Series(uniques, dtype=_value_dtype(series) if len(uniques) else "string")).str.strip().str.lower()
     vocabulary = {**{value: value for value in allowed}, **words}
@@ -495,7 +517,7 @@ def normalise_category(series: pd.Series, *, table: str, column: str, words: dic
     value's number of rows, so a column of millions of rows and a few labels costs a few labels' work.
     ``compact``: a categorical column (ingest's compact text) comes back as a categorical of the labels."""
     codes, uniques = _factorize(series)
-    weight = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    weight = pd.Series(code_counts(codes, len(uniques)))
     raw = _whole_number_text(pd.Series(uniques, dtype=_value_dtype(series) if len(uniques) else "string")).str.strip()
     lower = raw.str.lower()
     labels = normalise_label(raw)
@@ -555,11 +577,20 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, object]:
 
 def _in_first_appearance_order(codes: np.ndarray, categories: int) -> bool:
     """Whether every one of ``categories`` is used and each first appears after the one before it."""
-    present = codes[codes >= 0]
-    if not len(present):
-        return categories == 0
-    highest = np.maximum.accumulate(present)
-    return bool(present[0] == 0 and highest[-1] == categories - 1 and (present[1:] <= highest[:-1] + 1).all())
+    highest = -1                      # the highest code so far; a code may be at most one above it
+    for start in range(0, len(codes), _CHUNK):
+        present = codes[start:start + _CHUNK]
+        present = present[present >= 0].astype(np.int64)
+        if not len(present):
+            continue
+        running = np.maximum.accumulate(np.maximum(present, highest))
+        if present[0] > highest + 1 or (present[1:] > running[:-1] + 1).any():
+            return False
+        highest = int(running[-1])
+    return highest == categories - 1
+
+
+_CHUNK = 1 << 22     # rows per piece of a pass over a long column (its temporaries stay small)
 
 
 def _small_codes(count: int) -> type:
@@ -576,7 +607,28 @@ def _by_row(per_value: pd.Series, codes: np.ndarray, index: pd.Index, missing: s
                                                ignore_index=True))
     lookup = new_codes.astype(_small_codes(len(labels)))
     # code -1 reads the last entry: the appended stand-in for a missing value
-    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=pd.Index(labels)), index=index)
+    return pd.Series(categorical(lookup[codes], pd.Index(labels)), index=index)
+
+
+def categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """A categorical of ``codes`` (-1: missing) over ``categories``, which are distinct and are not checked again:
+    pandas' check builds a hash table of them and keeps it with them (at ten million ticket ids, most of a
+    gigabyte)."""
+    codes = np.asarray(codes).astype(_small_codes(len(categories)), copy=False)
+    try:
+        dtype = pd.CategoricalDtype._from_fastpath(categories, False)
+    except AttributeError:       # a pandas without it: the checked way
+        dtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def code_counts(codes: np.ndarray, categories: int) -> np.ndarray:
+    """The rows of each of ``categories`` codes (code -1, missing, not counted), counted piece by piece."""
+    counts = np.zeros(categories, dtype=np.int64)
+    for start in range(0, len(codes), _CHUNK):
+        piece = codes[start:start + _CHUNK]
+        counts += np.bincount(piece[piece >= 0], minlength=categories)
+    return counts
 
 
 _SEPARATORS = re.compile(r"[\s\-/]+")
@@ -713,7 +765,7 @@ def _number_column(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, 
     numeric = _numbers(distinct, kind)
     blank = (distinct.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
     bad = np.append((numeric.isna().to_numpy(dtype=bool) & ~blank), False)[codes]
-    weight = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    weight = code_counts(codes, len(distinct))
     return (pd.Series(numeric.astype(target).array.take(codes, allow_fill=True), index=values.index),
             pd.Series(bad, index=values.index), lambda: int(weight[~blank].sum()))
 

@@ -180,11 +180,12 @@ def _read_utf8_text(path: Path, suffix: str, encoding: str | None,
 
 
 def csv_batches(path: Path, table: str, encoding: str | None = None, delimiter: str | None = None,
-                block_size: int = 1 << 26) -> tuple[list[str], str, Callable[[list[str]], Iterator]] | None:
+                block_size: int = 1 << 22) -> tuple[list[str], str, Callable[[list[str]], Iterator]] | None:
     """A text export that Arrow's CSV reader reads (as ``read_table`` reads it: the same values, the same
     missing cells), as batches: its column names, how it is read (``read_as``), and a function opening a
     reader of the record batches of the named columns (each column as text, in the file's order), so the
-    export is read in pieces and never held whole. None when ``read_table`` would read the file otherwise
+    export is read in pieces and never held whole (in one thread: Arrow's threads read ahead, and what they
+    read ahead is held, about 40 blocks; one thread costs the least CPU too). None when ``read_table`` would read the file otherwise
     (another format or encoding, a header Arrow does not take); a row Arrow cannot read raises
     pyarrow's error from the reader (the caller then reads the file with ``read_table``)."""
     check_file(path, table)
@@ -200,7 +201,11 @@ def csv_batches(path: Path, table: str, encoding: str | None = None, delimiter: 
 
     def batches(columns: list[str]) -> Iterator:
         convert = options["convert_options"]
-        return pa_csv.open_csv(path, read_options=options["read_options"], parse_options=options["parse_options"],
+        read = options["read_options"]
+        return pa_csv.open_csv(path, read_options=pa_csv.ReadOptions(block_size=read.block_size, use_threads=False,
+                                                                     column_names=read.column_names,
+                                                                     skip_rows=read.skip_rows),
+                               parse_options=options["parse_options"],
                                convert_options=pa_csv.ConvertOptions(
                                    column_types={name: convert.column_types[name] for name in columns},
                                    null_values=convert.null_values, strings_can_be_null=True,

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..canonical import TABLES
-from .normalise import IsoReading, _small_codes, apply_mapping
+from .normalise import IsoReading, _small_codes, apply_mapping, categorical
 from .readers import csv_batches, no_rows
 
 # a text column whose first batch has at most this share of distinct values among its values is held as codes
@@ -37,31 +37,66 @@ class StreamedTable:
 
 
 class _Text:
-    """One text column, batch by batch: as dictionary codes when its values repeat (told from its first batch),
-    else as text."""
+    """One text column, batch by batch: as codes when its values repeat (told from its first batch), else as
+    text. The codes of a column of few distinct values are made as each batch is read, in the narrowest integer
+    type (one byte a row for a few hundred values); past ``_FEW`` distinct values the batches keep Arrow's
+    dictionary codes, unified once read."""
 
     def __init__(self, codes: bool | None = None) -> None:
-        self.parts: list[pa.Array] = []
+        self.parts: list = []
         self.codes = codes
+        self.lookup: dict[str, int] | None = {}     # value -> code, in order of first appearance (few values)
 
     def add(self, text: pa.Array) -> None:
         if self.codes is None:
             present = len(text) - text.null_count
             self.codes = pc.count_distinct(text).as_py() <= REPEATS * present
-        self.parts.append(pc.dictionary_encode(text) if self.codes else text)
+        if not self.codes:
+            self.parts.append(text)
+            return
+        encoded = pc.dictionary_encode(text)
+        if self.lookup is not None and len(self.lookup) + len(encoded.dictionary) > _FEW:
+            self._to_dictionaries()
+        if self.lookup is None:
+            self.parts.append(encoded)
+            return
+        to_code = np.array([self.lookup.setdefault(value, len(self.lookup))
+                            for value in encoded.dictionary.to_pylist()] + [-1], dtype=np.int64)
+        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.parts.append(to_code[indices].astype(_small_codes(len(self.lookup))))
+
+    def _to_dictionaries(self) -> None:
+        """From codes made batch by batch to Arrow's dictionary codes (too many distinct values to look up)."""
+        dictionary = pa.array(list(self.lookup), pa.large_string())
+        self.parts = [pa.DictionaryArray.from_arrays(pa.array(part.astype(np.int32), mask=part < 0), dictionary)
+                      for part in self.parts]
+        self.lookup = None
 
     def series(self) -> pd.Series:
         if not self.codes:
             return _text_series(pa.chunked_array(self.parts, pa.large_string()))
-        unified = pa.chunked_array(self.parts, pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+        if self.lookup is not None:
+            dictionary = pa.array(list(self.lookup), pa.large_string())
+            chunks = [pa.array(part) for part in self.parts]
+        else:
+            unified = pa.chunked_array(self.parts, pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+            dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.large_string())
+            chunks = [chunk.indices.fill_null(-1) for chunk in unified.chunks]
+            del unified
         self.parts = []
-        dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.large_string())
         kind = _small_codes(len(dictionary))
-        codes = np.concatenate([chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(kind)
-                                for chunk in unified.chunks] or [np.empty(0, dtype=kind)])
-        del unified
+        chunks.reverse()
+        codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=kind)
+        start = 0
+        while chunks:       # each chunk freed once copied
+            chunk = chunks.pop()
+            codes[start:start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
+            start += len(chunk)
         categories = pd.Index(_text_series(dictionary).array)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+        return pd.Series(categorical(codes, categories), copy=False)
+
+
+_FEW = 2**15 - 1     # distinct values a column's codes are looked up for batch by batch (two bytes a row)
 
 
 def _text_series(text: pa.Array | pa.ChunkedArray) -> pd.Series:

@@ -14,7 +14,7 @@ from ..config import Config
 from ..dataset import Check, QualityIssue
 from ..errors import SupportlensError
 from .importers import REGISTRY, Importer, detect
-from .normalise import IsoReading, normalise_table
+from .normalise import IsoReading, frame_of, normalise_table
 
 REQUIRED = [c for c, (_, required, _) in TICKET_COLUMNS.items() if required]
 _UNITS = {"seconds": "s", "minutes": "min", "hours": "h"}
@@ -124,8 +124,8 @@ def import_tickets(raw: pd.DataFrame, importer: Importer, config: Config, path: 
         if events is None and info is not None:
             info["shape"] = "tickets"          # an audit-capable format exported one row per ticket
 
-    frame = pd.DataFrame({canonical: raw[source] for canonical, source in resolved.items() if canonical not in prepared},
-                         index=raw.index)
+    frame = frame_of({canonical: raw[source] for canonical, source in resolved.items() if canonical not in prepared},
+                     raw.index)
     tickets = normalise_table(frame, "tickets", path=path, timezone=data.timezone, dayfirst=dayfirst[0],
                               default_dayfirst=dayfirst[1], quality=quality, vocabularies=vocabularies,
                               consume=True, prepared=prepared)
