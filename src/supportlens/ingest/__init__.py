@@ -206,6 +206,7 @@ def load_dataset(config: Config, root: Path = Path("."), progress: IngestProgres
     tables: dict[str, pd.DataFrame | None] = {}
     sizes = _export_bytes(config, root)
     total, done = sum(sizes.values()), 0
+    ticket_checks: list[QualityIssue] = []     # check_tickets' notes, said after the exports' own
     tell = progress or (lambda what, done, total: None)
     for table in ("tickets", "events", "accounts", "agents"):
         configured = getattr(config.data, table)
@@ -229,11 +230,13 @@ def load_dataset(config: Config, root: Path = Path("."), progress: IngestProgres
         done += sizes.get(table, 0)
         if table == "tickets":
             tables["tickets"], tables["events"], source = load_tickets(path, importer, config, quality, info)
+            # checked now, while no other export is held (its notes still follow every export's, as said below)
+            tables["tickets"] = check_tickets(tables["tickets"], ticket_checks, config.period.as_of)
         else:
             tables[table], source = load_table(path, table, config, quality)
         sources.append(source)
         release_memory()     # what reading this export freed, before the next one is read
-    tables["tickets"] = check_tickets(tables["tickets"], quality, config.period.as_of)
+    quality.extend(ticket_checks)
     for column in config.segments.extra_dimensions:
         if not any(frame is not None and column in frame for frame in (tables["tickets"], tables.get("accounts"))):
             quality.append(QualityIssue("tickets", Check.EXTRA_DIMENSION_ABSENT, column, 0,

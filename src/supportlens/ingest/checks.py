@@ -8,10 +8,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..canonical import SOLVED_STATUSES
-from ..engine import query, text_column
+from ..engine import query, release_memory, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
-from .normalise import _factorize, _small_codes, categorical, code_counts
+from .normalise import _CHUNK, _factorize, _small_codes, _utc_times, categorical, code_counts
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -39,8 +39,8 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                     str(tickets.loc[no_created, "ticket_id"].iloc[0])))
         tickets = tickets[~no_created]
 
-    duplicated = tickets["ticket_id"].duplicated(keep="last")
-    if duplicated.any():
+    duplicated = None if _ascending(tickets["ticket_id"]) else tickets["ticket_id"].duplicated(keep="last")
+    if duplicated is not None and duplicated.any():
         quality.append(QualityIssue("tickets", Check.DUPLICATE_ID, "ticket_id", int(duplicated.sum()),
                                     "kept the last row of each id", str(tickets.loc[duplicated, "ticket_id"].iloc[0])))
         tickets = tickets[~duplicated]
@@ -150,8 +150,8 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
                 "has not come yet", str(as_of)))
         rules.append((limit, f"after the report's as-of time {limit:%Y-%m-%d %H:%M} UTC"))
     else:
-        stacked = pd.concat([tickets[c].dropna() for c in dated])
-        rules.append((stacked.quantile(0.99) + pd.Timedelta(days=366), "more than a year after 99% of the data"))
+        rules.append((_stacked(tickets, dated).quantile(0.99) + pd.Timedelta(days=366),
+                      "more than a year after 99% of the data"))
     for limit, reason in rules:   # the build's clock first: a time that has not come is said as such
         for column in dated:
             if column == "due_at":   # a due time may lie ahead
@@ -163,6 +163,25 @@ def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | Non
                                             applies_to=int(tickets[column].notna().sum()),
                                             applies_what=WITH_A_VALUE))
                 tickets.loc[late, column] = pd.NaT
+
+
+def _stacked(tickets: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The times of ``columns`` that are there, one column after another (as ``pd.concat`` of each column's
+    ``dropna()`` gives them), gathered into one array without a copy of each column first (columns of one
+    dtype, UTC: the canonical tables')."""
+    dtypes = {tickets[column].dtype for column in columns}
+    dtype = next(iter(dtypes))
+    if len(dtypes) != 1 or not isinstance(dtype, pd.DatetimeTZDtype) or str(dtype.tz) != "UTC":
+        return pd.concat([tickets[column].dropna() for column in columns])
+    present = [tickets[column].notna().to_numpy() for column in columns]
+    times = np.empty(sum(int(mask.sum()) for mask in present), dtype=np.int64)
+    start = 0
+    for column, mask in zip(columns, present):
+        values = tickets[column].array.asi8
+        count = int(mask.sum())
+        times[start:start + count] = values if count == len(values) else values[mask]
+        start += count
+    return pd.Series(_utc_times(times, dtype.unit), copy=False)
 
 
 # The kept events' order: by ticket id (``id_rank``: the rank of the id in text order; a missing id last), time (a
@@ -187,6 +206,7 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
     # each distinct id's position among the tickets' ids (-1: none); an event's is its id's (or -1 without one)
     rows_of_id = np.append(_positions(distinct_ids, text_column(tickets["ticket_id"])), -1).astype(
         np.int32 if len(tickets) < 2**31 - 1 else np.int64)
+    release_memory()      # the engine's hash table of the ids
     at_ns = at.array.asi8
     missing_at = at.isna().to_numpy()
     late = (at_ns > int(now.as_unit("ns").value)) & ~missing_at
@@ -238,7 +258,7 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
                               or isinstance(out[column].dtype, pd.CategoricalDtype)):
             out[column] = _as_category(out[column])
     ids = tickets["ticket_id"]
-    if len(out) and not ids.isna().any() and ids.is_unique and not out["ticket_id"].isna().any():
+    if len(out) and not ids.isna().any() and (_ascending(ids) or ids.is_unique) and not out["ticket_id"].isna().any():
         if rows is None:
             rows = _positions(text_column(out["ticket_id"]), text_column(ids))
         if not (rows < 0).any():
@@ -247,15 +267,31 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
             return out
     if isinstance(out["ticket_id"].dtype, pd.CategoricalDtype):    # the compact reading's ids, as text again
         out["ticket_id"] = pd.Series(out["ticket_id"].cat.categories.array.take(
-            out["ticket_id"].cat.codes.to_numpy(), allow_fill=True), index=out.index)
+            out["ticket_id"].array.codes, allow_fill=True), index=out.index)
     return out
+
+
+def _ascending(values: pd.Series) -> bool:
+    """Whether Arrow-backed text holds no missing value and each value is above the one before (so no two are the
+    same: the usual export, in id order), told in one columnar pass without hashing every value."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow") or values.hasnans:
+        return False
+    text = pa.array(values.array)
+    for start in range(0, max(len(text) - 1, 0), _CHUNK):
+        stop = min(start + _CHUNK, len(text) - 1)
+        try:
+            if not pc.all(pc.less(text[start:stop], text[start + 1:stop + 1])).as_py():
+                return False
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            return False
+    return True
 
 
 def _as_category(values: pd.Series) -> pd.Series:
     """``values.astype("category")`` (categories in text order) by Arrow's dictionary encoding, for Arrow-backed text;
     a categorical of text (the compact reading's) with its used categories in text order."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
+        codes = values.array.codes
         used = code_counts(codes, len(values.cat.categories)) > 0
         categories = values.cat.categories[used]
         by_text = pc.array_sort_indices(_plain(pa.array(categories.astype("string[pyarrow]").array))).to_numpy()
@@ -314,7 +350,6 @@ def _in_order(codes: np.ndarray, distinct_ids: pa.Array | pa.ChunkedArray, at: n
     return True
 
 
-_CHUNK = 1 << 22
 
 
 def _positions(values: pa.Array | pa.ChunkedArray, known: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ..canonical import PRIORITIES, STATUSES, TABLES
 from ..formatting import fmt_segment
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
-from ..engine import query, text_column
+from ..engine import query, release_memory, text_column
 from ..errors import SupportlensError
 
 PRIORITY_WORDS = {
@@ -260,13 +260,14 @@ class IsoReading:
         return out
 
 
-def _utc_times(nanoseconds: np.ndarray) -> object:
-    """int64 nanoseconds since 1970 as UTC times over the same memory (no copy of a column of times)."""
+def _utc_times(ticks: np.ndarray, unit: str = "ns") -> object:
+    """int64 ``unit``s (default nanoseconds) since 1970 as UTC times over the same memory (no copy of a column of
+    times)."""
     try:
-        return pd.arrays.DatetimeArray._simple_new(nanoseconds.view("datetime64[ns]"),
-                                                   dtype=pd.DatetimeTZDtype("ns", "UTC"))
+        return pd.arrays.DatetimeArray._simple_new(ticks.view(f"datetime64[{unit}]"),
+                                                   dtype=pd.DatetimeTZDtype(unit, "UTC"))
     except (AttributeError, TypeError):      # a pandas without it: the same times, copied once
-        return pd.Series(nanoseconds.view("datetime64[ns]"), copy=False).dt.tz_localize("UTC").array
+        return pd.Series(ticks.view(f"datetime64[{unit}]"), copy=False).dt.tz_localize("UTC").array
 
 
 def localise(naive: pd.Series, timezone: str, *, table: str, column: str, quality: list[QualityIssue]) -> pd.Series:
@@ -565,7 +566,7 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, object]:
     that order) is read from its codes, without a value per row."""
     if not _is_categorical(values):
         return pd.factorize(values)
-    codes = values.cat.codes.to_numpy()
+    codes = values.array.codes
     categories = values.cat.categories
     if _in_first_appearance_order(codes, len(categories)):
         return codes, categories.array
@@ -687,6 +688,8 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
             continue
         if column not in frame.columns:
             continue
+        if consume:
+            release_memory()     # what the column before freed
         values = frame.pop(column) if consume else frame[column]
         if _is_categorical(values) and (kind == "timestamp" or (column in vocabularies and kind != "category"
                                                                  and column not in DEFAULT_VOCABULARIES)):
@@ -747,7 +750,7 @@ def normalise_table(frame: pd.DataFrame, table: str, *, path: Path, timezone: st
 
 def _as_text(values: pd.Series) -> pd.Series:
     """A categorical of text as one value per row (the text dtype of its categories)."""
-    return pd.Series(values.cat.categories.array.take(values.cat.codes.to_numpy(), allow_fill=True), index=values.index)
+    return pd.Series(values.cat.categories.array.take(values.array.codes, allow_fill=True), index=values.index)
 
 
 def _number_column(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, object]:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..canonical import TABLES
+from ..engine import release_memory
 from .normalise import IsoReading, _small_codes, apply_mapping, categorical
 from .readers import csv_batches, no_rows
 
@@ -131,7 +132,10 @@ def read_streamed(path: Path, table: str, wanted: list[str], times: list[str], *
     if not rows:
         no_rows(path, table)
     again = [name for name, reading in readings.items() if reading.failed]
-    out = {name: text.series() for name, text in texts.items()}
+    out = {}
+    for name, text in texts.items():
+        out[name] = text.series()
+        release_memory()      # what making its codes freed, before the next column's
     if again:      # not one ISO 8601 column: read again, alone, as text, for the general rules
         parts: dict[str, list[pa.Array]] = {name: [] for name in again}
         for batch in open_batches(again):
