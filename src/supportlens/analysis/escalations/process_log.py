@@ -69,9 +69,10 @@ class ProcessLog:
     def role_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         return np.array([self.roles.index(r) for r in names if r in self.roles], dtype=np.int64)
 
-    def stakeholder(self, config: Escalations) -> np.ndarray:
-        """Events by a known role that is not ignored (e.g. not the system)."""
-        return (self.role >= 0) & ~np.isin(self.role, self.role_codes(config.ignore_roles))
+    def stakeholder(self, config: Escalations, events: np.ndarray | None = None) -> np.ndarray:
+        """Events by a known role that is not ignored (e.g. not the system); of ``events`` (positions) if given."""
+        role = self.role if events is None else self.role[events]
+        return (role >= 0) & ~np.isin(role, self.role_codes(config.ignore_roles))
 
     def ladder_rank(self, config: Escalations) -> np.ndarray:
         """Each role code's rung on the escalation ladder (see ``ladder_ranks``)."""
