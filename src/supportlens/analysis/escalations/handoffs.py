@@ -24,7 +24,7 @@ import pandas as pd
 
 from ...config import Findings
 from ...config.escalations import Escalations
-from .process_log import DONE, WAIT, ProcessLog
+from .process_log import DONE, WAIT, ProcessLog, ticket_slices
 from ..core.breach import breached_mask
 from ..core.extremes import highest
 from ..core.stats import Rate, mann_whitney_p, median_interval, wilson
@@ -115,9 +115,14 @@ def handoff_waits(log: ProcessLog, config: Escalations) -> pd.DataFrame:
     The wait adds up the waiting between the two roles: from the handing role's last event
     when that left the ticket waiting (an escalation, a question to the customer), and the
     receiving role's own queue events until it first acts (works or resolves). Time the
-    handing role spent working before it let go is not a wait."""
-    keep = log.stakeholder(config)
-    idx = np.flatnonzero(keep)
+    handing role spent working before it let go is not a wait. (Read a slice of whole tickets at a time.)"""
+    parts = [_handoff_waits(log, config, part) for part in ticket_slices(log.ticket)]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _handoff_waits(log: ProcessLog, config: Escalations, part: slice) -> pd.DataFrame:
+    """``handoff_waits`` of the tickets whose events are the positions ``part`` of the log."""
+    idx = part.start + np.flatnonzero(log.stakeholder(config, part))
     tk, role, t = log.ticket[idx], log.role[idx], log.hours[idx]
     held, kind = log.held[idx], log.kind[idx]
     start = np.ones(idx.size, dtype=bool)
@@ -191,9 +196,11 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     n_labels = len(log.labels)
     pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
     frame = pd.DataFrame({"pair": pair, "hours": log.duration[i], "done": log.kind[i] == DONE})
-    stats = frame.groupby("pair", sort=True).agg(count=("hours", "size"), median=("hours", "median"),
-                                                 done=("done", "mean"))
-    p90 = frame.groupby("pair", sort=True)["hours"].quantile(0.9)
+    del i, pair
+    groups = frame.groupby("pair", sort=True)   # (grouped once for both)
+    stats = groups.agg(count=("hours", "size"), median=("hours", "median"), done=("done", "mean"))
+    p90 = groups["hours"].quantile(0.9)
+    del groups, frame
     edges = []
     for code, row in stats.iterrows():
         edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(row["count"]),

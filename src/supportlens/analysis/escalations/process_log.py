@@ -79,6 +79,21 @@ class ProcessLog:
         return ladder_ranks(self.roles, config.ladder)
 
 
+# events per slice of the log in the passes that go through it a ticket at a time (``ticket_slices``): their
+# arrays are a slice's, never the whole log's
+SLICE_EVENTS = 1 << 21
+
+
+def ticket_slices(ticket: np.ndarray, size: int = SLICE_EVENTS) -> list[slice]:
+    """The log's positions cut into slices of about ``size`` events that each hold whole tickets (``ticket`` is
+    sorted): a pass that reads a ticket's events only gives the same rows, in the same order, slice by slice."""
+    cuts = [0]
+    while cuts[-1] < ticket.size:
+        end = cuts[-1] + size
+        cuts.append(ticket.size if end >= ticket.size else int(np.searchsorted(ticket, ticket[end - 1], side="right")))
+    return [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])] or [slice(0, 0)]
+
+
 def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) -> np.ndarray:
     """Rung of each role on the escalation ladder (0 = the first, e.g. tier1), -1 for a role off
     the ladder; indexed by role code, with one more -1 at the end so role -1 (unknown) maps to -1."""
@@ -269,7 +284,8 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
     combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
     inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
-    chosen = np.empty(uniques.size, dtype=np.int64)
+    del combo
+    chosen = np.empty(uniques.size, dtype=np.int32)
     for k, code in enumerate(uniques):
         st, rest = code % n_status - 1, code // n_status
         ro, la = rest % n_roles - 1, rest // n_roles
@@ -283,5 +299,6 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
                 stage = rule.stage
                 break
         chosen[k] = stage_ids.index(stage)
-    stage = chosen[inverse].astype(np.int64)
-    return stage, kinds[stage].astype(np.int64)
+    stage = chosen[inverse]   # (narrow codes: a few stages and three kinds)
+    del inverse
+    return stage, kinds.astype(np.int8)[stage]
