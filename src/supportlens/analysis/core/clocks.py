@@ -232,13 +232,16 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     at = to_ns(events["event_at"])
     nat = events["event_at"].isna().to_numpy()
     order = _in_ticket_time_order(row, nat, at)
-    row, at, nat = row[order], at[order], nat[order]
+    # (None: the log is in that order already, every event kept: no copy of its columns)
+    ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
+    row, at, nat = ordered(row), ordered(at), ordered(nat)
     has_status = "status" in events
     status = events["status"] if has_status else None
-    with_status = status.notna().to_numpy()[order] if has_status else np.zeros(order.size, dtype=bool)
+    with_status = ordered(status.notna().to_numpy()) if has_status else np.zeros(row.size, dtype=bool)
     # pauses: the runs of pause statuses among a ticket's events with a status
     s = np.flatnonzero(with_status)
-    in_pause = _is_in(status, policy.pause_statuses)[order][s] if has_status else np.zeros(0, dtype=bool)
+    del with_status
+    in_pause = ordered(_is_in(status, policy.pause_statuses))[s] if has_status else np.zeros(0, dtype=bool)
     s_row = row[s]
     first = np.ones(s.size, dtype=bool)
     first[1:] = (s_row[1:] != s_row[:-1]) | (in_pause[1:] != in_pause[:-1])
@@ -248,8 +251,8 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     next_at = np.where(next_same, np.append(at[runs][1:], 0), np.int64(as_of_ns))
     pause = runs[run_pause]
     event_type = events["event_type"] if "event_type" in events else None
-    reopen = np.flatnonzero(_is_in(event_type, ("reopened",))[order]) if event_type is not None else np.zeros(0, int)
-    solve = np.flatnonzero(_is_in(event_type, ("solved",))[order]) if event_type is not None else np.zeros(0, int)
+    reopen = np.flatnonzero(ordered(_is_in(event_type, ("reopened",)))) if event_type is not None else np.zeros(0, int)
+    solve = np.flatnonzero(ordered(_is_in(event_type, ("solved",)))) if event_type is not None else np.zeros(0, int)
     has_pauses = bool(policy.pause_statuses) and has_status and events["status"].notna().any()
     pauses = (pd.DataFrame({"row": row[pause], "pause_start": at[pause], "pause_end": next_at[run_pause]})
               if has_pauses else None)
@@ -272,17 +275,19 @@ def event_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarray
     return np.where(found >= 0, np.flatnonzero(last.to_numpy())[np.maximum(found, 0)], -1).astype(np.int64)
 
 
-def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     """Positions of the events of known tickets by ticket row, then time (a missing time last), then position;
-    told in one pass when the log is already in that order."""
+    told in one pass when the log is already in that order: None when that is every event in the log's order."""
     known = row >= 0
-    kept = np.flatnonzero(known) if not known.all() else np.arange(row.size)
-    r, m, t = row[kept], nat[kept], at[kept]
-    if kept.size > 1:
+    every = bool(known.all())
+    kept = np.flatnonzero(known) if not every else None
+    r, m, t = (row, nat, at) if every else (row[kept], nat[kept], at[kept])
+    if r.size > 1:
         step = np.diff(r)
         later = (m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] >= t[:-1]))
         if not ((step > 0) | ((step == 0) & later)).all():
-            return kept[np.lexsort((kept, t, m, r))]
+            positions = np.arange(row.size) if every else kept
+            return positions[np.lexsort((positions, t, m, r))]
     return kept
 
 
