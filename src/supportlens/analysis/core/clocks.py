@@ -152,16 +152,14 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     clocks["resolution_sla_minutes"] = np.where(resolvable, sla_ns / NS_PER_MINUTE, np.nan)
     clocks["paused_minutes"] = np.where(resolvable, paused / NS_PER_MINUTE, np.nan)
     clocks["resolution_cycles"] = pd.array(np.where(resolvable, count, 0), dtype="Int64")
-    state = np.where(~is_open, np.where(any_over, "breached", "achieved"),
-                     np.where(running_elapsed > target_ns, "active_breached", "active"))
-    state = np.where(has_resolution_target, state, None)
+    state = _state_codes(~is_open, any_over, running_elapsed > target_ns, has_resolution_target)
     if "due_at" in clocks and clocks["due_at"].notna().any():
         due = clocks["due_at"].notna().to_numpy() & resolvable
         due_ns = to_ns(clocks["due_at"])
-        by_due = np.where(~is_open, np.where(s_ns <= due_ns, "achieved", "breached"),
-                          np.where(as_of_ns > due_ns, "active_breached", "active"))
+        by_due = _state_codes(~is_open, s_ns > due_ns, as_of_ns > due_ns, due)
         state = np.where(due, by_due, state)
-    clocks["resolution_state"] = pd.Series(np.where(resolvable, state, None), index=clocks.index, dtype="string")
+    state[~resolvable] = -1
+    clocks["resolution_state"] = _state_column(state, clocks.index)
     return clocks
 
 
@@ -174,9 +172,24 @@ def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timest
 
 def _states(completed: np.ndarray, elapsed: np.ndarray, target: np.ndarray, dated: np.ndarray,
             index: pd.Index) -> pd.Series:
-    state = np.where(completed, np.where(elapsed <= target, "achieved", "breached"),
-                     np.where(elapsed > target, "active_breached", "active"))
-    return pd.Series(np.where(dated, state, None), index=index, dtype="string")
+    return _state_column(_state_codes(completed, elapsed > target, elapsed > target, dated), index)
+
+
+def _state_codes(completed: np.ndarray, completed_over: np.ndarray, running_over: np.ndarray,
+                 valid: np.ndarray) -> np.ndarray:
+    """Each clock's state as a code into STATES, -1 where not ``valid``: achieved or breached
+    (``completed_over``) when completed, else active or active_breached (``running_over``). (Codes, never a
+    text per ticket: at ten million tickets each array of texts was most of a gigabyte.)"""
+    achieved, breached, active, active_breached = (np.int8(STATES.index(s)) for s in STATES)
+    code = np.where(completed, np.where(completed_over, breached, achieved),
+                    np.where(running_over, active_breached, active))
+    code[~valid] = -1
+    return code
+
+
+def _state_column(code: np.ndarray, index: pd.Index) -> pd.Series:
+    """State codes (-1: none) as the clocks' text column of states (missing where none)."""
+    return pd.Series(pd.Categorical.from_codes(code, categories=list(STATES)), index=index).astype("string")
 
 
 def _elapsed(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
