@@ -252,13 +252,16 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     status = events["status"] if has_status else None
     with_status = ordered(status.notna().to_numpy()) if has_status else np.zeros(row.size, dtype=bool)
     # pauses: the runs of pause statuses among a ticket's events with a status
-    s = np.flatnonzero(with_status)
+    # (every event has a status, as in most logs: the events themselves, no array of their positions)
+    s = None if with_status.all() else np.flatnonzero(with_status)
+    picked = (lambda values: values) if s is None else (lambda values: values[s])   # noqa: E731
     del with_status
-    in_pause = ordered(_is_in(status, policy.pause_statuses))[s] if has_status else np.zeros(0, dtype=bool)
-    s_row = row[s]
-    first = np.ones(s.size, dtype=bool)
+    in_pause = picked(ordered(_is_in(status, policy.pause_statuses))) if has_status else np.zeros(0, dtype=bool)
+    s_row = picked(row)
+    first = np.ones(s_row.size, dtype=bool)
     first[1:] = (s_row[1:] != s_row[:-1]) | (in_pause[1:] != in_pause[:-1])
-    runs = s[first]
+    del s_row
+    runs = np.flatnonzero(first) if s is None else s[first]
     run_pause, run_row = in_pause[first], row[runs]
     next_same = np.append(run_row[1:] == run_row[:-1], False)
     next_at = np.where(next_same, np.append(at[runs][1:], 0), np.int64(as_of_ns))
@@ -296,9 +299,8 @@ def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> n
     kept = np.flatnonzero(known) if not every else None
     r, m, t = (row, nat, at) if every else (row[kept], nat[kept], at[kept])
     if r.size > 1:
-        step = np.diff(r)
         later = (m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] >= t[:-1]))
-        if not ((step > 0) | ((step == 0) & later)).all():
+        if not ((r[1:] > r[:-1]) | ((r[1:] == r[:-1]) & later)).all():
             positions = np.arange(row.size) if every else kept
             return positions[np.lexsort((positions, t, m, r))]
     return kept
