@@ -179,6 +179,8 @@ def _messages(log: ProcessLog, sil: Silences, config: Escalations) -> tuple[list
     escalated = escalated_events(log, sil.start)
     stake = escalated[log.stakeholder(config, escalated)]
     del escalated
+    if not stake.size:   # no escalated ticket's stakeholder event: no message, no turn
+        return [], [], float(np.nansum(sil.end - sil.start) / 24)
     tk, ro, t = log.ticket[stake], log.role[stake], log.hours[stake]
     start = np.ones(stake.size, dtype=bool)
     start[1:] = (tk[1:] != tk[:-1]) | (ro[1:] != ro[:-1])

@@ -84,9 +84,11 @@ class ProcessLog:
 SLICE_EVENTS = 1 << 21
 
 
-def ticket_slices(ticket: np.ndarray, size: int = SLICE_EVENTS) -> list[slice]:
-    """The log's positions cut into slices of about ``size`` events that each hold whole tickets (``ticket`` is
-    sorted): a pass that reads a ticket's events only gives the same rows, in the same order, slice by slice."""
+def ticket_slices(ticket: np.ndarray, size: int | None = None) -> list[slice]:
+    """The log's positions cut into slices of about ``size`` (SLICE_EVENTS) events that each hold whole tickets
+    (``ticket`` is sorted): a pass that reads a ticket's events only gives the same rows, in the same order,
+    slice by slice."""
+    size = SLICE_EVENTS if size is None else size
     cuts = [0]
     while cuts[-1] < ticket.size:
         end = cuts[-1] + size
