@@ -152,16 +152,14 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     clocks["resolution_sla_minutes"] = np.where(resolvable, sla_ns / NS_PER_MINUTE, np.nan)
     clocks["paused_minutes"] = np.where(resolvable, paused / NS_PER_MINUTE, np.nan)
     clocks["resolution_cycles"] = pd.array(np.where(resolvable, count, 0), dtype="Int64")
-    state = np.where(~is_open, np.where(any_over, "breached", "achieved"),
-                     np.where(running_elapsed > target_ns, "active_breached", "active"))
-    state = np.where(has_resolution_target, state, None)
+    state = _state_codes(~is_open, any_over, running_elapsed > target_ns, has_resolution_target)
     if "due_at" in clocks and clocks["due_at"].notna().any():
         due = clocks["due_at"].notna().to_numpy() & resolvable
         due_ns = to_ns(clocks["due_at"])
-        by_due = np.where(~is_open, np.where(s_ns <= due_ns, "achieved", "breached"),
-                          np.where(as_of_ns > due_ns, "active_breached", "active"))
+        by_due = _state_codes(~is_open, s_ns > due_ns, as_of_ns > due_ns, due)
         state = np.where(due, by_due, state)
-    clocks["resolution_state"] = pd.Series(np.where(resolvable, state, None), index=clocks.index, dtype="string")
+    state[~resolvable] = -1
+    clocks["resolution_state"] = _state_column(state, clocks.index)
     return clocks
 
 
@@ -174,9 +172,24 @@ def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timest
 
 def _states(completed: np.ndarray, elapsed: np.ndarray, target: np.ndarray, dated: np.ndarray,
             index: pd.Index) -> pd.Series:
-    state = np.where(completed, np.where(elapsed <= target, "achieved", "breached"),
-                     np.where(elapsed > target, "active_breached", "active"))
-    return pd.Series(np.where(dated, state, None), index=index, dtype="string")
+    return _state_column(_state_codes(completed, elapsed > target, elapsed > target, dated), index)
+
+
+def _state_codes(completed: np.ndarray, completed_over: np.ndarray, running_over: np.ndarray,
+                 valid: np.ndarray) -> np.ndarray:
+    """Each clock's state as a code into STATES, -1 where not ``valid``: achieved or breached
+    (``completed_over``) when completed, else active or active_breached (``running_over``). (Codes, never a
+    text per ticket: at ten million tickets each array of texts was most of a gigabyte.)"""
+    achieved, breached, active, active_breached = (np.int8(STATES.index(s)) for s in STATES)
+    code = np.where(completed, np.where(completed_over, breached, achieved),
+                    np.where(running_over, active_breached, active))
+    code[~valid] = -1
+    return code
+
+
+def _state_column(code: np.ndarray, index: pd.Index) -> pd.Series:
+    """State codes (-1: none) as the clocks' text column of states (missing where none)."""
+    return pd.Series(pd.Categorical.from_codes(code, categories=list(STATES)), index=index).astype("string")
 
 
 def _elapsed(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -232,24 +245,30 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     at = to_ns(events["event_at"])
     nat = events["event_at"].isna().to_numpy()
     order = _in_ticket_time_order(row, nat, at)
-    row, at, nat = row[order], at[order], nat[order]
+    # (None: the log is in that order already, every event kept: no copy of its columns)
+    ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
+    row, at, nat = ordered(row), ordered(at), ordered(nat)
     has_status = "status" in events
     status = events["status"] if has_status else None
-    with_status = status.notna().to_numpy()[order] if has_status else np.zeros(order.size, dtype=bool)
+    with_status = ordered(status.notna().to_numpy()) if has_status else np.zeros(row.size, dtype=bool)
     # pauses: the runs of pause statuses among a ticket's events with a status
-    s = np.flatnonzero(with_status)
-    in_pause = _is_in(status, policy.pause_statuses)[order][s] if has_status else np.zeros(0, dtype=bool)
-    s_row = row[s]
-    first = np.ones(s.size, dtype=bool)
+    # (every event has a status, as in most logs: the events themselves, no array of their positions)
+    s = None if with_status.all() else np.flatnonzero(with_status)
+    picked = (lambda values: values) if s is None else (lambda values: values[s])   # noqa: E731
+    del with_status
+    in_pause = picked(ordered(_is_in(status, policy.pause_statuses))) if has_status else np.zeros(0, dtype=bool)
+    s_row = picked(row)
+    first = np.ones(s_row.size, dtype=bool)
     first[1:] = (s_row[1:] != s_row[:-1]) | (in_pause[1:] != in_pause[:-1])
-    runs = s[first]
+    del s_row
+    runs = np.flatnonzero(first) if s is None else s[first]
     run_pause, run_row = in_pause[first], row[runs]
     next_same = np.append(run_row[1:] == run_row[:-1], False)
     next_at = np.where(next_same, np.append(at[runs][1:], 0), np.int64(as_of_ns))
     pause = runs[run_pause]
     event_type = events["event_type"] if "event_type" in events else None
-    reopen = np.flatnonzero(_is_in(event_type, ("reopened",))[order]) if event_type is not None else np.zeros(0, int)
-    solve = np.flatnonzero(_is_in(event_type, ("solved",))[order]) if event_type is not None else np.zeros(0, int)
+    reopen = np.flatnonzero(ordered(_is_in(event_type, ("reopened",)))) if event_type is not None else np.zeros(0, int)
+    solve = np.flatnonzero(ordered(_is_in(event_type, ("solved",)))) if event_type is not None else np.zeros(0, int)
     has_pauses = bool(policy.pause_statuses) and has_status and events["status"].notna().any()
     pauses = (pd.DataFrame({"row": row[pause], "pause_start": at[pause], "pause_end": next_at[run_pause]})
               if has_pauses else None)
@@ -272,17 +291,18 @@ def event_rows(event_ticket_ids: pd.Series, ticket_ids: pd.Series) -> np.ndarray
     return np.where(found >= 0, np.flatnonzero(last.to_numpy())[np.maximum(found, 0)], -1).astype(np.int64)
 
 
-def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _in_ticket_time_order(row: np.ndarray, nat: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     """Positions of the events of known tickets by ticket row, then time (a missing time last), then position;
-    told in one pass when the log is already in that order."""
+    told in one pass when the log is already in that order: None when that is every event in the log's order."""
     known = row >= 0
-    kept = np.flatnonzero(known) if not known.all() else np.arange(row.size)
-    r, m, t = row[kept], nat[kept], at[kept]
-    if kept.size > 1:
-        step = np.diff(r)
+    every = bool(known.all())
+    kept = np.flatnonzero(known) if not every else None
+    r, m, t = (row, nat, at) if every else (row[kept], nat[kept], at[kept])
+    if r.size > 1:
         later = (m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] >= t[:-1]))
-        if not ((step > 0) | ((step == 0) & later)).all():
-            return kept[np.lexsort((kept, t, m, r))]
+        if not ((r[1:] > r[:-1]) | ((r[1:] == r[:-1]) & later)).all():
+            positions = np.arange(row.size) if every else kept
+            return positions[np.lexsort((positions, t, m, r))]
     return kept
 
 

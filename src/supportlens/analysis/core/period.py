@@ -104,8 +104,9 @@ def scopes(period: ReportingPeriod, zone: str) -> Scopes:
 
 def in_zone(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
     """``frame`` with every timezone-aware column converted to the reporting zone: the one place local time is
-    derived (instants are unchanged, so durations and comparisons are too)."""
-    out = frame.copy()
+    derived (instants are unchanged, so durations and comparisons are too). The other columns are the frame's own
+    (a shallow copy: copy on write keeps ``frame`` unchanged), never a copy of every column."""
+    out = frame.copy(deep=False)
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_convert(zone)

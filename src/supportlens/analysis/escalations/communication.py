@@ -137,14 +137,18 @@ class Silences:
 def silences(log: ProcessLog, as_of_hours: float) -> Silences:
     n = log.escalated.size
     start = np.where(log.escalated, log.escalated_at, np.nan)
-    after = np.flatnonzero((log.kind == DONE) & (log.hours >= np.nan_to_num(start[log.ticket], nan=np.inf)))
+    # the events of tickets with an escalation time: every event read below is one of them (a few arrays the
+    # length of the escalated tickets' events, never of the whole log)
+    escalated = escalated_events(log, start)
+    after = escalated[(log.kind[escalated] == DONE) & (log.hours[escalated] >= start[log.ticket[escalated]])]
     end = np.full(n, np.nan)
     np.fmin.at(end, log.ticket[after], log.hours[after])
     resolved = ~np.isnan(end) & ~np.isnan(start)
     latest = float(np.nanmax(start)) if (~np.isnan(start)).any() else as_of_hours
     end = np.where(np.isnan(end) & ~np.isnan(start), max(as_of_hours, latest), end)
     rows = np.flatnonzero(~np.isnan(start))
-    f = np.flatnonzero(log.customer_facing & ~np.isnan(start[log.ticket]))
+    f = escalated[log.customer_facing[escalated]]
+    del escalated
     f = f[(log.hours[f] >= start[log.ticket[f]]) & (log.hours[f] <= end[log.ticket[f]])]
     at_ticket = np.concatenate([log.ticket[f], rows, rows])
     at_hours = np.concatenate([log.hours[f], start[rows], end[rows]])
@@ -159,13 +163,24 @@ def silences(log: ProcessLog, as_of_hours: float) -> Silences:
     return Silences(start, end, resolved, longest, owner, gap, int(f.size))
 
 
+def escalated_events(log: ProcessLog, start: np.ndarray) -> np.ndarray:
+    """Positions of the events of tickets whose escalation time (``start``, per ticket row) is known, in log order."""
+    return np.flatnonzero(~np.isnan(start)[log.ticket])
+
+
 def _messages(log: ProcessLog, sil: Silences, config: Escalations) -> tuple[list[RoleMessages], list[Turn], float]:
     """Messages (communication-stage events) while escalated, by sender and by sender -> addressee.
 
     The addressee of a customer-facing update is the customer; of any other message, the next
     stakeholder of another role to act on the ticket. The reply time is the time until the
     addressee's next event on the ticket (messages nobody answered have none)."""
-    stake = np.flatnonzero(log.stakeholder(config))
+    # only the escalated tickets' stakeholder events: a message counts inside its ticket's escalated window, and
+    # its reply is found among the same ticket's later events (a ticket's events are kept or left out together)
+    escalated = escalated_events(log, sil.start)
+    stake = escalated[log.stakeholder(config, escalated)]
+    del escalated
+    if not stake.size:   # no escalated ticket's stakeholder event: no message, no turn
+        return [], [], float(np.nansum(sil.end - sil.start) / 24)
     tk, ro, t = log.ticket[stake], log.role[stake], log.hours[stake]
     start = np.ones(stake.size, dtype=bool)
     start[1:] = (tk[1:] != tk[:-1]) | (ro[1:] != ro[:-1])

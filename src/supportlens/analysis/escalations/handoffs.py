@@ -24,7 +24,7 @@ import pandas as pd
 
 from ...config import Findings
 from ...config.escalations import Escalations
-from .process_log import DONE, WAIT, ProcessLog
+from .process_log import DONE, WAIT, ProcessLog, ticket_slices
 from ..core.breach import breached_mask
 from ..core.extremes import highest
 from ..core.stats import Rate, mann_whitney_p, median_interval, wilson
@@ -115,9 +115,14 @@ def handoff_waits(log: ProcessLog, config: Escalations) -> pd.DataFrame:
     The wait adds up the waiting between the two roles: from the handing role's last event
     when that left the ticket waiting (an escalation, a question to the customer), and the
     receiving role's own queue events until it first acts (works or resolves). Time the
-    handing role spent working before it let go is not a wait."""
-    keep = log.stakeholder(config)
-    idx = np.flatnonzero(keep)
+    handing role spent working before it let go is not a wait. (Read a slice of whole tickets at a time.)"""
+    parts = [_handoff_waits(log, config, part) for part in ticket_slices(log.ticket)]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _handoff_waits(log: ProcessLog, config: Escalations, part: slice) -> pd.DataFrame:
+    """``handoff_waits`` of the tickets whose events are the positions ``part`` of the log."""
+    idx = part.start + np.flatnonzero(log.stakeholder(config, part))
     tk, role, t = log.ticket[idx], log.role[idx], log.hours[idx]
     held, kind = log.held[idx], log.kind[idx]
     start = np.ones(idx.size, dtype=bool)
@@ -187,17 +192,28 @@ def find_bottleneck(waits: pd.DataFrame, matrix: list[Handoff], log: ProcessLog,
 
 def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transition], list[Transition], list[dict]]:
     """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
-    i = np.flatnonzero(log.has_next)
     n_labels = len(log.labels)
-    pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
-    frame = pd.DataFrame({"pair": pair, "hours": log.duration[i], "done": log.kind[i] == DONE})
-    stats = frame.groupby("pair", sort=True).agg(count=("hours", "size"), median=("hours", "median"),
-                                                 done=("done", "mean"))
-    p90 = frame.groupby("pair", sort=True)["hours"].quantile(0.9)
+    # each pair's transition hours in log order and its count of transitions leaving a resolved stage, gathered a
+    # slice of whole tickets at a time (the hours once, never a frame of every transition)
+    hours: dict[int, list[np.ndarray]] = {}
+    done = np.zeros(n_labels * n_labels)
+    for part in ticket_slices(log.ticket):
+        i = part.start + np.flatnonzero(log.has_next[part])
+        pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
+        done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
+        order = np.argsort(pair, kind="stable")
+        pair, values = pair[order], log.duration[i][order]
+        cuts = np.flatnonzero(np.diff(pair)) + 1
+        for code, chunk in zip(pair[np.r_[0, cuts]] if pair.size else [], np.split(values, cuts)):
+            hours.setdefault(int(code), []).append(chunk)
     edges = []
-    for code, row in stats.iterrows():
-        edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(row["count"]),
-                                float(row["median"]), float(p90.loc[code]), bool(row["done"] >= 0.5)))
+    for code in sorted(hours):
+        values = np.concatenate(hours.pop(code))
+        # the median and 90th percentile as pandas' grouped statistics compute them
+        grouped = pd.Series(values).groupby(np.zeros(values.size, dtype=np.int64))
+        median, p90 = float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0])
+        edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(values.size),
+                                median, p90, bool(done[code] / values.size >= 0.5)))
     frequent = sorted(edges, key=lambda e: (-e.count, e.source, e.target))[: config.dfg_max_edges * 4]
     slowest = sorted((e for e in edges if not e.from_done and e.count >= config.min_transitions),
                      key=lambda e: (-e.median_hours, e.source, e.target))[:8]

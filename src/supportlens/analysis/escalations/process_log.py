@@ -69,13 +69,31 @@ class ProcessLog:
     def role_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         return np.array([self.roles.index(r) for r in names if r in self.roles], dtype=np.int64)
 
-    def stakeholder(self, config: Escalations) -> np.ndarray:
-        """Events by a known role that is not ignored (e.g. not the system)."""
-        return (self.role >= 0) & ~np.isin(self.role, self.role_codes(config.ignore_roles))
+    def stakeholder(self, config: Escalations, events: np.ndarray | None = None) -> np.ndarray:
+        """Events by a known role that is not ignored (e.g. not the system); of ``events`` (positions) if given."""
+        role = self.role if events is None else self.role[events]
+        return (role >= 0) & ~np.isin(role, self.role_codes(config.ignore_roles))
 
     def ladder_rank(self, config: Escalations) -> np.ndarray:
         """Each role code's rung on the escalation ladder (see ``ladder_ranks``)."""
         return ladder_ranks(self.roles, config.ladder)
+
+
+# events per slice of the log in the passes that go through it a ticket at a time (``ticket_slices``): their
+# arrays are a slice's, never the whole log's
+SLICE_EVENTS = 1 << 21
+
+
+def ticket_slices(ticket: np.ndarray, size: int | None = None) -> list[slice]:
+    """The log's positions cut into slices of about ``size`` (SLICE_EVENTS) events that each hold whole tickets
+    (``ticket`` is sorted): a pass that reads a ticket's events only gives the same rows, in the same order,
+    slice by slice."""
+    size = SLICE_EVENTS if size is None else size
+    cuts = [0]
+    while cuts[-1] < ticket.size:
+        end = cuts[-1] + size
+        cuts.append(ticket.size if end >= ticket.size else int(np.searchsorted(ticket, ticket[end - 1], side="right")))
+    return [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])] or [slice(0, 0)]
 
 
 def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) -> np.ndarray:
@@ -96,15 +114,17 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, firsts = pd.factorize(values.cat.codes.to_numpy())
         categories = values.cat.categories
-        return codes.astype(np.int64), [None if c < 0 else str(categories[c]) for c in firsts]
+        return codes.astype(np.int64, copy=False), [None if c < 0 else str(categories[c]) for c in firsts]
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes.astype(np.int64), [None if pd.isna(u) else str(u) for u in uniques]
+    return codes.astype(np.int64, copy=False), [None if pd.isna(u) else str(u) for u in uniques]
 
 
 def _recoded(codes: np.ndarray, names: list[str | None]) -> tuple[np.ndarray, list[str]]:
     """Codes into ``names`` (None: missing) as codes into its distinct names in order of appearance, -1 missing."""
     merged, uniques = pd.factorize(pd.Series(names, dtype=object))
-    return np.append(merged.astype(np.int64), -1)[codes] if len(names) else codes, [str(u) for u in uniques]
+    # (int32 codes: a code per event of a few distinct values)
+    return (np.append(merged, -1).astype(np.int32)[codes] if len(names) else codes.astype(np.int32),
+            [str(u) for u in uniques])
 
 
 def _codes(values: pd.Series, transform=None, fill: str | None = None) -> tuple[np.ndarray, list[str]]:
@@ -126,12 +146,13 @@ def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) ->
     fallback = config.roles.default or ("unmapped_actor" if config.roles.source == "actor_id" else None)
     named = [mapping.get(v.lower(), fallback or v) for v in values]
     roles = list(dict.fromkeys(named))
-    role = np.append(np.array([roles.index(n) for n in named], dtype=np.int64), -1)[codes]
+    role = np.append(np.array([roles.index(n) for n in named], dtype=np.int32), np.int32(-1))[codes]
     if config.roles.actors and "actor_id" in events:
         actor_codes, actors = _codes(events["actor_id"])
         wanted = [config.roles.actors.get(a) for a in actors]
         roles += [r for r in dict.fromkeys(w for w in wanted if w) if r not in roles]
-        override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int64), -1)[actor_codes]
+        override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int32),
+                             np.int32(-1))[actor_codes]
         role = np.where(override >= 0, override, role)
     return role, roles
 
@@ -230,8 +251,9 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
-        tier = ordered(pd.to_numeric(events["tier"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
-        escalating |= np.nan_to_num(tier, nan=0.0) >= 2
+        tier = pd.to_numeric(events["tier"], errors="coerce")   # (a missing tier is not 2 or more)
+        escalating |= ordered((tier >= 2).fillna(False).to_numpy(dtype=bool))
+        del tier
 
     n = len(tickets)
     escalated_at = np.full(n, np.nan)
@@ -242,8 +264,9 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         escalated |= tickets["escalated"].fillna(False).astype(bool).to_numpy()
 
     has_next = np.append(ticket[1:] == ticket[:-1], False)
-    duration = np.where(has_next, np.append(np.diff(hours), 0.0), 0.0)
-    next_role = np.append(role[1:], -1)
+    duration = np.append(np.diff(hours), 0.0)
+    duration[~has_next] = 0.0
+    next_role = np.append(role[1:], np.int32(-1))
     ignored = np.isin(next_role, [i for i, r in enumerate(roles) if r in config.ignore_roles]) | (next_role < 0)
     customer = np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles])
     held = np.where(customer & (kind == WORK), WAIT, kind)
@@ -268,7 +291,8 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
     combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
     inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
-    chosen = np.empty(uniques.size, dtype=np.int64)
+    del combo
+    chosen = np.empty(uniques.size, dtype=np.int32)
     for k, code in enumerate(uniques):
         st, rest = code % n_status - 1, code // n_status
         ro, la = rest % n_roles - 1, rest // n_roles
@@ -282,5 +306,6 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
                 stage = rule.stage
                 break
         chosen[k] = stage_ids.index(stage)
-    stage = chosen[inverse].astype(np.int64)
-    return stage, kinds[stage].astype(np.int64)
+    stage = chosen[inverse]   # (narrow codes: a few stages and three kinds)
+    del inverse
+    return stage, kinds.astype(np.int8)[stage]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...config.escalations import Escalations
-from .process_log import DONE, KINDS, WAIT, WORK, ProcessLog
+from .process_log import DONE, KINDS, WAIT, WORK, ProcessLog, ticket_slices
 from ..core.stats import Estimate, kaplan_meier, median_interval
 
 
@@ -70,10 +70,19 @@ def _km(hours: np.ndarray, observed: np.ndarray) -> Estimate:
 
 def stage_times(log: ProcessLog, config: Escalations) -> list[StageTime]:
     n_tickets, n_stages = log.escalated.size, len(log.stages)
-    i = np.flatnonzero(log.has_next)
-    cell = log.ticket[i] * n_stages + log.stage[i]
-    total = np.bincount(cell, weights=log.duration[i], minlength=n_tickets * n_stages).reshape(n_tickets, n_stages)
-    visits = np.bincount(cell, minlength=n_tickets * n_stages).reshape(n_tickets, n_stages) > 0
+    # per ticket and stage: hours summed over the ticket's intervals in log order, and whether it was in the stage
+    # (a slice of whole tickets at a time: each cell's sum is the same, in the same order)
+    total = np.zeros(n_tickets * n_stages)
+    visits = np.zeros(n_tickets * n_stages, dtype=bool)
+    for part in ticket_slices(log.ticket):
+        i = part.start + np.flatnonzero(log.has_next[part])
+        if not i.size:
+            continue
+        cell = log.ticket[i] * n_stages + log.stage[i]
+        lo, hi = int(cell.min()), int(cell.max()) + 1
+        total[lo:hi] += np.bincount(cell - lo, weights=log.duration[i], minlength=hi - lo)
+        visits[cell] = True
+    total, visits = total.reshape(n_tickets, n_stages), visits.reshape(n_tickets, n_stages)
     esc = log.escalated
     n_esc = int(esc.sum())
     process = [k for k, s in enumerate(log.stages) if config.stages[s].kind != "done"]

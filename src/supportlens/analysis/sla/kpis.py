@@ -91,6 +91,16 @@ class _Measure:
     sample: object  # what the comparison test needs: (events, n) for a rate, values for a median/mean
 
 
+# the columns _measures reads
+_MEASURED = ("created_at", "status", "first_response_minutes", "solved_without_reply", "resolution_minutes",
+             "open_minutes", "first_response_state", "resolution_state", "escalated", "reopens", "replies", "csat")
+
+
+def _measured(clocks: pd.DataFrame) -> pd.DataFrame:
+    """The clocks' columns ``_measures`` reads (those the export has)."""
+    return clocks[[c for c in _MEASURED if c in clocks]]
+
+
 def _measures(window: pd.DataFrame, as_of: pd.Timestamp, seed: int, with_intervals: bool = True) -> dict[str, _Measure]:
     solved_mask = window["resolution_minutes"].notna()
     if window["created_at"].isna().all():   # undated export: solved by status, durations unknown
@@ -152,6 +162,7 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
     """KPIs of tickets created in the period, with previous period, change, test (significant at ``alpha`` after
     adjustment across the KPIs) and target."""
     created = clocks["created_at"]
+    clocks = _measured(clocks)   # (the windows below copy these columns' rows only, never every clock)
     current = _measures(clocks[period.mask(created)], period.as_of, seed)
     previous = {}
     if period.previous_start is not None:

@@ -83,8 +83,9 @@ def duration_summaries(clocks: pd.DataFrame) -> list[DurationSummary]:
 def summarise_sla(clocks: pd.DataFrame, policy: SlaPolicy, alpha: float) -> SlaSummary:
     """Breach rates, states and durations of ``clocks``; priorities differ when the chi-square p < ``alpha``."""
     by_priority = []
+    states = clocks[["first_response_state", "resolution_state"]]   # (a priority's rows of these only)
     for priority in PRIORITIES:
-        group = clocks[clocks["priority"] == priority]
+        group = states[clocks["priority"] == priority]
         target = policy.target(priority)
         by_priority.append(PriorityBreach(
             priority=priority,
@@ -204,9 +205,10 @@ class HourBreach:
 def first_response_by_hour(clocks: pd.DataFrame) -> list[HourBreach]:
     """First-response breach rate and median by hour of creation (in the clocks' zone, the reporting zone)."""
     hours = clocks["created_at"].dt.hour
+    read = clocks[["first_response_minutes", "first_response_state"]]   # (an hour's rows of these only)
     out = []
     for hour in range(24):
-        group = clocks[hours == hour]
+        group = read[hours == hour]
         minutes = group["first_response_minutes"].dropna()
         out.append(HourBreach(hour, len(group), breach_rate(group["first_response_state"]),
                               float(minutes.median()) if len(minutes) else None))

@@ -320,3 +320,36 @@ def test_the_slowest_path_is_a_named_path_with_enough_solved_tickets():
     found = module.path_boxes(codes, labels, Log(), hours)
     assert any(b.path == "Other paths" for b in found.boxes)
     assert found.boxes[found.slowest_path].path == "path 2"
+
+
+def test_slices_hold_whole_tickets_and_every_event(log):
+    from supportlens.analysis.escalations.process_log import ticket_slices
+
+    for size in (1, 3, 7, 100):
+        parts = ticket_slices(log.ticket, size)
+        assert parts[0].start == 0 and parts[-1].stop == log.events
+        assert all(a.stop == b.start for a, b in zip(parts[:-1], parts[1:]))   # contiguous, every event once
+        for part in parts:   # a slice never cuts a ticket: the events before and after it are other tickets'
+            assert part.start == 0 or log.ticket[part.start - 1] != log.ticket[part.start]
+            assert part.stop == log.events or log.ticket[part.stop - 1] != log.ticket[part.stop]
+    assert [(p.start, p.stop) for p in ticket_slices(log.ticket, 1)] == [(0, 10), (10, 17), (17, 20)]
+
+
+@pytest.mark.parametrize("size", [1, 3, 12])
+def test_passes_a_slice_at_a_time_give_the_hand_worked_numbers(log, config, monkeypatch, size):
+    """Handoff waits, stage times and the directly-follows graph read the log a slice of whole tickets at a time
+    (memory at scale); cut into slices of any size, they give what the whole log gives in one slice."""
+    from supportlens.analysis.escalations import handoffs, process_log
+
+    whole = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
+             handoffs.directly_follows(log, config.escalations))
+    monkeypatch.setattr(process_log, "SLICE_EVENTS", size)
+    sliced = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
+              handoffs.directly_follows(log, config.escalations))
+    pd.testing.assert_frame_equal(sliced[0], whole[0])
+    assert sliced[1:] == whole[1:]
+    # and they are the hand-worked ones
+    stages = {s.stage: s for s in sliced[1]}
+    assert stages["escalation"].median_hours == pytest.approx(8.5)
+    assert stages["communication"].median_hours == pytest.approx(2.25)
+    assert sorted(sliced[0]["wait_hours"].tolist()) == [0.0, 0.5, 1.0, 2.0, 2.0, 3.0, 12.0]
