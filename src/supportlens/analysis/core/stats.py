@@ -397,11 +397,14 @@ def _logrank_counts(deaths: np.ndarray, removed: np.ndarray, totals: np.ndarray)
     """The log-rank statistic from resolutions and exits per (distinct time, group), times ascending, and each
     group's size."""
     k = deaths.shape[1]
-    at_risk = totals - np.vstack([np.zeros((1, k)), np.cumsum(removed, axis=0)[:-1]])
-    has_event = deaths.sum(axis=1) > 0
-    deaths, at_risk = deaths[has_event], at_risk[has_event]
-    d = deaths.sum(axis=1)
-    n = at_risk.sum(axis=1)
+    # counts are whole numbers, so these sums are exact in any order: they are taken the cheap way, and only at the
+    # times with a resolution (the only ones the statistic reads)
+    events = np.flatnonzero(_row_sums(deaths) > 0)
+    exited = np.cumsum(removed, axis=0)
+    at_risk = totals - np.where((events > 0)[:, None], exited[np.maximum(events - 1, 0)], 0.0)
+    deaths = deaths[events]
+    d = _row_sums(deaths)
+    n = _row_sums(at_risk)
     share = at_risk / n[:, None]
     u = (deaths - share * d[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -412,6 +415,14 @@ def _logrank_counts(deaths: np.ndarray, removed: np.ndarray, totals: np.ndarray)
     except np.linalg.LinAlgError:
         return None, k - 1, None
     return stat, k - 1, float(sstats.chi2.sf(stat, k - 1))
+
+
+def _row_sums(counts: np.ndarray) -> np.ndarray:
+    """Each row's sum of a (rows x groups) table of whole-number counts, column by column."""
+    out = counts[:, 0].copy()
+    for column in range(1, counts.shape[1]):
+        out += counts[:, column]
+    return out
 
 
 def survival_at(km: Survival, times: np.ndarray) -> list[float]:
