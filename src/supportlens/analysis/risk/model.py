@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 # imported here, not lazily: threadpool_limits only reaches OpenMP runtimes already loaded
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
@@ -137,17 +138,43 @@ def _categorical(values: pd.Series, levels: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(position[codes], categories=levels)
 
 
+class TextLevels(BaseEstimator, TransformerMixin):
+    """Each value as the position of its text ("missing" for none) among the sorted texts of the training values
+    (-1: a text training did not have, which the one-hot encoder then ignores). The one-hot encoder gets the same
+    levels in the same order as from the texts themselves, so the same columns, but matches them with numpy instead
+    of a Python lookup per value."""
+
+    def fit(self, X, y=None):
+        self.levels_ = [sorted(set(_texts(X[name])[1])) for name in X.columns]
+        return self
+
+    def transform(self, X):
+        out = np.empty((len(X), len(self.levels_)), dtype=np.int64)
+        for j, (name, levels) in enumerate(zip(X.columns, self.levels_)):
+            codes, texts = _texts(X[name])
+            position = {text: i for i, text in enumerate(levels)}
+            out[:, j] = np.array([position.get(text, -1) for text in texts], dtype=np.int64)[codes]
+        return out
+
+
+def _texts(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's index into its distinct texts, and those texts (str of the value, "missing" for none, last)."""
+    codes, distinct = pd.factorize(values)
+    texts = [str(value) for value in distinct]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append("missing")
+    return codes, texts
+
+
 def _models(seed: int, numeric: list[str], categorical: list[str]):
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-    def as_text(frame):
-        return frame.astype(object).where(frame.notna(), "missing").astype(str)
-
     encode = ColumnTransformer([
-        ("categorical", make_pipeline(FunctionTransformer(as_text), OneHotEncoder(handle_unknown="ignore")),
+        ("categorical", make_pipeline(TextLevels(), OneHotEncoder(handle_unknown="ignore")),
          categorical + ["hour", "weekday"]),
         ("numeric", make_pipeline(FunctionTransformer(lambda x: np.log1p(np.clip(np.nan_to_num(x), 0, None))),
                                   StandardScaler()),
