@@ -35,11 +35,16 @@ def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
     return np.bincount((np.arange(rows)[:, None] * n + draws).ravel(), minlength=rows * n).reshape(rows, n)
 
 
+# each resample's counts are scattered over its block's cells: a block that stays in the processor's cache is about
+# twice as fast as one of 2 million cells (every resample's arithmetic is its own, so the numbers are the same)
+BLOCK_CELLS = 250_000
+
+
 def _blocks(draws: np.ndarray | None, n: int):
-    """Resamples in blocks of about two million cells, to bound memory on large test sets."""
+    """Resamples in blocks of about ``BLOCK_CELLS`` cells, to bound memory on large test sets."""
     if draws is None or not len(draws):
         return
-    size = max(1, 2_000_000 // max(1, n))
+    size = max(1, BLOCK_CELLS // max(1, n))
     for start in range(0, len(draws), size):
         yield draws[start:start + size]
 
