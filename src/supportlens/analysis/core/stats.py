@@ -372,9 +372,10 @@ def rank_counts(ranks: np.ndarray, observed: np.ndarray) -> RankCounts:
     """A group's ``RankCounts`` from its durations' ranks (``duration_ranks``; -1, a missing duration, left out)."""
     ranks, observed = np.asarray(ranks), np.asarray(observed, dtype=bool)
     keep = ranks >= 0
-    times, at = np.unique(ranks[keep], return_inverse=True)
-    return RankCounts(times, np.bincount(at, minlength=len(times)).astype(float),
-                      np.bincount(at, weights=observed[keep].astype(float), minlength=len(times)))
+    ended = np.bincount(ranks[keep])                # ranks are small whole numbers: counted, not sorted
+    times = np.flatnonzero(ended)
+    return RankCounts(times, ended[times].astype(float),
+                      np.bincount(ranks[keep], weights=observed[keep].astype(float), minlength=len(ended))[times])
 
 
 def logrank_pair(first: RankCounts, second: RankCounts) -> tuple[float | None, int, float | None]:
@@ -383,12 +384,12 @@ def logrank_pair(first: RankCounts, second: RankCounts) -> tuple[float | None, i
     k = int(len(first.times) > 0) + int(len(second.times) > 0)
     if k < 2 or not (first.resolved.any() or second.resolved.any()):
         return None, max(0, k - 1), None
-    times = np.concatenate([first.times, second.times])
-    times.sort(kind="stable")                   # two ascending runs: merged
-    times = times[np.append(True, times[1:] != times[:-1])]
-    deaths, removed = np.zeros((len(times), 2)), np.zeros((len(times), 2))
+    present = np.zeros(int(max(first.times.max(), second.times.max())) + 1, dtype=bool)
+    present[first.times] = present[second.times] = True
+    row = np.cumsum(present) - 1                # each rank's row among the times either group has
+    deaths, removed = np.zeros((int(present.sum()), 2)), np.zeros((int(present.sum()), 2))
     for column, group in enumerate((first, second)):
-        at = np.searchsorted(times, group.times)
+        at = row[group.times]
         deaths[at, column], removed[at, column] = group.resolved, group.ended
     return _logrank_counts(deaths, removed, np.array([first.ended.sum(), second.ended.sum()]))
 
