@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats as sstats
 
 from .breach import breached_mask, completed_mask
+from ..drivers.frame import dimension_codes
 from .clustered import above_median, cluster_codes, difference_p, equal_means_p, holm, mean_above_p
 
 
@@ -195,15 +196,15 @@ def segment_claims(window: pd.DataFrame, frame: pd.DataFrame, dimensions: list, 
     for spec in dimensions:
         if spec.id not in candidates:
             continue
-        labels = frame[f"dim:{spec.id}"].astype("string").to_numpy(dtype=object)
-        codes = pd.Categorical(labels, categories=spec.levels).codes.astype(np.int64)
+        codes = dimension_codes(frame, spec)     # each ticket's index among spec.levels
         for kind, metric, values in ((ClaimKind.SEGMENT_BREACH, "resolution_breach", breached),
                                      (ClaimKind.SEGMENT_DURATION, "resolution", slow)):
             comparison = comparisons.get((spec.id, metric))
             pair = None
             if comparison is not None and comparison.worst is not None and comparison.best is not None:
-                mask = (labels == comparison.worst) | (labels == comparison.best)
-                pair = difference_p(values[mask], labels[mask] == comparison.worst, [c[mask] for c in clusterings])
+                worst, best = spec.levels.index(comparison.worst), spec.levels.index(comparison.best)
+                mask = (codes == worst) | (codes == best)
+                pair = difference_p(values[mask], codes[mask] == worst, [c[mask] for c in clusterings])
             claims.append(Claim(kind, spec.id, equal_means_p(values, codes, clusterings), pair_p=pair))
     return claims
 

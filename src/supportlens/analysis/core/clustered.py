@@ -130,7 +130,7 @@ def equal_means_p(values: np.ndarray, groups: np.ndarray, clusterings: list[np.n
     keep = ~np.isnan(values) & (np.asarray(groups) >= 0)
     values, groups = values[keep], np.asarray(groups)[keep].astype(np.int64)
     clusterings = [np.asarray(c)[keep] for c in clusterings]
-    present = np.unique(groups)
+    present = np.flatnonzero(np.bincount(groups))      # the groups with tickets, ascending (np.unique's)
     if len(present) < 2 or np.ptp(values) == 0:
         return None
     groups = np.searchsorted(present, groups)
@@ -155,7 +155,7 @@ def difference_p(values: np.ndarray, in_group: np.ndarray, clusterings: list[np.
     keep = ~np.isnan(values)
     values, groups = values[keep], groups[keep]
     clusterings = [np.asarray(c)[keep] for c in clusterings]
-    if len(np.unique(groups)) < 2 or np.ptp(values) == 0:
+    if len(groups) == 0 or groups.min() == groups.max() or np.ptp(values) == 0:     # one group only
         return None
     means, counts, scores = _group_scores(values, groups, 2)
     contrast = np.array([1.0, -1.0])

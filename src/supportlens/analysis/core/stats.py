@@ -355,11 +355,54 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray,
     cells = n_times * k
     deaths = np.bincount(t * k + g, weights=observed.astype(float), minlength=cells).reshape(-1, k)
     removed = np.bincount(t * k + g, minlength=cells).reshape(-1, k).astype(float)
-    at_risk = np.bincount(g, minlength=k).astype(float) - np.vstack([np.zeros((1, k)), np.cumsum(removed, axis=0)[:-1]])
-    has_event = deaths.sum(axis=1) > 0
+    return _logrank_counts(deaths, removed, np.bincount(g, minlength=k).astype(float))
+
+
+@dataclass(frozen=True)
+class RankCounts:
+    """One group's durations for ``logrank_pair``: the distinct ``duration_ranks`` present (ascending), and how many
+    of the group end (resolved or censored) and how many are resolved at each."""
+
+    times: np.ndarray
+    ended: np.ndarray
+    resolved: np.ndarray
+
+
+def rank_counts(ranks: np.ndarray, observed: np.ndarray) -> RankCounts:
+    """A group's ``RankCounts`` from its durations' ranks (``duration_ranks``; -1, a missing duration, left out)."""
+    ranks, observed = np.asarray(ranks), np.asarray(observed, dtype=bool)
+    keep = ranks >= 0
+    ended = np.bincount(ranks[keep])                # ranks are small whole numbers: counted, not sorted
+    times = np.flatnonzero(ended)
+    return RankCounts(times, ended[times].astype(float),
+                      np.bincount(ranks[keep], weights=observed[keep].astype(float), minlength=len(ended))[times])
+
+
+def logrank_pair(first: RankCounts, second: RankCounts) -> tuple[float | None, int, float | None]:
+    """``logrank`` of two groups (first, second) from their ``RankCounts``, without pooling their tickets again: the
+    same statistic (the same sums in the same order), at the cost of the two groups' distinct durations."""
+    k = int(len(first.times) > 0) + int(len(second.times) > 0)
+    if k < 2 or not (first.resolved.any() or second.resolved.any()):
+        return None, max(0, k - 1), None
+    present = np.zeros(int(max(first.times.max(), second.times.max())) + 1, dtype=bool)
+    present[first.times] = present[second.times] = True
+    row = np.cumsum(present) - 1                # each rank's row among the times either group has
+    deaths, removed = np.zeros((int(present.sum()), 2)), np.zeros((int(present.sum()), 2))
+    for column, group in enumerate((first, second)):
+        at = row[group.times]
+        deaths[at, column], removed[at, column] = group.resolved, group.ended
+    return _logrank_counts(deaths, removed, np.array([first.ended.sum(), second.ended.sum()]))
+
+
+def _logrank_counts(deaths: np.ndarray, removed: np.ndarray, totals: np.ndarray) -> tuple[float | None, int, float | None]:
+    """The log-rank statistic from resolutions and exits per (distinct time, group), times ascending, and each
+    group's size."""
+    k = deaths.shape[1]
+    at_risk = totals - np.vstack([np.zeros((1, k)), np.cumsum(removed, axis=0)[:-1]])
+    has_event = _row_sums(deaths) > 0
     deaths, at_risk = deaths[has_event], at_risk[has_event]
-    d = deaths.sum(axis=1)
-    n = at_risk.sum(axis=1)
+    d = _row_sums(deaths)
+    n = _row_sums(at_risk)
     share = at_risk / n[:, None]
     u = (deaths - share * d[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -370,6 +413,12 @@ def logrank(durations: np.ndarray, observed: np.ndarray, groups: np.ndarray,
     except np.linalg.LinAlgError:
         return None, k - 1, None
     return stat, k - 1, float(sstats.chi2.sf(stat, k - 1))
+
+
+def _row_sums(counts: np.ndarray) -> np.ndarray:
+    """Each row's sum of a (rows x groups) table of whole-number counts (exact in any order: two groups are added
+    as two columns, cheaper than numpy's reduction over rows of two)."""
+    return counts[:, 0] + counts[:, 1] if counts.shape[1] == 2 else counts.sum(axis=1)
 
 
 def survival_at(km: Survival, times: np.ndarray) -> list[float]:

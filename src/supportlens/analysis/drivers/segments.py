@@ -31,7 +31,7 @@ from ...config import Findings
 from .frame import DimensionSpec, Window, dimension_codes
 from ..core.breach import breached_mask, completed_mask
 from ..core.extremes import highest
-from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, duration_ranks, kaplan_meier, kruskal_wallis, logrank, mann_whitney_sorted, median_interval, two_proportion_p, wilson)
+from ..core.stats import (Estimate, Rate, benjamini_hochberg, bootstrap, chi_square, duration_ranks, kaplan_meier, kruskal_wallis, logrank, logrank_pair, mann_whitney_sorted, RankCounts, rank_counts, median_interval, two_proportion_p, wilson)
 
 ALL_PAIRS_UP_TO = 8   # segments; beyond, each segment is compared with the best one only
 # metric id -> (label, unit, test); breach rates and durations: higher is worse; CSAT: lower is worse
@@ -121,6 +121,13 @@ class _Samples:
     observed_by_segment: list[np.ndarray]
     ranks: np.ndarray                                               # duration_ranks of durations (over the window)
     ranks_by_segment: list[np.ndarray]
+    counted: dict[int, RankCounts] = field(default_factory=dict)
+
+    def rank_counts(self, i: int) -> RankCounts:
+        """Segment i's durations as ``logrank_pair`` reads them (counted once, for every pair it is in)."""
+        if i not in self.counted:
+            self.counted[i] = rank_counts(self.ranks_by_segment[i], self.observed_by_segment[i])
+        return self.counted[i]
 
 
 def _codes(frame: pd.DataFrame, spec: DimensionSpec) -> np.ndarray:
@@ -215,11 +222,7 @@ def _pair_p(samples: _Samples, metric: str, i: int, j: int) -> float | None:
         events, n = samples.rates[metric]
         return two_proportion_p(int(events[i]), int(n[i]), int(events[j]), int(n[j]))
     if metric == "resolution":
-        d_i, d_j = samples.durations_by_segment[i], samples.durations_by_segment[j]
-        return logrank(np.concatenate([d_i, d_j]),
-                       np.concatenate([samples.observed_by_segment[i], samples.observed_by_segment[j]]),
-                       np.repeat([0, 1], [len(d_i), len(d_j)]),
-                       np.concatenate([samples.ranks_by_segment[i], samples.ranks_by_segment[j]]))[2]
+        return logrank_pair(samples.rank_counts(i), samples.rank_counts(j))[2]
     groups = samples.first_response if metric == "first_response" else samples.csat
     return mann_whitney_sorted(groups[i], groups[j])
 

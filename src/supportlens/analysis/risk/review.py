@@ -106,12 +106,17 @@ def best_priority_rule(priority: np.ndarray, y: np.ndarray, cost: np.ndarray, tr
     return best, best_saving
 
 
-def _sums(flagged: np.ndarray, y: np.ndarray, cost: np.ndarray, draws: np.ndarray):
-    """Per draw: breach cost and breaches among the flagged tickets, and tickets flagged."""
-    value, breached = cost * (y == 1) * flagged, ((y == 1) & flagged).astype(float)
-    out = [(w @ value, w @ breached, w @ flagged.astype(float))
-           for w in (_resample_counts(block, len(y)) for block in _blocks(draws, len(y)))]
-    return tuple(np.concatenate(part) for part in zip(*out))
+def _sums(flag_sets: list[np.ndarray], y: np.ndarray, cost: np.ndarray, draws: np.ndarray) -> list[tuple]:
+    """Per set of flagged tickets, per draw: breach cost and breaches among the flagged tickets, and tickets flagged
+    (each resample's counts made once for every set)."""
+    vectors = [(cost * (y == 1) * flagged, ((y == 1) & flagged).astype(float), flagged.astype(float))
+               for flagged in flag_sets]
+    parts = [[] for _ in flag_sets]
+    for block in _blocks(draws, len(y)):
+        w = _resample_counts(block, len(y)).astype(float)
+        for part, (value, breached, flagged) in zip(parts, vectors):
+            part.append((w @ value, w @ breached, w @ flagged))
+    return [tuple(np.concatenate(column) for column in zip(*part)) for part in parts]
 
 
 def review_threshold(score: np.ndarray, y: np.ndarray, priority: np.ndarray, cost: np.ndarray,
@@ -134,7 +139,7 @@ def review_threshold(score: np.ndarray, y: np.ndarray, priority: np.ndarray, cos
     rule_flags = np.isin(priority[test], rule)
     prevents = uniform_draws(tuple(costs.review_prevents), len(draws), rng)
     (m_cost, m_breaches, m_flagged), (r_cost, r_breaches, r_flagged) = (
-        _sums(model_flags, yt, ct, draws), _sums(rule_flags, yt, ct, draws))
+        _sums([model_flags, rule_flags], yt, ct, draws))
     running = costs.risk_model["per_year"]
     model_net = (prevents * m_cost - costs.review * m_flagged) * per_year - running
     rule_net = (prevents * r_cost - costs.review * r_flagged) * per_year

@@ -18,15 +18,15 @@ def _groups(score: np.ndarray) -> tuple[np.ndarray, int]:
     return group.reshape(-1), len(uniques)
 
 
-def _resampled_weights(y: np.ndarray, group: np.ndarray, n_groups: int, draws: np.ndarray):
+def _resampled_weights(code: np.ndarray, n_groups: int, draws: np.ndarray):
     """Positive and negative count per distinct score in each resample (rows of ``draws``): (B, G) each, counted
-    from the drawn items themselves (the same whole numbers as weighting each item by how often it was drawn)."""
-    rows = len(draws)
-    flat = (np.arange(rows)[:, None] * n_groups + group[draws]).ravel()
-    cells = rows * n_groups
-    pos = np.bincount(flat, weights=(y[draws] == 1).ravel().astype(float), minlength=cells).reshape(rows, n_groups)
-    total = np.bincount(flat, minlength=cells).reshape(rows, n_groups)
-    return pos, total - pos
+    from the drawn items themselves (the same whole numbers as weighting each item by how often it was drawn).
+    ``code`` is each item's group times two plus one for a positive, so one count gives both."""
+    rows, width = len(draws), 2 * n_groups
+    flat = code[draws]
+    flat += (np.arange(rows, dtype=flat.dtype) * width)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=rows * width).reshape(rows, n_groups, 2)
+    return counts[:, :, 1].astype(float), counts[:, :, 0].astype(float)
 
 
 def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
@@ -35,11 +35,16 @@ def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
     return np.bincount((np.arange(rows)[:, None] * n + draws).ravel(), minlength=rows * n).reshape(rows, n)
 
 
+# each resample's counts are scattered over its block's cells: a block that stays in the processor's cache is about
+# twice as fast as one of 2 million cells (every resample's arithmetic is its own, so the numbers are the same)
+BLOCK_CELLS = 250_000
+
+
 def _blocks(draws: np.ndarray | None, n: int):
-    """Resamples in blocks of about two million cells, to bound memory on large test sets."""
+    """Resamples in blocks of about ``BLOCK_CELLS`` cells, to bound memory on large test sets."""
     if draws is None or not len(draws):
         return
-    size = max(1, 2_000_000 // max(1, n))
+    size = max(1, BLOCK_CELLS // max(1, n))
     for start in range(0, len(draws), size):
         yield draws[start:start + size]
 
@@ -49,13 +54,17 @@ def _auc_ap(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
     total_pos, total_neg = pos.sum(axis=1), neg.sum(axis=1)
     # descending order: negatives with a lower score are those in later groups
     false_pos = np.cumsum(neg, axis=1)
-    neg_below = total_neg[:, None] - false_pos
+    below = np.subtract(total_neg[:, None], false_pos)     # negatives scored lower
+    below += 0.5 * neg                                      # ... and ties count one half
+    below *= pos
+    true_pos = np.cumsum(pos, axis=1)
+    flagged = false_pos
+    flagged += true_pos
+    precision = np.divide(true_pos, flagged, out=np.zeros_like(true_pos), where=flagged > 0)
+    precision *= pos
     with np.errstate(invalid="ignore", divide="ignore"):
-        auc = (pos * (neg_below + 0.5 * neg)).sum(axis=1) / (total_pos * total_neg)
-        true_pos = np.cumsum(pos, axis=1)
-        flagged = true_pos + false_pos
-        precision = np.where(flagged > 0, true_pos / flagged, 0.0)
-        ap = (pos * precision).sum(axis=1) / total_pos
+        auc = below.sum(axis=1) / (total_pos * total_neg)
+        ap = precision.sum(axis=1) / total_pos
     return np.column_stack([auc, ap])
 
 
@@ -66,7 +75,8 @@ def auc_and_ap(y: np.ndarray, score: np.ndarray, draws: np.ndarray | None) -> tu
     group, n_groups = _groups(score)
     point = _auc_ap(np.bincount(group, weights=(y == 1).astype(float), minlength=n_groups)[None, :],
                     np.bincount(group, weights=(y == 0).astype(float), minlength=n_groups)[None, :])[0]
-    samples = [_auc_ap(*_resampled_weights(y, group, n_groups, block)) for block in _blocks(draws, max(len(y), n_groups))]
+    code = group.astype(np.int64) * 2 + (y == 1)
+    samples = [_auc_ap(*_resampled_weights(code, n_groups, block)) for block in _blocks(draws, max(len(y), n_groups))]
     return point, (np.vstack(samples) if samples else np.empty((0, 2)))
 
 

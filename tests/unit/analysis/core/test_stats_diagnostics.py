@@ -167,3 +167,29 @@ def test_logrank_on_ranks_ranked_once_is_the_same_test():
         pair = np.flatnonzero(groups >= 2)                         # a subset: its own time grid
         assert (logrank(durations[pair], observed[pair], groups[pair], ranks[pair])
                 == logrank(durations[pair], observed[pair], groups[pair]))
+
+
+def test_logrank_pair_is_the_pooled_two_group_logrank():
+    """Two segments' counted durations give the same test as pooling their tickets (ties, censoring, a missing
+    duration and a segment with no resolutions included); scipy's log-rank is the independent reference."""
+    from supportlens.analysis.core.stats import duration_ranks, logrank_pair, rank_counts
+
+    rng = np.random.default_rng(4)
+    durations = np.round(rng.exponential(10, 600), 0)
+    durations[:5] = np.nan
+    observed = rng.random(600) < 0.7
+    segment = rng.integers(0, 3, 600)
+    observed[segment == 2] = False
+    ranks = duration_ranks(durations)
+    counts = [rank_counts(ranks[segment == i], observed[segment == i]) for i in range(3)]
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        both = (segment == i) | (segment == j)
+        pooled = logrank(durations[both], observed[both], segment[both] == j)
+        assert logrank_pair(counts[i], counts[j]) == pooled
+    keep = ((segment == 0) | (segment == 1)) & ~np.isnan(durations)
+    reference = sstats.logrank(sstats.CensoredData.right_censored(durations[keep & (segment == 0)],
+                                                                  ~observed[keep & (segment == 0)]),
+                               sstats.CensoredData.right_censored(durations[keep & (segment == 1)],
+                                                                  ~observed[keep & (segment == 1)]))
+    assert logrank_pair(counts[0], counts[1])[2] == pytest.approx(reference.pvalue, rel=1e-9)
+    assert logrank_pair(counts[0], rank_counts(ranks[:0], observed[:0])) == (None, 0, None)
