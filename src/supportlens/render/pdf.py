@@ -448,9 +448,40 @@ def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | Non
     Path(out_path).write_bytes(pdf)
 
 
+def _weasyprint():
+    """WeasyPrint, imported without asking ``ctypes.util.find_library`` for its libraries on Linux. WeasyPrint
+    tries several names for each library (Pango, HarfBuzz, fontconfig ...), and cffi hands a name it cannot open
+    directly to ``find_library``, which runs ``ldconfig``, ``gcc`` and ``ld`` (54 processes, a fifth of a CPU
+    second, and more in the import itself): each library's list holds its soname (``libpango-1.0.so.0``), which
+    the dynamic loader opens directly, the same file ``find_library`` finds. If that import fails, WeasyPrint is
+    imported again the usual way."""
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+
+        return weasyprint
+    except (ImportError, OSError):
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = find_library
+    import weasyprint
+
+    return weasyprint
+
+
 def _render(html: str, base_dir: Path):
     """WeasyPrint's laid-out document of ``html``."""
-    from weasyprint import HTML
+    HTML = _weasyprint().HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
