@@ -329,20 +329,25 @@ def lean_svg(svg: bytes) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
+_DECLARATIONS: list[Callable[[str], list[tuple[str, str]] | None]] = []
+
+
 def _weasyprint_declarations() -> Callable[[str], list[tuple[str, str]] | None]:
     """A style attribute's declarations as WeasyPrint's SVG cascade sets them (name, value), each distinct style
-    parsed once; None for a style with ``!important`` declarations (they come after the document's style sheets)."""
-    from functools import lru_cache
+    parsed once per process; None for a style with ``!important`` declarations (they come after style sheets)."""
+    if not _DECLARATIONS:
+        from functools import lru_cache
 
-    _weasyprint()
-    from weasyprint.svg.css import parse_declarations
+        _weasyprint()
+        from weasyprint.svg.css import parse_declarations
 
-    @lru_cache(maxsize=None)
-    def declarations(style: str) -> list[tuple[str, str]] | None:
-        normal, important = parse_declarations(style)
-        return None if important else [(name, value.strip()) for name, value in normal]
+        @lru_cache(maxsize=4096)
+        def declarations(style: str) -> list[tuple[str, str]] | None:
+            normal, important = parse_declarations(style)
+            return None if important else [(name, value.strip()) for name, value in normal]
 
-    return declarations
+        _DECLARATIONS.append(declarations)
+    return _DECLARATIONS[0]
 
 
 _QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
