@@ -128,7 +128,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     from .context_file import write_context   # (context.py imports the analysis: only when it is built)
     from .pages import PRINTED
     from .render.pages import keep_compiled_in, render_pages, write_pages
-    from .render.pdf import DOCUMENTS, chart_browser, check_browser, export_svgs, print_html, write_pdf
+    from .render.pdf import DOCUMENTS, chart_browser, export_svgs, print_html, write_pdf
     from .render.site import (add_assets, check_quarto_root, choose_engine, keep_pdf, publish,
                               remove_old_quarto_project, render_builtin, render_quarto, staging_dir,
                               write_quarto_project)
@@ -154,13 +154,15 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     # a rebuild after a template or wording change reads the context from the cache: no tables, no analysis
     context_key = cache.context_key(config, root) if cache.enabled else None
     context = cache.load_context(context_key) if context_key else None
-    # fail fast, before minutes of ingest and analysis, when the PDF's browser cannot start; when both come
-    # from the cache, the browser is checked only if a static chart must be drawn (see chart_browser)
-    checked = with_pdf and context is None and not cache.has_analysis(config, root)
-    if checked:
-        check_browser()
+    # fail fast, before minutes of ingest and analysis, when the PDF's browser cannot start: the build's chart
+    # browser is started first and its page loaded (that it does is the check; it then waits for the charts)
+    start_first = with_pdf and context is None and not cache.has_analysis(config, root)
     context_cached = context is not None
     with ExitStack() as resources:
+        browser = None
+        if start_first:
+            browser = resources.enter_context(chart_browser())
+            browser.wait_started()
         if context is None:
             with step("ingest", "Reading exports"):
                 dataset, ingest_key = cached_dataset(config, root, cache, ingest_progress)
@@ -176,12 +178,11 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             report(f"Reading the context of {context['data']['tickets']:,} tickets from the build cache "
                    "(data, config and code unchanged)")
         write_context(context, report_dir / "context.json")
-        if with_pdf:
-            # started only once the inputs are known to be good (a bad export never starts it, so it is
-            # never torn down half-started): at once after the analysis (its start-up overlaps the context,
-            # charts and pages), or, when the context came from the cache (its charts most likely drawn
-            # before), only when a static chart must be drawn
-            browser = resources.enter_context(chart_browser(checked=checked, lazy=context_cached))
+        if with_pdf and browser is None:
+            # the analysis came from the cache: started at once (its start-up overlaps the context, charts and
+            # pages), or, when the context came from the cache (its charts most likely drawn before), only when a
+            # static chart must be drawn
+            browser = resources.enter_context(chart_browser(lazy=context_cached))
         charts = cache.load_charts(context_key) if context_key else None
         if charts is None:
             charts = build_charts(context)

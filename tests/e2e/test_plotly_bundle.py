@@ -102,13 +102,8 @@ def _svgs(figures: list[go.Figure], **kopts) -> list[bytes]:
     return [_RANDOM_IDS.sub(rb"\1ID", svg) for svg in asyncio.run(draw())]
 
 
-@pytest.mark.e2e
-def test_the_pdf_charts_page_draws_the_same_svgs_as_kaleidos_full_plotly():
-    # the static charts are drawn on a page with the site's bundle instead of the full plotly.js (render/pdf.py
-    # page_scripts): every bundled trace type, with a legend and a colour bar, must come out byte for byte the same
-    from supportlens.render.pdf import find_browser, page_scripts
-
-    assert page_scripts()["plotlyjs"] == str(PLOTLY_BUNDLE)
+def _figures() -> list[go.Figure]:
+    """A figure of every bundled trace type, with a legend and a colour bar."""
     figures = [
         go.Figure([go.Bar(x=["Tier 1", "Tier 2"], y=[3, 5], name="Solved"),
                    go.Scatter(x=["Tier 1", "Tier 2"], y=[4, 2], name="Reopened", mode="lines+markers")],
@@ -119,5 +114,28 @@ def test_the_pdf_charts_page_draws_the_same_svgs_as_kaleidos_full_plotly():
                             link={"source": [0, 0, 1], "target": [1, 2, 2], "value": [2, 3, 2]})),
     ]
     assert {trace.type for figure in figures for trace in figure.data} == set(plotly_bundle_manifest()["traces"])
+    return figures
+
+
+@pytest.mark.e2e
+def test_the_pdf_charts_page_draws_the_same_svgs_as_kaleidos_full_plotly():
+    # the static charts are drawn on a page with the site's bundle instead of the full plotly.js (render/pdf.py
+    # page_scripts): every bundled trace type, with a legend and a colour bar, must come out byte for byte the same
+    from supportlens.render.pdf import find_browser, page_scripts
+
+    assert page_scripts()["plotlyjs"] == str(PLOTLY_BUNDLE)
     path = find_browser()
-    assert _svgs(figures, path=path, **page_scripts()) == _svgs(figures, path=path)
+    assert _svgs(_figures(), path=path, **page_scripts()) == _svgs(_figures(), path=path)
+
+
+@pytest.mark.e2e
+def test_the_build_s_browser_draws_on_one_page_the_svgs_of_a_page_reloaded_for_each_chart():
+    # the build's browser loads its page once and draws every chart on it (render/pdf.py ChartBrowser); each chart,
+    # drawn after the others, must come out as on a fresh page: twice over, so each follows charts of every type
+    from supportlens.render.pdf import chart_browser, find_browser, page_scripts
+
+    figures = _figures() * 2
+    with chart_browser() as browser:
+        drawn = [_RANDOM_IDS.sub(rb"\1ID", browser.draw(figure, {"format": "svg", "width": 700, "height": 360}))
+                 for figure in figures]
+    assert drawn == _svgs(figures, path=find_browser(), **page_scripts())

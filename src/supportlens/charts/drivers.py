@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formatting import lower_first, plotly_text, fmt_hours, fmt_metric, fmt_num, fmt_p, fmt_segment
-from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, colour_key, house_layout
+from .base import PALETTE, PRIORITY_COLOURS, STATUS, Chart, _use_template, colour_key, house_layout
 
 GREY = "#b8c2cc"
 
@@ -111,8 +111,11 @@ def _facet_figure(rows: list[list[dict]], metric: str, x_title: str, value_forma
                     customdata=[[fmt_metric(s[metric]["value"], metric), s[metric]["n"]] for s in segs],
                     hovertemplate="%{y}: %{customdata[0]} (n = %{customdata[1]:,})<extra>" + plotly_text(d["label"]) + "</extra>",
                     row=row, col=col)
-        fig.update_yaxes(autorange="reversed", tickfont=dict(size=10), row=row, col=col)
-    fig.update_layout(template="plotly_white", height=_facet_height(rows), margin=dict(l=110, r=24, t=40, b=40),
+    # every y axis is a panel's (a cell without a panel has none): all set at once, not panel by panel (each
+    # update by row and column searches the whole grid)
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=10))
+    _use_template(fig, "plotly_white")
+    fig.update_layout(height=_facet_height(rows), margin=dict(l=110, r=24, t=40, b=40),
                       font=dict(family="Inter, 'Helvetica Neue', Arial, sans-serif", size=12, color="#1f2933"))
     fig.update_xaxes(tickformat=value_format, rangemode="tozero", gridcolor="#e4e7eb")
     fig.update_annotations(font_size=13)

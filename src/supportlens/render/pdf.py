@@ -13,7 +13,7 @@ import logging
 import re
 from html import escape
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from ..cache import BuildCache
@@ -49,18 +49,33 @@ def find_browser() -> str | None:
         return os.environ.get("BROWSER_PATH") or next(filter(None, map(shutil.which, names)), None)
 
 
-def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOUT) -> None:
-    """Fail fast, within ``timeout`` seconds, unless the chart browser starts and loads a blank page headless.
-
-    Kaleido waits for ever on a browser that is missing or exits at once (its server thread dies
-    silently), so the build checks first and says what to do."""
-    import subprocess
-    import tempfile
+def _browser_path(path: str | None) -> tuple[str, str]:
+    """The browser to start and the fix to name with any error: a SupportlensError at once (no process started)
+    when no browser is found, or the one named does not exist or cannot be run."""
+    import os
 
     path = path or find_browser()
     fix = f"{INSTALL_BROWSER}; or set BROWSER_PATH to a Chromium or Chrome executable; or build with --no-pdf"
     if not path:
         raise SupportlensError("no Chromium or Chrome browser found for the PDF's static charts", fix)
+    if os.sep in path or (os.altsep and os.altsep in path):
+        if not os.path.exists(path):
+            raise SupportlensError(f"the browser {path} does not exist (BROWSER_PATH or PATH)", fix)
+        if not os.access(path, os.X_OK):
+            raise SupportlensError(f"the browser {path} cannot be run (not executable)", fix)
+    return path, fix
+
+
+def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOUT) -> None:
+    """Fail within ``timeout`` seconds, naming why, unless the browser starts and loads a blank page headless
+    (the build's ``ChartBrowser`` runs this only to say why it could not start the browser itself).
+
+    Kaleido waits for ever on a browser that is missing or exits at once (its server thread dies
+    silently), so the build checks and says what to do."""
+    import subprocess
+    import tempfile
+
+    path, fix = _browser_path(path)
     with tempfile.TemporaryDirectory(prefix="supportlens-browser-") as profile:
         try:
             probe = subprocess.run([path, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
@@ -80,105 +95,156 @@ def check_browser(path: str | None = None, timeout: float = BROWSER_START_TIMEOU
 def page_scripts() -> dict:
     """The scripts of Kaleido's page: the site's partial plotly.js bundle (the same plotly.js version as the full
     plotly.min.js Kaleido loads by default, with every trace type a chart uses: tests/e2e/test_plotly_bundle.py)
-    and no MathJax (by default fetched from a CDN). Kaleido reloads its page after every chart, so the browser
-    evaluates the page's scripts once per SVG: the 1.4 MB bundle instead of the 4.8 MB plotly.js roughly halves
-    the browser's CPU seconds for the static charts, and draws the same SVGs (but for plotly's random ids)."""
+    and no MathJax (by default fetched from a CDN). The browser evaluates the page's scripts once per page load
+    (``ChartBrowser`` loads it once per build): the 1.4 MB bundle instead of the 4.8 MB plotly.js takes a third
+    of the time, and draws the same SVGs (but for plotly's random ids)."""
     from .site import PLOTLY_BUNDLE
 
     bundle = Path(str(PLOTLY_BUNDLE))
     return {"plotlyjs": str(bundle), "mathjax": False} if bundle.is_file() else {"mathjax": False}
 
 
-class ChartBrowser:
-    """The build's Kaleido browser, started (and checked first, unless the caller has) by the first chart
-    that must be drawn: a build whose static charts all come from the cache never starts it."""
+_KALEIDO: list[type] = []
 
-    def __init__(self, checked: bool) -> None:
-        self.checked = checked
+
+def _one_page_kaleido() -> type:
+    """Kaleido drawing every chart on the one page it loaded. Kaleido reloads its page after every chart, and so
+    evaluates plotly.js again for each (two thirds of the browser's CPU seconds for a build's charts); plotly.js
+    draws each chart in a graph div of its own and removes it after (``Plotly.toImage``), so the page holds nothing
+    of one chart when the next is drawn: the SVGs are those of a fresh page but for plotly's random ids
+    (tests/e2e/test_plotly_bundle.py). Until a chart has come back (``warming``) the page is still reloaded after
+    each: a chart sent before the page had defined its scripts fails, and is drawn again on the reloaded page."""
+    if not _KALEIDO:
+        import kaleido
+
+        class OnePageKaleido(kaleido.Kaleido):
+            warming = True
+
+            async def _return_kaleido_tab(self, tab) -> None:   # Kaleido's own reloads the page first
+                if self.warming:
+                    await tab.reload()
+                await self.tabs_ready.put(tab)
+
+        _KALEIDO.append(OnePageKaleido)
+    return _KALEIDO[0]
+
+
+class ChartBrowser:
+    """The build's one Kaleido browser, on a thread of its own with its own event loop. ``start`` launches it
+    without waiting; ``wait_started`` waits until its page is loaded (or stops the build, saying why: this is the
+    check that the browser works); ``draw`` starts it if need be, so a build whose static charts all come from
+    the cache never starts it."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
         self.started = False
-        self.warming = False
+        self.abandoned = False   # a chart timed out: the browser's thread is stuck and is not waited for
+        self._thread = None
+        self._ready = None
+        self._loop = None
+        self._stop = None
+        self._kaleido = None
+        self._error: BaseException | None = None
 
     def start(self) -> None:
         if self.started:
             return
-        import kaleido
+        import threading
 
-        if not self.checked:
-            check_browser()
-            self.checked = True
-        kaleido.start_sync_server(silence_warnings=True, **page_scripts())
+        self.path, self._fix = _browser_path(self.path)
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="supportlens-chart-browser")
         self.started = True
-        self.warming = True
+        self._thread.start()
 
-    def draw(self, figure, opts: dict, timeout: float) -> bytes:
-        """``_calc_svg`` with the browser started first; the first chart after a start retries while the
-        browser's page is still loading (Kaleido takes tasks before its page has defined its scripts: under
-        load a chart drawn at once fails with "kaleido_scopes is not defined")."""
-        self.start()
-        for attempt in range(20):
+    def _run(self) -> None:
+        import asyncio
+
+        async def serve() -> None:
+            self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+            browser = _one_page_kaleido()(path=self.path, timeout=None, **page_scripts())
             try:
-                svg = _calc_svg(figure, opts, timeout)
-            except Exception as error:  # noqa: BLE001 -- only the start-up race is retried
-                if not getattr(self, "warming", False) or "kaleido_scopes" not in str(error) or attempt == 19:
-                    raise
-                import time
+                async with browser:
+                    self._kaleido = browser
+                    self._ready.set()
+                    await self._stop.wait()
+            except BaseException as error:  # noqa: BLE001 -- told to the build by wait_started
+                self._error = error
+                if self._kaleido is None:   # it failed to open: what it started is closed
+                    try:
+                        await browser.close()
+                    except Exception:  # noqa: BLE001,S110 -- already broken; the start's error is the one to tell
+                        pass
+            finally:
+                self._ready.set()
 
+        asyncio.run(serve())
+
+    def wait_started(self, timeout: float = BROWSER_START_TIMEOUT) -> None:
+        """Wait until the browser has loaded its page; a SupportlensError naming why if it does not within
+        ``timeout`` seconds (``check_browser`` finds the reason the browser does not start)."""
+        self.start()
+        if self._ready.wait(timeout) and self._kaleido is not None and self._error is None:
+            return
+        if not self._ready.is_set():
+            self.abandoned = True
+        check_browser(self.path, timeout=min(timeout, 10))   # raises, naming the reason, when the browser is at fault
+        if not self._ready.is_set():
+            raise SupportlensError(f"the browser {self.path} did not start within {timeout:.0f} s", self._fix)
+        said = str(self._error).strip().splitlines()[0][:300] if self._error is not None and str(self._error).strip() \
+            else type(self._error).__name__
+        raise SupportlensError(f"the browser {self.path} started but could not load the charts' page ({said})",
+                               self._fix)
+
+    def draw(self, figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
+        """The figure as ``opts["format"]`` from the browser's page, or a SupportlensError after ``timeout``
+        seconds (a stuck browser is then let go, and dies with the process). A chart sent while the page was
+        still loading (Kaleido takes tasks before its page has defined its scripts: under load a chart drawn at
+        once fails with "kaleido_scopes is not defined") is sent again."""
+        import asyncio
+        import concurrent.futures
+        import time
+
+        self.wait_started()
+        for attempt in range(20):
+            future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(figure, opts=opts), self._loop)
+            try:
+                svg = future.result(timeout)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                self.abandoned = True
+                raise SupportlensError(f"the browser drew no static chart within {timeout:.0f} s",
+                                       f"check the browser starts (BROWSER_PATH); {INSTALL_BROWSER}; "
+                                       "or build with --no-pdf") from None
+            except Exception as error:
+                if not self._kaleido.warming or "kaleido_scopes" not in str(error) or attempt == 19:
+                    raise
                 time.sleep(0.5)
                 continue
-            self.warming = False
+            self._kaleido.warming = False
             return svg
         raise AssertionError("unreachable")   # (the last attempt returns or raises)
 
+    def close(self) -> None:
+        """Close the browser and wait for it (unless a chart timed out: then it is let go)."""
+        if not self.started or self.abandoned or self._loop is None:
+            return
+        if self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(BROWSER_START_TIMEOUT)
+
 
 @contextmanager
-def chart_browser(checked: bool = False, lazy: bool = False) -> Iterator[ChartBrowser]:
-    """One Kaleido browser process for the whole build, checked first (``check_browser``) unless the caller
-    already has. It starts in the background (``lazy``: when ``export_svgs`` first needs it); ``export_svgs``
-    inside the block uses it."""
-    browser = ChartBrowser(checked)
+def chart_browser(lazy: bool = False, path: str | None = None) -> Iterator[ChartBrowser]:
+    """One Kaleido browser for the whole build, closed at the end of the block. Unless ``lazy`` it is started
+    (in the background) at once; ``lazy``: by the first chart that must be drawn (``export_svgs``)."""
+    browser = ChartBrowser(path)
     if not lazy:
         browser.start()
     try:
         yield browser
     finally:
-        if browser.started and not _abandoned:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-
-
-_abandoned: list[str] = []   # set when a chart timed out: the browser thread is stuck and must not be joined
-
-
-def _calc_svg(figure, opts: dict, timeout: float = CHART_TIMEOUT) -> bytes:
-    """One SVG from the build's browser, or a SupportlensError after ``timeout`` seconds."""
-    import threading
-
-    import kaleido
-
-    result: dict = {}
-
-    def call() -> None:
-        try:
-            result["svg"] = kaleido.calc_fig_sync(figure, opts=opts)
-        except BaseException as error:  # noqa: BLE001 -- re-raised in the calling thread
-            result["error"] = error
-
-    worker = threading.Thread(target=call, daemon=True, name="supportlens-chart")
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        # Kaleido's server thread (or its browser) no longer answers; joining it at exit would hang too,
-        # so the server is let go (kaleido's own atexit close then does nothing) and dies with the process.
-        _abandoned.append("timeout")
-        server = getattr(kaleido, "_global_server", None)
-        if server is not None:
-            server._initialized = False
-        raise SupportlensError(f"the browser drew no static chart within {timeout:.0f} s",
-                               f"check the browser starts (BROWSER_PATH); {INSTALL_BROWSER}; or build with --no-pdf")
-    if "error" in result:
-        raise result["error"]
-    return result["svg"]
+        browser.close()
 
 
 def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CHART_TIMEOUT,
@@ -190,6 +256,14 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
     a figure drawn before (the same figure JSON and size) is copied from it instead of drawn again, and a
     lazy ``browser`` (``chart_browser(lazy=True)``) is started by the first chart that is not."""
     figures_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as own:
+        if browser is None:
+            browser = own.enter_context(chart_browser(lazy=True))
+        _export_svgs(charts, figures_dir, timeout, progress, cache, browser)
+
+
+def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
+                 progress: Callable[[int, int], None] | None, cache: BuildCache | None, browser: ChartBrowser) -> None:
     for done, chart in enumerate(charts.values()):
         if progress:
             progress(done, len(charts))
@@ -199,16 +273,81 @@ def export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float = CH
             opts = {"format": "svg", "width": width, "height": height}
             # the figure's JSON with sorted keys: a figure read back from the cache (build.py) orders its layout's
             # keys otherwise, and must find the SVG its equal drew
-            key = cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), opts) if cache is not None else None
+            # (the cache holds the SVG as printed: its key names the version of that preparation)
+            key = (cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), {**opts, "printed": _LEAN_SVG})
+                   if cache is not None else None)
             svg = cache.load_svg(key) if key else None
             if svg is None:
                 figure = fit_axis_titles(figure, width, height)
-                svg = browser.draw(figure, opts, timeout) if browser is not None else _calc_svg(figure, opts, timeout)
+                svg = lean_svg(printable_svg(browser.draw(figure, opts, timeout)))
                 if key:
                     cache.store_svg(key, svg)
-            (figures_dir / f"{stem}.svg").write_bytes(printable_svg(svg))
+            (figures_dir / f"{stem}.svg").write_bytes(svg)
     if progress:
         progress(len(charts), len(charts))
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_LEAN_SVG = "2"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+
+
+def lean_svg(svg: bytes) -> bytes:
+    """The SVG as WeasyPrint draws it, with less for it to do: each element's ``style`` attribute as presentation
+    attributes (WeasyPrint parses every element's style with its CSS tokenizer, then sets the declarations as its
+    attributes: so it is parsed once per distinct style here, with WeasyPrint's own parser, and the result is the
+    same), and the groups that hold nothing (a third of Plotly's elements) left out. The root's style, which
+    WeasyPrint does not apply, is kept as it is; an SVG this cannot read is returned unchanged. The PDF's pages
+    are the same to the pixel (compared page by page with pdftoppm when this was written), and after
+    WeasyPrint's cascade every element of the sample's 42 charts holds the same attributes as before."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return svg
+    from_style = _weasyprint_declarations()
+    group = f"{{{_SVG_NS}}}g"
+    for element in root.iter():
+        style = element.attrib.get("style")
+        if style is None or element is root:
+            continue
+        declarations = from_style(style)
+        if declarations is None:
+            continue
+        del element.attrib["style"]
+        element.attrib.update(declarations)
+
+    def prune(parent) -> None:
+        for child in list(parent):
+            prune(child)
+            if child.tag == group and len(child) == 0 and not (child.text or "").strip() and "id" not in child.attrib:
+                parent.remove(child)
+
+    prune(root)
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+_DECLARATIONS: list[Callable[[str], list[tuple[str, str]] | None]] = []
+
+
+def _weasyprint_declarations() -> Callable[[str], list[tuple[str, str]] | None]:
+    """A style attribute's declarations as WeasyPrint's SVG cascade sets them (name, value), each distinct style
+    parsed once per process; None for a style with ``!important`` declarations (they come after style sheets)."""
+    if not _DECLARATIONS:
+        from functools import lru_cache
+
+        _weasyprint()
+        from weasyprint.svg.css import parse_declarations
+
+        @lru_cache(maxsize=4096)
+        def declarations(style: str) -> list[tuple[str, str]] | None:
+            normal, important = parse_declarations(style)
+            return None if important else [(name, value.strip()) for name, value in normal]
+
+        _DECLARATIONS.append(declarations)
+    return _DECLARATIONS[0]
 
 
 _QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
@@ -374,9 +513,40 @@ def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | Non
     Path(out_path).write_bytes(pdf)
 
 
+def _weasyprint():
+    """WeasyPrint, imported without asking ``ctypes.util.find_library`` for its libraries on Linux. WeasyPrint
+    tries several names for each library (Pango, HarfBuzz, fontconfig ...), and cffi hands a name it cannot open
+    directly to ``find_library``, which runs ``ldconfig``, ``gcc`` and ``ld`` (54 processes, a fifth of a CPU
+    second, and more in the import itself): each library's list holds its soname (``libpango-1.0.so.0``), which
+    the dynamic loader opens directly, the same file ``find_library`` finds. If that import fails, WeasyPrint is
+    imported again the usual way."""
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+
+        return weasyprint
+    except (ImportError, OSError):
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = find_library
+    import weasyprint
+
+    return weasyprint
+
+
 def _render(html: str, base_dir: Path):
     """WeasyPrint's laid-out document of ``html``."""
-    from weasyprint import HTML
+    HTML = _weasyprint().HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
