@@ -133,9 +133,9 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     # resolution: one cycle per reopen
     cycles = _resolution_cycles(times, policy, c_ns, s_ns, is_open, resolvable)
     end = np.where(cycles["running"], as_of_ns, cycles["end"])
+    cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)   # (joined once, for both)
     cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
-                             np.ones(len(cycles["row"]), dtype=bool))
-    cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)
+                             np.ones(len(cycles["row"]), dtype=bool), paused=cycle_paused)
     target_ns = np.round(resolution_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
     over = cycle_elapsed > target_ns[cycles["row"]]
     worst = np.full(n, np.iinfo(np.int64).min)
@@ -193,13 +193,14 @@ def _state_column(code: np.ndarray, index: pd.Index) -> pd.Series:
 
 
 def _elapsed(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
-             pauses: pd.DataFrame | None, valid: np.ndarray) -> np.ndarray:
-    """SLA-clock ns from start to end per window, minus paused time; 0 where not valid."""
+             pauses: pd.DataFrame | None, valid: np.ndarray, paused: np.ndarray | None = None) -> np.ndarray:
+    """SLA-clock ns from start to end per window, minus paused time (``paused``: the windows' paused ns when
+    every window is valid, already known); 0 where not valid."""
     elapsed = np.zeros(len(start), dtype=np.int64)
     if valid.any():
         a, b = start[valid], np.maximum(end[valid], start[valid])
         elapsed[valid] = business_ns_until(calendar, b) - business_ns_until(calendar, a)
-    return elapsed - _paused(calendar, rows, start, end, pauses, valid)
+    return elapsed - (_paused(calendar, rows, start, end, pauses, valid) if paused is None else paused)
 
 
 def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end: np.ndarray,
