@@ -162,15 +162,16 @@ class ChartBrowser:
 
         async def serve() -> None:
             self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-            browser = _one_page_kaleido()(path=self.path, timeout=None, **page_scripts())
+            browser = None
             try:
+                browser = _one_page_kaleido()(path=self.path, timeout=None, **page_scripts())
                 async with browser:
                     self._kaleido = browser
                     self._ready.set()
                     await self._stop.wait()
             except BaseException as error:  # noqa: BLE001 -- told to the build by wait_started
                 self._error = error
-                if self._kaleido is None:   # it failed to open: what it started is closed
+                if browser is not None and self._kaleido is None:   # it failed to open: what it started is closed
                     try:
                         await browser.close()
                     except Exception:  # noqa: BLE001,S110 -- already broken; the start's error is the one to tell
