@@ -175,9 +175,9 @@ def _chart(chart_id: str, values: list[float]) -> Chart:
 def test_an_unchanged_static_chart_skips_the_browser_and_a_changed_one_is_drawn(tmp_path, monkeypatch):
     drawn = []
 
-    def fake_draw(browser, figure, opts, timeout):
-        drawn.append(figure.data[0].y)
-        return f"<svg>{list(figure.data[0].y)}</svg>".encode()
+    def fake_draw(browser, figure, opts, timeout):   # (the figure as its JSON)
+        drawn.append(tuple(figure["data"][0]["y"]))
+        return f"<svg>{list(figure['data'][0]['y'])}</svg>".encode()
 
     monkeypatch.setattr(pdf.ChartBrowser, "draw", fake_draw)
     charts = {"one": _chart("one", [1, 2]), "two": _chart("two", [3, 4])}

@@ -167,28 +167,37 @@ def wrap_label(text: str, chars: int) -> str:
 def fit_axis_titles(fig: go.Figure, width: int, height: int) -> go.Figure:
     """Wrap each axis title longer than its axis onto more lines and let the margins grow to hold it, so no
     title is cut at the edge of a static chart of ``width`` × ``height`` px (a copy; the site's figure is kept)."""
-    fig = go.Figure(fig)
-    layout = fig.layout
-    margin = layout.margin
-    base_size = (layout.font.size if layout.font and layout.font.size else 12)
+    return go.Figure(fit_axis_titles_spec(fig.to_dict(), width, height))
+
+
+def fit_axis_titles_spec(spec: dict, width: int, height: int) -> dict:
+    """``fit_axis_titles`` on a figure given as its JSON (``json.loads(figure.to_json())``, or ``to_dict()``): the
+    static charts are drawn from it, without the cost of building a copy of the figure's objects. A copy; only the
+    layout's axes are new objects."""
+    layout = dict(spec.get("layout") or {})
+    margin = layout.get("margin") or {}
+    font = layout.get("font") or {}
+    base_size = font.get("size") or 12
     # category labels on a y axis push the plot right (automargin) and the centred x title with it
-    labels = [len(str(v)) for trace in fig.data if "y" in trace and trace.y is not None for v in trace.y if isinstance(v, str)]
-    left = max(margin.l if margin.l is not None else 80, (max(labels) if labels else 0) * base_size * CHAR_WIDTH + 28)
-    plot_w = width - left - (margin.r if margin.r is not None else 80)
-    plot_h = height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
-    for name in [key for key in layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]:
-        axis = layout[name]
-        text = axis.title.text if axis.title else None
+    labels = [len(str(v)) for trace in spec.get("data") or () if isinstance(trace.get("y"), (list, tuple, np.ndarray))
+              for v in trace["y"] if isinstance(v, str)]
+    left = max(margin["l"] if margin.get("l") is not None else 80, (max(labels) if labels else 0) * base_size * CHAR_WIDTH + 28)
+    plot_w = width - left - (margin["r"] if margin.get("r") is not None else 80)
+    plot_h = height - (margin["t"] if margin.get("t") is not None else 100) - (margin["b"] if margin.get("b") is not None else 80)
+    for name in [key for key in layout if key.startswith(("xaxis", "yaxis"))]:
+        axis = layout[name] = dict(layout[name] or {})
+        title = axis.get("title") or {}
+        text = title.get("text")
         if not text or "<br>" in text:
             continue
-        low, high = axis.domain if axis.domain else (0, 1)
+        low, high = axis.get("domain") or (0, 1)
         room = (high - low) * (plot_w if name.startswith("x") else plot_h)
-        size = (axis.title.font.size if axis.title.font and axis.title.font.size else base_size)
+        size = (title.get("font") or {}).get("size") or base_size
         chars = max(12, int(room / (size * CHAR_WIDTH)))
         if len(text) > chars:
-            axis.title.text = wrap_label(text, chars)
-        axis.automargin = True
-    return fig
+            axis["title"] = {**title, "text": wrap_label(text, chars)}
+        axis["automargin"] = True
+    return {**spec, "layout": layout}
 
 
 def _nice_step(raw: float) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..cache import BuildCache
 from ..charts import Chart
-from ..charts.base import fit_axis_titles
+from ..charts.base import fit_axis_titles_spec
 from ..colours import css_variables
 from ..errors import SupportlensError
 from ..pages import APPENDIX, PRINTED, REPORT, Page  # the pages the PDFs print from, and the two documents
@@ -162,15 +162,16 @@ class ChartBrowser:
 
         async def serve() -> None:
             self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-            browser = _one_page_kaleido()(path=self.path, timeout=None, **page_scripts())
+            browser = None
             try:
+                browser = _one_page_kaleido()(path=self.path, timeout=None, **page_scripts())
                 async with browser:
                     self._kaleido = browser
                     self._ready.set()
                     await self._stop.wait()
             except BaseException as error:  # noqa: BLE001 -- told to the build by wait_started
                 self._error = error
-                if self._kaleido is None:   # it failed to open: what it started is closed
+                if browser is not None and self._kaleido is None:   # it failed to open: what it started is closed
                     try:
                         await browser.close()
                     except Exception:  # noqa: BLE001,S110 -- already broken; the start's error is the one to tell
@@ -271,15 +272,15 @@ def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
         for stem, figure in chart.print_figures().items():
             height = figure.layout.height or 380
             opts = {"format": "svg", "width": width, "height": height}
-            # the figure's JSON with sorted keys: a figure read back from the cache (build.py) orders its layout's
-            # keys otherwise, and must find the SVG its equal drew
-            # (the cache holds the SVG as printed: its key names the version of that preparation)
-            key = (cache.chart_key(json.dumps(json.loads(figure.to_json()), sort_keys=True), {**opts, "printed": _LEAN_SVG})
+            # the figure's JSON, drawn and keyed by: with sorted keys, a figure read back from the cache (build.py)
+            # orders its layout's keys otherwise, and must find the SVG its equal drew; the cache holds the SVG as
+            # printed, so its key names the version of that preparation
+            spec = json.loads(figure.to_json())
+            key = (cache.chart_key(json.dumps(spec, sort_keys=True), {**opts, "printed": _LEAN_SVG})
                    if cache is not None else None)
             svg = cache.load_svg(key) if key else None
             if svg is None:
-                figure = fit_axis_titles(figure, width, height)
-                svg = lean_svg(printable_svg(browser.draw(figure, opts, timeout)))
+                svg = lean_svg(printable_svg(browser.draw(fit_axis_titles_spec(spec, width, height), opts, timeout)))
                 if key:
                     cache.store_svg(key, svg)
             (figures_dir / f"{stem}.svg").write_bytes(svg)

@@ -33,6 +33,7 @@ import yaml
 from .. import __version__
 from ..charts import Chart
 from ..colours import css_variables
+from ..context_file import context_json
 from ..errors import SupportlensError
 from ..pages import PAGES, navbar
 from .markdown import render_markdown
@@ -227,8 +228,7 @@ def add_assets(context: dict, charts: dict[str, Chart], out_dir: Path, root: Pat
     (out_dir / "plotly.min.js").write_bytes(PLOTLY_BUNDLE.read_bytes())
     downloads = out_dir / "downloads"
     downloads.mkdir(exist_ok=True)
-    (downloads / "context.json").write_text(json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False),
-                                            encoding="utf-8")
+    (downloads / "context.json").write_text(context_json(context), encoding="utf-8")
     for chart in charts.values():
         (downloads / f"{chart.id}.csv").write_text(chart_csv(chart), encoding="utf-8")
     (downloads / "kpis.csv").write_text(table_csv(
