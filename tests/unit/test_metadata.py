@@ -43,12 +43,20 @@ def test_classifiers_are_pypis_own_and_current():
     assert not trove.classifiers >= {"Intended Audience :: Nobody"}   # the check can fail: an invented one is absent
 
 
-def test_kaleido_bound_has_the_sync_server_the_pdf_uses():
+def test_kaleido_bound_has_what_the_pdf_uses():
+    """The installed Kaleido within the bound has the calls the chart browser makes, and the internal the one page
+    load per build relies on (without it the browser falls back to Kaleido's reload after every chart)."""
+    import inspect
+
     import kaleido
 
+    from supportlens.render.pdf import _one_page_kaleido
+
     bound = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith("kaleido"))
-    assert bound.split("#")[0].strip() == "kaleido>=1.1"
-    assert callable(kaleido.start_sync_server) and callable(kaleido.stop_sync_server)
+    assert bound.split("#")[0].strip() == "kaleido>=1.1,<2"
+    assert {"timeout", "plotlyjs", "mathjax"} <= set(inspect.signature(kaleido.Kaleido.__init__).parameters)
+    assert callable(kaleido.Kaleido.calc_fig)
+    assert "_return_kaleido_tab" in vars(_one_page_kaleido())
 
 
 def test_build_outputs_are_ignored():

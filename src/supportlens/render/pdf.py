@@ -125,7 +125,13 @@ def _one_page_kaleido() -> type:
                     await tab.reload()
                 await self.tabs_ready.put(tab)
 
-        _KALEIDO.append(OnePageKaleido)
+        class ReloadingKaleido(kaleido.Kaleido):
+            warming = True
+
+        # how a page goes back to Kaleido's queue is its internal (1.1 to 1.5: _return_kaleido_tab); a Kaleido
+        # without it is used as it is, reloading its page after every chart (slower; the same SVGs)
+        _KALEIDO.append(OnePageKaleido if callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
+                        else ReloadingKaleido)
     return _KALEIDO[0]
 
 
