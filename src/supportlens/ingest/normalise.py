@@ -591,7 +591,7 @@ def _in_first_appearance_order(codes: np.ndarray, categories: int) -> bool:
     return highest == categories - 1
 
 
-_CHUNK = 1 << 22     # rows per piece of a pass over a long column (its temporaries stay small)
+_CHUNK = 1 << 20     # rows per piece of a pass over a long column (its temporaries stay small)
 
 
 def _small_codes(count: int) -> type:

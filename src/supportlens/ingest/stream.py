@@ -40,11 +40,12 @@ class StreamedTable:
 class _Text:
     """One text column, batch by batch: as codes when its values repeat (told from its first batch), else as
     text. The codes of a column of few distinct values are made as each batch is read, in the narrowest integer
-    type (one byte a row for a few hundred values); past ``_FEW`` distinct values the batches keep Arrow's
-    dictionary codes, unified once read."""
+    type (one byte a row for a few hundred values); past ``_FEW`` distinct values each batch keeps its own
+    dictionary and its codes into it (in the narrowest type for it), and the dictionaries are unified once read."""
 
     def __init__(self, codes: bool | None = None) -> None:
-        self.parts: list = []
+        self.parts: list = []                       # text; or codes (numpy), each with its dictionary's number
+        self.dictionaries: list[pa.Array] = []
         self.codes = codes
         self.lookup: dict[str, int] | None = {}     # value -> code, in order of first appearance (few values)
 
@@ -58,19 +59,19 @@ class _Text:
         encoded = pc.dictionary_encode(text)
         if self.lookup is not None and len(self.lookup) + len(encoded.dictionary) > _FEW:
             self._to_dictionaries()
+        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         if self.lookup is None:
-            self.parts.append(encoded)
+            self.dictionaries.append(encoded.dictionary)
+            self.parts.append((indices.astype(_small_codes(len(encoded.dictionary))), len(self.dictionaries) - 1))
             return
         to_code = np.array([self.lookup.setdefault(value, len(self.lookup))
                             for value in encoded.dictionary.to_pylist()] + [-1], dtype=np.int64)
-        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         self.parts.append(to_code[indices].astype(_small_codes(len(self.lookup))))
 
     def _to_dictionaries(self) -> None:
-        """From codes made batch by batch to Arrow's dictionary codes (too many distinct values to look up)."""
-        dictionary = pa.array(list(self.lookup), pa.large_string())
-        self.parts = [pa.DictionaryArray.from_arrays(pa.array(part.astype(np.int32), mask=part < 0), dictionary)
-                      for part in self.parts]
+        """From codes made batch by batch to codes into each batch's dictionary (too many values to look up)."""
+        self.dictionaries = [pa.array(list(self.lookup), pa.large_string())]
+        self.parts = [(part, 0) for part in self.parts]
         self.lookup = None
 
     def series(self) -> pd.Series:
@@ -78,21 +79,28 @@ class _Text:
             return _text_series(pa.chunked_array(self.parts, pa.large_string()))
         if self.lookup is not None:
             dictionary = pa.array(list(self.lookup), pa.large_string())
-            chunks = [pa.array(part) for part in self.parts]
+            recode = None
         else:
-            unified = pa.chunked_array(self.parts, pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+            # each batch dictionary's codes among all values (in order of first appearance): Arrow's unification of
+            # the dictionaries, each given as itself (codes 0, 1, ...), whose new codes are then that mapping
+            unified = pa.chunked_array(
+                [pa.DictionaryArray.from_arrays(pa.array(np.arange(len(d), dtype=np.int32)), d)
+                 for d in self.dictionaries], pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+            self.dictionaries = []
             dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.large_string())
-            chunks = [chunk.indices.fill_null(-1) for chunk in unified.chunks]
+            recode = [np.append(chunk.indices.to_numpy(), -1) for chunk in unified.chunks]   # the last: -1, missing
             del unified
-        self.parts = []
         kind = _small_codes(len(dictionary))
-        chunks.reverse()
-        codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=kind)
+        parts, self.parts = self.parts, []
+        parts.reverse()
+        codes = np.empty(sum(len(part if recode is None else part[0]) for part in parts), dtype=kind)
         start = 0
-        while chunks:       # each chunk freed once copied
-            chunk = chunks.pop()
-            codes[start:start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
-            start += len(chunk)
+        while parts:       # each batch's codes freed once copied
+            part = parts.pop()
+            if recode is not None:
+                part = recode[part[1]][part[0]]
+            codes[start:start + len(part)] = part
+            start += len(part)
         categories = pd.Index(_text_series(dictionary).array)
         return pd.Series(categorical(codes, categories), copy=False)
 
