@@ -47,7 +47,8 @@ class _Text:
         self.parts: list = []                       # text; or codes (numpy), each with its dictionary's number
         self.dictionaries: list[pa.Array] = []
         self.codes = codes
-        self.lookup: dict[str, int] | None = {}     # value -> code, in order of first appearance (few values)
+        # the values so far, in order of first appearance (a value's code is its position), while they are few
+        self.known: pa.Array | None = pa.array([], pa.large_string())
 
     def add(self, text: pa.Array) -> None:
         if self.codes is None:
@@ -57,29 +58,33 @@ class _Text:
             self.parts.append(text)
             return
         encoded = pc.dictionary_encode(text)
-        if self.lookup is not None and len(self.lookup) + len(encoded.dictionary) > _FEW:
+        if self.known is not None and len(self.known) + len(encoded.dictionary) > _FEW:
             self._to_dictionaries()
         indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        if self.lookup is None:
+        if self.known is None:
             self.dictionaries.append(encoded.dictionary)
             self.parts.append((indices.astype(_small_codes(len(encoded.dictionary))), len(self.dictionaries) - 1))
             return
-        to_code = np.array([self.lookup.setdefault(value, len(self.lookup))
-                            for value in encoded.dictionary.to_pylist()] + [-1], dtype=np.int64)
-        self.parts.append(to_code[indices].astype(_small_codes(len(self.lookup))))
+        # each value of the batch's dictionary: its code among the values so far, or a new one after them
+        found = pc.index_in(encoded.dictionary, value_set=self.known)
+        new = found.is_null().to_numpy(zero_copy_only=False)
+        to_code = np.append(found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
+        to_code[np.flatnonzero(new)] = len(self.known) + np.arange(int(new.sum()))
+        if new.any():
+            self.known = pa.concat_arrays([self.known, encoded.dictionary.filter(pa.array(new))])
+        self.parts.append(to_code[indices].astype(_small_codes(len(self.known))))
 
     def _to_dictionaries(self) -> None:
         """From codes made batch by batch to codes into each batch's dictionary (too many values to look up)."""
-        self.dictionaries = [pa.array(list(self.lookup), pa.large_string())]
+        self.dictionaries = [self.known]
         self.parts = [(part, 0) for part in self.parts]
-        self.lookup = None
+        self.known = None
 
     def series(self) -> pd.Series:
         if not self.codes:
             return _text_series(pa.chunked_array(self.parts, pa.large_string()))
-        if self.lookup is not None:
-            dictionary = pa.array(list(self.lookup), pa.large_string())
-            recode = None
+        if self.known is not None:
+            dictionary, recode = self.known, None
         else:
             # each batch dictionary's codes among all values (in order of first appearance): Arrow's unification of
             # the dictionaries, each given as itself (codes 0, 1, ...), whose new codes are then that mapping
