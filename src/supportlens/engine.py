@@ -1,8 +1,8 @@
 """The columnar engine of the heavy tables: DuckDB, embedded, out of core.
 
 The per-event and per-ticket work over the event log is set-based, never row by row in Python: SQL run here
-on Arrow views of the canonical tables (the check that drops events and sorts the log when it is not in order,
-the timestamp evidence of a text column), or whole-column numpy where the log's order makes a step one pass
+on Arrow views of the canonical tables (the sort of an event log that is not in ticket and time order, the
+timestamp evidence of a text column), or whole-column numpy where the log's order makes a step one pass
 (the SLA clocks' pauses, reopens and solves, analysis/core/clocks.py; the escalation process, read per event
 code). What comes back is small (one row per pause, reopen or ticket) and goes on in pandas and numpy, where the
 statistics stay. The same SQL can run on a warehouse engine behind a query layer (e.g. ibis) when the tables

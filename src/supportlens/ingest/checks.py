@@ -11,7 +11,7 @@ from ..canonical import SOLVED_STATUSES
 from ..engine import query, release_memory, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
-from .normalise import _CHUNK, _factorize, _small_codes, _utc_times, categorical, code_counts
+from .normalise import _CHUNK, _factorize, _small_codes, _utc_times, ascending, categorical, code_counts
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -39,7 +39,7 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
                                     str(tickets.loc[no_created, "ticket_id"].iloc[0])))
         tickets = tickets[~no_created]
 
-    duplicated = None if _ascending(tickets["ticket_id"]) else tickets["ticket_id"].duplicated(keep="last")
+    duplicated = None if ascending(tickets["ticket_id"]) else tickets["ticket_id"].duplicated(keep="last")
     if duplicated is not None and duplicated.any():
         quality.append(QualityIssue("tickets", Check.DUPLICATE_ID, "ticket_id", int(duplicated.sum()),
                                     "kept the last row of each id", str(tickets.loc[duplicated, "ticket_id"].iloc[0])))
@@ -258,7 +258,7 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
                               or isinstance(out[column].dtype, pd.CategoricalDtype)):
             out[column] = _as_category(out[column])
     ids = tickets["ticket_id"]
-    if len(out) and not ids.isna().any() and (_ascending(ids) or ids.is_unique) and not out["ticket_id"].isna().any():
+    if len(out) and not ids.isna().any() and (ascending(ids) or ids.is_unique) and not out["ticket_id"].isna().any():
         if rows is None:
             rows = _positions(text_column(out["ticket_id"]), text_column(ids))
         if not (rows < 0).any():
@@ -269,22 +269,6 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
         out["ticket_id"] = pd.Series(out["ticket_id"].cat.categories.array.take(
             out["ticket_id"].array.codes, allow_fill=True), index=out.index)
     return out
-
-
-def _ascending(values: pd.Series) -> bool:
-    """Whether Arrow-backed text holds no missing value and each value is above the one before (so no two are the
-    same: the usual export, in id order), told in one columnar pass without hashing every value."""
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow") or values.hasnans:
-        return False
-    text = pa.array(values.array)
-    for start in range(0, max(len(text) - 1, 0), _CHUNK):
-        stop = min(start + _CHUNK, len(text) - 1)
-        try:
-            if not pc.all(pc.less(text[start:stop], text[start + 1:stop + 1])).as_py():
-                return False
-        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-            return False
-    return True
 
 
 def _as_category(values: pd.Series) -> pd.Series:
@@ -338,10 +322,10 @@ def _in_order(codes: np.ndarray, distinct_ids: pa.Array | pa.ChunkedArray, at: n
     n = len(distinct_ids)
     if n > 1:
         try:
-            ascending = pc.all(pc.less(distinct_ids[:-1], distinct_ids[1:])).as_py()
+            rising = pc.all(pc.less(distinct_ids[:-1], distinct_ids[1:])).as_py()
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):   # ids Arrow does not compare: the engine sorts
             return False
-        if not ascending:
+        if not rising:
             return False
     for start in range(0, max(len(codes) - 1, 0), _CHUNK):     # in pieces: no column-long temporaries
         step = np.diff(codes[start:start + _CHUNK + 1].astype(np.int64))

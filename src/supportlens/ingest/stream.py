@@ -40,13 +40,15 @@ class StreamedTable:
 class _Text:
     """One text column, batch by batch: as codes when its values repeat (told from its first batch), else as
     text. The codes of a column of few distinct values are made as each batch is read, in the narrowest integer
-    type (one byte a row for a few hundred values); past ``_FEW`` distinct values the batches keep Arrow's
-    dictionary codes, unified once read."""
+    type (one byte a row for a few hundred values); past ``_FEW`` distinct values each batch keeps its own
+    dictionary and its codes into it (in the narrowest type for it), and the dictionaries are unified once read."""
 
     def __init__(self, codes: bool | None = None) -> None:
-        self.parts: list = []
+        self.parts: list = []                       # text; or codes (numpy), each with its dictionary's number
+        self.dictionaries: list[pa.Array] = []
         self.codes = codes
-        self.lookup: dict[str, int] | None = {}     # value -> code, in order of first appearance (few values)
+        # the values so far, in order of first appearance (a value's code is its position), while they are few
+        self.known: pa.Array | None = pa.array([], pa.large_string())
 
     def add(self, text: pa.Array) -> None:
         if self.codes is None:
@@ -56,43 +58,54 @@ class _Text:
             self.parts.append(text)
             return
         encoded = pc.dictionary_encode(text)
-        if self.lookup is not None and len(self.lookup) + len(encoded.dictionary) > _FEW:
+        if self.known is not None and len(self.known) + len(encoded.dictionary) > _FEW:
             self._to_dictionaries()
-        if self.lookup is None:
-            self.parts.append(encoded)
-            return
-        to_code = np.array([self.lookup.setdefault(value, len(self.lookup))
-                            for value in encoded.dictionary.to_pylist()] + [-1], dtype=np.int64)
         indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        self.parts.append(to_code[indices].astype(_small_codes(len(self.lookup))))
+        if self.known is None:
+            self.dictionaries.append(encoded.dictionary)
+            self.parts.append((indices.astype(_small_codes(len(encoded.dictionary))), len(self.dictionaries) - 1))
+            return
+        # each value of the batch's dictionary: its code among the values so far, or a new one after them
+        found = pc.index_in(encoded.dictionary, value_set=self.known)
+        new = found.is_null().to_numpy(zero_copy_only=False)
+        to_code = np.append(found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
+        to_code[np.flatnonzero(new)] = len(self.known) + np.arange(int(new.sum()))
+        if new.any():
+            self.known = pa.concat_arrays([self.known, encoded.dictionary.filter(pa.array(new))])
+        self.parts.append(to_code[indices].astype(_small_codes(len(self.known))))
 
     def _to_dictionaries(self) -> None:
-        """From codes made batch by batch to Arrow's dictionary codes (too many distinct values to look up)."""
-        dictionary = pa.array(list(self.lookup), pa.large_string())
-        self.parts = [pa.DictionaryArray.from_arrays(pa.array(part.astype(np.int32), mask=part < 0), dictionary)
-                      for part in self.parts]
-        self.lookup = None
+        """From codes made batch by batch to codes into each batch's dictionary (too many values to look up)."""
+        self.dictionaries = [self.known]
+        self.parts = [(part, 0) for part in self.parts]
+        self.known = None
 
     def series(self) -> pd.Series:
         if not self.codes:
             return _text_series(pa.chunked_array(self.parts, pa.large_string()))
-        if self.lookup is not None:
-            dictionary = pa.array(list(self.lookup), pa.large_string())
-            chunks = [pa.array(part) for part in self.parts]
+        if self.known is not None:
+            dictionary, recode = self.known, None
         else:
-            unified = pa.chunked_array(self.parts, pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+            # each batch dictionary's codes among all values (in order of first appearance): Arrow's unification of
+            # the dictionaries, each given as itself (codes 0, 1, ...), whose new codes are then that mapping
+            unified = pa.chunked_array(
+                [pa.DictionaryArray.from_arrays(pa.array(np.arange(len(d), dtype=np.int32)), d)
+                 for d in self.dictionaries], pa.dictionary(pa.int32(), pa.large_string())).unify_dictionaries()
+            self.dictionaries = []
             dictionary = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.large_string())
-            chunks = [chunk.indices.fill_null(-1) for chunk in unified.chunks]
+            recode = [np.append(chunk.indices.to_numpy(), -1) for chunk in unified.chunks]   # the last: -1, missing
             del unified
-        self.parts = []
         kind = _small_codes(len(dictionary))
-        chunks.reverse()
-        codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=kind)
+        parts, self.parts = self.parts, []
+        parts.reverse()
+        codes = np.empty(sum(len(part if recode is None else part[0]) for part in parts), dtype=kind)
         start = 0
-        while chunks:       # each chunk freed once copied
-            chunk = chunks.pop()
-            codes[start:start + len(chunk)] = chunk.to_numpy(zero_copy_only=False)
-            start += len(chunk)
+        while parts:       # each batch's codes freed once copied
+            part = parts.pop()
+            if recode is not None:
+                part = recode[part[1]][part[0]]
+            codes[start:start + len(part)] = part
+            start += len(part)
         categories = pd.Index(_text_series(dictionary).array)
         return pd.Series(categorical(codes, categories), copy=False)
 
