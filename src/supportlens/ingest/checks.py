@@ -11,7 +11,7 @@ from ..canonical import SOLVED_STATUSES
 from ..engine import query, release_memory, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
-from .normalise import _CHUNK, _factorize, _small_codes, _utc_times, ascending, categorical, code_counts
+from .normalise import _CHUNK, _small_codes, _utc_times, ascending, categorical, code_counts
 
 
 TIME_COLUMNS = ("created_at", "first_response_at", "first_solved_at", "solved_at", "closed_at", "due_at")
@@ -201,7 +201,11 @@ def check_events(events: pd.DataFrame, tickets: pd.DataFrame, quality: list[Qual
     now = build_clock() if now is None else now
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     at = events["event_at"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-    codes, distinct = _factorize(events["ticket_id"])
+    ids = events["ticket_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):    # the compact reading's: its own codes and (distinct) categories
+        codes, distinct = ids.array.codes, ids.cat.categories.array
+    else:
+        codes, distinct = pd.factorize(ids)
     distinct_ids = text_column(pd.Series(distinct))
     # each distinct id's position among the tickets' ids (-1: none); an event's is its id's (or -1 without one)
     rows_of_id = np.append(_positions(distinct_ids, text_column(tickets["ticket_id"])), -1).astype(
@@ -279,6 +283,8 @@ def _as_category(values: pd.Series) -> pd.Series:
         used = code_counts(codes, len(values.cat.categories)) > 0
         categories = values.cat.categories[used]
         by_text = pc.array_sort_indices(_plain(pa.array(categories.astype("string[pyarrow]").array))).to_numpy()
+        if used.all() and (by_text == np.arange(len(by_text))).all() and categories.dtype == "str":
+            return values       # already so (normalise's compact columns): the same codes, no copy
         position = np.empty(len(categories), dtype=np.int64)
         position[by_text] = np.arange(len(categories))
         recode = np.full(len(used) + 1, -1, dtype=_small_codes(len(categories)))   # the last: code -1, missing
@@ -300,7 +306,11 @@ def _as_category(values: pd.Series) -> pd.Series:
 
 def _stored(categories: pd.Index) -> pd.Index:
     """Categories in the text dtype a Parquet round trip gives them (the build cache's tables equal the ingested
-    ones)."""
+    ones); Arrow-backed text keeps its buffers (no copy of ten million ids)."""
+    if isinstance(categories.dtype, pd.StringDtype) and categories.dtype.storage == "pyarrow":
+        return pd.Index(pa.table({"v": pa.array(categories.array)}).to_pandas(
+            types_mapper=lambda kind: pd.StringDtype("pyarrow", na_value=float("nan"))
+            if kind in (pa.string(), pa.large_string()) else None)["v"].array)
     return categories.astype("str")
 
 

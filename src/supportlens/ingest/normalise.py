@@ -608,9 +608,15 @@ def _by_row(per_value: pd.Series, codes: np.ndarray, index: pd.Index, missing: s
         per_value = per_value.fillna(missing)
     new_codes, labels = pd.factorize(pd.concat([per_value, pd.Series([missing], dtype=per_value.dtype)],
                                                ignore_index=True))
-    lookup = new_codes.astype(_small_codes(len(labels)))
+    # the labels in text order, as the compact event log keeps them (checks.compact_events)
+    by_text = pc.array_sort_indices(pa.array(pd.array(labels, dtype="string[pyarrow]"))).to_numpy()
+    position = np.empty(len(labels) + 1, dtype=np.int64)
+    position[by_text] = np.arange(len(labels))
+    position[-1] = -1
+    lookup = position[new_codes].astype(_small_codes(len(labels)))
+    labels = pd.Index(pd.array(labels, dtype="string")[by_text]).astype("str")
     # code -1 reads the last entry: the appended stand-in for a missing value
-    return pd.Series(categorical(lookup[codes], pd.Index(labels)), index=index)
+    return pd.Series(categorical(lookup[codes], labels), index=index)
 
 
 def ascending(values: pd.Series) -> bool:
