@@ -54,7 +54,7 @@ LAYOUT = {
     "charts/accounts.py": {"height=max(300,": "figure height"},
     "charts/base.py": {
         "chars = max(12, int(room / (size * CHAR_WIDTH)))": "line length of a wrapped axis title",
-        "left = max(margin.l if margin.l is not None else 80, (max(labels)": "the left margin category labels need",
+        "left = max(margin[\"l\"] if margin.get(\"l\") is not None else 80, (max(labels)": "the left margin category labels need",
         "tops = [max([v for v in values if v is not None] or [0]) or 1.0": "dual-axis ranges that hold every value",
         "best = min(((sum(n * _nice_step(top / n) / top": "dual-axis tick count that wastes the least height",
         "low, high = (min(present), max(present)) if present else (0.0, 1.0)": "label placement: the data span",

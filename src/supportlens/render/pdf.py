@@ -158,6 +158,10 @@ class ChartBrowser:
         import threading
 
         self.path, self._fix = _browser_path(self.path)
+        # the browser's pipe logs what it could not decode (a message cut short when the browser closes) with a
+        # traceback, and goes on; what stops a chart reaches the build as an error, said in one line with its fix
+        for name in ("choreographer", "kaleido", "logistro"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="supportlens-chart-browser")
         self.started = True
