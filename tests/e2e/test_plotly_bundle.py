@@ -88,6 +88,15 @@ def test_every_chart_of_the_built_site_draws_only_bundled_trace_types(project):
 _RANDOM_IDS = re.compile(rb"(clip|defs-|topdefs-|trace|legend|cb|\bg(?=[0-9a-f]{6}-))[0-9a-f]{6}")
 
 
+def _same_form(svg: bytes) -> str:
+    """An SVG with plotly's random ids replaced and its attributes in one order (canonical XML): the browser writes
+    an element's attributes in the order they were set, which varies from one drawing to the next (``viewBox``
+    before or after ``style``) and does not change what is drawn."""
+    from xml.etree.ElementTree import canonicalize
+
+    return canonicalize(_RANDOM_IDS.sub(rb"\1ID", svg).decode())
+
+
 def _svgs(figures: list[go.Figure], **kopts) -> list[bytes]:
     """The figures as SVG from one Kaleido browser (its page reloaded between charts, as in a build)."""
     import asyncio
@@ -99,7 +108,7 @@ def _svgs(figures: list[go.Figure], **kopts) -> list[bytes]:
             return [await browser.calc_fig(figure, opts={"format": "svg", "width": 700, "height": 360})
                     for figure in figures]
 
-    return [_RANDOM_IDS.sub(rb"\1ID", svg) for svg in asyncio.run(draw())]
+    return [_same_form(svg) for svg in asyncio.run(draw())]
 
 
 def _figures() -> list[go.Figure]:
@@ -136,6 +145,6 @@ def test_the_build_s_browser_draws_on_one_page_the_svgs_of_a_page_reloaded_for_e
 
     figures = _figures() * 2
     with chart_browser() as browser:
-        drawn = [_RANDOM_IDS.sub(rb"\1ID", browser.draw(figure, {"format": "svg", "width": 700, "height": 360}))
+        drawn = [_same_form(browser.draw(figure, {"format": "svg", "width": 700, "height": 360}))
                  for figure in figures]
     assert drawn == _svgs(figures, path=find_browser(), **page_scripts())
