@@ -167,8 +167,28 @@ def _write_table(write_with, folder: Path, table: str, frame) -> dict[str, bool]
             ordered[column] = bool(values.cat.ordered)
             columns[column] = values.cat.codes
     coded = frame.assign(**columns) if columns else frame
-    write_with(folder / f"{table}.parquet", lambda path: coded.to_parquet(path, index=True))
+    write_with(folder / f"{table}.parquet", lambda path: _write_parquet(coded, path))
     return ordered
+
+
+ROWS_AT_ONCE = 1_000_000    # rows of a cached table converted to Arrow and written at a time
+
+
+def _write_parquet(frame, path: Path) -> None:
+    """``frame`` as Parquet, ``ROWS_AT_ONCE`` rows at a time (one row group each): converting a table of millions
+    of rows to Arrow whole would hold a second copy of it. The file is the one ``to_parquet`` writes (the same
+    schema and pandas metadata, so ``read_parquet`` gives the same dtypes); an index that is not 0, 1, 2 ...
+    is written as a column, as ``to_parquet(index=True)`` does."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    keep_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.equals(pd.RangeIndex(len(frame))))
+    schema = pa.Schema.from_pandas(frame, preserve_index=keep_index)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, len(frame), ROWS_AT_ONCE):
+            rows = frame.iloc[start:start + ROWS_AT_ONCE]
+            writer.write_table(pa.Table.from_pandas(rows, schema=schema, preserve_index=keep_index))
 
 
 def _read_table(folder: Path, table: str, ordered: dict[str, bool]):

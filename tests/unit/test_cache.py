@@ -55,6 +55,31 @@ def _same_tables(first, second) -> None:
     assert first.source_info == second.source_info
 
 
+@pytest.mark.parametrize("rows", [0, 1, 999, 1000, 2500])
+@pytest.mark.parametrize("range_index", [True, False])
+def test_a_table_written_a_slice_at_a_time_reads_back_as_written(tmp_path, monkeypatch, rows, range_index):
+    """A cached table is written ROWS_AT_ONCE rows at a time: every slice boundary, an empty table, an index that
+    is not 0, 1, 2 ... and each kind of column the canonical tables hold read back equal, dtypes included."""
+    import numpy as np
+
+    from supportlens import cache
+
+    monkeypatch.setattr(cache, "ROWS_AT_ONCE", 1000)
+    at = np.arange(rows)
+    frame = pd.DataFrame({
+        "ticket_id": pd.array([f"T{i}" for i in at], dtype="string[pyarrow]"),
+        "status": pd.Categorical(np.where(at % 3 == 0, "open", "solved"), categories=["open", "solved", "new"]),
+        "created_at": pd.to_datetime(1_700_000_000 + at * 3600, unit="s", utc=True),
+        "replies": pd.array(np.where(at % 4 == 0, None, at), dtype="Int64"),
+        "hours": np.where(at % 5 == 0, np.nan, at / 7),
+        "escalated": at % 2 == 0,
+    }, index=None if range_index else pd.Index(at * 2 + 7))
+    cache._write_table(BuildCache._write_with, tmp_path, "tickets", frame)
+    back = cache._read_table(tmp_path, "tickets", {"status": False})
+    pd.testing.assert_frame_equal(back, frame, check_exact=True, check_index_type=True)
+    assert list(back.dtypes) == list(frame.dtypes)
+
+
 def test_identical_inputs_are_read_back_from_the_cache_unchanged(eventlog):
     root, config = eventlog
     fresh = load_dataset(config, root)
