@@ -14,6 +14,7 @@ import re
 from html import escape
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..cache import BuildCache
@@ -104,9 +105,7 @@ def page_scripts() -> dict:
     return {"plotlyjs": str(bundle), "mathjax": False} if bundle.is_file() else {"mathjax": False}
 
 
-_KALEIDO: list[type] = []
-
-
+@cache
 def _one_page_kaleido() -> type:
     """Kaleido drawing every chart on the one page it loaded. Kaleido reloads its page after every chart, and so
     evaluates plotly.js again for each (two thirds of the browser's CPU seconds for a build's charts); plotly.js
@@ -114,25 +113,22 @@ def _one_page_kaleido() -> type:
     of one chart when the next is drawn: the SVGs are those of a fresh page but for plotly's random ids
     (tests/e2e/test_plotly_bundle.py). Until a chart has come back (``warming``) the page is still reloaded after
     each: a chart sent before the page had defined its scripts fails, and is drawn again on the reloaded page."""
-    if not _KALEIDO:
-        import kaleido
+    import kaleido
 
-        class OnePageKaleido(kaleido.Kaleido):
-            warming = True
+    class OnePageKaleido(kaleido.Kaleido):
+        warming = True
 
-            async def _return_kaleido_tab(self, tab) -> None:   # Kaleido's own reloads the page first
-                if self.warming:
-                    await tab.reload()
-                await self.tabs_ready.put(tab)
+        async def _return_kaleido_tab(self, tab) -> None:   # Kaleido's own reloads the page first
+            if self.warming:
+                await tab.reload()
+            await self.tabs_ready.put(tab)
 
-        class ReloadingKaleido(kaleido.Kaleido):
-            warming = True
+    class ReloadingKaleido(kaleido.Kaleido):
+        warming = True
 
-        # how a page goes back to Kaleido's queue is its internal (1.1 to 1.5: _return_kaleido_tab); a Kaleido
-        # without it is used as it is, reloading its page after every chart (slower; the same SVGs)
-        _KALEIDO.append(OnePageKaleido if callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None))
-                        else ReloadingKaleido)
-    return _KALEIDO[0]
+    # how a page goes back to Kaleido's queue is its internal (1.1 to 1.5: _return_kaleido_tab); a Kaleido
+    # without it is used as it is, reloading its page after every chart (slower; the same SVGs)
+    return OnePageKaleido if callable(getattr(kaleido.Kaleido, "_return_kaleido_tab", None)) else ReloadingKaleido
 
 
 class ChartBrowser:
@@ -316,13 +312,12 @@ def lean_svg(svg: bytes) -> bytes:
         root = ET.fromstring(svg)
     except ET.ParseError:
         return svg
-    from_style = _weasyprint_declarations()
     group = f"{{{_SVG_NS}}}g"
     for element in root.iter():
         style = element.attrib.get("style")
         if style is None or element is root:
             continue
-        declarations = from_style(style)
+        declarations = _style_declarations(style)
         if declarations is None:
             continue
         del element.attrib["style"]
@@ -340,25 +335,15 @@ def lean_svg(svg: bytes) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
-_DECLARATIONS: list[Callable[[str], list[tuple[str, str]] | None]] = []
-
-
-def _weasyprint_declarations() -> Callable[[str], list[tuple[str, str]] | None]:
+@lru_cache(maxsize=4096)
+def _style_declarations(style: str) -> list[tuple[str, str]] | None:
     """A style attribute's declarations as WeasyPrint's SVG cascade sets them (name, value), each distinct style
     parsed once per process; None for a style with ``!important`` declarations (they come after style sheets)."""
-    if not _DECLARATIONS:
-        from functools import lru_cache
+    _weasyprint()
+    from weasyprint.svg.css import parse_declarations
 
-        _weasyprint()
-        from weasyprint.svg.css import parse_declarations
-
-        @lru_cache(maxsize=4096)
-        def declarations(style: str) -> list[tuple[str, str]] | None:
-            normal, important = parse_declarations(style)
-            return None if important else [(name, value.strip()) for name, value in normal]
-
-        _DECLARATIONS.append(declarations)
-    return _DECLARATIONS[0]
+    normal, important = parse_declarations(style)
+    return None if important else [(name, value.strip()) for name, value in normal]
 
 
 _QUOTED_URL = re.compile(rb"""url\((['"]|&quot;)(#[^'"&)]+)\1\)""")
