@@ -192,15 +192,22 @@ def _write_parquet(frame, path: Path) -> None:
 
 
 def _read_table(folder: Path, table: str, ordered: dict[str, bool]):
-    """The table ``_write_table`` wrote, its categorical columns made again from their codes and categories."""
+    """The table ``_write_table`` wrote, its categorical columns made again from their codes and categories.
+
+    Arrow's copy of a column is freed as soon as the column is converted (``self_destruct``, one block a column, as
+    ingest builds a table), so reading holds about one table and a column, not the table twice. The categories
+    are not checked again (they were distinct when written): pandas' check builds a hash table of them and keeps
+    it with them, most of a gigabyte for the event log's ten million ticket ids."""
     import pandas as pd
 
-    frame = pd.read_parquet(folder / f"{table}.parquet")
+    from .ingest.normalise import categorical
+
+    frame = pd.read_parquet(folder / f"{table}.parquet",
+                            to_pandas_kwargs={"self_destruct": True, "split_blocks": True, "use_threads": False})
     for position, column in enumerate(frame.columns):
         if column in ordered:
             categories = pd.read_parquet(folder / f"{table}.{position}.categories.parquet")["value"]
-            frame[column] = pd.Categorical.from_codes(frame[column].to_numpy(), categories=pd.Index(categories.array),
-                                                      ordered=ordered[column])
+            frame[column] = categorical(frame[column].to_numpy(), pd.Index(categories.array), ordered[column])
     return frame
 
 

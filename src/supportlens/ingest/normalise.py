@@ -635,15 +635,15 @@ def ascending(values: pd.Series) -> bool:
     return True
 
 
-def categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+def categorical(codes: np.ndarray, categories: pd.Index, ordered: bool = False) -> pd.Categorical:
     """A categorical of ``codes`` (-1: missing) over ``categories``, which are distinct and are not checked again:
     pandas' check builds a hash table of them and keeps it with them (at ten million ticket ids, most of a
     gigabyte)."""
     codes = np.asarray(codes).astype(_small_codes(len(categories)), copy=False)
     try:
-        dtype = pd.CategoricalDtype._from_fastpath(categories, False)
+        dtype = pd.CategoricalDtype._from_fastpath(categories, ordered)
     except AttributeError:       # a pandas without it: the checked way
-        dtype = pd.CategoricalDtype(categories)
+        dtype = pd.CategoricalDtype(categories, ordered=ordered)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
