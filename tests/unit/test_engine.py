@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from supportlens.analysis.core.clocks import event_times
 from supportlens.config import SlaPolicy
@@ -195,3 +196,22 @@ def test_the_event_times_of_a_log_in_order_and_of_the_same_log_shuffled_are_the_
     assert found[0].pauses.to_numpy().tolist() == [[0, ns(2), ns(4)], [0, ns(6), ns(10)], [1, ns(2), ns(3)]]
     assert found[0].reopens.to_numpy().tolist() == [[0, ns(5)]]
     assert found[0].solves.to_numpy().tolist() == [[0, ns(4)], [1, ns(3)]]
+
+
+@pytest.mark.parametrize("values, dtype", [([1, 2, None, 3], "Int8"), ([None, None], "Int8"), ([-129, 5], "Int16"),
+                                           ([0, 40_000, None], "Int32"), ([2**40, None, -1], "Int64")])
+def test_the_compact_log_holds_its_integers_in_the_narrowest_type_that_fits_them(values, dtype):
+    from supportlens.ingest import checks
+    from supportlens.ingest.checks import compact_events
+
+    tickets = pd.DataFrame({"ticket_id": pd.array(["A"], dtype="string")})
+    events = log(*[("A", float(k), "status_change", None) for k in range(len(values))])
+    events["ticket_id"] = events["ticket_id"].astype("string")
+    events["tier"] = pd.array(values, dtype="Int64")
+    compact = compact_events(events, tickets)
+    assert str(compact["tier"].dtype) == dtype
+    assert compact["tier"].astype("Int64").tolist() == events["tier"].tolist()
+    # read in pieces: the extremes of every piece count
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "_CHUNK", 1)
+        assert str(compact_events(events, tickets)["tier"].dtype) == dtype

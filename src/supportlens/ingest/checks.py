@@ -261,6 +261,9 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
         if column in out and (pd.api.types.is_string_dtype(out[column])
                               or isinstance(out[column].dtype, pd.CategoricalDtype)):
             out[column] = _as_category(out[column])
+    for column in _INTEGER_COLUMNS:
+        if column in out and isinstance(out[column].dtype, pd.Int64Dtype):
+            out[column] = narrow_integers(out[column])
     ids = tickets["ticket_id"]
     if len(out) and not ids.isna().any() and (ascending(ids) or ids.is_unique) and not out["ticket_id"].isna().any():
         if rows is None:
@@ -273,6 +276,27 @@ def compact_events(events: pd.DataFrame, tickets: pd.DataFrame, rows: np.ndarray
         out["ticket_id"] = pd.Series(out["ticket_id"].cat.categories.array.take(
             out["ticket_id"].array.codes, allow_fill=True), index=out.index)
     return out
+
+
+# the event log's integer columns held in the narrowest nullable integer type their values fit (a tier: a byte per
+# event and its missing flag, not nine)
+_INTEGER_COLUMNS = ("tier",)
+
+
+def narrow_integers(values: pd.Series) -> pd.Series:
+    """Nullable integers (Int64) as the narrowest of Int8, Int16, Int32 and Int64 that holds every one of them: the
+    same values and missing values."""
+    low = high = 0
+    for start in range(0, len(values), _CHUNK):      # in pieces: no column-long temporaries
+        piece = values.array[start:start + _CHUNK]
+        if piece.isna().all():
+            continue
+        low, high = min(low, int(piece.min())), max(high, int(piece.max()))
+    for dtype in (pd.Int8Dtype(), pd.Int16Dtype(), pd.Int32Dtype()):
+        limits = np.iinfo(dtype.numpy_dtype)
+        if limits.min <= low and high <= limits.max:
+            return values.astype(dtype)
+    return values
 
 
 def _as_category(values: pd.Series) -> pd.Series:
