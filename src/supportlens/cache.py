@@ -149,23 +149,27 @@ def _digest(parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _write_table(write_with, folder: Path, table: str, frame) -> dict[str, bool]:
+def _write_table(write_with, folder: Path, table: str, frame, ids=None) -> dict[str, bool]:
     """``table`` as Parquet, its categorical columns as their integer codes, each column's categories in a
     Parquet file of their own (``{table}.{i}.categories.parquet``, i the column's position): Parquet would
     write a categorical's dictionary into every row group, and reading them back unifies them (at 10M tickets the
     event log's ticket ids, 10M texts, over sixty times: more memory than the whole build). Returns each
-    categorical column's ordered flag, by column name."""
+    categorical column's ordered flag, by column name. A ``ticket_id`` column whose categories are the tickets'
+    ids in order (``ids``, given for the compact event log) writes no file of them: it is read back over the
+    tickets table's ids (``load_dataset``)."""
     import pandas as pd
 
     ordered = {}
     columns = {}
     for position, (column, values) in enumerate(frame.items()):
         if isinstance(values.dtype, pd.CategoricalDtype):
+            ordered[column] = bool(values.cat.ordered)
+            columns[column] = values.cat.codes
+            if column == "ticket_id" and ids is not None:
+                continue
             categories = pd.DataFrame({"value": values.cat.categories})
             write_with(folder / f"{table}.{position}.categories.parquet",
                        lambda path, c=categories: c.to_parquet(path, index=False))
-            ordered[column] = bool(values.cat.ordered)
-            columns[column] = values.cat.codes
     coded = frame.assign(**columns) if columns else frame
     write_with(folder / f"{table}.parquet", lambda path: _write_parquet(coded, path))
     return ordered
@@ -191,23 +195,41 @@ def _write_parquet(frame, path: Path) -> None:
             writer.write_table(pa.Table.from_pandas(rows, schema=schema, preserve_index=keep_index))
 
 
-def _read_table(folder: Path, table: str, ordered: dict[str, bool]):
+def _over_ticket_ids(frame, tickets) -> bool:
+    """Whether ``frame``'s ticket ids are a categorical whose categories are the tickets' ids in order (the
+    compact event log's)."""
+    import pandas as pd
+
+    from .engine import _same_text
+
+    if tickets is None or "ticket_id" not in frame or not isinstance(frame["ticket_id"].dtype, pd.CategoricalDtype):
+        return False
+    categories, ids = frame["ticket_id"].cat.categories, tickets["ticket_id"]
+    return len(categories) == len(ids) and not ids.isna().any() and _same_text(categories, ids)
+
+
+def _read_table(folder: Path, table: str, ordered: dict[str, bool], ids=None):
     """The table ``_write_table`` wrote, its categorical columns made again from their codes and categories.
 
     Arrow's copy of a column is freed as soon as the column is converted (``self_destruct``, one block a column, as
     ingest builds a table), so reading holds about one table and a column, not the table twice. The categories
     are not checked again (they were distinct when written): pandas' check builds a hash table of them and keeps
-    it with them, most of a gigabyte for the event log's ten million ticket ids."""
+    it with them, most of a gigabyte for the event log's ten million ticket ids. ``ids``: the tickets' ids, the
+    categories of a ``ticket_id`` column written without its own (held once: the same Arrow buffers)."""
     import pandas as pd
 
+    from .ingest.checks import _stored
     from .ingest.normalise import categorical
 
     frame = pd.read_parquet(folder / f"{table}.parquet",
                             to_pandas_kwargs={"self_destruct": True, "split_blocks": True, "use_threads": False})
     for position, column in enumerate(frame.columns):
         if column in ordered:
-            categories = pd.read_parquet(folder / f"{table}.{position}.categories.parquet")["value"]
-            frame[column] = categorical(frame[column].to_numpy(), pd.Index(categories.array), ordered[column])
+            if column == "ticket_id" and ids is not None:
+                categories = _stored(pd.Index(ids.array))
+            else:
+                categories = pd.Index(pd.read_parquet(folder / f"{table}.{position}.categories.parquet")["value"].array)
+            frame[column] = categorical(frame[column].to_numpy(), categories, ordered[column])
     return frame
 
 
@@ -318,8 +340,11 @@ class BuildCache:
         from .dataset import Dataset, QualityIssue, SourceFile
 
         try:
-            tables = {table: _read_table(folder, table, meta.get("categories", {}).get(table, {}))
-                      if table in meta["tables"] else None for table in TABLES}
+            tables = {}
+            for table in TABLES:     # the tickets first: a table written over their ids reads them
+                ids = tables["tickets"]["ticket_id"] if table in meta.get("over_ticket_ids", ()) else None
+                tables[table] = (_read_table(folder, table, meta.get("categories", {}).get(table, {}), ids)
+                                 if table in meta["tables"] else None)
             for table, frame in tables.items():
                 if frame is not None and len(frame) != meta["tables"][table]:
                     return None
@@ -345,7 +370,11 @@ class BuildCache:
             for table in TABLES:
                 frame = getattr(dataset, table)
                 if frame is not None:
-                    meta.setdefault("categories", {})[table] = _write_table(self._write_with, folder, table, frame)
+                    ids = None
+                    if table != "tickets" and _over_ticket_ids(frame, dataset.tickets):
+                        ids = dataset.tickets["ticket_id"]
+                        meta.setdefault("over_ticket_ids", []).append(table)
+                    meta.setdefault("categories", {})[table] = _write_table(self._write_with, folder, table, frame, ids)
                     meta["tables"][table] = len(frame)
             # written last: an entry without it (a killed build) is a miss
             self._write_bytes(folder / "dataset.json", json.dumps(meta).encode())

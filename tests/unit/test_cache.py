@@ -91,6 +91,15 @@ def test_identical_inputs_are_read_back_from_the_cache_unchanged(eventlog):
     assert second.events is not None and len(second.events) == len(fresh.events) > 0
     _same_tables(fresh, first)
     _same_tables(fresh, second)
+    # the compact log's ticket ids are categories over the tickets' ids: stored once (no file of their own) and
+    # read back over the tickets' ids, so an event's code is still its ticket's row
+    from supportlens.engine import ticket_rows
+
+    assert ticket_rows(fresh.events["ticket_id"], fresh.tickets["ticket_id"]) is not None
+    position = list(fresh.events.columns).index("ticket_id")
+    assert not list((root / CACHE_DIR / "tables" / key).glob(f"events.{position}.categories.parquet"))
+    assert ticket_rows(second.events["ticket_id"], second.tickets["ticket_id"]).tolist() == \
+        ticket_rows(fresh.events["ticket_id"], fresh.tickets["ticket_id"]).tolist()
 
 
 def test_a_changed_export_is_a_miss_and_its_new_rows_are_read(tiny):
