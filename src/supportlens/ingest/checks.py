@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..canonical import SOLVED_STATUSES
+from ..canonical import SOLVED_STATUSES, TICKET_COLUMNS
 from ..engine import query, release_memory, text_column
 from ..dataset import WITH_A_VALUE, Check, QualityIssue
 from ..errors import SupportlensError
@@ -117,7 +117,17 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
 
     if "escalated" not in tickets and "tier_max" in tickets:
         tickets["escalated"] = (tickets["tier_max"].fillna(1) > 1).astype("boolean")
-    return tickets.reset_index(drop=True)
+    return compact_tickets(tickets.reset_index(drop=True))
+
+
+def compact_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
+    """The checked tickets with their labels (status, priority, channel, category, group: a few values each) as
+    categories in text order: a small integer code per ticket, each label once. The same values."""
+    out = tickets.copy(deep=False)
+    for column, (kind, _required, _meaning) in TICKET_COLUMNS.items():
+        if kind == "category" and column in out and pd.api.types.is_string_dtype(out[column]):
+            out[column] = _as_category(out[column])
+    return out
 
 
 def _future(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str | None, now: pd.Timestamp) -> None:

@@ -122,3 +122,30 @@ def test_absent_optional_table_is_logged_not_fatal(tmp_path):
     dataset = load_dataset(config_for(path, events=str(tmp_path / "events.csv")))
     assert dataset.events is None
     assert any(q.check == "TABLE_ABSENT" and q.table == "events" for q in dataset.quality)
+
+
+def test_the_tickets_labels_are_held_as_categories_of_the_same_values(tmp_path):
+    """Status, priority, channel, category and group come out as categoricals (a code per ticket, each label once),
+    their categories in text order, holding exactly the values the text columns held; ids and other text stay text."""
+    from supportlens.ingest.checks import compact_tickets
+
+    text = pd.DataFrame({
+        "ticket_id": pd.array(["T2", "T1", "T3", "T4"], dtype="string"),
+        "status": pd.array(["solved", None, "open", "solved"], dtype="string"),
+        "channel": pd.array(["web", "email", "chat", "email"], dtype="string"),
+        "group": pd.array([None, None, None, None], dtype="string"),
+        "agent_id": pd.array(["a1", "a2", "a1", None], dtype="string"),
+    })
+    compact = compact_tickets(text)
+    for column in ("status", "channel", "group"):
+        assert isinstance(compact[column].dtype, pd.CategoricalDtype), column
+        assert compact[column].cat.categories.tolist() == sorted(text[column].dropna().unique().tolist())
+        assert compact[column].astype(object).where(compact[column].notna(), None).tolist() == \
+            text[column].astype(object).where(text[column].notna(), None).tolist()
+    for column in ("ticket_id", "agent_id"):
+        assert compact[column].dtype == text[column].dtype
+    path = tmp_path / "tickets.csv"
+    path.write_text(TINY_TICKETS)
+    tickets = load_dataset(config_for(path)).tickets
+    assert tickets["priority"].astype(object).tolist() == ["normal", "normal", "critical", "high", "low", "normal"]
+    assert tickets["status"].cat.categories.tolist() == ["closed", "new", "open", "solved"]

@@ -389,7 +389,7 @@ def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, me
     draws = config.recommendations.draws
     share = uniform_draws(reduction, draws, rng)
     group = ev.clocks[members]
-    breach_cost = group["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
+    breach_cost = group["priority"].map(config.costs.breach).astype(float).fillna(0).to_numpy(dtype=float)
     breaches = sum(breached_mask(group[column]) for _, column in SLAS)
     per_ticket_breaches = breaches.sum() / max(1, len(group))
     per_ticket_value = ((breaches * breach_cost).sum() / max(1, len(group))

@@ -256,7 +256,7 @@ def breaches_within_extra_wait(waits: pd.DataFrame, neck: Bottleneck, log: Proce
     overrun = ((clocks["resolution_minutes"] - clocks["resolution_target_minutes"]) / 60).to_numpy(dtype=float, na_value=np.nan)
     avoidable = went & breached_mask(clocks["resolution_state"]) & (overrun <= per_ticket)
     counts = clocks.loc[avoidable, "priority"].value_counts()
-    return {str(p): int(n) for p, n in sorted(counts.items())}
+    return {str(p): int(n) for p, n in sorted(counts.items()) if n}   # (a categorical counts its absent values too)
 
 
 def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings,

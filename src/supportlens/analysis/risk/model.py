@@ -265,7 +265,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     created = clocks["created_at"]
     test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
     training_days = max(1.0, (created[train].max() - created[train].min()).total_seconds() / 86_400)
-    costs = clocks["priority"].map(config.costs.breach).fillna(0).to_numpy(dtype=float)
+    costs = clocks["priority"].map(config.costs.breach).astype(float).fillna(0).to_numpy(dtype=float)
     priority = clocks["priority"].astype("string").fillna("").to_numpy(dtype=object)
     beats_baseline = bool(auc_gain.ci_low > 0)
     threshold = review_threshold(scores[chosen], y, priority, costs, train.to_numpy(), val, tst, draws, test_days,
