@@ -122,11 +122,14 @@ def check_tickets(tickets: pd.DataFrame, quality: list[QualityIssue], as_of: str
 
 def compact_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     """The checked tickets with their labels (status, priority, channel, category, group: a few values each) as
-    categories in text order: a small integer code per ticket, each label once. The same values."""
+    categories in text order: a small integer code per ticket, each label once; and their counts (tier reached,
+    reopens, replies) in the narrowest nullable integer type that holds them. The same values."""
     out = tickets.copy(deep=False)
     for column, (kind, _required, _meaning) in TICKET_COLUMNS.items():
         if kind == "category" and column in out and pd.api.types.is_string_dtype(out[column]):
             out[column] = _as_category(out[column])
+        elif kind == "integer" and column in out and isinstance(out[column].dtype, pd.Int64Dtype):
+            out[column] = narrow_integers(out[column])
     return out
 
 

@@ -149,3 +149,7 @@ def test_the_tickets_labels_are_held_as_categories_of_the_same_values(tmp_path):
     tickets = load_dataset(config_for(path)).tickets
     assert tickets["priority"].astype(object).tolist() == ["normal", "normal", "critical", "high", "low", "normal"]
     assert tickets["status"].cat.categories.tolist() == ["closed", "new", "open", "solved"]
+    # the counts in the narrowest integer type that holds them
+    assert tickets["replies"].dtype == "Int8" and tickets["replies"].tolist() == [1, 2, 3, 1, 0, 1]
+    many = compact_tickets(text.assign(replies=pd.array([300, None, 1, 2], dtype="Int64")))
+    assert many["replies"].dtype == "Int16" and many["replies"].astype(object).tolist() == [300, pd.NA, 1, 2]
