@@ -348,3 +348,14 @@ def test_an_input_file_is_read_once_for_its_hash_and_not_at_all_when_a_previous_
     monkeypatch.setattr(hashing, "_HASHED", {})         # a new build process: the record in files.json serves
     assert BuildCache(tmp_path).file_hash(export) == expected and hashing.file_sha256(export) == expected
     assert reads == [export]
+
+
+def test_an_ordered_categorical_reads_back_ordered_with_its_categories_and_codes(tmp_path):
+    from supportlens import cache
+
+    frame = pd.DataFrame({"size": pd.Categorical(["m", None, "s", "l", "m"], categories=["s", "m", "l"], ordered=True)})
+    cache._write_table(BuildCache._write_with, tmp_path, "agents", frame)
+    back = cache._read_table(tmp_path, "agents", {"size": True})
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert back["size"].cat.ordered and back["size"].cat.codes.tolist() == [1, -1, 0, 2, 1]
+    assert (back["size"] > "s").tolist() == [True, False, False, True, True]
