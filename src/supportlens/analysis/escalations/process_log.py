@@ -179,12 +179,21 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
 def _by_ticket_and_time(keep: np.ndarray, row: np.ndarray, ns: np.ndarray) -> np.ndarray | None:
     """The kept events' positions by ticket row, then time, ties in the log's order (a stable sort); None when
     every event is kept and the log is already in that order (the checked log usually is), told in one pass."""
-    if keep.all():
-        step = np.diff(row)
-        if ((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all():
-            return None
+    if keep.all() and all(_in_order(row[part], ns[part]) for part in _overlapping(row.size)):
+        return None
     idx = np.flatnonzero(keep)
     return idx[np.lexsort((ns[idx], row[idx]))]
+
+
+def _overlapping(n: int, size: int = SLICE_EVENTS) -> list[slice]:
+    """Slices of ``size`` positions that cover 0..n, each sharing its first position with the previous one's last
+    (so that every pair of neighbours is inside one slice)."""
+    return [slice(max(a - 1, 0), min(a + size, n)) for a in range(0, max(n, 1), size)]
+
+
+def _in_order(row: np.ndarray, ns: np.ndarray) -> bool:
+    step = np.diff(row)
+    return bool(((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all())
 
 
 def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -224,7 +233,9 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
     at = ordered(ns)
     origin_ns = int(at.min())
-    hours = (at - origin_ns) / NS_PER_HOUR
+    # (at - origin) / NS_PER_HOUR, the difference written as float64 in place: no second array of every event
+    hours = np.subtract(at, origin_ns, out=np.empty(at.size, dtype=np.float64), casting="unsafe")
+    hours /= NS_PER_HOUR
     del at, row
 
     # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
@@ -251,9 +262,12 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
-        tier = pd.to_numeric(events["tier"], errors="coerce")   # (a missing tier is not 2 or more)
-        escalating |= ordered((tier >= 2).fillna(False).to_numpy(dtype=bool))
-        del tier
+        high_tier = np.zeros(len(events), dtype=bool)
+        for part in (slice(a, a + SLICE_EVENTS) for a in range(0, len(events), SLICE_EVENTS)):
+            tier = pd.to_numeric(events["tier"].iloc[part], errors="coerce")   # (a missing tier is not 2 or more)
+            high_tier[part] = (tier >= 2).fillna(False).to_numpy(dtype=bool)
+        escalating |= ordered(high_tier)
+        del high_tier
 
     n = len(tickets)
     escalated_at = np.full(n, np.nan)
@@ -264,7 +278,8 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         escalated |= tickets["escalated"].fillna(False).astype(bool).to_numpy()
 
     has_next = np.append(ticket[1:] == ticket[:-1], False)
-    duration = np.append(np.diff(hours), 0.0)
+    duration = np.zeros(hours.size)
+    np.subtract(hours[1:], hours[:-1], out=duration[:-1])
     duration[~has_next] = 0.0
     next_role = np.append(role[1:], np.int32(-1))
     ignored = np.isin(next_role, [i for i, r in enumerate(roles) if r in config.ignore_roles]) | (next_role < 0)
@@ -286,26 +301,32 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
 def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, status: np.ndarray, statuses: list,
             config: Escalations) -> tuple[np.ndarray, np.ndarray]:
     """Stage and kind code per event, evaluating the rules once per distinct (label, role, status)."""
-    stage_ids = list(config.stages)
     kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()])
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
-    combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
-    inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
-    del combo
-    chosen = np.empty(uniques.size, dtype=np.int32)
-    for k, code in enumerate(uniques):
-        st, rest = code % n_status - 1, code // n_status
-        ro, la = rest % n_roles - 1, rest // n_roles
-        name = str(labels[la]).lower()
-        role_name = roles[ro] if ro >= 0 else None
-        status_name = str(statuses[st]).lower() if st >= 0 else None
-        stage = config.default_stage
-        for rule in config.stage_rules:
-            if (fnmatchcase(name, rule.activity.lower()) and (rule.role is None or rule.role == role_name)
-                    and (rule.status is None or rule.status.lower() == status_name)):
-                stage = rule.stage
-                break
-        chosen[k] = stage_ids.index(stage)
-    stage = chosen[inverse]   # (narrow codes: a few stages and three kinds)
-    del inverse
+    chosen: dict[int, int] = {}   # (label, role, status) code -> stage code
+    stage = np.empty(label.size, dtype=np.int32)
+    for part in (slice(a, a + SLICE_EVENTS) for a in range(0, label.size, SLICE_EVENTS)):   # (a slice's codes at a time)
+        combo = (label[part].astype(np.int64) * n_roles + (role[part] + 1)) * n_status + (status[part] + 1)
+        inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
+        for code in uniques.tolist():
+            if code not in chosen:
+                chosen[code] = _stage_of(code, n_roles, n_status, labels, roles, statuses, config)
+        stage[part] = np.array([chosen[code] for code in uniques.tolist()], dtype=np.int32)[inverse]
     return stage, kinds.astype(np.int8)[stage]
+
+
+def _stage_of(code: int, n_roles: int, n_status: int, labels: list, roles: list, statuses: list,
+              config: Escalations) -> int:
+    """The stage code of one (label, role, status) code: the first stage rule it matches, else the default stage."""
+    st, rest = code % n_status - 1, code // n_status
+    ro, la = rest % n_roles - 1, rest // n_roles
+    name = str(labels[la]).lower()
+    role_name = roles[ro] if ro >= 0 else None
+    status_name = str(statuses[st]).lower() if st >= 0 else None
+    stage = config.default_stage
+    for rule in config.stage_rules:
+        if (fnmatchcase(name, rule.activity.lower()) and (rule.role is None or rule.role == role_name)
+                and (rule.status is None or rule.status.lower() == status_name)):
+            stage = rule.stage
+            break
+    return list(config.stages).index(stage)
