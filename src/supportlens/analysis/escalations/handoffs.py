@@ -202,7 +202,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
         pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
         done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
         order = np.argsort(pair, kind="stable")
-        pair, values = pair[order], log.duration[i][order]
+        pair, values = pair[order], log.duration(i)[order]
         cuts = np.flatnonzero(np.diff(pair)) + 1
         for code, chunk in zip(pair[np.r_[0, cuts]] if pair.size else [], np.split(values, cuts)):
             hours.setdefault(int(code), []).append(chunk)

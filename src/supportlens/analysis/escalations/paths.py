@@ -136,7 +136,7 @@ def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path
                "kind": KINDS[log.kind[i]]} for i in idx]
     intervals = [{"start": float(log.hours[i] - created_hours), "end": float(log.hours[i + 1] - created_hours),
                   "role": role(log.owner[i]), "kind": KINDS[log.held[i]]}
-                 for i in idx if log.has_next[i] and log.held[i] != DONE and log.duration[i] > 0
+                 for i in idx if log.has_next[i] and log.held[i] != DONE and log.duration(i) > 0
                  and i + 1 < hi]
     priority = tickets["priority"].iloc[row] if "priority" in tickets else None
     return Timeline(which, str(tickets["ticket_id"].iloc[row]), None if pd.isna(priority) else str(priority), path,

@@ -36,10 +36,11 @@ class ProcessLog:
     Per event: ``ticket`` (row of the tickets table), ``hours`` (since ``origin``),
     codes into ``labels``, ``stages`` and ``roles`` (role -1 = unknown), ``kind``
     (0 work, 1 wait, 2 done), ``customer_facing`` and ``escalating`` flags. Per event
-    with a successor in the same ticket (``has_next``): ``duration`` (hours to the
-    next event) and ``owner`` (the role holding that interval). Per ticket row:
-    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int32 (label, stage,
-    role, owner) and int8 (kind, held): widen them before multiplying one by a count."""
+    with a successor in the same ticket (``has_next``): ``owner`` (the role holding that interval) and
+    ``duration(positions)`` (hours to the next event, worked out when read: no array of every event's). Per ticket
+    row: ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int16 (label, stage,
+    role, owner; int32 past 32,767 values) and int8 (kind, held), ticket rows int32 (int64 past 2**31 tickets):
+    widen them before multiplying one by a count."""
 
     ticket: np.ndarray
     hours: np.ndarray
@@ -54,7 +55,6 @@ class ProcessLog:
     customer_facing: np.ndarray
     escalating: np.ndarray
     has_next: np.ndarray
-    duration: np.ndarray
     held: np.ndarray
     owner: np.ndarray
     escalated: np.ndarray
@@ -65,6 +65,11 @@ class ProcessLog:
     @property
     def events(self) -> int:
         return int(self.ticket.size)
+
+    def duration(self, at: np.ndarray | int) -> np.ndarray:
+        """Hours from the events at positions ``at`` to their ticket's next event; 0 for a ticket's last event."""
+        following = np.minimum(np.asarray(at) + 1, self.hours.size - 1)
+        return np.where(self.has_next[at], self.hours[following] - self.hours[at], 0.0)
 
     def role_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         return np.array([self.roles.index(r) for r in names if r in self.roles], dtype=np.int64)
@@ -101,6 +106,11 @@ def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) ->
     the ladder; indexed by role code, with one more -1 at the end so role -1 (unknown) maps to -1."""
     rung = {role: i for i, role in reversed(list(enumerate(ladder)))}   # the first rung a role is on
     return np.array([rung.get(r, -1) for r in roles] + [-1], dtype=np.int64)
+
+
+def _narrow(codes: np.ndarray, distinct: int) -> np.ndarray:
+    """Codes (-1 and up) into ``distinct`` values as int16, or int32 past 32,767 values: two bytes an event."""
+    return codes.astype(np.int16 if distinct < 2**15 else np.int32, copy=False)
 
 
 def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -228,7 +238,7 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     order = _by_ticket_and_time(keep, row, ns)
     ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
     del keep
-    ticket = ordered(row).astype(np.int64, copy=False)
+    ticket = ordered(row).astype(np.int32 if len(tickets) < 2**31 else np.int64)
     if ticket.size == 0:
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
     at = ordered(ns)
@@ -240,26 +250,27 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
 
     # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
     # log's memory
-    codes, kinds = (lambda a: a.astype(np.int32, copy=False)), (lambda a: a.astype(np.int8, copy=False))   # noqa: E731
+    kinds = lambda a: a.astype(np.int8, copy=False)   # noqa: E731
     label, labels = _labels(events)
-    label = codes(ordered(label))
+    label = _narrow(ordered(label), len(labels))
     role, roles = _role_codes(events, role_values, config)
-    role = codes(ordered(role))
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
+    role = _narrow(ordered(role), len(roles))
     if "status" in events:
         status, statuses = _codes(events["status"])
-        status = codes(ordered(status))
+        status = _narrow(ordered(status), len(statuses))
     else:
-        status, statuses = np.full(ticket.size, -1), []
+        status, statuses = np.full(ticket.size, -1, dtype=np.int8), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
-    stage, kind = codes(stage), kinds(kind)
+    stage, kind = _narrow(stage, len(stage_ids)), kinds(kind)
+    del status
     facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])
     not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
     facing &= not_customer & (role >= 0)
 
-    escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
+    escalating = (ladder_ranks(roles, config.ladder) >= 1)[role] | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
         high_tier = np.zeros(len(events), dtype=bool)
@@ -278,9 +289,6 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         escalated |= tickets["escalated"].fillna(False).astype(bool).to_numpy()
 
     has_next = np.append(ticket[1:] == ticket[:-1], False)
-    duration = np.zeros(hours.size)
-    np.subtract(hours[1:], hours[:-1], out=duration[:-1])
-    duration[~has_next] = 0.0
     next_role = np.append(role[1:], np.int32(-1))
     ignored = np.isin(next_role, [i for i, r in enumerate(roles) if r in config.ignore_roles]) | (next_role < 0)
     customer = np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles])
@@ -290,10 +298,10 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         if st.waits_for:
             owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
     return ProcessLog(
-        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=codes(label),
-        labels=tuple(str(x) for x in labels), stage=codes(stage), stages=stage_ids, kind=kinds(kind), role=codes(role),
+        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=label,
+        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kinds(kind), role=role,
         roles=tuple(str(r) for r in roles), customer_facing=facing, escalating=escalating, has_next=has_next,
-        duration=duration, held=kinds(held), owner=codes(owner), escalated=escalated, escalated_at=escalated_at,
+        held=kinds(held), owner=_narrow(owner, len(roles)), escalated=escalated, escalated_at=escalated_at,
         events_without_ticket=without_ticket,
         tickets_without_events=int(n - (1 + np.count_nonzero(ticket[1:] != ticket[:-1]))))   # ticket is sorted
 

@@ -78,9 +78,9 @@ def stage_times(log: ProcessLog, config: Escalations) -> list[StageTime]:
         i = part.start + np.flatnonzero(log.has_next[part])
         if not i.size:
             continue
-        cell = log.ticket[i] * n_stages + log.stage[i]
+        cell = log.ticket[i].astype(np.int64) * n_stages + log.stage[i]
         lo, hi = int(cell.min()), int(cell.max()) + 1
-        total[lo:hi] += np.bincount(cell - lo, weights=log.duration[i], minlength=hi - lo)
+        total[lo:hi] += np.bincount(cell - lo, weights=log.duration(i), minlength=hi - lo)
         visits[cell] = True
     total, visits = total.reshape(n_tickets, n_stages), visits.reshape(n_tickets, n_stages)
     esc = log.escalated
@@ -115,7 +115,7 @@ def role_times(log: ProcessLog, config: Escalations) -> list[RoleTime]:
         return []
     n_roles = len(log.roles)
     cell = log.owner[i].astype(np.int64) * 2 + (log.held[i] == WAIT)
-    hours = np.bincount(cell, weights=log.duration[i], minlength=n_roles * 2).reshape(n_roles, 2)
+    hours = np.bincount(cell, weights=log.duration(i), minlength=n_roles * 2).reshape(n_roles, 2)
     tickets = pd.Series(log.ticket[i]).groupby(log.owner[i]).nunique()
     total = hours.sum()
     ordered = [r for r in (*config.customer_roles, *config.ladder) if r in log.roles]
@@ -135,8 +135,10 @@ def ticket_times(log: ProcessLog, clocks: pd.DataFrame) -> TicketTimes:
     """Per-ticket process, waiting and worked hours of escalated tickets; KM time to resolution."""
     i = _held(log)
     n = log.escalated.size
-    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, log.duration[i], 0.0), minlength=n)
-    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, log.duration[i], 0.0), minlength=n)
+    duration = log.duration(i)
+    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, duration, 0.0), minlength=n)
+    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, duration, 0.0), minlength=n)
+    del duration
     esc = log.escalated
     process = wait + work
     solved_hours = clocks["resolution_minutes"].to_numpy(dtype=float) / 60
