@@ -18,7 +18,8 @@ to typed results (no I/O, no HTML).
     data_quality.py  what the export lacked and what was done
 
 ``analyse`` runs them in order. An analysis whose data is missing raises ``MissingData``; it is
-skipped with its reason (``skipped``) and the others still run.
+skipped with its reason (``skipped``) and the others still run. Between the heavy steps the memory they freed goes
+back to the system (``engine.release_memory``): kept by the allocators, it would count in every later step's peak.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from ..config import Config
 from ..dataset import Check, Dataset
+from ..engine import release_memory
 from ..errors import SupportlensError
 from .accounts import AccountReport, account_report
 from .core.answered import Unanswered, sections_unanswered, unanswered_questions
@@ -217,7 +219,8 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     clocks = in_zone(ticket_clocks(tickets, config.sla, period.as_of, events=dataset.events,
                                    by_priority=targets_from == "priority"), zone)
     created = clocks["created_at"]
-    in_period = clocks[period.mask(created)]
+    period_rows = period.mask(created)
+    in_period = clocks[period_rows]
     kpi_targets = config.targets
     if targets_from == "none":      # no SLA: the shipped default KPI targets are no one's targets
         kpi_targets = kpi_targets.model_copy(update={name: None for name in type(kpi_targets).model_fields
@@ -225,6 +228,11 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     kpis = headline_kpis(clocks, period, kpi_targets, config.seed, config.findings.alpha)
     sla_period = summarise_sla(in_period, config.sla, config.findings.alpha)
     hours = first_response_by_hour(in_period)
+    vendor = vendor_comparison(in_period, config.sla, config.findings.alpha, (dataset.source_info or {}).get("importer"))
+    # the period's copy of every clock is not held through the steps below (at ten million tickets, most of a
+    # gigabyte): the findings take the rows of the columns their claims read (_CLAIMED)
+    del in_period
+    release_memory()
     known = data_skips(dataset, config)
     kpi_codes = (Skip.ESCALATION_RATE, Skip.REOPEN_RATE, Skip.ONE_TOUCH, Skip.CSAT)
     skipped = [s for s in known if s.code not in kpi_codes]
@@ -238,9 +246,11 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     daily_backlog = optional(Skip.BACKLOG, skipped, needs_creation_time, backlog, clocks, period.as_of)
     claims: list[Claim] = []
     diagnostics = run_diagnostics(dataset, config, clocks, period, daily_backlog, skipped, claims)
+    release_memory()
     skipped += [s for s in known if s.code in kpi_codes]      # (after the diagnostics', as the report lists them)
     escalations = optional(Skip.ESCALATION_PROCESS, skipped, analyse_escalations, dataset.events, tickets, clocks,
                            period.as_of, config)
+    release_memory()
     escalated = (tickets["escalated"].fillna(False).astype(bool).to_numpy()
                  if dataset.has("tickets", "escalated") else None)
     interrupted = optional(Skip.BEFORE_AFTER, skipped, interrupted_series, clocks, escalated,
@@ -250,8 +260,9 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
     actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
-    tests, findings = report_findings(clocks, in_period, period, sla_period, sla_all, hours, kpis, diagnostics,
-                                      escalations, claims, config)
+    release_memory()
+    tests, findings = report_findings(clocks, clocks[[c for c in _CLAIMED if c in clocks]][period_rows], period,
+                                      sla_period, sla_all, hours, kpis, diagnostics, escalations, claims, config)
     months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of,
                       period.data_end)
     explorer = optional(Skip.EXPLORER, skipped, needs_creation_time, explorer_cube, clocks)
@@ -259,9 +270,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
         period=period,
         kpis=kpis,
         verdict=verdict(kpis),
-        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks),
-                        vendor_comparison(in_period, config.sla, config.findings.alpha,
-                                          (dataset.source_info or {}).get("importer"))),
+        sla=sla_section(sla_period, sla_all, hours, monthly_breach(clocks), vendor),
         volume=volume_section(months, daily_backlog),
         findings=findings,
         explorer=explorer,
@@ -283,11 +292,18 @@ def _days(start, end) -> float:
     return max((end - start).total_seconds() / 86400, 1.0)
 
 
+# the clocks' columns the report-level claims read (core/claims.py: clusters, coverage, priorities, KPI changes):
+# the periods' rows are copied of these only, never of every clock
+_CLAIMED = ("created_at", "account_id", "priority", "first_response_state", "resolution_state", "first_response_minutes",
+            "resolution_minutes", "open_minutes", "escalated", "reopens", "replies", "csat")
+
+
 def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: ReportingPeriod, sla_period: SlaSummary,
                     sla_all: SlaSummary, hours, kpis: list[Kpi], diagnostics: Diagnostics, escalations,
                     claims: list[Claim], config: Config) -> tuple[ReportTests | None, list[Finding]]:
     """Every claim a key finding could make, tested together (Holm, cluster-robust tests), and the findings
-    that pass, ranked by impact; ``claims`` holds the segments' already."""
+    that pass, ranked by impact; ``claims`` holds the segments' already. ``in_period``: the period's rows of the
+    clocks, at least their columns in ``_CLAIMED``."""
     if period.undated or not in_period["created_at"].notna().any():
         return None, []
     has_created = in_period["created_at"].notna()
@@ -298,13 +314,15 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
     previous = None
     if period.previous_start is not None:
         created = clocks["created_at"]
-        previous = clocks[(created >= period.previous_start) & (created < period.previous_end)]
+        previous = clocks[[c for c in _CLAIMED if c in clocks]][(created >= period.previous_start)
+                                                                 & (created < period.previous_end)]
     claims = (coverage_claims(dated, clusterings) + priority_claims(dated, clusterings, goal, targets)
               + kpi_claims([k for k in kpis if tested_change(k)], dated, previous) + claims
               + escalation_claims(escalations, config.escalations.min_transitions)
               + concentration_claims(diagnostics.accounts) + step_change_claims(diagnostics.trends))
     tests = adjust(claims, config.findings.alpha, clustered_by)
-    window, span = diagnostic_window(clocks, period, config.period.diagnostics)
+    window, span = diagnostic_window(clocks[["created_at", "resolution_minutes", "open_minutes"]], period,
+                                     config.period.diagnostics)
     hours_total = float(window["resolution_minutes"].fillna(window["open_minutes"]).sum() / 60)
     created = clocks["created_at"].dropna()
     whole = _days(created.min(), period.as_of) if len(created) else 365.25

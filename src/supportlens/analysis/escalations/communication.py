@@ -30,7 +30,7 @@ import statsmodels.api as sm
 from ...canonical import PRIORITIES
 from ...config import Findings
 from ...config.escalations import Escalations
-from .process_log import DONE, ProcessLog
+from .process_log import DONE, ProcessLog, ticket_slices
 from ..core.extremes import highest, lowest
 from ..core.stats import Estimate, Rate, benjamini_hochberg, bootstrap, logistic_regression, median_interval, wilson
 
@@ -137,18 +137,21 @@ class Silences:
 def silences(log: ProcessLog, as_of_hours: float) -> Silences:
     n = log.escalated.size
     start = np.where(log.escalated, log.escalated_at, np.nan)
-    # the events of tickets with an escalation time: every event read below is one of them (a few arrays the
-    # length of the escalated tickets' events, never of the whole log)
-    escalated = escalated_events(log, start)
-    after = escalated[(log.kind[escalated] == DONE) & (log.hours[escalated] >= start[log.ticket[escalated]])]
+    # the events of tickets with an escalation time: every event read below is one of them, read a slice of whole
+    # tickets at a time (a few arrays the length of a slice's escalated events, never of the whole log)
     end = np.full(n, np.nan)
-    np.fmin.at(end, log.ticket[after], log.hours[after])
+    facing = []
+    for part in ticket_slices(log.ticket):
+        escalated = part.start + np.flatnonzero(~np.isnan(start)[log.ticket[part]])
+        after = escalated[(log.kind[escalated] == DONE) & (log.hours[escalated] >= start[log.ticket[escalated]])]
+        np.fmin.at(end, log.ticket[after], log.hours[after])
+        facing.append(escalated[log.customer_facing[escalated]])
+    f = np.concatenate(facing)
+    del facing
     resolved = ~np.isnan(end) & ~np.isnan(start)
     latest = float(np.nanmax(start)) if (~np.isnan(start)).any() else as_of_hours
     end = np.where(np.isnan(end) & ~np.isnan(start), max(as_of_hours, latest), end)
     rows = np.flatnonzero(~np.isnan(start))
-    f = escalated[log.customer_facing[escalated]]
-    del escalated
     f = f[(log.hours[f] >= start[log.ticket[f]]) & (log.hours[f] <= end[log.ticket[f]])]
     at_ticket = np.concatenate([log.ticket[f], rows, rows])
     at_hours = np.concatenate([log.hours[f], start[rows], end[rows]])
@@ -163,11 +166,6 @@ def silences(log: ProcessLog, as_of_hours: float) -> Silences:
     return Silences(start, end, resolved, longest, owner, gap, int(f.size))
 
 
-def escalated_events(log: ProcessLog, start: np.ndarray) -> np.ndarray:
-    """Positions of the events of tickets whose escalation time (``start``, per ticket row) is known, in log order."""
-    return np.flatnonzero(~np.isnan(start)[log.ticket])
-
-
 def _messages(log: ProcessLog, sil: Silences, config: Escalations) -> tuple[list[RoleMessages], list[Turn], float]:
     """Messages (communication-stage events) while escalated, by sender and by sender -> addressee.
 
@@ -175,12 +173,46 @@ def _messages(log: ProcessLog, sil: Silences, config: Escalations) -> tuple[list
     stakeholder of another role to act on the ticket. The reply time is the time until the
     addressee's next event on the ticket (messages nobody answered have none)."""
     # only the escalated tickets' stakeholder events: a message counts inside its ticket's escalated window, and
-    # its reply is found among the same ticket's later events (a ticket's events are kept or left out together)
-    escalated = escalated_events(log, sil.start)
+    # its reply is found among the same ticket's later events (a ticket's events are kept or left out together), so
+    # the log is read a slice of whole tickets at a time: the arrays below are a slice's, the messages' are kept
+    read = [_slice_messages(log, sil, config, part) for part in ticket_slices(log.ticket)]
+    read = [r for r in read if r is not None]
+    if not read:   # no escalated ticket's stakeholder event: no message, no turn
+        return [], [], float(np.nansum(sil.end - sil.start) / 24)
+    sender, target, reply, ticket = (np.concatenate(column) for column in zip(*read))
+    n_esc = int((~np.isnan(sil.start)).sum())
+    days = float(np.nansum(sil.end - sil.start) / 24)
+    by_role = []
+    for k in np.unique(sender):
+        mine = sender == k
+        messages = int(np.count_nonzero(mine))
+        role = log.roles[k]
+        by_role.append(RoleMessages(role, config.role_label(role), messages, messages / n_esc if n_esc else 0.0,
+                                    messages / days if days else None,
+                                    np.unique(ticket[mine]).size / n_esc if n_esc else None))
+    by_role.sort(key=lambda r: (-r.messages, r.role))
+    frame = pd.DataFrame({"a": sender, "b": target, "reply": reply})
+    turns = []
+    for (a, b), g in frame[frame["b"] >= 0].groupby(["a", "b"], sort=True):
+        ra, rb = log.roles[a], log.roles[b]
+        replies = g["reply"].dropna()
+        turns.append(Turn(ra, rb, config.role_label(ra), config.role_label(rb), int(len(g)),
+                          len(g) / n_esc if n_esc else 0.0, float(len(replies) / len(g)),
+                          float(replies.median()) if len(replies) else None))
+    turns.sort(key=lambda x: (-x.messages, x.from_role, x.to_role))
+    return by_role, turns, days
+
+
+def _slice_messages(log: ProcessLog, sil: Silences, config: Escalations,
+                    part: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The messages of the escalated tickets whose events are the positions ``part`` of the log: each one's sender
+    and addressee (role codes, -1 none), hours to the reply (NaN none) and ticket row; None without a stakeholder
+    event of an escalated ticket."""
+    escalated = part.start + np.flatnonzero(~np.isnan(sil.start)[log.ticket[part]])
     stake = escalated[log.stakeholder(config, escalated)]
     del escalated
-    if not stake.size:   # no escalated ticket's stakeholder event: no message, no turn
-        return [], [], float(np.nansum(sil.end - sil.start) / 24)
+    if not stake.size:
+        return None
     tk, ro, t = log.ticket[stake], log.role[stake], log.hours[stake]
     start = np.ones(stake.size, dtype=bool)
     start[1:] = (tk[1:] != tk[:-1]) | (ro[1:] != ro[:-1])
@@ -204,26 +236,7 @@ def _messages(log: ProcessLog, sil: Silences, config: Escalations) -> tuple[list
     target = np.where(to_customer, customer_code, np.where(has_other[m], ro[np.minimum(nxt[m], stake.size - 1)], -1))
     reply_at = np.where(to_customer, np.where(has_customer[m], t[np.minimum(next_customer[m], stake.size - 1)], np.nan),
                         np.where(has_other[m], t[np.minimum(nxt[m], stake.size - 1)], np.nan))
-    n_esc = int((~np.isnan(sil.start)).sum())
-    days = float(np.nansum(sil.end - sil.start) / 24)
-    by_role = []
-    for k in np.unique(ro[m]):
-        mine = m[ro[m] == k]
-        role = log.roles[k]
-        by_role.append(RoleMessages(role, config.role_label(role), int(mine.size), mine.size / n_esc if n_esc else 0.0,
-                                    mine.size / days if days else None,
-                                    np.unique(tk[mine]).size / n_esc if n_esc else None))
-    by_role.sort(key=lambda r: (-r.messages, r.role))
-    frame = pd.DataFrame({"a": ro[m], "b": target, "reply": reply_at - t[m]})
-    turns = []
-    for (a, b), g in frame[frame["b"] >= 0].groupby(["a", "b"], sort=True):
-        ra, rb = log.roles[a], log.roles[b]
-        replies = g["reply"].dropna()
-        turns.append(Turn(ra, rb, config.role_label(ra), config.role_label(rb), int(len(g)),
-                          len(g) / n_esc if n_esc else 0.0, float(len(replies) / len(g)),
-                          float(replies.median()) if len(replies) else None))
-    turns.sort(key=lambda x: (-x.messages, x.from_role, x.to_role))
-    return by_role, turns, days
+    return ro[m], target, reply_at - t[m], tk[m]
 
 
 def _design(frame: pd.DataFrame, with_window: bool) -> tuple[np.ndarray, list[str]]:

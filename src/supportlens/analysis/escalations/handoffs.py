@@ -202,7 +202,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
         pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
         done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
         order = np.argsort(pair, kind="stable")
-        pair, values = pair[order], log.duration[i][order]
+        pair, values = pair[order], log.duration(i)[order]
         cuts = np.flatnonzero(np.diff(pair)) + 1
         for code, chunk in zip(pair[np.r_[0, cuts]] if pair.size else [], np.split(values, cuts)):
             hours.setdefault(int(code), []).append(chunk)
@@ -230,15 +230,21 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
 def ping_pong(log: ProcessLog, config: Escalations) -> PingPong:
     """Escalated tickets handed back down the ladder (e.g. tier 2 -> tier 1) at least once."""
     rank = log.ladder_rank(config)
-    on = np.flatnonzero((log.role >= 0) & (rank[np.maximum(log.role, 0)] >= 0))
-    tk, rk = log.ticket[on], rank[log.role[on]]
-    step = np.flatnonzero((tk[1:] == tk[:-1]) & (rk[1:] < rk[:-1]))
+    returned, downs = [], []   # per slice of whole tickets (a return is within one ticket): tickets, (from, to) rungs
+    for part in ticket_slices(log.ticket):
+        role = log.role[part]
+        on = np.flatnonzero((role >= 0) & (rank[np.maximum(role, 0)] >= 0))
+        tk, rk = log.ticket[part][on], rank[role[on]]
+        step = np.flatnonzero((tk[1:] == tk[:-1]) & (rk[1:] < rk[:-1]))
+        returned.append(tk[step + 1])
+        downs += list(zip(rk[step], rk[step + 1]))
     escalated = int(log.escalated.sum())
-    tickets = np.unique(tk[step + 1])
-    pairs = pd.Series(list(zip(rk[step], rk[step + 1]))).value_counts() if step.size else pd.Series(dtype=int)
+    tickets = np.unique(np.concatenate(returned))
+    step_count = len(downs)
+    pairs = pd.Series(downs).value_counts() if step_count else pd.Series(dtype=int)
     by_pair = [{"from_role": config.ladder[a], "to_role": config.ladder[b], "returns": int(c)}
                for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return PingPong(wilson(int(np.isin(tickets, np.flatnonzero(log.escalated)).sum()), escalated), int(step.size), by_pair,
+    return PingPong(wilson(int(np.isin(tickets, np.flatnonzero(log.escalated)).sum()), escalated), step_count, by_pair,
                     highest(by_pair, lambda p: p["returns"]))
 
 

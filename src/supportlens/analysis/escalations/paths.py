@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats as sstats
 
 from ...config.escalations import Escalations
-from .process_log import DONE, KINDS, ProcessLog
+from .process_log import DONE, KINDS, ProcessLog, ticket_slices
 from ..core.extremes import highest, well_counted
 
 MAX_STEPS = 8
@@ -64,20 +64,21 @@ class Timeline:
 def ticket_paths(log: ProcessLog, config: Escalations) -> tuple[np.ndarray, list[str]]:
     """Path code per ticket row (0 = no ladder role acted) and the path label of every code."""
     rank = log.ladder_rank(config)
-    on = np.flatnonzero((log.role >= 0) & (rank[np.maximum(log.role, 0)] >= 0))
-    tk, rk = log.ticket[on], rank[log.role[on]] + 1
-    new = np.ones(tk.size, dtype=bool)
-    new[1:] = (tk[1:] != tk[:-1]) | (rk[1:] != rk[:-1])
-    tk, rk = tk[new], rk[new]
-    start = np.ones(tk.size, dtype=bool)
-    start[1:] = tk[1:] != tk[:-1]
-    step = np.arange(tk.size) - np.maximum.accumulate(np.where(start, np.arange(tk.size), 0))
     base = len(config.ladder) + 1
-    keep = step < MAX_STEPS
     code = np.zeros(log.escalated.size, dtype=np.int64)
-    np.add.at(code, tk[keep], rk[keep] * base ** step[keep])
-    longer = np.unique(tk[~keep])
-    code[longer] = -1
+    for part in ticket_slices(log.ticket):   # (a slice of whole tickets at a time: a path is one ticket's)
+        role = log.role[part]
+        on = np.flatnonzero((role >= 0) & (rank[np.maximum(role, 0)] >= 0))
+        tk, rk = log.ticket[part][on], rank[role[on]] + 1
+        new = np.ones(tk.size, dtype=bool)
+        new[1:] = (tk[1:] != tk[:-1]) | (rk[1:] != rk[:-1])
+        tk, rk = tk[new], rk[new]
+        start = np.ones(tk.size, dtype=bool)
+        start[1:] = tk[1:] != tk[:-1]
+        step = np.arange(tk.size) - np.maximum.accumulate(np.where(start, np.arange(tk.size), 0))
+        keep = step < MAX_STEPS
+        np.add.at(code, tk[keep], rk[keep] * base ** step[keep])
+        code[np.unique(tk[~keep])] = -1
     labels: dict[int, str] = {0: "No escalation-ladder role", -1: f"Longer than {MAX_STEPS} steps"}
     for c in np.unique(code):
         if c > 0:
@@ -135,7 +136,7 @@ def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path
                "kind": KINDS[log.kind[i]]} for i in idx]
     intervals = [{"start": float(log.hours[i] - created_hours), "end": float(log.hours[i + 1] - created_hours),
                   "role": role(log.owner[i]), "kind": KINDS[log.held[i]]}
-                 for i in idx if log.has_next[i] and log.held[i] != DONE and log.duration[i] > 0
+                 for i in idx if log.has_next[i] and log.held[i] != DONE and log.duration(i) > 0
                  and i + 1 < hi]
     priority = tickets["priority"].iloc[row] if "priority" in tickets else None
     return Timeline(which, str(tickets["ticket_id"].iloc[row]), None if pd.isna(priority) else str(priority), path,

@@ -84,6 +84,7 @@ def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, cloc
     communication, silences = analyse_communication(log, tickets, resolution, as_of_hours, esc, config.findings,
                                                     config.seed)
     policies = estimate_policies(esc.policies, silences)
+    del silences   # (per ticket and per silence, with the fitted models' designs: not held through the steps below)
     headline = next(p for p in policies if p.hours == esc.policy_hours)
     stages = stage_times(log, esc)
     role_time = role_times(log, esc)

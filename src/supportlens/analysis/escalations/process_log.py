@@ -36,10 +36,11 @@ class ProcessLog:
     Per event: ``ticket`` (row of the tickets table), ``hours`` (since ``origin``),
     codes into ``labels``, ``stages`` and ``roles`` (role -1 = unknown), ``kind``
     (0 work, 1 wait, 2 done), ``customer_facing`` and ``escalating`` flags. Per event
-    with a successor in the same ticket (``has_next``): ``duration`` (hours to the
-    next event) and ``owner`` (the role holding that interval). Per ticket row:
-    ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int32 (label, stage,
-    role, owner) and int8 (kind, held): widen them before multiplying one by a count."""
+    with a successor in the same ticket (``has_next``): ``owner`` (the role holding that interval) and
+    ``duration(positions)`` (hours to the next event, worked out when read: no array of every event's). Per ticket
+    row: ``escalated`` and ``escalated_at`` (hours since ``origin``, NaN when unknown). Codes are int16 (label, stage,
+    role, owner; int32 past 32,767 values) and int8 (kind, held), ticket rows int32 (int64 past 2**31 tickets):
+    widen them before multiplying one by a count."""
 
     ticket: np.ndarray
     hours: np.ndarray
@@ -54,7 +55,6 @@ class ProcessLog:
     customer_facing: np.ndarray
     escalating: np.ndarray
     has_next: np.ndarray
-    duration: np.ndarray
     held: np.ndarray
     owner: np.ndarray
     escalated: np.ndarray
@@ -65,6 +65,11 @@ class ProcessLog:
     @property
     def events(self) -> int:
         return int(self.ticket.size)
+
+    def duration(self, at: np.ndarray | int) -> np.ndarray:
+        """Hours from the events at positions ``at`` to their ticket's next event; 0 for a ticket's last event."""
+        following = np.minimum(np.asarray(at) + 1, self.hours.size - 1)
+        return np.where(self.has_next[at], self.hours[following] - self.hours[at], 0.0)
 
     def role_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         return np.array([self.roles.index(r) for r in names if r in self.roles], dtype=np.int64)
@@ -101,6 +106,11 @@ def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) ->
     the ladder; indexed by role code, with one more -1 at the end so role -1 (unknown) maps to -1."""
     rung = {role: i for i, role in reversed(list(enumerate(ladder)))}   # the first rung a role is on
     return np.array([rung.get(r, -1) for r in roles] + [-1], dtype=np.int64)
+
+
+def _narrow(codes: np.ndarray, distinct: int) -> np.ndarray:
+    """Codes (-1 and up) into ``distinct`` values as int16, or int32 past 32,767 values: two bytes an event."""
+    return codes.astype(np.int16 if distinct < 2**15 else np.int32, copy=False)
 
 
 def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -179,12 +189,21 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
 def _by_ticket_and_time(keep: np.ndarray, row: np.ndarray, ns: np.ndarray) -> np.ndarray | None:
     """The kept events' positions by ticket row, then time, ties in the log's order (a stable sort); None when
     every event is kept and the log is already in that order (the checked log usually is), told in one pass."""
-    if keep.all():
-        step = np.diff(row)
-        if ((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all():
-            return None
+    if keep.all() and all(_in_order(row[part], ns[part]) for part in _overlapping(row.size)):
+        return None
     idx = np.flatnonzero(keep)
     return idx[np.lexsort((ns[idx], row[idx]))]
+
+
+def _overlapping(n: int, size: int = SLICE_EVENTS) -> list[slice]:
+    """Slices of ``size`` positions that cover 0..n, each sharing its first position with the previous one's last
+    (so that every pair of neighbours is inside one slice)."""
+    return [slice(max(a - 1, 0), min(a + size, n)) for a in range(0, max(n, 1), size)]
+
+
+def _in_order(row: np.ndarray, ns: np.ndarray) -> bool:
+    step = np.diff(row)
+    return bool(((step > 0) | ((step == 0) & (np.diff(ns) >= 0))).all())
 
 
 def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -219,41 +238,47 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     order = _by_ticket_and_time(keep, row, ns)
     ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
     del keep
-    ticket = ordered(row).astype(np.int64, copy=False)
+    ticket = ordered(row).astype(np.int32 if len(tickets) < 2**31 else np.int64)
     if ticket.size == 0:
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
     at = ordered(ns)
     origin_ns = int(at.min())
-    hours = (at - origin_ns) / NS_PER_HOUR
+    # (at - origin) / NS_PER_HOUR, the difference written as float64 in place: no second array of every event
+    hours = np.subtract(at, origin_ns, out=np.empty(at.size, dtype=np.float64), casting="unsafe")
+    hours /= NS_PER_HOUR
     del at, row
 
     # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
     # log's memory
-    codes, kinds = (lambda a: a.astype(np.int32, copy=False)), (lambda a: a.astype(np.int8, copy=False))   # noqa: E731
+    kinds = lambda a: a.astype(np.int8, copy=False)   # noqa: E731
     label, labels = _labels(events)
-    label = codes(ordered(label))
+    label = _narrow(ordered(label), len(labels))
     role, roles = _role_codes(events, role_values, config)
-    role = codes(ordered(role))
     # roles that only ever wait (a stage's waits_for, e.g. a third party) get a code too
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
+    role = _narrow(ordered(role), len(roles))
     if "status" in events:
         status, statuses = _codes(events["status"])
-        status = codes(ordered(status))
+        status = _narrow(ordered(status), len(statuses))
     else:
-        status, statuses = np.full(ticket.size, -1), []
+        status, statuses = np.full(ticket.size, -1, dtype=np.int8), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
-    stage, kind = codes(stage), kinds(kind)
+    stage, kind = _narrow(stage, len(stage_ids)), kinds(kind)
+    del status
     facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])
     not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
     facing &= not_customer & (role >= 0)
 
-    escalating = (ladder_ranks(roles, config.ladder)[role] >= 1) | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
+    escalating = (ladder_ranks(roles, config.ladder) >= 1)[role] | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
                                                            if s in stage_ids])
     if "tier" in events:
-        tier = pd.to_numeric(events["tier"], errors="coerce")   # (a missing tier is not 2 or more)
-        escalating |= ordered((tier >= 2).fillna(False).to_numpy(dtype=bool))
-        del tier
+        high_tier = np.zeros(len(events), dtype=bool)
+        for part in (slice(a, a + SLICE_EVENTS) for a in range(0, len(events), SLICE_EVENTS)):
+            tier = pd.to_numeric(events["tier"].iloc[part], errors="coerce")   # (a missing tier is not 2 or more)
+            high_tier[part] = (tier >= 2).fillna(False).to_numpy(dtype=bool)
+        escalating |= ordered(high_tier)
+        del high_tier
 
     n = len(tickets)
     escalated_at = np.full(n, np.nan)
@@ -264,8 +289,6 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         escalated |= tickets["escalated"].fillna(False).astype(bool).to_numpy()
 
     has_next = np.append(ticket[1:] == ticket[:-1], False)
-    duration = np.append(np.diff(hours), 0.0)
-    duration[~has_next] = 0.0
     next_role = np.append(role[1:], np.int32(-1))
     ignored = np.isin(next_role, [i for i, r in enumerate(roles) if r in config.ignore_roles]) | (next_role < 0)
     customer = np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles])
@@ -275,10 +298,10 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
         if st.waits_for:
             owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
     return ProcessLog(
-        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=codes(label),
-        labels=tuple(str(x) for x in labels), stage=codes(stage), stages=stage_ids, kind=kinds(kind), role=codes(role),
+        ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=label,
+        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kinds(kind), role=role,
         roles=tuple(str(r) for r in roles), customer_facing=facing, escalating=escalating, has_next=has_next,
-        duration=duration, held=kinds(held), owner=codes(owner), escalated=escalated, escalated_at=escalated_at,
+        held=kinds(held), owner=_narrow(owner, len(roles)), escalated=escalated, escalated_at=escalated_at,
         events_without_ticket=without_ticket,
         tickets_without_events=int(n - (1 + np.count_nonzero(ticket[1:] != ticket[:-1]))))   # ticket is sorted
 
@@ -286,26 +309,32 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
 def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, status: np.ndarray, statuses: list,
             config: Escalations) -> tuple[np.ndarray, np.ndarray]:
     """Stage and kind code per event, evaluating the rules once per distinct (label, role, status)."""
-    stage_ids = list(config.stages)
     kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()])
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
-    combo = (label.astype(np.int64) * n_roles + (role + 1)) * n_status + (status + 1)
-    inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
-    del combo
-    chosen = np.empty(uniques.size, dtype=np.int32)
-    for k, code in enumerate(uniques):
-        st, rest = code % n_status - 1, code // n_status
-        ro, la = rest % n_roles - 1, rest // n_roles
-        name = str(labels[la]).lower()
-        role_name = roles[ro] if ro >= 0 else None
-        status_name = str(statuses[st]).lower() if st >= 0 else None
-        stage = config.default_stage
-        for rule in config.stage_rules:
-            if (fnmatchcase(name, rule.activity.lower()) and (rule.role is None or rule.role == role_name)
-                    and (rule.status is None or rule.status.lower() == status_name)):
-                stage = rule.stage
-                break
-        chosen[k] = stage_ids.index(stage)
-    stage = chosen[inverse]   # (narrow codes: a few stages and three kinds)
-    del inverse
+    chosen: dict[int, int] = {}   # (label, role, status) code -> stage code
+    stage = np.empty(label.size, dtype=np.int32)
+    for part in (slice(a, a + SLICE_EVENTS) for a in range(0, label.size, SLICE_EVENTS)):   # (a slice's codes at a time)
+        combo = (label[part].astype(np.int64) * n_roles + (role[part] + 1)) * n_status + (status[part] + 1)
+        inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
+        for code in uniques.tolist():
+            if code not in chosen:
+                chosen[code] = _stage_of(code, n_roles, n_status, labels, roles, statuses, config)
+        stage[part] = np.array([chosen[code] for code in uniques.tolist()], dtype=np.int32)[inverse]
     return stage, kinds.astype(np.int8)[stage]
+
+
+def _stage_of(code: int, n_roles: int, n_status: int, labels: list, roles: list, statuses: list,
+              config: Escalations) -> int:
+    """The stage code of one (label, role, status) code: the first stage rule it matches, else the default stage."""
+    st, rest = code % n_status - 1, code // n_status
+    ro, la = rest % n_roles - 1, rest // n_roles
+    name = str(labels[la]).lower()
+    role_name = roles[ro] if ro >= 0 else None
+    status_name = str(statuses[st]).lower() if st >= 0 else None
+    stage = config.default_stage
+    for rule in config.stage_rules:
+        if (fnmatchcase(name, rule.activity.lower()) and (rule.role is None or rule.role == role_name)
+                and (rule.status is None or rule.status.lower() == status_name)):
+            stage = rule.stage
+            break
+    return list(config.stages).index(stage)

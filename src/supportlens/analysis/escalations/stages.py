@@ -69,37 +69,48 @@ def _km(hours: np.ndarray, observed: np.ndarray) -> Estimate:
 
 
 def stage_times(log: ProcessLog, config: Escalations) -> list[StageTime]:
-    n_tickets, n_stages = log.escalated.size, len(log.stages)
-    # per ticket and stage: hours summed over the ticket's intervals in log order, and whether it was in the stage
-    # (a slice of whole tickets at a time: each cell's sum is the same, in the same order)
-    total = np.zeros(n_tickets * n_stages)
-    visits = np.zeros(n_tickets * n_stages, dtype=bool)
+    n_stages = len(log.stages)
+    # per ticket and stage: hours summed over the ticket's intervals in log order, and whether it was in the stage,
+    # summed a slice of whole tickets at a time (each cell's sum is the same, in the same order); kept are the
+    # escalated tickets' rows (every stage, zeros included: their means and shares) and, per stage, the hours of
+    # the tickets that were in it, in ticket order (never a row of every stage for every ticket)
+    escalated_rows = np.flatnonzero(log.escalated)
+    n_esc = escalated_rows.size
+    esc_total = np.zeros((n_esc, n_stages))
+    esc_visits = np.zeros((n_esc, n_stages), dtype=bool)
+    visited: list[list[np.ndarray]] = [[] for _ in range(n_stages)]
     for part in ticket_slices(log.ticket):
         i = part.start + np.flatnonzero(log.has_next[part])
         if not i.size:
             continue
-        cell = log.ticket[i] * n_stages + log.stage[i]
-        lo, hi = int(cell.min()), int(cell.max()) + 1
-        total[lo:hi] += np.bincount(cell - lo, weights=log.duration[i], minlength=hi - lo)
+        first, last = int(log.ticket[i[0]]), int(log.ticket[i[-1]]) + 1
+        cell = (log.ticket[i].astype(np.int64) - first) * n_stages + log.stage[i]
+        total = np.bincount(cell, weights=log.duration(i), minlength=(last - first) * n_stages).reshape(-1, n_stages)
+        visits = np.zeros(total.size, dtype=bool)
         visits[cell] = True
-    total, visits = total.reshape(n_tickets, n_stages), visits.reshape(n_tickets, n_stages)
-    esc = log.escalated
-    n_esc = int(esc.sum())
+        visits = visits.reshape(-1, n_stages)
+        a, b = np.searchsorted(escalated_rows, [first, last])
+        esc_total[a:b] = total[escalated_rows[a:b] - first]
+        esc_visits[a:b] = visits[escalated_rows[a:b] - first]
+        for k in range(n_stages):
+            visited[k].append(total[visits[:, k], k])
     process = [k for k, s in enumerate(log.stages) if config.stages[s].kind != "done"]
-    esc_process_time = float(total[esc][:, process].sum())
+    esc_process_time = float(esc_total[:, process].sum())
     out = []
     for k, stage_id in enumerate(log.stages):
         stage = config.stages[stage_id]
-        in_esc = visits[:, k] & esc
-        if not visits[:, k].any():
+        all_hours = np.concatenate(visited[k]) if visited[k] else np.zeros(0)
+        if not all_hours.size:
             continue
-        med = median_interval(total[in_esc, k])
-        all_med = median_interval(total[visits[:, k], k])
+        in_esc = esc_visits[:, k]
+        esc_hours = np.ascontiguousarray(esc_total[:, k])
+        med = median_interval(esc_hours[in_esc])
+        all_med = median_interval(all_hours)
         out.append(StageTime(
             stage_id, stage.label, stage.kind, int(in_esc.sum()), int(in_esc.sum()) / n_esc if n_esc else None,
-            med.value, med.ci_low, med.ci_high, float(total[esc, k].mean()) if n_esc else None,
-            (float(total[esc, k].sum()) / esc_process_time if esc_process_time and stage.kind != "done" else None),
-            all_med.value, int(visits[:, k].sum())))
+            med.value, med.ci_low, med.ci_high, float(esc_hours.mean()) if n_esc else None,
+            (float(esc_hours.sum()) / esc_process_time if esc_process_time and stage.kind != "done" else None),
+            all_med.value, int(all_hours.size)))
     return out
 
 
@@ -115,7 +126,7 @@ def role_times(log: ProcessLog, config: Escalations) -> list[RoleTime]:
         return []
     n_roles = len(log.roles)
     cell = log.owner[i].astype(np.int64) * 2 + (log.held[i] == WAIT)
-    hours = np.bincount(cell, weights=log.duration[i], minlength=n_roles * 2).reshape(n_roles, 2)
+    hours = np.bincount(cell, weights=log.duration(i), minlength=n_roles * 2).reshape(n_roles, 2)
     tickets = pd.Series(log.ticket[i]).groupby(log.owner[i]).nunique()
     total = hours.sum()
     ordered = [r for r in (*config.customer_roles, *config.ladder) if r in log.roles]
@@ -135,8 +146,10 @@ def ticket_times(log: ProcessLog, clocks: pd.DataFrame) -> TicketTimes:
     """Per-ticket process, waiting and worked hours of escalated tickets; KM time to resolution."""
     i = _held(log)
     n = log.escalated.size
-    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, log.duration[i], 0.0), minlength=n)
-    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, log.duration[i], 0.0), minlength=n)
+    duration = log.duration(i)
+    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, duration, 0.0), minlength=n)
+    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, duration, 0.0), minlength=n)
+    del duration
     esc = log.escalated
     process = wait + work
     solved_hours = clocks["resolution_minutes"].to_numpy(dtype=float) / 60

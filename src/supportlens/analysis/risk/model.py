@@ -124,7 +124,7 @@ def labelled(clocks: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
 
 
 def _frame(features: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
-    out = features.copy()
+    out = features.copy(deep=False)   # (copy on write: the categorical columns are new, the numeric ones shared)
     for column, levels in categories.items():
         out[column] = _categorical(out[column], levels)
     return out
@@ -234,6 +234,8 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     prior = (rates["sum"] + 1) / (rates["count"] + 2)
     overall = (y_train.sum() + 1) / (len(y_train) + 2)
     scores = {"priority_only": features["priority"].map(prior).fillna(overall).to_numpy(dtype=float)}
+    feature_columns = list(features.columns)
+    del features, x_train   # (their texts per ticket: the frame holds them as codes)
     val, tst = validation.to_numpy(), test.to_numpy()
     open_now = (clocks["resolution_state"] == "active").fillna(False).to_numpy(dtype=bool)
     # the models score only the tickets whose scores are read (validation, test, open now; the rest NaN):
@@ -279,7 +281,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
               _split("test", month, label, test)]
     return RiskModel(
         splits=splits,
-        features=feature_infos(list(features.columns)),
+        features=feature_infos(feature_columns),
         models=results, chosen=chosen, auc_gain=auc_gain, beats_baseline=beats_baseline,
         calibration=calibration,
         roc_curves={name: _roc_curve(y[tst], score[tst]) for name, score in scores.items()},
