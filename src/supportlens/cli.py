@@ -7,7 +7,9 @@ what to fix), 2 a usage error (an unknown option or a bad option value).
 
 from __future__ import annotations
 
+import atexit
 import enum
+import gc
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -104,6 +106,9 @@ def build(
                                chart_progress=charts_drawn, ingest_progress=exports_read)
     except SupportlensError as error:
         _fail(error)
+    # the interpreter's exit would run one more full collection, of the build's every remaining object (about half
+    # a CPU-second after a 50k build) only to free memory the exit gives back anyway: the objects are frozen first
+    atexit.register(gc.freeze)
     verb = "Up to date:" if "up_to_date" in result.timings else "Built"
     stdout.print(f"[green]✓[/] {verb} {result.site_dir}/index.html"
                   + (f" and {result.pdf_path}" if result.pdf_path else "")

@@ -57,7 +57,7 @@ def locate_break(values: np.ndarray, min_size: int = MIN_SEGMENT_WEEKS) -> int |
 
 def step_p_value(values: np.ndarray, at: int, min_size: int = MIN_SEGMENT_WEEKS) -> float:
     """Bonferroni-adjusted p of a step at ``at`` over a linear trend (OLS, Newey-West standard errors)."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     n = len(values)
     t = np.arange(n, dtype=float)
@@ -65,7 +65,7 @@ def step_p_value(values: np.ndarray, at: int, min_size: int = MIN_SEGMENT_WEEKS)
     lags = max(1, int(np.floor(4 * (n / 100) ** (2 / 9))))
     if np.allclose(values, values[0]):
         return 1.0
-    fit = sm.OLS(values.astype(float), design).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = OLS(values.astype(float), design).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     p = float(fit.pvalues[2])
     candidates = n - 2 * min_size + 1
     return 1.0 if not np.isfinite(p) else min(1.0, p * candidates)

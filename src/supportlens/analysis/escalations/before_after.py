@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 from ..core.period import wall_time
 from ..core.breach import breached_mask, completed_mask
@@ -93,7 +93,7 @@ def weekly_series(clocks: pd.DataFrame, escalated: np.ndarray | None, change: pd
 def _segmented(y: np.ndarray, week: np.ndarray, after: np.ndarray, since: np.ndarray, lags: int,
                measure: str, unit: str, alpha: float) -> tuple[SegmentChange, np.ndarray, np.ndarray]:
     x = np.column_stack([np.ones_like(week), week, after, since])
-    fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     ci = fit.conf_int(alpha=0.05)
     fitted = x @ fit.params
     counterfactual = fit.params[0] + fit.params[1] * week

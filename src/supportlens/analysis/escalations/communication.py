@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 from ...canonical import PRIORITIES
 from ...config import Findings
@@ -276,9 +277,9 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
                 fit = logistic_regression(x, y, max_iterations=100)
                 beta, bounds, p_value, converged = fit.coefficients[1], fit.conf_int()[1], fit.p_values[1], fit.converged
             else:
-                fit = sm.OLS(np.log(np.maximum(y, 1 / 60)) if outcome == "resolution" else y, x).fit(cov_type="HC1")
+                fit = OLS(np.log(np.maximum(y, 1 / 60)) if outcome == "resolution" else y, x).fit(cov_type="HC1")
                 beta, bounds, p_value, converged = fit.params[1], np.asarray(fit.conf_int())[1], fit.pvalues[1], True
-    except (np.linalg.LinAlgError, ValueError, sm.tools.sm_exceptions.PerfectSeparationError) as exc:
+    except (np.linalg.LinAlgError, ValueError, PerfectSeparationError) as exc:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
                         f"the model could not be fitted ({type(exc).__name__})")
     unstable = not np.isfinite(bounds).all() or (outcome != "csat" and np.abs(bounds).max() > 20)
