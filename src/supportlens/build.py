@@ -136,6 +136,24 @@ def fewer_collections(every: int = YOUNG_COLLECTION_EVERY):
         gc.set_threshold(*before)
 
 
+@contextmanager
+def older_objects_left_alone():
+    """The objects made so far (the tables, the analysis, the context: millions at scale) left out of the
+    collector's passes (``gc.freeze``) while WeasyPrint lays out and draws the PDFs: it allocates millions of objects
+    that live until a PDF is written (boxes, styles, layouts), and each full collection went through all of them
+    and through everything the build held before (about a thousand collections for the 50k appendix). Garbage
+    made inside is collected as before; what was frozen is handed back to the collector after (objects frozen by
+    a caller stay frozen)."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
 def _outputs(root: Path, config: Config) -> list[Path]:
     """What a build writes: the site, the context, and the pages and Quarto project at the project root."""
     return [root / config.render.site_dir, root / config.render.report_dir / "context.json",
@@ -235,7 +253,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             if svgs is not None:
                 with step("charts", "Waiting for the static charts"):
                     svgs.result()
-                with step("pdf", "Writing the board pack and its appendix (PDF)"):
+                with step("pdf", "Writing the board pack and its appendix (PDF)"), older_objects_left_alone():
                     for document in DOCUMENTS.values():   # report.pdf, then appendix.pdf
                         pdf_path = stage / document["file"]
                         write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path,

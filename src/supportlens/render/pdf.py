@@ -492,18 +492,16 @@ def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | Non
     if pdf is None:
         document = Path(out_path).stem
         try:
-            with _fewer_collections():
-                patched = patched_pdf(html, base_dir, cache, document) if key else None
+            patched = patched_pdf(html, base_dir, cache, document) if key else None
         except Exception:  # noqa: BLE001 -- the parts are a shortcut: whatever fails in it, the whole PDF is laid out
             logging.getLogger(__name__).debug("the PDF's changed parts could not be put in place", exc_info=True)
             patched = None
         if patched is not None:
             pdf, parts = patched
         else:
-            with _fewer_collections():
-                rendered = _render(html, base_dir)
-                parts = pdf_parts(html, base_dir, rendered, cache) if key else None
-                pdf = rendered.write_pdf()
+            rendered = _render(html, base_dir)
+            parts = pdf_parts(html, base_dir, rendered, cache) if key else None
+            pdf = rendered.write_pdf()
         if key:
             cache.store_pdf(key, pdf)
             if parts is not None:
@@ -540,34 +538,6 @@ def _weasyprint():
     import weasyprint
 
     return weasyprint
-
-
-# objects WeasyPrint allocates between two collections of the youngest generation while it lays out and draws
-# a PDF (Python's default is 700): see _fewer_collections
-_PDF_GC_THRESHOLD = 10_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The garbage collector, while WeasyPrint lays out and draws a PDF, collecting less often and leaving alone
-    the objects that were there before (``gc.freeze``: the build's tables and analysis). WeasyPrint allocates
-    millions of objects, most of which live until the PDF is written (boxes, styles, layouts): with the default
-    threshold the collector examined them again and again (about a thousand collections for the appendix,
-    1.4 CPU-s of its 8, and 2 CPU-s in a build whose full collections also went through everything the analysis
-    holds). Every collection still runs, less often: what is garbage is collected as before (the process' peak
-    memory did not move when this was measured). The thresholds and the frozen objects are restored after."""
-    import gc
-
-    thresholds, freeze = gc.get_threshold(), gc.get_freeze_count() == 0   # (objects frozen by others stay so)
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(max(thresholds[0], _PDF_GC_THRESHOLD), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        if freeze:
-            gc.unfreeze()
 
 
 def _render(html: str, base_dir: Path):
