@@ -129,6 +129,19 @@ def test_median_draws_of_many_values_follow_the_binomial_order_statistic():
     assert np.abs(empirical - exact).max() < 0.01
 
 
+@pytest.mark.parametrize("n, ties", [(1201, False), (1200, False), (800, True), (7, False)])
+def test_median_bootstrap_is_the_textbook_one(n, ties):
+    # the textbook percentile bootstrap worked out directly: every resample's n rows drawn at once with the same
+    # seed's generator, np.median of each, the 2.5th and 97.5th percentiles; the bootstrap draws in blocks of rows
+    # (three blocks at n = 1200) and reads each median off the middle ranks, and must give the same numbers
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 40, n).astype(float) if ties else rng.lognormal(3, 1, n).round(3)
+    drawn = np.random.default_rng(5).integers(0, n, size=(2000, n))
+    low, high = np.percentile(np.median(values[drawn], axis=1), [2.5, 97.5])
+    estimate = bootstrap(values, "median", seed=5)
+    assert (estimate.value, estimate.ci_low, estimate.ci_high, estimate.n) == (np.median(values), low, high, n)
+
+
 def test_large_median_bootstrap_draws_counts_with_the_same_interval(monkeypatch):
     # above the row-resampling limit the interval comes from drawn counts: the same distribution as the
     # row indices, so the two intervals agree to Monte Carlo error (2,000 resamples), not to the last digit
