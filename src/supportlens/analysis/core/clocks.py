@@ -100,6 +100,13 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     has_solve = resolvable & ~is_open
 
     for name, calendar in (("", None), ("_business", business)):
+        if calendar is not None and calendar.always_open:
+            # the 24/7 calendar (the default): business time is calendar time, the same values (held once: the
+            # columns share them, copy on write keeps each column its own)
+            for measure in ("first_response", "resolution", "open"):
+                clocks[f"{measure}_business_minutes"] = clocks[f"{measure}_minutes"]
+            continue
+
         def span(end_ns: np.ndarray, valid: np.ndarray) -> np.ndarray:
             out = np.full(n, np.nan)
             if valid.any():
