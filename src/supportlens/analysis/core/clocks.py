@@ -80,8 +80,8 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
 
     if by_priority:
-        first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-        resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+        first_target = _per_value(clocks["priority"], {p: policy.target(p).first_response * 60 for p in PRIORITIES})
+        resolution_target = _per_value(clocks["priority"], {p: policy.target(p).resolution * 60 for p in PRIORITIES})
     else:
         default = policy.default_target()
         first_target = pd.Series(default.first_response * 60 if default else np.nan, index=clocks.index, dtype=float)
@@ -100,17 +100,27 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     has_solve = resolvable & ~is_open
 
     for name, calendar in (("", None), ("_business", business)):
+        if calendar is not None and calendar.always_open:
+            # the 24/7 calendar (the default): business time is calendar time, the same values (held once: the
+            # columns share them, copy on write keeps each column its own)
+            for measure in ("first_response", "resolution", "open"):
+                clocks[f"{measure}_business_minutes"] = clocks[f"{measure}_minutes"]
+            continue
+
         def span(end_ns: np.ndarray, valid: np.ndarray) -> np.ndarray:
             out = np.full(n, np.nan)
             if valid.any():
                 a, b = c_ns[valid], end_ns[valid]
                 if calendar is not None:
                     a, b = business_ns_until(calendar, a), business_ns_until(calendar, b)
-                out[valid] = (b - a) / NS_PER_MINUTE
+                b -= a          # (b is a copy: the valid rows' end, or their business time)
+                del a
+                out[valid] = b / NS_PER_MINUTE
             return out
         clocks[f"first_response{name}_minutes"] = span(r_ns, has_reply)
         clocks[f"resolution{name}_minutes"] = span(s_ns, has_solve)
         clocks[f"open{name}_minutes"] = span(np.full(n, as_of_ns), dated & is_open)
+    del has_solve
 
     clocks["solved_without_reply"] = (pd.Series(~is_open & clocks["first_response_at"].isna().to_numpy(), index=clocks.index,
                                                 dtype="boolean").where(pd.Series(~is_open, index=clocks.index))
@@ -119,12 +129,17 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     pauses = times.pauses if times is not None else None
 
     # first response: one cycle from creation to the reply (or to as-of while waiting)
+    # (each per-ticket array is let go once read: at ten million tickets each is 80 MB)
     fr_end = np.where(has_response, r_ns, as_of_ns)
+    del responded, r_ns
     fr_elapsed = _elapsed(sla_calendar, np.arange(n), c_ns, fr_end, pauses, dated)
+    del fr_end
     first_target_ns = np.round(first_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    del first_target
     clocks["first_response_sla_minutes"] = np.where(dated, fr_elapsed / NS_PER_MINUTE, np.nan)
     clocks["first_response_state"] = _states(has_response, fr_elapsed, first_target_ns,
                                              dated & knows_response & has_first_target, clocks.index)
+    del fr_elapsed, first_target_ns, has_response
     if not knows_response and "source_first_response_met" in clocks:
         # the export's own verdict (its targets, its calendar) is all there is
         verdict = clocks["source_first_response_met"].map({True: "achieved", False: "breached"}).astype("string")
@@ -132,27 +147,47 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
 
     # resolution: one cycle per reopen
     cycles = _resolution_cycles(times, policy, c_ns, s_ns, is_open, resolvable)
-    end = np.where(cycles["running"], as_of_ns, cycles["end"])
-    cycle_paused = _paused(sla_calendar, cycles["row"], cycles["start"], end, pauses)   # (joined once, for both)
-    cycle_elapsed = _elapsed(sla_calendar, cycles["row"], cycles["start"], end, pauses,
-                             np.ones(len(cycles["row"]), dtype=bool), paused=cycle_paused)
-    target_ns = np.round(resolution_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
-    over = cycle_elapsed > target_ns[cycles["row"]]
-    worst = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(worst, cycles["row"], cycle_elapsed)
-    any_over = np.zeros(n, dtype=bool)
-    np.logical_or.at(any_over, cycles["row"], over & ~cycles["running"])
-    running_elapsed = np.zeros(n, dtype=np.int64)
-    running_elapsed[cycles["row"][cycles["running"]]] = cycle_elapsed[cycles["running"]]
+    del times
+    rows, running = cycles.pop("row"), cycles.pop("running")
+    end = np.where(running, as_of_ns, cycles.pop("end"))
+    start = cycles.pop("start")
+    cycle_paused = _paused(sla_calendar, rows, start, end, pauses)   # (joined once, for both)
+    del pauses
+    cycle_elapsed = _elapsed(sla_calendar, rows, start, end, None, np.ones(len(rows), dtype=bool), paused=cycle_paused)
+    del start, end
     paused = np.zeros(n, dtype=np.int64)
-    np.add.at(paused, cycles["row"], cycle_paused)
-    count = np.bincount(cycles["row"], minlength=n)
-
-    sla_ns = np.where(is_open, running_elapsed, worst)
-    clocks["resolution_sla_minutes"] = np.where(resolvable, sla_ns / NS_PER_MINUTE, np.nan)
+    np.add.at(paused, rows, cycle_paused)
+    del cycle_paused
     clocks["paused_minutes"] = np.where(resolvable, paused / NS_PER_MINUTE, np.nan)
+    del paused
+    count = np.bincount(rows, minlength=n)
     clocks["resolution_cycles"] = pd.array(np.where(resolvable, count, 0), dtype="Int64")
-    state = _state_codes(~is_open, any_over, running_elapsed > target_ns, has_resolution_target)
+    del count
+    target_ns = np.round(resolution_target.fillna(0).to_numpy() * NS_PER_MINUTE).astype(np.int64)
+    del resolution_target
+    over = cycle_elapsed > target_ns[rows]
+    over &= ~running
+    any_over = np.zeros(n, dtype=bool)
+    np.logical_or.at(any_over, rows, over)
+    del over
+    # the longest cycle of a solved ticket, the running one of an open ticket
+    sla_ns = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(sla_ns, rows, cycle_elapsed)
+    running_elapsed = np.zeros(n, dtype=np.int64)
+    running_elapsed[rows[running]] = cycle_elapsed[running]
+    del rows, running, cycle_elapsed
+    np.copyto(sla_ns, running_elapsed, where=is_open)
+    sla_minutes = np.where(resolvable, sla_ns / NS_PER_MINUTE, np.nan)
+    del sla_ns
+    if "resolution_sla_minutes" in clocks:
+        clocks["resolution_sla_minutes"] = sla_minutes
+    else:   # in its place before the paused minutes (a new column only, no copy of the others)
+        clocks.insert(clocks.columns.get_loc("paused_minutes"), "resolution_sla_minutes", sla_minutes)
+    del sla_minutes
+    running_over = running_elapsed > target_ns
+    del running_elapsed, target_ns
+    state = _state_codes(~is_open, any_over, running_over, has_resolution_target)
+    del any_over, running_over
     if "due_at" in clocks and clocks["due_at"].notna().any():
         due = clocks["due_at"].notna().to_numpy() & resolvable
         due_ns = to_ns(clocks["due_at"])
@@ -161,6 +196,13 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     state[~resolvable] = -1
     clocks["resolution_state"] = _state_column(state, clocks.index)
     return clocks
+
+
+def _per_value(values: pd.Series, mapping: dict[str, float]) -> pd.Series:
+    """``values.map(mapping).astype(float)`` (NaN for a value not in ``mapping``), looked up once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    looked_up = np.array([mapping.get(v, np.nan) for v in distinct] + [np.nan], dtype=float)
+    return pd.Series(looked_up[codes], index=values.index, name=values.name)
 
 
 def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> BusinessCalendar:
@@ -209,15 +251,29 @@ def _paused(calendar: BusinessCalendar, rows: np.ndarray, start: np.ndarray, end
     paused = np.zeros(len(start), dtype=np.int64)
     if pauses is None or pauses.empty or not len(start):
         return paused
-    windows = pd.DataFrame({"window": np.arange(len(start)), "row": rows, "a": start, "b": end})
-    if valid is not None:
-        windows = windows[valid]
-    joined = windows.merge(pauses, on="row", how="inner")
-    lo = np.maximum(joined["a"].to_numpy(), joined["pause_start"].to_numpy())
-    hi = np.minimum(joined["b"].to_numpy(), joined["pause_end"].to_numpy())
+    # each pause against every window of its ticket (an inner join on the row, without a joined table: the windows
+    # sorted by row, each pause's windows a range of them)
+    window = np.arange(len(start)) if valid is None else np.flatnonzero(valid)
+    w_row = rows[window]
+    if w_row.size > 1 and not (w_row[1:] >= w_row[:-1]).all():
+        by_row = np.argsort(w_row, kind="stable")
+        window, w_row = window[by_row], w_row[by_row]
+    p_row = pauses["row"].to_numpy()
+    lo = np.searchsorted(w_row, p_row, side="left")
+    count = np.searchsorted(w_row, p_row, side="right") - lo
+    del w_row
+    if count.max(initial=0) <= 1:                      # (one window per ticket, as for the first response)
+        pause = np.flatnonzero(count)
+        at = window[lo[pause]]
+    else:
+        pause = np.repeat(np.arange(p_row.size), count)
+        at = window[lo[pause] + np.arange(pause.size) - (np.cumsum(count) - count)[pause]]
+    del lo, count
+    lo = np.maximum(start[at], pauses["pause_start"].to_numpy()[pause])
+    hi = np.minimum(end[at], pauses["pause_end"].to_numpy()[pause])
     hit = hi > lo
     overlap = business_ns_until(calendar, hi[hit]) - business_ns_until(calendar, lo[hit])
-    np.add.at(paused, joined["window"].to_numpy()[hit], overlap)
+    np.add.at(paused, at[hit], overlap)
     return paused
 
 
@@ -260,18 +316,27 @@ def event_times(events: pd.DataFrame | None, policy: SlaPolicy, ticket_ids: pd.S
     in_pause = picked(ordered(_is_in(status, policy.pause_statuses))) if has_status else np.zeros(0, dtype=bool)
     s_row = picked(row)
     first = np.ones(s_row.size, dtype=bool)
-    first[1:] = (s_row[1:] != s_row[:-1]) | (in_pause[1:] != in_pause[:-1])
+    np.not_equal(s_row[1:], s_row[:-1], out=first[1:])
+    first[1:] |= in_pause[1:] != in_pause[:-1]
+    # a pause run starts at a run's first event in a pause status; it ends at the next run's first event (one
+    # whose previous event was in a pause), of the same ticket, else at as-of; the last run may have none
+    starts = np.flatnonzero(first & in_pause)
+    first[1:] &= in_pause[:-1]
+    ends = np.flatnonzero(first[1:]) + 1
+    del first
+    next_same = np.zeros(starts.size, dtype=bool)
+    next_same[:ends.size] = s_row[ends] == s_row[starts[:ends.size]]
     del s_row
-    runs = np.flatnonzero(first) if s is None else s[first]
-    run_pause, run_row = in_pause[first], row[runs]
-    next_same = np.append(run_row[1:] == run_row[:-1], False)
-    next_at = np.where(next_same, np.append(at[runs][1:], 0), np.int64(as_of_ns))
-    pause = runs[run_pause]
+    full = (lambda positions: positions) if s is None else (lambda positions: s[positions])   # noqa: E731
+    pause, ends = full(starts), full(ends)
+    next_at = np.full(starts.size, np.int64(as_of_ns))
+    next_at[:ends.size] = np.where(next_same[:ends.size], at[ends], np.int64(as_of_ns))
+    del starts, ends, next_same
     event_type = events["event_type"] if "event_type" in events else None
     reopen = np.flatnonzero(ordered(_is_in(event_type, ("reopened",)))) if event_type is not None else np.zeros(0, int)
     solve = np.flatnonzero(ordered(_is_in(event_type, ("solved",)))) if event_type is not None else np.zeros(0, int)
     has_pauses = bool(policy.pause_statuses) and has_status and events["status"].notna().any()
-    pauses = (pd.DataFrame({"row": row[pause], "pause_start": at[pause], "pause_end": next_at[run_pause]})
+    pauses = (pd.DataFrame({"row": row[pause], "pause_start": at[pause], "pause_end": next_at})
               if has_pauses else None)
     reopens = pd.DataFrame({"row": row[reopen], "start": at[reopen]}) if reopen.size else None
     solves = pd.DataFrame({"row": row[solve], "end": at[solve]})
@@ -333,12 +398,17 @@ def _resolution_cycles(times: EventTimes | None, policy: SlaPolicy, c_ns: np.nda
         solves["solve"] = np.arange(len(solves))
         joined = pd.merge_asof(starts.sort_values("start", kind="stable"), solves.sort_values("end", kind="stable"),
                                left_on="start", right_on="end", by="row", direction="forward")
-        joined = joined.sort_values(["row", "start"], kind="stable")
-        row = joined["row"].to_numpy(dtype=np.int64)
-        start = joined["start"].to_numpy(dtype=np.int64)
-        found = joined["solve"].notna().to_numpy()
+        del starts
+        # in order of row, then start (a stable sort: the order sort_values(["row", "start"], kind="stable") gives),
+        # reading the three columns used, never a sorted copy of the whole join
+        row, start = joined["row"].to_numpy(dtype=np.int64), joined["start"].to_numpy(dtype=np.int64)
+        order = np.lexsort((start, row))
+        row, start = row[order], start[order]
+        solve = joined["solve"].to_numpy()[order]
+        del joined, order
+        found = ~np.isnan(solve)
         end = np.zeros(len(row), dtype=np.int64)
-        end[found] = solves["end"].to_numpy()[joined["solve"].to_numpy()[found].astype(np.int64)]
+        end[found] = solves["end"].to_numpy()[solve[found].astype(np.int64)]
         has_end = found
     last = np.r_[row[1:] != row[:-1], True] if len(row) else np.zeros(0, dtype=bool)
     closing = last & ~is_open[row]

@@ -139,6 +139,32 @@ def test_reopen_starts_a_new_cycle():
     assert cycles["resolution_minutes"].item() == continuous["resolution_minutes"].item() == 3 * 1440 + 180
 
 
+def test_pauses_of_several_tickets_and_cycles_each_stop_their_own_clock():
+    # three tickets, events in ticket and time order. S: pending 1 h in its first cycle (normal, solved after 3 h),
+    # reopened, pending 2 h of its 5 h second cycle. T: its last event is pending: paused until as-of (31 Jan 00:00),
+    # not until U's event that follows in the log (a pause ends at its own ticket's next event, else at as-of).
+    frame = tickets({"ticket_id": "S", "created_at": "2025-01-06 09:00", "first_response_at": "2025-01-06 09:30",
+                     "solved_at": "2025-01-08 15:00", "status": "solved", "priority": "normal"},
+                    {"ticket_id": "T", "created_at": "2025-01-30 20:00", "first_response_at": "2025-01-30 21:00",
+                     "solved_at": None, "status": "pending", "priority": "normal"},
+                    {"ticket_id": "U", "created_at": "2025-01-30 18:00", "first_response_at": None,
+                     "solved_at": None, "status": "open", "priority": "normal"})
+    log = events(("S", "2025-01-06 09:00", "created", "new"), ("S", "2025-01-06 09:30", "public_reply", "pending"),
+                 ("S", "2025-01-06 10:30", "customer_reply", "open"), ("S", "2025-01-06 12:00", "solved", "solved"),
+                 ("S", "2025-01-08 10:00", "reopened", "open"), ("S", "2025-01-08 11:00", "public_reply", "pending"),
+                 ("S", "2025-01-08 13:00", "customer_reply", "open"), ("S", "2025-01-08 15:00", "solved", "solved"),
+                 ("T", "2025-01-30 20:00", "created", "new"), ("T", "2025-01-30 21:00", "public_reply", "pending"),
+                 ("U", "2025-01-30 18:00", "created", "new"))
+    clocks = ticket_clocks(frame, SlaPolicy(pause_statuses=["pending"]), AS_OF, events=log).set_index("ticket_id")
+    assert clocks.loc["S", "resolution_cycles"] == 2
+    assert clocks.loc["S", "paused_minutes"] == 60 + 120                      # both cycles' pauses
+    assert clocks.loc["S", "resolution_sla_minutes"] == 5 * 60 - 120           # the longer cycle: 3 h - 1 h, 5 h - 2 h
+    assert clocks.loc["T", "paused_minutes"] == 3 * 60                         # 21:00 -> as-of
+    assert clocks.loc["T", "resolution_sla_minutes"] == 60
+    assert clocks.loc["T", "first_response_sla_minutes"] == 60
+    assert clocks.loc["U", "paused_minutes"] == 0 and clocks.loc["U", "resolution_sla_minutes"] == 6 * 60
+
+
 def test_open_reopened_ticket_is_judged_on_its_running_cycle():
     frame = tickets({"ticket_id": "O", "created_at": "2025-01-06 09:00", "first_response_at": "2025-01-06 09:30",
                      "solved_at": None, "status": "open", "priority": "normal"})
