@@ -121,8 +121,9 @@ def add_business_ns(calendar: BusinessCalendar, t: np.ndarray, duration: np.ndar
 
 
 def to_ns(series: pd.Series) -> np.ndarray:
-    """A UTC timestamp column as int64 ns; NaT becomes the int64 minimum (mask it with ``isna``)."""
-    return series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").array.asi8.astype(np.int64)
+    """A UTC timestamp column as int64 ns; NaT becomes the int64 minimum (mask it with ``isna``). A column held in ns
+    is read in place (no copy of every timestamp: read it, never write into it)."""
+    return series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").array.asi8.astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
