@@ -333,12 +333,17 @@ def _resolution_cycles(times: EventTimes | None, policy: SlaPolicy, c_ns: np.nda
         solves["solve"] = np.arange(len(solves))
         joined = pd.merge_asof(starts.sort_values("start", kind="stable"), solves.sort_values("end", kind="stable"),
                                left_on="start", right_on="end", by="row", direction="forward")
-        joined = joined.sort_values(["row", "start"], kind="stable")
-        row = joined["row"].to_numpy(dtype=np.int64)
-        start = joined["start"].to_numpy(dtype=np.int64)
-        found = joined["solve"].notna().to_numpy()
+        del starts
+        # in order of row, then start (a stable sort: the order sort_values(["row", "start"], kind="stable") gives),
+        # reading the three columns used, never a sorted copy of the whole join
+        row, start = joined["row"].to_numpy(dtype=np.int64), joined["start"].to_numpy(dtype=np.int64)
+        order = np.lexsort((start, row))
+        row, start = row[order], start[order]
+        solve = joined["solve"].to_numpy()[order]
+        del joined, order
+        found = ~np.isnan(solve)
         end = np.zeros(len(row), dtype=np.int64)
-        end[found] = solves["end"].to_numpy()[joined["solve"].to_numpy()[found].astype(np.int64)]
+        end[found] = solves["end"].to_numpy()[solve[found].astype(np.int64)]
         has_end = found
     last = np.r_[row[1:] != row[:-1], True] if len(row) else np.zeros(0, dtype=bool)
     closing = last & ~is_open[row]
