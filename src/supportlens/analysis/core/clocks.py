@@ -80,8 +80,8 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
 
     if by_priority:
-        first_target = clocks["priority"].map({p: policy.target(p).first_response * 60 for p in PRIORITIES}).astype(float)
-        resolution_target = clocks["priority"].map({p: policy.target(p).resolution * 60 for p in PRIORITIES}).astype(float)
+        first_target = _per_value(clocks["priority"], {p: policy.target(p).first_response * 60 for p in PRIORITIES})
+        resolution_target = _per_value(clocks["priority"], {p: policy.target(p).resolution * 60 for p in PRIORITIES})
     else:
         default = policy.default_target()
         first_target = pd.Series(default.first_response * 60 if default else np.nan, index=clocks.index, dtype=float)
@@ -161,6 +161,13 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     state[~resolvable] = -1
     clocks["resolution_state"] = _state_column(state, clocks.index)
     return clocks
+
+
+def _per_value(values: pd.Series, mapping: dict[str, float]) -> pd.Series:
+    """``values.map(mapping).astype(float)`` (NaN for a value not in ``mapping``), looked up once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    looked_up = np.array([mapping.get(v, np.nan) for v in distinct] + [np.nan], dtype=float)
+    return pd.Series(looked_up[codes], index=values.index, name=values.name)
 
 
 def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> BusinessCalendar:
