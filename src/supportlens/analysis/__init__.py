@@ -257,6 +257,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
     sla_all = summarise_sla(clocks, config.sla, config.findings.alpha)
+    release_memory()
     actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
