@@ -38,7 +38,7 @@ from .core.answered import Unanswered, sections_unanswered, unanswered_questions
 from .actions.plan import Actions, plan_actions
 from .core.breach import monthly_breach
 from .core.missing import MissingData, Skip, Skipped, optional
-from .core.period import ReportingPeriod, in_zone, reporting_period
+from .core.period import ReportingPeriod, in_zone, reporting_period, rows_where
 from .core.method import Method, report_method
 from .core.volume import Backlog, VolumeSection, backlog, monthly_volume, volume_section
 from .data_quality import QualityReport, quality_report
@@ -220,7 +220,7 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                                    by_priority=targets_from == "priority"), zone)
     created = clocks["created_at"]
     period_rows = period.mask(created)
-    in_period = clocks[period_rows]
+    in_period = rows_where(clocks, period_rows)
     kpi_targets = config.targets
     if targets_from == "none":      # no SLA: the shipped default KPI targets are no one's targets
         kpi_targets = kpi_targets.model_copy(update={name: None for name in type(kpi_targets).model_fields
@@ -257,11 +257,12 @@ def analyse(dataset: Dataset, config: Config) -> Analysis:
                            config.escalations.change_date, config.escalations.change_label, period.as_of,
                            config.findings.alpha)
     sla_all = summarise_sla(clocks, config.sla, config.findings.alpha)
+    release_memory()
     actions = optional(Skip.ACTIONS, skipped, needs_creation_time,
                        plan_actions, clocks, dataset, config, period.as_of, skipped, sla_all, diagnostics.accounts,
                        diagnostics.workload, escalations)
     release_memory()
-    tests, findings = report_findings(clocks, clocks[[c for c in _CLAIMED if c in clocks]][period_rows], period,
+    tests, findings = report_findings(clocks, rows_where(clocks[[c for c in _CLAIMED if c in clocks]], period_rows), period,
                                       sla_period, sla_all, hours, kpis, diagnostics, escalations, claims, config)
     months = optional(Skip.VOLUME_BY_MONTH, skipped, needs_creation_time, monthly_volume, clocks, period.as_of,
                       period.data_end)
@@ -314,8 +315,8 @@ def report_findings(clocks: pd.DataFrame, in_period: pd.DataFrame, period: Repor
     previous = None
     if period.previous_start is not None:
         created = clocks["created_at"]
-        previous = clocks[[c for c in _CLAIMED if c in clocks]][(created >= period.previous_start)
-                                                                 & (created < period.previous_end)]
+        previous = rows_where(clocks[[c for c in _CLAIMED if c in clocks]],
+                              (created >= period.previous_start) & (created < period.previous_end))
     claims = (coverage_claims(dated, clusterings) + priority_claims(dated, clusterings, goal, targets)
               + kpi_claims([k for k in kpis if tested_change(k)], dated, previous) + claims
               + escalation_claims(escalations, config.escalations.min_transitions)

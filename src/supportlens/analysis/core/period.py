@@ -113,6 +113,16 @@ def in_zone(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
     return out
 
 
+def rows_where(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """``frame[mask]``: the same rows in the same order; when they are one run of consecutive rows (a period of
+    tickets held in order of creation, as exports usually are) a slice of ``frame``, no copy of its columns (copy on
+    write keeps ``frame`` unchanged)."""
+    where = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if where.size and where[-1] - where[0] + 1 == where.size:
+        return frame.iloc[int(where[0]):int(where[-1]) + 1]
+    return frame[np.asarray(mask, dtype=bool)]
+
+
 def wall_time(stamp: pd.Timestamp, like: pd.Series) -> pd.Timestamp:
     """``stamp`` as naive wall-clock time in the zone of the series ``like`` (its local time)."""
     return pd.Timestamp(stamp).tz_convert(like.dt.tz).tz_localize(None)

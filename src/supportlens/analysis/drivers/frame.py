@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import Segments
-from ..core.period import ReportingPeriod
+from ..core.period import ReportingPeriod, rows_where
 from ...labels import is_coded  # noqa: F401  (the coded-label rule; the findings import it from here)
 
 NOT_SET = "(not set)"
@@ -70,7 +70,7 @@ def diagnostic_window(clocks: pd.DataFrame, period: ReportingPeriod, kind: str) 
         start = clocks["created_at"].min()
         return clocks[clocks["created_at"].notna()], Window(f"{start:%d %b %Y} – {period.as_of:%d %b %Y}", "all", start, period.as_of)
     created = clocks["created_at"]
-    return (clocks[(created >= period.start) & (created < period.end)],
+    return (rows_where(clocks, (created >= period.start) & (created < period.end)),
             Window(period.label, "period", period.start, period.end))
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...config import KpiTargets
 from ..core.breach import breach_rate
-from ..core.period import ReportingPeriod, month_of
+from ..core.period import ReportingPeriod, month_of, rows_where
 from ..core.stats import Rate, benjamini_hochberg, bootstrap, kaplan_meier, mann_whitney_p, two_proportion_p, wilson
 
 
@@ -163,10 +163,10 @@ def headline_kpis(clocks: pd.DataFrame, period: ReportingPeriod, targets: KpiTar
     adjustment across the KPIs) and target."""
     created = clocks["created_at"]
     clocks = _measured(clocks)   # (the windows below copy these columns' rows only, never every clock)
-    current = _measures(clocks[period.mask(created)], period.as_of, seed)
+    current = _measures(rows_where(clocks, period.mask(created)), period.as_of, seed)
     previous = {}
     if period.previous_start is not None:
-        previous = _measures(clocks[(created >= period.previous_start) & (created < period.previous_end)],
+        previous = _measures(rows_where(clocks, (created >= period.previous_start) & (created < period.previous_end)),
                              period.as_of, seed, with_intervals=False)
     monthly = _monthly(clocks, period.as_of, seed)
     kpis = []

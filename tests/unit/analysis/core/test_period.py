@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from supportlens.analysis.core.period import reporting_period
+from supportlens.analysis.core.period import reporting_period, rows_where
 from supportlens.config import Period
 
 
@@ -115,3 +116,16 @@ def test_an_export_without_creation_times_is_reported_whole_in_words_a_reader_ca
     assert period.undated and period.fallback == "undated"
     assert period.label == "the whole export"
     assert "(" not in period.label and "no creation" not in period.label
+
+
+def test_rows_where_gives_the_masked_rows_and_shares_a_run_of_consecutive_rows():
+    frame = pd.DataFrame({"minutes": np.arange(6, dtype=float), "team": list("abcdef")}, index=range(10, 16))
+    for mask in ([False, True, True, True, False, False], [True, False, True, False, False, True], [False] * 6,
+                 [True] * 6, [False, False, False, False, False, True]):
+        picked = rows_where(frame, np.array(mask))
+        pd.testing.assert_frame_equal(picked, frame[np.array(mask)], check_index_type=False)
+    run = rows_where(frame, np.array([False, True, True, True, False, False]))
+    assert list(run.index) == [11, 12, 13]
+    assert np.shares_memory(run["minutes"].to_numpy(), frame["minutes"].to_numpy())   # a slice, not a copy
+    run.loc[11, "minutes"] = -1.0                                                     # copy on write: frame unchanged
+    assert frame.loc[11, "minutes"] == 1.0
