@@ -11,7 +11,7 @@ import pytest
 from supportlens.analysis.core.clocks import event_times
 from supportlens.config import SlaPolicy
 from supportlens.dataset import Check
-from supportlens.engine import arrow, query, text_column
+from supportlens.engine import arrow, query, text_column, text_objects
 
 H = 3_600_000_000_000            # ns per hour
 T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
@@ -215,3 +215,22 @@ def test_the_compact_log_holds_its_integers_in_the_narrowest_type_that_fits_them
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks, "_CHUNK", 1)
         assert str(compact_events(events, tickets)["tier"].dtype) == dtype
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["high", None, "low", "high", "urgent", None], dtype="category"),
+    pd.Series(["high", None, "low", "high", ""], dtype="string[pyarrow]"),
+    pd.Series(["high", None, "low", "high"], dtype="string[python]"),
+    pd.Series(pd.Categorical([3, 1, None, 3], categories=[1, 2, 3])),   # ("3.0": its text depends on the NaN)
+    pd.Series([1, 1.0, True, None, "1"], dtype=object),     # equal values that differ as text: row by row
+    pd.Series([1.5, np.nan, 2.0]),
+    pd.Series([], dtype="category"),
+])
+def test_text_objects_are_the_row_by_row_conversion_with_one_string_per_distinct_value(values):
+    expected = values.astype("string").fillna("none").to_numpy(dtype=object)
+    got = text_objects(values, "none")
+    assert got.dtype == object
+    assert got.tolist() == expected.tolist()
+    if isinstance(values.dtype, pd.StringDtype) or (isinstance(values.dtype, pd.CategoricalDtype)
+                                                    and pd.api.types.is_string_dtype(values.cat.categories)):
+        assert len({id(text) for text in got}) == len(set(got.tolist()))   # one object per distinct text

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats as sstats
 
 from .breach import breached_mask, completed_mask
+from ...engine import text_objects
 from ..drivers.frame import dimension_codes
 from .clustered import above_median, cluster_codes, difference_p, equal_means_p, holm, mean_above_p
 
@@ -113,7 +114,7 @@ def priority_claims(in_period: pd.DataFrame, clusterings: list[np.ndarray], goal
     """Each priority's resolution breach rate is above the goal (one-sided), and each priority with a looser
     target breaches more than one with a tighter target (the inversion, one-sided). No ratio across targets."""
     breached = _outcome(in_period["resolution_state"])
-    priority = in_period["priority"].astype("string").fillna("").to_numpy(dtype=object)
+    priority = text_objects(in_period["priority"], "")
     rated = [p for p in targets if np.count_nonzero((priority == p) & ~np.isnan(breached)) >= min_completed]
     claims = []
     if goal is not None:

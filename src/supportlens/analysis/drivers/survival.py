@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import SlaPolicy
+from ...engine import text_objects
 from ..core.extremes import highest, lowest
 from ..core.stats import Z95, kaplan_meier, logrank, survival_at
 
@@ -84,7 +85,7 @@ def resolution_survival(window: pd.DataFrame, policy: SlaPolicy, label: str, alp
     """Kaplan-Meier by priority of the window's tickets; durations in hours."""
     observed = window["resolution_minutes"].notna().to_numpy()
     durations = window["resolution_minutes"].fillna(window["open_minutes"]).to_numpy(dtype=float, na_value=np.nan) / 60.0
-    priority = window["priority"].astype("string").fillna("normal").to_numpy(dtype=object)
+    priority = text_objects(window["priority"], "normal")
     finite = durations[~np.isnan(durations)]
     top = float(np.percentile(finite, 95)) if len(finite) else 1.0
     grid = np.unique(np.concatenate([np.linspace(0, max(top, 1.0), GRID_POINTS),
