@@ -11,7 +11,7 @@ import pytest
 from supportlens.analysis.core.clocks import event_times
 from supportlens.config import SlaPolicy
 from supportlens.dataset import Check
-from supportlens.engine import arrow, query, text_column, text_objects
+from supportlens.engine import arrow, per_value, query, text_column, text_objects
 
 H = 3_600_000_000_000            # ns per hour
 T0 = pd.Timestamp("2025-03-03 09:00", tz="UTC")
@@ -234,3 +234,17 @@ def test_text_objects_are_the_row_by_row_conversion_with_one_string_per_distinct
     if isinstance(values.dtype, pd.StringDtype) or (isinstance(values.dtype, pd.CategoricalDtype)
                                                     and pd.api.types.is_string_dtype(values.cat.categories)):
         assert len({id(text) for text in got}) == len(set(got.tolist()))   # one object per distinct text
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["high", None, "low", "high", "urgent"], dtype="category"),
+    pd.Series(["high", None, "low", "high", "urgent"], dtype="string[pyarrow]"),
+    pd.Series(["high", None, "low", "high", "urgent"], dtype=object),
+    pd.Series([], dtype="category"),
+])
+def test_per_value_is_map_as_floats_with_nan_where_the_mapping_has_no_value(values):
+    mapping = {"high": 4.0, "low": 24.0}
+    got = per_value(values, mapping)
+    pd.testing.assert_series_equal(got, values.map(mapping).astype(float))
+    expected = [4.0, np.nan, 24.0, 4.0, np.nan] if len(values) else []     # missing and unmapped values: NaN
+    np.testing.assert_array_equal(got.to_numpy(), np.array(expected, dtype=float))

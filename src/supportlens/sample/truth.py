@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..engine import per_value
 from .population import Accounts, Roster
 from .spec import PRIORITIES, SLA_TARGET_HOURS, SimulationSpec
 
@@ -27,8 +28,8 @@ def _rates(flag: pd.Series, by: pd.Series) -> dict[str, float | None]:
 def breaches(tickets: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Resolution breach over solved tickets and first-response breach over answered tickets
     (NaN where the SLA is not completed). Exactly on target counts as achieved."""
-    fr_target = tickets["priority"].map({p: t[0] for p, t in SLA_TARGET_HOURS.items()}).astype(float)
-    res_target = tickets["priority"].map({p: t[1] for p, t in SLA_TARGET_HOURS.items()}).astype(float)
+    fr_target = per_value(tickets["priority"], {p: t[0] for p, t in SLA_TARGET_HOURS.items()})
+    res_target = per_value(tickets["priority"], {p: t[1] for p, t in SLA_TARGET_HOURS.items()})
     hours = pd.Timedelta(hours=1)
     fr = (tickets["first_response_at"] - tickets["created_at"]) / hours
     res = (tickets["solved_at"] - tickets["created_at"]) / hours

@@ -32,6 +32,7 @@ from ..analysis.escalations.proactive import Policy, SimulatedPolicy
 from ..canonical import PRIORITIES
 from ..config import Config
 from ..dataset import Dataset
+from ..engine import per_value
 from .simulator import simulate_log, simulate_tickets
 from .spec import SimulationSpec
 from .truth import breaches
@@ -77,7 +78,7 @@ def sla_outcomes(clocks: pd.DataFrame, config: Config) -> pd.DataFrame:
     computed once; a re-run's are its re-simulated tickets')."""
     late = ("breached", "active_breached")
     created = clocks["created_at"].dt.tz_convert("UTC")
-    cost = clocks["priority"].map({p: config.costs.breach[p] for p in PRIORITIES}).astype(float).fillna(0).to_numpy(dtype=float)
+    cost = per_value(clocks["priority"], {p: config.costs.breach[p] for p in PRIORITIES}).fillna(0).to_numpy(dtype=float)
     return pd.DataFrame({
         "breached": (clocks["first_response_state"].isin(late).fillna(False).to_numpy(dtype=int)
                      + clocks["resolution_state"].isin(late).fillna(False).to_numpy(dtype=int)),

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ...canonical import PRIORITIES
 from ...config import Config
+from ...engine import per_value
 from ..core.breach import SLAS, breached_mask, completed_mask
 from ..escalations.handoffs import Bottleneck, Handoff
 from ..risk.model import RiskModel
@@ -389,7 +390,7 @@ def _volume_rule(kind: RecommendationKind, ev: Evidence, config: Config, rng, me
     draws = config.recommendations.draws
     share = uniform_draws(reduction, draws, rng)
     group = ev.clocks[members]
-    breach_cost = group["priority"].map(config.costs.breach).astype(float).fillna(0).to_numpy(dtype=float)
+    breach_cost = per_value(group["priority"], config.costs.breach).fillna(0).to_numpy(dtype=float)
     breaches = sum(breached_mask(group[column]) for _, column in SLAS)
     per_ticket_breaches = breaches.sum() / max(1, len(group))
     per_ticket_value = ((breaches * breach_cost).sum() / max(1, len(group))

@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ...canonical import PRIORITIES, SOLVED_STATUSES
 from ...config import SlaPolicy
-from ...engine import ticket_rows
+from ...engine import per_value, ticket_rows
 from .business_time import NS_PER_MINUTE, BusinessCalendar, build_calendar, business_ns_until, calendar_clock, to_ns
 
 STATES = ("achieved", "breached", "active", "active_breached")
@@ -80,8 +80,8 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     as_of_ns = np.int64(pd.Timestamp(as_of).as_unit("ns").value)
 
     if by_priority:
-        first_target = _per_value(clocks["priority"], {p: policy.target(p).first_response * 60 for p in PRIORITIES})
-        resolution_target = _per_value(clocks["priority"], {p: policy.target(p).resolution * 60 for p in PRIORITIES})
+        first_target = per_value(clocks["priority"], {p: policy.target(p).first_response * 60 for p in PRIORITIES})
+        resolution_target = per_value(clocks["priority"], {p: policy.target(p).resolution * 60 for p in PRIORITIES})
     else:
         default = policy.default_target()
         first_target = pd.Series(default.first_response * 60 if default else np.nan, index=clocks.index, dtype=float)
@@ -196,13 +196,6 @@ def ticket_clocks(tickets: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp,
     state[~resolvable] = -1
     clocks["resolution_state"] = _state_column(state, clocks.index)
     return clocks
-
-
-def _per_value(values: pd.Series, mapping: dict[str, float]) -> pd.Series:
-    """``values.map(mapping).astype(float)`` (NaN for a value not in ``mapping``), looked up once per distinct value."""
-    codes, distinct = pd.factorize(values)
-    looked_up = np.array([mapping.get(v, np.nan) for v in distinct] + [np.nan], dtype=float)
-    return pd.Series(looked_up[codes], index=values.index, name=values.name)
 
 
 def _business_calendar(clocks: pd.DataFrame, policy: SlaPolicy, as_of: pd.Timestamp) -> BusinessCalendar:

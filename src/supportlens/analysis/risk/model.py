@@ -23,7 +23,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from ...config import Config
-from ...engine import text_objects
+from ...engine import per_value, text_objects
 from .review import Threshold, expected_cost, review_threshold
 from .scores import auc_and_ap, calibration_bins
 from .features import CATEGORICAL, FeatureInfo, creation_features, feature_infos
@@ -268,7 +268,7 @@ def _risk_model(clocks: pd.DataFrame, accounts: pd.DataFrame | None, agents_by_h
     created = clocks["created_at"]
     test_days = max(1.0, (created[test].max() - created[test].min()).total_seconds() / 86_400)
     training_days = max(1.0, (created[train].max() - created[train].min()).total_seconds() / 86_400)
-    costs = clocks["priority"].map(config.costs.breach).astype(float).fillna(0).to_numpy(dtype=float)
+    costs = per_value(clocks["priority"], config.costs.breach).fillna(0).to_numpy(dtype=float)
     priority = text_objects(clocks["priority"], "")
     beats_baseline = bool(auc_gain.ci_low > 0)
     threshold = review_threshold(scores[chosen], y, priority, costs, train.to_numpy(), val, tst, draws, test_days,
