@@ -52,21 +52,10 @@ def pick_up_times(created: np.ndarray, klass: np.ndarray, n_classes: int,
     counts = np.bincount(klass * n_bins + arrival_bin, minlength=n_classes * n_bins)
     arrivals = counts.reshape(n_classes, n_bins).astype(float)
     active = [k for k in range(n_classes) if arrivals[k].any()]
-    rows = [arrivals[k].tolist() for k in active]
     served = np.zeros((n_classes, n_bins + 1))
-    out = [[0.0] * n_bins for _ in active]
-    backlog = [0.0] * len(active)
-    cap_list = capacity.tolist()
-    for b in range(n_bins):
-        cap = cap_list[b]
-        for i in range(len(active)):
-            q = backlog[i] + rows[i][b]
-            s = q if q < cap else cap
-            backlog[i] = q - s
-            cap -= s
-            out[i][b] = s
-    for i, k in enumerate(active):
-        served[k, 1:] = np.cumsum(out[i])
+    cap = capacity.tolist()    # what is left of each bin's capacity once the classes before have been served
+    for k in active:
+        served[k, 1:] = np.cumsum(_serve(arrivals[k], cap))
 
     pick = np.full(created.size, np.inf)
     for k in active:
@@ -81,6 +70,33 @@ def pick_up_times(created: np.ndarray, klass: np.ndarray, n_classes: int,
         t = (b + np.clip(frac, 0.0, 1.0)) * BIN
         pick[members] = np.where(ok, np.maximum(t, created[members]), np.inf)
     return pick
+
+
+def _serve(arrivals: np.ndarray, cap: list[float]) -> list[float]:
+    """What one class is served in each bin (first come first served) out of ``cap``, the capacity the classes
+    served before it left, which this takes its share from. Bin by bin, as a loop over every bin and class
+    would (a class's queue plus its arrivals, served up to what is left), but only over the bins where the
+    class has tickets waiting: in any other bin it is served nothing and leaves the capacity as it was. The
+    same floats, in the same order."""
+    bins = np.flatnonzero(arrivals)
+    counts, bins = arrivals[bins].tolist(), bins.tolist()
+    n_bins = len(cap)
+    out = [0.0] * n_bins
+    backlog, j, m = 0.0, 0, len(bins)
+    b = bins[0] if m else n_bins
+    while b < n_bins:
+        if j < m and bins[j] == b:
+            q = backlog + counts[j]
+            j += 1
+        else:
+            q = backlog
+        c = cap[b]
+        s = q if q < c else c
+        backlog = q - s
+        cap[b] = c - s
+        out[b] = s
+        b = b + 1 if backlog > 0.0 else (bins[j] if j < m else n_bins)
+    return out
 
 
 def first_responses(spec: SimulationSpec, tickets: Tickets, roster: Roster,
