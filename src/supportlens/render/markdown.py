@@ -9,6 +9,8 @@ markdown-it-py (CommonMark + pipe tables) with small plugins for:
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -198,7 +200,15 @@ _ENGINE = markdown_engine()
 
 
 def render_markdown(text: str, id_prefix: str = "") -> RenderedPage:
-    """Quarto Markdown text -> HTML body, title, table of contents and front-matter metadata."""
+    """Quarto Markdown text -> HTML body, title, table of contents and front-matter metadata. The same text and
+    prefix give the same page: a page printed in both PDFs (its sections split between the board pack and the
+    appendix) is rendered once (each call gets its own RenderedPage, its list and dict copies)."""
+    title, html, toc, meta = _rendered(text, id_prefix)
+    return RenderedPage(title=title, html=html, toc=list(toc), meta=copy.deepcopy(meta))
+
+
+@functools.lru_cache(maxsize=64)    # (more than the pages: both PDFs' pages stay in it)
+def _rendered(text: str, id_prefix: str) -> tuple[str, str, tuple, dict]:
     env: dict = {"id_prefix": id_prefix}
     tokens = _ENGINE.parse(text, env)
     meta: dict = {}
@@ -207,4 +217,4 @@ def render_markdown(text: str, id_prefix: str = "") -> RenderedPage:
             meta = yaml.safe_load(token.content) or {}
             break
     html = _ENGINE.renderer.render(tokens, _ENGINE.options, env)
-    return RenderedPage(title=str(meta.get("title", "")), html=html, toc=env.get("toc", []), meta=meta)
+    return str(meta.get("title", "")), html, tuple(env.get("toc", [])), meta

@@ -97,3 +97,22 @@ def test_short_tables_are_marked_to_stay_on_one_printed_page():
     long = "| a |\n|---|\n" + "| 1 |\n" * 21
     assert '<table class="table-short">' in render_markdown(short).html
     assert '<table>' in render_markdown(long).html
+
+
+def test_the_same_text_renders_once_and_each_call_gets_its_own_page():
+    """A page printed in both PDFs is rendered once (the second call is the first's result), yet a caller that
+    changes its page (print_html rewrites the summary's links) changes neither the next caller's page nor the
+    cached one; another prefix is rendered again, with its own ids."""
+    from supportlens.render.markdown import _rendered
+
+    _rendered.cache_clear()
+    first = render_markdown(PAGE, id_prefix="sla-")
+    first.html = "changed"
+    first.toc.append((9, "x", "y"))
+    first.meta["title"] = "changed"
+    second = render_markdown(PAGE, id_prefix="sla-")
+    assert _rendered.cache_info().hits == 1
+    assert second.html != "changed" and (9, "x", "y") not in second.toc and second.meta.get("title") != "changed"
+    assert second.html == _rendered.__wrapped__(PAGE, "sla-")[1]     # as rendered without the cache
+    other = render_markdown(PAGE, id_prefix="risk-")
+    assert other.html != second.html and _rendered.cache_info().misses == 2
