@@ -712,8 +712,8 @@ _STUB_PAGE = "supportlens-stub"
 _MARGINS = [f"{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")] \
     + [f"{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
 # for the stubbed layout only, whose frame (the cover) and stub pages are never printed: stub pages draw no
-# running headers and footers, and the frame is laid out as plain blocks (the cover's flex layout took half of
-# the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
+# running headers and footers, and the frame is laid out as plain blocks (when the cover was a flex box, its layout
+# took half of the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
 _STUB_CSS = ("<style>@page " + _STUB_PAGE + " { " + " ".join(f"@{m} {{ content: none }}" for m in _MARGINS) + " }\n"
              'body > :not([id^="section-"]) { display: block !important }</style>')
 
