@@ -38,3 +38,24 @@ def test_weasyprint_aligns_the_cells_as_their_style_attributes_did():
         after = _alignments(f"<style>{CELL_ALIGNMENT_CSS}\n{sheet}</style>{print_cells(MARKDOWN_TABLE)}")
         assert after == before == [("th", "left"), ("th", "right"), ("th", "center"),
                                    ("td", "left"), ("td", "right"), ("td", "center")]
+
+
+def _lines(html: str) -> list[str]:
+    """The lines of each cell of a table squeezed into 1 mm (every break opportunity taken), under the shipped
+    print style sheet."""
+    shipped = (ROOT / "src" / "supportlens" / "templates" / "print" / "print.css").read_text()
+    page = _render(f'<style>{shipped}</style><table style="width: 1mm"><tr>{html}</tr></table>', ROOT).pages[0]
+    return ["".join(text.text for text in line.descendants() if type(text).__name__ == "TextBox")
+            for line in page._page_box.descendants() if type(line).__name__ == "LineBox"]
+
+
+def test_a_value_that_cannot_break_loses_its_span_and_breaks_nowhere_else():
+    cells = ('<td><span class="nowrap">16.8%</span> <span class="nowrap">(14.2–19.7%)</span></td>'
+             '<td><span class="nowrap">6.4\u00a0h</span></td><td><span class="nowrap">−1,234.5 pp ×2</span></td>'
+             '<td><span class="nowrap">+0.31</span></td><td><span class="nowrap">a &amp; b</span></td>')
+    assert print_cells(cells) == (
+        '<td>16.8% <span class="nowrap">(14.2–19.7%)</span></td><td>6.4\u00a0h</td>'
+        '<td><span class="nowrap">−1,234.5 pp ×2</span></td><td>+0.31</td><td><span class="nowrap">a &amp; b</span></td>')
+    # worked out by hand: the value and its interval on two lines, each whole; the rest on one line each
+    assert _lines(print_cells(cells)) == _lines(cells) == [
+        "16.8%", "(14.2–19.7%)", "6.4\u00a0h", "−1,234.5 pp ×2", "+0.31", "a & b"]
