@@ -553,6 +553,10 @@ _CELL_LABEL = re.compile(r'\s+data-label="[^"]*"')
 _CLASS = re.compile(r'\bclass="(?P<names>[^"]*)"')
 
 
+# the line breaks the Markdown writes between a table's rows and cells: text WeasyPrint parses, makes boxes of and
+# drops (white space between table parts is not rendered)
+_BETWEEN_CELLS = re.compile(r"(?P<tag></t[dhr]>|</thead>|</tbody>|<tr>|<thead>|<tbody>|<table\b[^>]*>)\s+"
+                            r"(?=<(?:td|th|tr|/tr|thead|/thead|tbody|/tbody|/table)\b)")
 # a value kept on one line (formatting.py: ``<span class="nowrap">``) whose text has no break opportunity anyway:
 # digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h')
 _UNBREAKABLE = re.compile('<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
@@ -563,9 +567,9 @@ def print_cells(html: str) -> str:
     Markdown) as a class ``CELL_ALIGNMENT_CSS`` aligns (``align-right``), and without the site's ``data-label``
     (its header, for phones). WeasyPrint parses each style attribute on its own and gives each element that has
     one a style of its own, computed property by property; cells with a class share the style of their
-    column's alignment (the appendix: 1,268 style attributes). A value kept on one line whose text could not
-    break anyway is written without its span (an inline box WeasyPrint lays out: about half of the appendix's
-    800); the same lines."""
+    column's alignment (the appendix: 1,268 style attributes). The white space between a table's rows and cells
+    is left out, and a value kept on one line whose text could not break anyway is written without its span (an
+    inline box WeasyPrint lays out: about half of the appendix's 800); the same lines."""
 
     def cell(match: re.Match) -> str:
         attrs = _CELL_LABEL.sub("", match["attrs"])
@@ -578,7 +582,7 @@ def print_cells(html: str) -> str:
                      else f' class="{name}"' + attrs)
         return f"<{match['tag']}{attrs}>"
 
-    return _UNBREAKABLE.sub(lambda m: m["text"], _CELL.sub(cell, html))
+    return _UNBREAKABLE.sub(lambda m: m["text"], _CELL.sub(cell, _BETWEEN_CELLS.sub(r"\g<tag>", html)))
 
 
 def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | None = None) -> None:

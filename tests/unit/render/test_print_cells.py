@@ -1,6 +1,7 @@
 """A printed table's cells (render/pdf.py ``print_cells``): a column's alignment moves from each cell's style
-attribute to a class the PDF's style sheet aligns by, and the site's phone labels (``data-label``) are left out;
-WeasyPrint aligns the cells as before, also under a project's own print style sheet."""
+attribute to a class the PDF's style sheet aligns by, the site's phone labels (``data-label``) and the white space
+between rows and cells are left out, and so are the spans keeping on one line a value that cannot break; WeasyPrint
+aligns the cells and breaks their lines as before, also under a project's own print style sheet."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ MARKDOWN_TABLE = ('<table>\n<thead>\n<tr>\n<th></th>\n<th style="text-align:righ
 
 def test_alignment_becomes_a_class_and_phone_labels_go():
     assert print_cells(MARKDOWN_TABLE) == (
-        '<table>\n<thead>\n<tr>\n<th></th>\n<th class="align-right">Tickets</th>\n'
-        '<th class="align-center">Share</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n'
-        '<td>First response</td>\n<td class="align-right">13,296</td>\n'
-        '<td class="x align-center">8%</td>\n</tr>\n</tbody>\n</table>')
+        '<table><thead><tr><th></th><th class="align-right">Tickets</th>'
+        '<th class="align-center">Share</th></tr></thead><tbody><tr>'
+        '<td>First response</td><td class="align-right">13,296</td>'
+        '<td class="x align-center">8%</td></tr></tbody></table>')
+    # white space inside a cell is the cell's
+    assert print_cells("<tr>\n<td> a\n b </td>\n</tr>") == "<tr><td> a\n b </td></tr>"
     # another style is not the Markdown's alignment: left as it is
     assert print_cells('<td style="text-align:right; color: red">1</td>') == '<td style="text-align:right; color: red">1</td>'
     assert print_cells("<thead><th>a</th>") == "<thead><th>a</th>"
