@@ -295,17 +295,41 @@ def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
-_LEAN_SVG = "2"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+_LEAN_SVG = "3"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+
+# what no renderer draws differently: the browser's interaction hints and data, a default that nothing inherits
+_NOT_DRAWN = frozenset({"pointer-events", "cursor"})
+_DEFAULTS = {"opacity": "1", "vector-effect": "none"}
+# what a group may hold and still be left out, its children given what they do not set themselves: the properties
+# SVG inherits (so a child that does not set one takes the group's, as WeasyPrint's cascade gives it)
+_INHERITED = frozenset({
+    "clip-rule", "color", "fill", "fill-opacity", "fill-rule", "font-family", "font-size", "font-style",
+    "font-variant", "font-weight", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor"})
+_INHERITED_OPACITY = ("fill-opacity", "stroke-opacity")
+_RGB = re.compile(r"rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)")
+_COLOURED = ("fill", "stroke", "stop-color", "color")
 
 
 def lean_svg(svg: bytes) -> bytes:
-    """The SVG as WeasyPrint draws it, with less for it to do: each element's ``style`` attribute as presentation
-    attributes (WeasyPrint parses every element's style with its CSS tokenizer, then sets the declarations as its
-    attributes: so it is parsed once per distinct style here, with WeasyPrint's own parser, and the result is the
-    same), and the groups that hold nothing (a third of Plotly's elements) left out. The root's style, which
-    WeasyPrint does not apply, is kept as it is; an SVG this cannot read is returned unchanged. The PDF's pages
-    are the same to the pixel (compared page by page with pdftoppm when this was written), and after
-    WeasyPrint's cascade every element of the sample's 42 charts holds the same attributes as before."""
+    """The SVG as WeasyPrint draws it, with less for it to do (it draws every element of a chart, each with a
+    cascade of its parent's attributes and a saved graphics state):
+
+    - each element's ``style`` attribute as presentation attributes (WeasyPrint parses every element's style
+      with its CSS tokenizer, then sets the declarations as its attributes: so it is parsed once per distinct
+      style here, with WeasyPrint's own parser, and the result is the same);
+    - what draws nothing left out: groups that hold nothing, the browser's interaction hints (``pointer-events``,
+      ``cursor``) and data (``data-*``), ``class`` when the SVG has no style sheet, and attributes at their
+      default (``opacity="1"``, ``vector-effect="none"``; ``fill-opacity``/``stroke-opacity`` of 1 where the
+      inherited value is 1 too);
+    - a group that sets only inherited properties (two thirds of Plotly's groups set nothing else) left out, its
+      children given the properties they do not set themselves;
+    - ``rgb(r, g, b)`` colours written ``#rrggbb`` (the same colour, a third of the parsing).
+
+    The root's style, which WeasyPrint does not apply, is kept as it is; an SVG this cannot read is returned
+    unchanged. After WeasyPrint's cascade every element that is not a group holds the same attributes as before
+    (but for those that draw nothing), and the PDF's pages are the same to the pixel (compared page by page
+    with pdftoppm when this was written)."""
     import xml.etree.ElementTree as ET
 
     try:
@@ -313,6 +337,7 @@ def lean_svg(svg: bytes) -> bytes:
     except ET.ParseError:
         return svg
     group = f"{{{_SVG_NS}}}g"
+    styled = any(element.tag == f"{{{_SVG_NS}}}style" for element in root.iter())
     for element in root.iter():
         style = element.attrib.get("style")
         if style is None or element is root:
@@ -323,16 +348,50 @@ def lean_svg(svg: bytes) -> bytes:
         del element.attrib["style"]
         element.attrib.update(declarations)
 
-    def prune(parent) -> None:
-        for child in list(parent):
-            prune(child)
-            if child.tag == group and len(child) == 0 and not (child.text or "").strip() and "id" not in child.attrib:
-                parent.remove(child)
+    def tidy(element, opacities: dict[str, str]) -> None:
+        attrib = element.attrib
+        for name in [name for name in attrib if name in _NOT_DRAWN or name.startswith("data-")
+                     or (name == "class" and not styled) or _DEFAULTS.get(name) == attrib[name]]:
+            del attrib[name]
+        for name in _INHERITED_OPACITY:
+            if attrib.get(name) == "1" and opacities.get(name, "1") == "1":
+                del attrib[name]
+        for name in _COLOURED:
+            if name in attrib:
+                attrib[name] = _RGB.sub(_hex_colour, attrib[name])
+        inherited = {**opacities, **{name: attrib[name] for name in _INHERITED_OPACITY if name in attrib}}
+        for child in element:
+            tidy(child, inherited)
 
-    prune(root)
+    tidy(root, {})
+
+    def flatten(parent) -> None:
+        children = []
+        for child in parent:
+            flatten(child)
+            if child.tag != group or (child.text or "").strip():
+                children.append(child)
+            elif len(child) == 0 and "id" not in child.attrib:
+                continue   # a group that holds nothing
+            elif child.attrib.keys() <= _INHERITED:
+                for grandchild in child:
+                    for name, value in child.attrib.items():
+                        grandchild.attrib.setdefault(name, value)
+                    children.append(grandchild)
+            else:
+                children.append(child)
+        parent[:] = children
+
+    if root.tag == f"{{{_SVG_NS}}}svg":
+        flatten(root)
     ET.register_namespace("", _SVG_NS)
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def _hex_colour(match: re.Match) -> str:
+    red, green, blue = (int(match[n]) for n in (1, 2, 3))
+    return f"#{red:02x}{green:02x}{blue:02x}" if max(red, green, blue) <= 255 else match[0]
 
 
 @lru_cache(maxsize=4096)
@@ -476,10 +535,54 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
             continue
         sections.append({"id": page.id, "title": rendered.title, "subtitle": rendered.meta.get("subtitle"),
                          "html": html, "toc": rendered.toc})
-    css = css_variables() + "\n" + template_text(root, "print/print.css")   # the colour system first (colours.py)
-    return keep_links_inside(env.get_template("print/report.html.j2").render(
+    # the colour system first (colours.py), and the cells' alignment (print_cells)
+    css = css_variables() + "\n" + CELL_ALIGNMENT_CSS + "\n" + template_text(root, "print/print.css")
+    return print_cells(keep_links_inside(env.get_template("print/report.html.j2").render(
         report=context["report"], period=context["report"]["period"], data=context["data"], kpis=context["kpis"],
-        summary=summary, sections=sections, css=css, document=DOCUMENTS[document]))
+        summary=summary, sections=sections, css=css, document=DOCUMENTS[document])))
+
+
+# a Markdown column's alignment, which the cells of a printed table carry as a class (``print_cells``), where it
+# stood in their style attribute; before the print style sheet (a project's own keeps it unless it says otherwise)
+CELL_ALIGNMENT_CSS = ("th.align-left, td.align-left { text-align: left; }\n"
+                      "th.align-right, td.align-right { text-align: right; }\n"
+                      "th.align-center, td.align-center { text-align: center; }")
+_CELL = re.compile(r"<(?P<tag>t[dh])\b(?P<attrs>[^>]*)>")
+_CELL_ALIGN = re.compile(r'\s+style="text-align:\s*(?P<align>left|right|center);?"')
+_CELL_LABEL = re.compile(r'\s+data-label="[^"]*"')
+_CLASS = re.compile(r'\bclass="(?P<names>[^"]*)"')
+
+
+# the line breaks the Markdown writes between a table's rows and cells: text WeasyPrint parses, makes boxes of and
+# drops (white space between table parts is not rendered)
+_BETWEEN_CELLS = re.compile(r"(?P<tag></t[dhr]>|</thead>|</tbody>|<tr>|<thead>|<tbody>|<table\b[^>]*>)\s+"
+                            r"(?=<(?:td|th|tr|/tr|thead|/thead|tbody|/tbody|/table)\b)")
+# a value kept on one line (formatting.py: ``<span class="nowrap">``) whose text has no break opportunity anyway:
+# digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h')
+_UNBREAKABLE = re.compile('<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
+
+
+def print_cells(html: str) -> str:
+    """The tables' cells as the PDF needs them: a column's alignment (``style="text-align:right"`` from the
+    Markdown) as a class ``CELL_ALIGNMENT_CSS`` aligns (``align-right``), and without the site's ``data-label``
+    (its header, for phones). WeasyPrint parses each style attribute on its own and gives each element that has
+    one a style of its own, computed property by property; cells with a class share the style of their
+    column's alignment (the appendix: 1,268 style attributes). The white space between a table's rows and cells
+    is left out, and a value kept on one line whose text could not break anyway is written without its span (an
+    inline box WeasyPrint lays out: about half of the appendix's 800); the same lines."""
+
+    def cell(match: re.Match) -> str:
+        attrs = _CELL_LABEL.sub("", match["attrs"])
+        align = _CELL_ALIGN.search(attrs)
+        if align is not None:
+            attrs = attrs[:align.start()] + attrs[align.end():]
+            name = f"align-{align['align']}"
+            named = _CLASS.search(attrs)
+            attrs = (attrs[:named.start()] + f'class="{named["names"]} {name}"' + attrs[named.end():] if named
+                     else f' class="{name}"' + attrs)
+        return f"<{match['tag']}{attrs}>"
+
+    return _UNBREAKABLE.sub(lambda m: m["text"], _CELL.sub(cell, _BETWEEN_CELLS.sub(r"\g<tag>", html)))
 
 
 def write_pdf(html: str, base_dir: Path, out_path: Path, cache: BuildCache | None = None) -> None:
@@ -620,8 +723,8 @@ _STUB_PAGE = "supportlens-stub"
 _MARGINS = [f"{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")] \
     + [f"{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
 # for the stubbed layout only, whose frame (the cover) and stub pages are never printed: stub pages draw no
-# running headers and footers, and the frame is laid out as plain blocks (the cover's flex layout took half of
-# the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
+# running headers and footers, and the frame is laid out as plain blocks (when the cover was a flex box, its layout
+# took half of the stubbed layout); whether it still takes the same pages is checked like the stubs (their anchors' pages)
 _STUB_CSS = ("<style>@page " + _STUB_PAGE + " { " + " ".join(f"@{m} {{ content: none }}" for m in _MARGINS) + " }\n"
              'body > :not([id^="section-"]) { display: block !important }</style>')
 
