@@ -353,3 +353,56 @@ def test_passes_a_slice_at_a_time_give_the_hand_worked_numbers(log, config, monk
     assert stages["escalation"].median_hours == pytest.approx(8.5)
     assert stages["communication"].median_hours == pytest.approx(2.25)
     assert sorted(sliced[0]["wait_hours"].tolist()) == [0.0, 0.5, 1.0, 2.0, 2.0, 3.0, 12.0]
+
+
+def _varied_log(categorical: bool, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A random log with what real exports hold: events out of order, of unknown tickets, without a time, labels
+    and roles missing or padded with spaces, an activity column beside the event type."""
+    rng = np.random.default_rng(seed)
+    n_tickets, n = 40, 600
+    tid = [f"T{i}" for i in range(n_tickets)]
+    pick = lambda values: np.array(values, dtype=object)[rng.integers(0, len(values), n)]   # noqa: E731
+    events = pd.DataFrame({
+        "ticket_id": pick(tid + ["unknown"]),
+        "event_at": pd.Series(BASE + pd.to_timedelta(rng.integers(0, 500, n), unit="h")).where(rng.random(n) > 0.03),
+        "event_type": pick(["created", "public_reply", "escalated", "internal_note", "solved", None]),
+        "activity": pick(["Queued-Awaiting Assignment", "Accepted-In Progress", None, None]),
+        "actor_id": pick(["A1", "A2", "B1", "D1", None]),
+        "actor_role": pick(["customer", " tier1 ", "tier2", "tier3", "system", "", None]),
+        "tier": pick([1, 2, 3, None]),
+        "status": pick(["new", "open", "solved", None]),
+    })
+    if categorical:
+        for column in ("ticket_id", "event_type", "activity", "actor_id", "actor_role", "status"):
+            events[column] = events[column].astype("category")
+    return events, pd.DataFrame({"ticket_id": tid, "escalated": rng.random(n_tickets) < 0.2})
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_the_log_read_a_slice_at_a_time_is_the_log_read_whole(config, monkeypatch, categorical, size):
+    """read_log codes and flags the events a slice at a time (memory at scale): every array of the log, its
+    dtype and every name list are those of one slice holding the whole log, whatever the slices' size."""
+    from supportlens.analysis.escalations import process_log
+
+    events, tickets = _varied_log(categorical)
+    mapped = config.escalations.model_copy(update={"roles": config.escalations.roles.model_copy(
+        update={"values": {"tier1": "tier1"}, "actors": {"D1": "tier3", "A2": "vendor"}})})
+    whole = read_log(events, tickets, mapped)
+    monkeypatch.setattr(process_log, "SLICE_EVENTS", size)
+    sliced = read_log(events, tickets, mapped)
+    for name, value in vars(whole).items():
+        other = getattr(sliced, name)
+        if isinstance(value, np.ndarray):
+            assert other.dtype == value.dtype and np.array_equal(other, value, equal_nan=value.dtype.kind == "f"), name
+        else:
+            assert other == value, name
+    # and each event has its own label; the labels are named in order of appearance in the log as exported
+    assert whole.events_without_ticket == int(((events["ticket_id"] == "unknown") & events["event_at"].notna()).sum())
+    kept = events[(events["ticket_id"] != "unknown") & events["event_at"].notna()].copy()
+    kept["row"] = kept["ticket_id"].astype(str).str[1:].astype(int)
+    kept = kept.sort_values(["row", "event_at"], kind="stable")
+    label = lambda frame: [a if isinstance(a, str) else t if isinstance(t, str) else "unknown"   # noqa: E731
+                           for a, t in zip(frame["activity"].astype(object), frame["event_type"].astype(object))]
+    assert [whole.labels[k] for k in whole.label] == label(kept)
+    assert list(whole.labels) == list(dict.fromkeys(label(events)))   # (every event's, in the log's order)
