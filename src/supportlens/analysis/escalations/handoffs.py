@@ -151,15 +151,24 @@ def _handoff_waits(log: ProcessLog, config: Escalations, part: slice) -> pd.Data
 
 
 def handoff_matrix(waits: pd.DataFrame, log: ProcessLog, config: Escalations) -> list[Handoff]:
+    """One Handoff per (from role, to role) that has waits. The waits are gathered pair by pair through one stable
+    sort of a pair code (each pair's waits in the order of ``waits``, as a grouping by the two columns has them):
+    at scale a pandas grouping by two columns held several arrays the length of ``waits``."""
     customers = set(config.customer_roles)
     out = []
-    grouped = waits.groupby(["from_role", "to_role"], sort=True)
-    for (a, b), group in grouped:
-        values = group["wait_hours"].to_numpy()
+    pair = waits["from_role"].to_numpy().astype(np.int32) * len(log.roles) + waits["to_role"].to_numpy()
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    cuts = np.flatnonzero(pair[1:] != pair[:-1]) + 1
+    hours, tickets = waits["wait_hours"].to_numpy(), waits["ticket"].to_numpy()
+    for start, stop in zip(np.r_[0, cuts], np.r_[cuts, pair.size]) if pair.size else []:
+        a, b = divmod(int(pair[start]), len(log.roles))
+        rows = order[start:stop]
+        values = hours[rows]
         med = median_interval(values)
         ra, rb = log.roles[a], log.roles[b]
         out.append(Handoff(ra, rb, config.role_label(ra), config.role_label(rb), int(values.size),
-                           int(group["ticket"].nunique()), med.value, med.ci_low, med.ci_high, _q(values, 0.9),
+                           int(np.unique(tickets[rows]).size), med.value, med.ci_low, med.ci_high, _q(values, 0.9),
                            float(values.sum()), rb in customers))
     return sorted(out, key=lambda h: (-h.handoffs, h.from_role, h.to_role))
 

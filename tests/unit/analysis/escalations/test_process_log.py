@@ -406,3 +406,28 @@ def test_the_log_read_a_slice_at_a_time_is_the_log_read_whole(config, monkeypatc
                            for a, t in zip(frame["activity"].astype(object), frame["event_type"].astype(object))]
     assert [whole.labels[k] for k in whole.label] == label(kept)
     assert list(whole.labels) == list(dict.fromkeys(label(events)))   # (every event's, in the log's order)
+
+
+def test_handoff_matrix_is_the_grouping_by_both_roles(log, config):
+    """The matrix gathers each pair's waits through one sort (memory at scale): the same handoffs, counts, tickets,
+    medians, intervals and totals as pandas' grouping by (from role, to role), on many random waits."""
+    from supportlens.analysis.core.stats import median_interval
+    from supportlens.analysis.escalations.handoffs import handoff_matrix
+
+    rng = np.random.default_rng(8)
+    n = 5000
+    waits = pd.DataFrame({"ticket": rng.integers(0, 700, n).astype(np.int32),
+                          "from_role": rng.integers(0, len(log.roles), n).astype(np.int16),
+                          "to_role": rng.integers(0, len(log.roles), n).astype(np.int16),
+                          "wait_hours": np.round(rng.exponential(5, n), 1)})
+    matrix = handoff_matrix(waits, log, config.escalations)
+    by_pair = {(h.from_role, h.to_role): h for h in matrix}
+    groups = waits.groupby(["from_role", "to_role"], sort=True)
+    assert len(matrix) == groups.ngroups
+    for (a, b), group in groups:
+        h = by_pair[(log.roles[a], log.roles[b])]
+        values = group["wait_hours"].to_numpy()
+        med = median_interval(values)
+        assert (h.handoffs, h.tickets) == (len(group), group["ticket"].nunique())
+        assert (h.median_wait_hours, h.ci_low, h.ci_high) == (med.value, med.ci_low, med.ci_high)
+        assert h.p90_wait_hours == float(np.quantile(values, 0.9)) and h.total_wait_hours == float(values.sum())
