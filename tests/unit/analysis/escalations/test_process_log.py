@@ -38,7 +38,7 @@ from supportlens.analysis.escalations.process_log import read_log
 from supportlens.analysis.escalations.handoffs import analyse_handoffs, handoff_waits
 from supportlens.analysis.escalations.paths import ticket_paths
 from supportlens.analysis.escalations.proactive import estimate_policies
-from supportlens.analysis.escalations.stages import role_times, stage_times
+from supportlens.analysis.escalations.stages import role_times, stage_times, ticket_times
 from supportlens.config import Config
 
 BASE = pd.Timestamp("2026-01-05", tz="UTC")
@@ -337,15 +337,19 @@ def test_slices_hold_whole_tickets_and_every_event(log):
 
 @pytest.mark.parametrize("size", [1, 3, 12])
 def test_passes_a_slice_at_a_time_give_the_hand_worked_numbers(log, config, monkeypatch, size):
-    """Handoff waits, stage times and the directly-follows graph read the log a slice of whole tickets at a time
-    (memory at scale); cut into slices of any size, they give what the whole log gives in one slice."""
+    """Handoff waits, stage, role and ticket times and the directly-follows graph read the log a slice of whole
+    tickets at a time (memory at scale); cut into slices of any size, they give what the whole log gives in one
+    slice."""
     from supportlens.analysis.escalations import handoffs, process_log
 
+    clocks = ticket_clocks(tickets_frame(), config.sla, BASE + pd.Timedelta(days=10))
     whole = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
-             handoffs.directly_follows(log, config.escalations))
+             handoffs.directly_follows(log, config.escalations), role_times(log, config.escalations),
+             ticket_times(log, clocks))
     monkeypatch.setattr(process_log, "SLICE_EVENTS", size)
     sliced = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
-              handoffs.directly_follows(log, config.escalations))
+              handoffs.directly_follows(log, config.escalations), role_times(log, config.escalations),
+              ticket_times(log, clocks))
     pd.testing.assert_frame_equal(sliced[0], whole[0])
     assert sliced[1:] == whole[1:]
     # and they are the hand-worked ones
