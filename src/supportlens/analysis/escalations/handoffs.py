@@ -199,6 +199,24 @@ def find_bottleneck(waits: pd.DataFrame, matrix: list[Handoff], log: ProcessLog,
                       ranked[1] if len(ranked) > 1 else None)
 
 
+def _median_and_p90(values: np.ndarray) -> tuple[float, float]:
+    """The median and 90th percentile as pandas' grouped statistics compute them (the median the mean of the two
+    middle values, the percentile pandas' linear interpolation ``value + (next - value) * fraction``), read off one
+    partial sort instead of a grouping (which held several copies of the values: at 10M tickets a pair of
+    activities has millions of transitions). Values with a NaN go through pandas itself."""
+    n = values.size
+    if not n or np.isnan(values).any():
+        grouped = pd.Series(values).groupby(np.zeros(n, dtype=np.int64))
+        return float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0])
+    position = 0.9 * float(n - 1)
+    at, fraction = int(position), position % 1
+    low, high = (n - 1) // 2, n // 2
+    part = np.partition(values, sorted({low, high, at, min(at + 1, n - 1)}))
+    median = part[low] if low == high else (part[low] + part[high]) / 2
+    p90 = part[at] if fraction == 0.0 else part[at] + (part[at + 1] - part[at]) * fraction
+    return float(median), float(p90)
+
+
 def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transition], list[Transition], list[dict]]:
     """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
     n_labels = len(log.labels)
@@ -218,9 +236,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     edges = []
     for code in sorted(hours):
         values = np.concatenate(hours.pop(code))
-        # the median and 90th percentile as pandas' grouped statistics compute them
-        grouped = pd.Series(values).groupby(np.zeros(values.size, dtype=np.int64))
-        median, p90 = float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0])
+        median, p90 = _median_and_p90(values)
         edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(values.size),
                                 median, p90, bool(done[code] / values.size >= 0.5)))
     frequent = sorted(edges, key=lambda e: (-e.count, e.source, e.target))[: config.dfg_max_edges * 4]

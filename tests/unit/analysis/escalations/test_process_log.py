@@ -435,3 +435,20 @@ def test_handoff_matrix_is_the_grouping_by_both_roles(log, config):
         assert (h.handoffs, h.tickets) == (len(group), group["ticket"].nunique())
         assert (h.median_wait_hours, h.ci_low, h.ci_high) == (med.value, med.ci_low, med.ci_high)
         assert h.p90_wait_hours == float(np.quantile(values, 0.9)) and h.total_wait_hours == float(values.sum())
+
+
+def test_transition_median_and_p90_are_pandas_grouped_statistics():
+    """The directly-follows graph reads each transition's median and 90th percentile off one partial sort: the very
+    floats pandas' grouped median and quantile(0.9) give, on ties, odd and even counts, one value, and with a NaN."""
+    from supportlens.analysis.escalations.handoffs import _median_and_p90
+
+    rng = np.random.default_rng(11)
+    for trial in range(600):
+        n = int(rng.integers(1, 400)) if trial % 5 else int(rng.integers(1, 6))
+        values = [rng.exponential(5, n), np.round(rng.exponential(5, n), 1), rng.integers(0, 3, n) * 0.1][trial % 3]
+        if trial % 50 == 0:
+            values[0] = np.nan
+        grouped = pd.Series(values).groupby(np.zeros(n, dtype=np.int64))
+        expected = (float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0]))
+        np.testing.assert_array_equal(_median_and_p90(values), expected)   # (bit for bit; NaN where pandas has it)
+    assert _median_and_p90(np.array([1.0, 2.0, 3.0, 4.0])) == (2.5, 3.7)   # 0.9 * 3 = 2.7: 3 + 0.7 * (4 - 3)
