@@ -81,15 +81,15 @@ def _policy(hours: float, sil: Silences) -> Policy:
     del extra
     csat = reopen = (None, None, None)
     if "csat" in sil.fits:
-        fit, x, data = sil.fits["csat"]
-        gap = data["gap"].to_numpy()
+        fit = sil.fits["csat"]
+        gap = fit.gap
         shift = float(np.mean(_x(np.minimum(gap, hours)) - _x(gap)))
-        low, high = fit.conf_int()[1]
+        low, high = fit.bounds[1]
         ends = sorted((low * shift, high * shift))
-        csat = (float(fit.params[1] * shift), float(ends[0]), float(ends[1]))
+        csat = (float(fit.coefficients[1] * shift), float(ends[0]), float(ends[1]))
     if "reopened" in sil.fits:
-        fit, x, data = sil.fits["reopened"]
-        gap = data["gap"].to_numpy()
+        fit = sil.fits["reopened"]
+        gap, x = fit.gap, fit.design
         x_new = x.copy()
         x_new[:, 1] = _x(np.minimum(gap, hours))
         beta = fit.coefficients
