@@ -79,6 +79,46 @@ RESAMPLES = 2000       # bootstrap resamples of every interval here (Efron & Tib
 ROW_RESAMPLING_UP_TO = 100_000
 
 
+# Bootstrap row draws (``resample_rows``) above this many bytes are drawn again block by block whenever they are
+# read, not held: set above the 1M-ticket build's (134 MB), below the 10M one's (1.3 GB).
+RESAMPLES_HELD_UP_TO = 256 * 2**20
+
+
+class Resamples:
+    """``rows`` bootstrap resamples of ``n`` row indices, the numbers ``rng.integers(0, n, size=(rows, n),
+    dtype=np.int32)`` draws, never held whole: each pass (``blocks``) draws them again, block by block, from the
+    generator's state at creation. A generator's integers drawn in consecutive blocks of rows are the stream one
+    call draws (the test proves it for any block size), so every pass reads the same numbers. Creating it leaves
+    ``rng`` where the one call would (one pass drawn and dropped)."""
+
+    def __init__(self, rng: np.random.Generator, rows: int, n: int):
+        self.rows, self.n = rows, n
+        self._state = rng.bit_generator.state
+        self._kind = type(rng.bit_generator)
+        for _ in self.blocks(1, rng):
+            pass
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def blocks(self, size: int, rng: np.random.Generator | None = None):
+        """The resamples in consecutive blocks of ``size`` rows."""
+        if rng is None:
+            bit_generator = self._kind()
+            bit_generator.state = self._state
+            rng = np.random.Generator(bit_generator)
+        for start in range(0, self.rows, size):
+            yield rng.integers(0, self.n, size=(min(size, self.rows - start), self.n), dtype=np.int32)
+
+
+def resample_rows(rng: np.random.Generator, rows: int, n: int) -> np.ndarray | Resamples:
+    """``rows`` bootstrap resamples of ``n`` row indices (int32), ``rng.integers(0, n, size=(rows, n))``: held as one
+    array up to ``RESAMPLES_HELD_UP_TO`` bytes, else as ``Resamples`` (the same numbers, drawn when read)."""
+    if rows * n * 4 <= RESAMPLES_HELD_UP_TO:
+        return rng.integers(0, n, size=(rows, n), dtype=np.int32)
+    return Resamples(rng, rows, n)
+
+
 def percentile_interval(point: float, draws: np.ndarray, n: int) -> Estimate:
     """A point estimate with the 2.5th and 97.5th percentiles of its bootstrap draws."""
     low, high = np.percentile(draws, [2.5, 97.5])
