@@ -24,6 +24,7 @@ import pandas as pd
 
 from ...config import Findings
 from ...config.escalations import Escalations
+from ...engine import release_memory
 from .process_log import DONE, WAIT, ProcessLog, ticket_slices
 from ..core.breach import breached_mask
 from ..core.extremes import highest
@@ -295,8 +296,11 @@ def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings,
     """The handoff matrix, the DFG, ping-pong and the bottleneck; with the tickets' SLA clocks
     (rows in the order of the tickets table) the bottleneck also counts the breaches its extra wait explains."""
     waits = handoff_waits(log, config)
+    release_memory()   # (each step's slices, given back before the next: see engine.release_memory)
     matrix = handoff_matrix(waits, log, config)
+    release_memory()
     frequent, slowest, activities = directly_follows(log, config)
+    release_memory()
     neck = find_bottleneck(waits, matrix, log, config, thresholds)
     if neck is not None and clocks is not None:
         neck = dataclasses.replace(neck, breaches_within_extra_wait=breaches_within_extra_wait(waits, neck, log, clocks))
