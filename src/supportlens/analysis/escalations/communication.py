@@ -320,11 +320,11 @@ def outcome_frame(sil: Silences, log: ProcessLog, tickets: pd.DataFrame, resolut
     """One row per escalated, resolved ticket: silence, time escalated, priority and outcomes."""
     rows = np.flatnonzero(sil.resolved)
     frame = pd.DataFrame({"row": rows, "gap": sil.longest[rows], "window": (sil.end - sil.start)[rows],
-                          "priority": tickets["priority"].to_numpy(dtype=object)[rows],
+                          "priority": tickets["priority"].iloc[rows].to_numpy(dtype=object),   # (these rows' only)
                           "resolution": resolution_hours[rows]})
-    frame["csat"] = tickets["csat"].to_numpy(dtype=float)[rows] if "csat" in tickets else np.nan
+    frame["csat"] = tickets["csat"].iloc[rows].to_numpy(dtype=float) if "csat" in tickets else np.nan
     if "reopens" in tickets and tickets["reopens"].notna().any():
-        reopens = pd.to_numeric(tickets["reopens"], errors="coerce").to_numpy(dtype=float)[rows]
+        reopens = pd.to_numeric(tickets["reopens"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     else:  # a process stage after a resolved one: the ticket came back
         back = np.flatnonzero(log.has_next & (log.kind == DONE))
         back = back[log.kind[back + 1] != DONE]
