@@ -121,6 +121,20 @@ class Communication:
     csat_lowest_bucket: int | None = None
 
 
+@dataclass(frozen=True)
+class FittedOutcome:
+    """What the proactive estimate reads of a fitted outcome model (proactive.py): its coefficients, their 95%
+    bounds and covariance, the logistic model's design (re-predicted with silences cut) and the tickets' longest
+    silences. Kept instead of the fitted model and its frame: at 10M tickets those held over a gigabyte through the
+    escalation steps that follow."""
+
+    coefficients: np.ndarray
+    bounds: np.ndarray                 # (coefficients, 2): low, high
+    covariance: np.ndarray | None
+    design: np.ndarray | None
+    gap: np.ndarray
+
+
 @dataclass
 class Silences:
     """Per ticket row (NaN / 0 where not escalated); internal, used by the proactive estimate."""
@@ -132,7 +146,7 @@ class Silences:
     gap_ticket: np.ndarray         # every silence: its ticket row and length in hours
     gap_hours: np.ndarray
     updates: int                   # customer-facing updates inside the escalated windows
-    fits: dict = field(default_factory=dict)   # outcome -> (fit: statsmodels OLS result or LogisticFit, design, rows)
+    fits: dict = field(default_factory=dict)   # outcome -> FittedOutcome (csat, reopened: what proactive.py reads)
 
 
 def silences(log: ProcessLog, as_of_hours: float) -> Silences:
@@ -286,7 +300,11 @@ def _fit(outcome: str, frame: pd.DataFrame, thresholds: Findings, config: Escala
     if unstable or not converged:
         return Relation(outcome, label, model, len(data), None, unit, None, None, None, None, False, False, adjusted,
                         "the model did not converge (too few reopens, or they separate perfectly)")
-    sil.fits[outcome] = (fit, x, data)
+    gap = np.array(data["gap"].to_numpy(dtype=float))   # (a copy: not a view holding the frame's other columns)
+    if outcome == "reopened":
+        sil.fits[outcome] = FittedOutcome(fit.coefficients, np.asarray(fit.conf_int()), fit.covariance, x, gap)
+    elif outcome == "csat":
+        sil.fits[outcome] = FittedOutcome(np.asarray(fit.params), np.asarray(fit.conf_int()), None, None, gap)
     beta, (lo, hi) = float(beta), bounds
     if outcome == "csat":
         effect, ci = beta, (float(lo), float(hi))
@@ -302,11 +320,11 @@ def outcome_frame(sil: Silences, log: ProcessLog, tickets: pd.DataFrame, resolut
     """One row per escalated, resolved ticket: silence, time escalated, priority and outcomes."""
     rows = np.flatnonzero(sil.resolved)
     frame = pd.DataFrame({"row": rows, "gap": sil.longest[rows], "window": (sil.end - sil.start)[rows],
-                          "priority": tickets["priority"].to_numpy(dtype=object)[rows],
+                          "priority": tickets["priority"].iloc[rows].to_numpy(dtype=object),   # (these rows' only)
                           "resolution": resolution_hours[rows]})
-    frame["csat"] = tickets["csat"].to_numpy(dtype=float)[rows] if "csat" in tickets else np.nan
+    frame["csat"] = tickets["csat"].iloc[rows].to_numpy(dtype=float) if "csat" in tickets else np.nan
     if "reopens" in tickets and tickets["reopens"].notna().any():
-        reopens = pd.to_numeric(tickets["reopens"], errors="coerce").to_numpy(dtype=float)[rows]
+        reopens = pd.to_numeric(tickets["reopens"].iloc[rows], errors="coerce").to_numpy(dtype=float)
     else:  # a process stage after a resolved one: the ticket came back
         back = np.flatnonzero(log.has_next & (log.kind == DONE))
         back = back[log.kind[back + 1] != DONE]

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ...config import Findings
 from ...config.escalations import Escalations
+from ...engine import release_memory
 from .process_log import DONE, WAIT, ProcessLog, ticket_slices
 from ..core.breach import breached_mask
 from ..core.extremes import highest
@@ -151,15 +152,24 @@ def _handoff_waits(log: ProcessLog, config: Escalations, part: slice) -> pd.Data
 
 
 def handoff_matrix(waits: pd.DataFrame, log: ProcessLog, config: Escalations) -> list[Handoff]:
+    """One Handoff per (from role, to role) that has waits. The waits are gathered pair by pair through one stable
+    sort of a pair code (each pair's waits in the order of ``waits``, as a grouping by the two columns has them):
+    at scale a pandas grouping by two columns held several arrays the length of ``waits``."""
     customers = set(config.customer_roles)
     out = []
-    grouped = waits.groupby(["from_role", "to_role"], sort=True)
-    for (a, b), group in grouped:
-        values = group["wait_hours"].to_numpy()
+    pair = waits["from_role"].to_numpy().astype(np.int32) * len(log.roles) + waits["to_role"].to_numpy()
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    cuts = np.flatnonzero(pair[1:] != pair[:-1]) + 1
+    hours, tickets = waits["wait_hours"].to_numpy(), waits["ticket"].to_numpy()
+    for start, stop in zip(np.r_[0, cuts], np.r_[cuts, pair.size]) if pair.size else []:
+        a, b = divmod(int(pair[start]), len(log.roles))
+        rows = order[start:stop]
+        values = hours[rows]
         med = median_interval(values)
         ra, rb = log.roles[a], log.roles[b]
         out.append(Handoff(ra, rb, config.role_label(ra), config.role_label(rb), int(values.size),
-                           int(group["ticket"].nunique()), med.value, med.ci_low, med.ci_high, _q(values, 0.9),
+                           int(np.unique(tickets[rows]).size), med.value, med.ci_low, med.ci_high, _q(values, 0.9),
                            float(values.sum()), rb in customers))
     return sorted(out, key=lambda h: (-h.handoffs, h.from_role, h.to_role))
 
@@ -190,6 +200,24 @@ def find_bottleneck(waits: pd.DataFrame, matrix: list[Handoff], log: ProcessLog,
                       ranked[1] if len(ranked) > 1 else None)
 
 
+def _median_and_p90(values: np.ndarray) -> tuple[float, float]:
+    """The median and 90th percentile as pandas' grouped statistics compute them (the median the mean of the two
+    middle values, the percentile pandas' linear interpolation ``value + (next - value) * fraction``), read off one
+    partial sort instead of a grouping (which held several copies of the values: at 10M tickets a pair of
+    activities has millions of transitions). Values with a NaN go through pandas itself."""
+    n = values.size
+    if not n or np.isnan(values).any():
+        grouped = pd.Series(values).groupby(np.zeros(n, dtype=np.int64))
+        return float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0])
+    position = 0.9 * float(n - 1)
+    at, fraction = int(position), position % 1
+    low, high = (n - 1) // 2, n // 2
+    part = np.partition(values, sorted({low, high, at, min(at + 1, n - 1)}))
+    median = part[low] if low == high else (part[low] + part[high]) / 2
+    p90 = part[at] if fraction == 0.0 else part[at] + (part[at + 1] - part[at]) * fraction
+    return float(median), float(p90)
+
+
 def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transition], list[Transition], list[dict]]:
     """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
     n_labels = len(log.labels)
@@ -209,9 +237,7 @@ def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transit
     edges = []
     for code in sorted(hours):
         values = np.concatenate(hours.pop(code))
-        # the median and 90th percentile as pandas' grouped statistics compute them
-        grouped = pd.Series(values).groupby(np.zeros(values.size, dtype=np.int64))
-        median, p90 = float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0])
+        median, p90 = _median_and_p90(values)
         edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(values.size),
                                 median, p90, bool(done[code] / values.size >= 0.5)))
     frequent = sorted(edges, key=lambda e: (-e.count, e.source, e.target))[: config.dfg_max_edges * 4]
@@ -270,8 +296,11 @@ def analyse_handoffs(log: ProcessLog, config: Escalations, thresholds: Findings,
     """The handoff matrix, the DFG, ping-pong and the bottleneck; with the tickets' SLA clocks
     (rows in the order of the tickets table) the bottleneck also counts the breaches its extra wait explains."""
     waits = handoff_waits(log, config)
+    release_memory()   # (each step's slices, given back before the next: see engine.release_memory)
     matrix = handoff_matrix(waits, log, config)
+    release_memory()
     frequent, slowest, activities = directly_follows(log, config)
+    release_memory()
     neck = find_bottleneck(waits, matrix, log, config, thresholds)
     if neck is not None and clocks is not None:
         neck = dataclasses.replace(neck, breaches_within_extra_wait=breaches_within_extra_wait(waits, neck, log, clocks))

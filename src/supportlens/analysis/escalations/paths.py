@@ -111,7 +111,9 @@ def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolu
         escalated = bool(log.escalated[mask].mean() >= 0.5)
         boxes.append(_box(labels[c], escalated, int(mask.sum()), resolution_hours[mask]))
         groups.append(resolution_hours[mask][~np.isnan(resolution_hours[mask])])
-    rest = ~np.isin(code, shown) & (code != 0)
+    rest = code != 0
+    for c in shown:   # (not a search of every ticket's code among the shown ones: a sort of all of them)
+        rest &= code != c
     if rest.any():
         boxes.append(_box("Other paths", True, int(rest.sum()), resolution_hours[rest]))
     testable = [g for g in groups if g.size >= 2]
@@ -125,7 +127,8 @@ def path_boxes(code: np.ndarray, labels: dict[int, str], log: ProcessLog, resolu
 
 def _timeline(which: str, row: int, log: ProcessLog, tickets: pd.DataFrame, path: str, created_hours: float,
               solved_hours: float, config: Escalations, max_events: int = 200) -> Timeline:
-    lo, hi = np.searchsorted(log.ticket, [row, row + 1])
+    # (the rows in the log's own integer type: a list of Python ints had numpy search a widened copy of the log)
+    lo, hi = np.searchsorted(log.ticket, np.array([row, row + 1], dtype=log.ticket.dtype))
     idx = np.arange(lo, hi)
     idx = idx[log.hours[idx] <= solved_hours + 1e-9]
     truncated = idx.size > max_events

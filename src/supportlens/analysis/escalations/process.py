@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...config import Config, Findings
+from ...engine import release_memory
 from .communication import Communication, analyse_communication
 from .process_log import NS_PER_HOUR, read_log
 from ..findings import CustomerSilenceFacts, EscalationBottleneckFacts, Finding, RunnerUp
@@ -78,6 +79,9 @@ def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, cloc
     """Everything on the escalations page; MissingData when there is no usable event log."""
     esc = config.escalations
     log = read_log(events, tickets, esc)
+    # (after each heavy step, what it freed goes back to the system: engine.release_memory; at 10M tickets the
+    # allocator otherwise kept hundreds of megabytes of each step's slices into the next one's peak)
+    release_memory()
     resolution = clocks["resolution_minutes"].to_numpy(dtype=float) / 60
     as_of_hours = (as_of.value - log.origin.value) / NS_PER_HOUR
     code, labels = ticket_paths(log, esc)
@@ -85,18 +89,25 @@ def analyse_escalations(events: pd.DataFrame | None, tickets: pd.DataFrame, cloc
                                                     config.seed)
     policies = estimate_policies(esc.policies, silences)
     del silences   # (per ticket and per silence, with the fitted models' designs: not held through the steps below)
+    release_memory()
     headline = next(p for p in policies if p.hours == esc.policy_hours)
     stages = stage_times(log, esc)
     role_time = role_times(log, esc)
+    times = ticket_times(log, clocks)
+    release_memory()
+    handoffs = analyse_handoffs(log, esc, config.findings, clocks)
+    release_memory()
+    paths = path_boxes(code, labels, log, resolution)
+    lines = timelines(code, labels, log, tickets, resolution, esc)
     return EscalationAnalysis(
         reading=_reading(log, events, config),
         escalated=wilson(int(log.escalated.sum()), int(log.escalated.size)),
         stages=stages,
         role_time=role_time,
-        ticket_times=ticket_times(log, clocks),
-        handoffs=analyse_handoffs(log, esc, config.findings, clocks),
-        paths=path_boxes(code, labels, log, resolution),
-        timelines=timelines(code, labels, log, tickets, resolution, esc),
+        ticket_times=times,
+        handoffs=handoffs,
+        paths=paths,
+        timelines=lines,
         communication=communication,
         proactive=Proactive(policies, headline, None, None,   # the simulator's check: sample.what_if
                             policies.index(headline)),

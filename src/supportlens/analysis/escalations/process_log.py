@@ -118,52 +118,84 @@ def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return any(fnmatchcase(value, p.lower()) for p in patterns)
 
 
-def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
-    """Integer code per row into the distinct values in order of appearance, missing (None) being one of them;
-    a categorical column is read by its codes (each text once), never as a string per row."""
+def _parts(n: int) -> list[slice]:
+    """Positions 0..n in slices of ``SLICE_EVENTS``: the passes over every event below hold a slice's arrays."""
+    return [slice(a, min(a + SLICE_EVENTS, n)) for a in range(0, n, SLICE_EVENTS)]
+
+
+def _slice_reader(values: pd.Series):
+    """A function of a slice of rows: their codes into their distinct values (texts, None missing) in order of
+    appearance. A categorical column is read by its codes (each text once), never as a string per row."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, firsts = pd.factorize(values.cat.codes.to_numpy())
-        categories = values.cat.categories
-        return codes.astype(np.int64, copy=False), [None if c < 0 else str(categories[c]) for c in firsts]
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes.astype(np.int64, copy=False), [None if pd.isna(u) else str(u) for u in uniques]
+        codes, categories = values.cat.codes.to_numpy(), values.cat.categories
+
+        def read(part: slice) -> tuple[np.ndarray, list[str | None]]:
+            inverse, firsts = pd.factorize(codes[part])
+            return inverse, [None if c < 0 else str(categories[c]) for c in firsts]
+        return read
+
+    def read_values(part: slice) -> tuple[np.ndarray, list[str | None]]:
+        inverse, uniques = pd.factorize(values.iloc[part], use_na_sentinel=False)
+        return inverse, [None if pd.isna(u) else str(u) for u in uniques]
+    return read_values
 
 
-def _recoded(codes: np.ndarray, names: list[str | None]) -> tuple[np.ndarray, list[str]]:
-    """Codes into ``names`` (None: missing) as codes into its distinct names in order of appearance, -1 missing."""
-    merged, uniques = pd.factorize(pd.Series(names, dtype=object))
-    # (int32 codes: a code per event of a few distinct values)
-    return (np.append(merged, -1).astype(np.int32)[codes] if len(names) else codes.astype(np.int32),
-            [str(u) for u in uniques])
-
-
-def _codes(values: pd.Series, transform=None, fill: str | None = None) -> tuple[np.ndarray, list[str]]:
-    """Integer code per row (-1 when missing) and the distinct values, in order of appearance: those of
-    ``values``, each read through ``transform`` (e.g. trimmed) and a missing one as ``fill``, once per distinct value."""
-    codes, names = _distinct(values)
-    if transform is not None:
-        names = [None if v is None else transform(v) for v in names]
-    if fill is not None:
-        names = [fill if v is None else v for v in names]
-    return _recoded(codes, names)
+def _coded(columns: list[pd.Series], name_of, n: int) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row (-1 where ``name_of`` gives None) into the distinct names in order of appearance: a
+    row's name is ``name_of`` of its values of ``columns`` (texts, None missing), worked out once per distinct
+    combination. Read a slice of rows at a time (the arrays are a slice's); the codes are int16 (int32 past
+    32,767 names), as ``_narrow`` has them."""
+    names: dict[str, int] = {}
+    codes = np.empty(n, dtype=np.int16)
+    readers = [_slice_reader(column) for column in columns]
+    for part in _parts(n):
+        read = [reader(part) for reader in readers]
+        if len(read) == 1:
+            inverse, combos = read[0][0], [(v,) for v in read[0][1]]
+        else:   # one key per combination of the columns' values, factorised
+            key = read[0][0]
+            for codes_k, distinct in read[1:]:
+                key = key * len(distinct) + codes_k
+            inverse, firsts = pd.factorize(key)
+            combos = []
+            for f in firsts.tolist():
+                combo = []
+                for _, distinct in reversed(read):
+                    f, k = divmod(f, len(distinct))
+                    combo.append(distinct[k])
+                combos.append(tuple(reversed(combo)))
+        looked = [name_of(*combo) for combo in combos]
+        lut = np.array([-1 if name is None else names.setdefault(name, len(names)) for name in looked],
+                       dtype=np.int64)
+        if len(names) >= 2**15 and codes.dtype == np.int16:
+            codes = codes.astype(np.int32)
+        codes[part] = lut[inverse] if lut.size else -1
+    return codes, list(names)
 
 
 def _role_codes(events: pd.DataFrame, source: pd.Series, config: Escalations) -> tuple[np.ndarray, list[str]]:
-    """Role code per event (-1 unknown) and the role names: mapped once per distinct value."""
-    codes, values = _codes(source, transform=_stripped)
+    """Role code per event (-1 unknown) and the role names in order of appearance: mapped once per distinct value."""
     mapping = {str(k).strip().lower(): v for k, v in config.roles.values.items()}
     # an unmapped actor id is a person, not a role: it is never published as one
     fallback = config.roles.default or ("unmapped_actor" if config.roles.source == "actor_id" else None)
-    named = [mapping.get(v.lower(), fallback or v) for v in values]
-    roles = list(dict.fromkeys(named))
-    role = np.append(np.array([roles.index(n) for n in named], dtype=np.int32), np.int32(-1))[codes]
+
+    def role_of(value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = _stripped(value)
+        return mapping.get(value.lower(), fallback or value)
+
+    role, roles = _coded([source], role_of, len(events))
     if config.roles.actors and "actor_id" in events:
-        actor_codes, actors = _codes(events["actor_id"])
-        wanted = [config.roles.actors.get(a) for a in actors]
-        roles += [r for r in dict.fromkeys(w for w in wanted if w) if r not in roles]
-        override = np.append(np.array([roles.index(w) if w else -1 for w in wanted], dtype=np.int32),
-                             np.int32(-1))[actor_codes]
-        role = np.where(override >= 0, override, role)
+        override, wanted = _coded([events["actor_id"]], lambda actor: config.roles.actors.get(actor) or None,
+                                  len(events))
+        roles += [r for r in wanted if r not in roles]
+        role = _narrow(role, len(roles))
+        if wanted:
+            position = np.array([roles.index(w) for w in wanted], dtype=np.int32)
+            for part in _parts(role.size):
+                chosen = override[part]
+                role[part] = np.where(chosen >= 0, position[chosen], role[part])
     return role, roles
 
 
@@ -184,6 +216,15 @@ def _ticket_rows(ticket_ids: pd.Series, event_ticket_ids: pd.Series) -> np.ndarr
         codes = pd.factorize(both)[0][len(ticket_ids):]
         return np.where((codes >= 0) & (codes < len(ticket_ids)), codes, -1).astype(np.int64)
     return pd.Index(ticket_ids.astype("string")).get_indexer(event_ticket_ids.astype("string"))
+
+
+def _nanoseconds(values: pd.Series) -> np.ndarray:
+    """Times as int64 nanoseconds since the epoch (NaT: the smallest int64): a column held in nanoseconds is read
+    as its own numbers, without a copy."""
+    array = values.array
+    if isinstance(array, pd.arrays.DatetimeArray) and array.unit == "ns":
+        return array.asi8
+    return pd.DatetimeIndex(values).as_unit("ns").asi8
 
 
 def _by_ticket_and_time(keep: np.ndarray, row: np.ndarray, ns: np.ndarray) -> np.ndarray | None:
@@ -209,18 +250,24 @@ def _in_order(row: np.ndarray, ns: np.ndarray) -> bool:
 def _labels(events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Each event's label (its activity, else its event type, else 'unknown') as a code, and the labels in
     order of appearance; read per distinct (activity, event type)."""
-    codes, names = _distinct(events["event_type"])
     if "activity" in events and events["activity"].notna().any():
-        activity, activities = _distinct(events["activity"])
-        pairs, firsts = pd.factorize(activity * len(names) + codes)
-        names = [activities[p // len(names)] if activities[p // len(names)] is not None else names[p % len(names)]
-                 for p in firsts]
-        codes = pairs.astype(np.int64)
-    return _recoded(codes, ["unknown" if v is None else v for v in names])
+        return _coded([events["activity"], events["event_type"]],
+                      lambda activity, kind: activity if activity is not None else "unknown" if kind is None else kind,
+                      len(events))
+    return _coded([events["event_type"]], lambda kind: "unknown" if kind is None else kind, len(events))
+
+
+def _table(flags: list[bool], missing: bool) -> np.ndarray:
+    """A yes/no per code, looked up by indexing with the codes; code -1 (the last entry) reads ``missing``."""
+    return np.array(list(flags) + [missing], dtype=bool)
 
 
 def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalations) -> ProcessLog:
-    """Map the events onto stages and roles; raise MissingData when the log cannot be read so."""
+    """Map the events onto stages and roles; raise MissingData when the log cannot be read so.
+
+    Memory: the log's arrays are narrow (see ProcessLog) and made one at a time, the passes over every event
+    by slices (``_parts``) or through small lookup tables indexed by the codes; no array of every event is
+    held longer than it is needed."""
     if events is None or events.empty:
         raise MissingData("needs an event log: one row per activity or status change of a ticket, "
                           "with the ticket, the time, the activity and who acted")
@@ -231,14 +278,15 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
                           "(the methodology page says how to name the column that has them)")
 
     row = _ticket_rows(tickets["ticket_id"], events["ticket_id"])
-    ns = pd.DatetimeIndex(events["event_at"]).as_unit("ns").asi8
+    ns = _nanoseconds(events["event_at"])
     timed = ~pd.isna(events["event_at"]).to_numpy()
     keep = (row >= 0) & timed
     without_ticket = int(((row < 0) & timed).sum())
     order = _by_ticket_and_time(keep, row, ns)
     ordered = (lambda values: values) if order is None else (lambda values: values[order])   # noqa: E731
-    del keep
+    del keep, timed
     ticket = ordered(row).astype(np.int32 if len(tickets) < 2**31 else np.int64)
+    del row
     if ticket.size == 0:
         raise MissingData("needs events of the tickets in the tickets table: no event's ticket_id matched a ticket")
     at = ordered(ns)
@@ -246,11 +294,10 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     # (at - origin) / NS_PER_HOUR, the difference written as float64 in place: no second array of every event
     hours = np.subtract(at, origin_ns, out=np.empty(at.size, dtype=np.float64), casting="unsafe")
     hours /= NS_PER_HOUR
-    del at, row
+    del at, ns
 
     # codes as narrow integers from here on (a code per event, of a few labels, stages, roles and kinds): the
     # log's memory
-    kinds = lambda a: a.astype(np.int8, copy=False)   # noqa: E731
     label, labels = _labels(events)
     label = _narrow(ordered(label), len(labels))
     role, roles = _role_codes(events, role_values, config)
@@ -258,23 +305,21 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
     roles = roles + sorted({st.waits_for for st in config.stages.values() if st.waits_for} - set(roles))
     role = _narrow(ordered(role), len(roles))
     if "status" in events:
-        status, statuses = _codes(events["status"])
+        status, statuses = _coded([events["status"]], lambda value: value, len(events))
         status = _narrow(ordered(status), len(statuses))
     else:
         status, statuses = np.full(ticket.size, -1, dtype=np.int8), []
     stage_ids = tuple(config.stages)
     stage, kind = _stages(label, list(labels), role, list(roles), status, list(statuses), config)
-    stage, kind = _narrow(stage, len(stage_ids)), kinds(kind)
     del status
-    facing = np.isin(label, [i for i, name in enumerate(labels) if _matches(str(name), config.customer_facing)])
-    not_customer = ~np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles + config.ignore_roles])
-    facing &= not_customer & (role >= 0)
+    facing = _table([_matches(str(name), config.customer_facing) for name in labels], False)[label]
+    facing &= _table([r not in config.customer_roles + config.ignore_roles for r in roles], False)[role]
 
-    escalating = (ladder_ranks(roles, config.ladder) >= 1)[role] | np.isin(stage, [stage_ids.index(s) for s in config.escalation_stages
-                                                           if s in stage_ids])
+    escalating = (ladder_ranks(roles, config.ladder) >= 1)[role]
+    escalating |= _table([s in config.escalation_stages for s in stage_ids], False)[stage]
     if "tier" in events:
         high_tier = np.zeros(len(events), dtype=bool)
-        for part in (slice(a, a + SLICE_EVENTS) for a in range(0, len(events), SLICE_EVENTS)):
+        for part in _parts(len(events)):
             tier = pd.to_numeric(events["tier"].iloc[part], errors="coerce")   # (a missing tier is not 2 or more)
             high_tier[part] = (tier >= 2).fillna(False).to_numpy(dtype=bool)
         escalating |= ordered(high_tier)
@@ -282,45 +327,64 @@ def read_log(events: pd.DataFrame | None, tickets: pd.DataFrame, config: Escalat
 
     n = len(tickets)
     escalated_at = np.full(n, np.nan)
-    first = np.flatnonzero(escalating)
-    np.fmin.at(escalated_at, ticket[first], hours[first])
+    for part in _parts(ticket.size):   # (the earliest escalating event's time per ticket: the same in any order)
+        first = part.start + np.flatnonzero(escalating[part])
+        np.fmin.at(escalated_at, ticket[first], hours[first])
     escalated = ~np.isnan(escalated_at)
     if "escalated" in tickets:
         escalated |= tickets["escalated"].fillna(False).astype(bool).to_numpy()
 
-    has_next = np.append(ticket[1:] == ticket[:-1], False)
-    next_role = np.append(role[1:], np.int32(-1))
-    ignored = np.isin(next_role, [i for i, r in enumerate(roles) if r in config.ignore_roles]) | (next_role < 0)
-    customer = np.isin(role, [i for i, r in enumerate(roles) if r in config.customer_roles])
-    held = np.where(customer & (kind == WORK), WAIT, kind)
-    owner = np.where((held == WAIT) & ~ignored, next_role, role)
-    for k, st in enumerate(config.stages.values()):
-        if st.waits_for:
-            owner = np.where((stage == k) & (held == WAIT), roles.index(st.waits_for), owner)
+    has_next = np.zeros(ticket.size, dtype=bool)
+    np.equal(ticket[1:], ticket[:-1], out=has_next[:-1])
+    held, owner = _holders(role, roles, stage, kind, config)
     return ProcessLog(
         ticket=ticket, hours=hours, origin=pd.Timestamp(origin_ns, tz="UTC"), label=label,
-        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kinds(kind), role=role,
+        labels=tuple(str(x) for x in labels), stage=stage, stages=stage_ids, kind=kind, role=role,
         roles=tuple(str(r) for r in roles), customer_facing=facing, escalating=escalating, has_next=has_next,
-        held=kinds(held), owner=_narrow(owner, len(roles)), escalated=escalated, escalated_at=escalated_at,
+        held=held, owner=owner, escalated=escalated, escalated_at=escalated_at,
         events_without_ticket=without_ticket,
-        tickets_without_events=int(n - (1 + np.count_nonzero(ticket[1:] != ticket[:-1]))))   # ticket is sorted
+        tickets_without_events=int(n - (ticket.size - np.count_nonzero(has_next))))   # (ticket is sorted)
+
+
+def _holders(role: np.ndarray, roles: list[str], stage: np.ndarray, kind: np.ndarray,
+             config: Escalations) -> tuple[np.ndarray, np.ndarray]:
+    """Per event, how its interval is held (a customer's work is a wait for us) and by whom: the actor while
+    work, the next event's actor while wait (unless that one is ignored or unknown), a stage's ``waits_for``
+    role while the ticket waits in it. A slice of events at a time (the next event's role: the next position's,
+    in the log's order)."""
+    ignored = _table([r in config.ignore_roles for r in roles], True)      # (a next role -1: none or unknown)
+    customer = _table([r in config.customer_roles for r in roles], False)
+    waits_for = [(k, roles.index(st.waits_for)) for k, st in enumerate(config.stages.values()) if st.waits_for]
+    held = np.empty(role.size, dtype=np.int8)
+    owner = np.empty(role.size, dtype=role.dtype)
+    for part in _parts(role.size):
+        mine, kinds = role[part], kind[part]
+        following = np.empty_like(mine)
+        following[:-1] = mine[1:]
+        following[-1:] = role[part.stop] if part.stop < role.size else -1
+        waiting = np.where(customer[mine] & (kinds == WORK), WAIT, kinds)
+        whose = np.where((waiting == WAIT) & ~ignored[following], following, mine)
+        for k, code in waits_for:
+            whose = np.where((stage[part] == k) & (waiting == WAIT), code, whose)
+        held[part], owner[part] = waiting, whose
+    return held, owner
 
 
 def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, status: np.ndarray, statuses: list,
             config: Escalations) -> tuple[np.ndarray, np.ndarray]:
     """Stage and kind code per event, evaluating the rules once per distinct (label, role, status)."""
-    kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()])
+    kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()], dtype=np.int8)
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
     chosen: dict[int, int] = {}   # (label, role, status) code -> stage code
-    stage = np.empty(label.size, dtype=np.int32)
-    for part in (slice(a, a + SLICE_EVENTS) for a in range(0, label.size, SLICE_EVENTS)):   # (a slice's codes at a time)
+    stage = np.empty(label.size, dtype=np.int16 if len(kinds) < 2**15 else np.int32)   # (as _narrow has it)
+    for part in _parts(label.size):   # (a slice's codes at a time)
         combo = (label[part].astype(np.int64) * n_roles + (role[part] + 1)) * n_status + (status[part] + 1)
         inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
         for code in uniques.tolist():
             if code not in chosen:
                 chosen[code] = _stage_of(code, n_roles, n_status, labels, roles, statuses, config)
         stage[part] = np.array([chosen[code] for code in uniques.tolist()], dtype=np.int32)[inverse]
-    return stage, kinds.astype(np.int8)[stage]
+    return stage, kinds[stage]
 
 
 def _stage_of(code: int, n_roles: int, n_status: int, labels: list, roles: list, statuses: list,

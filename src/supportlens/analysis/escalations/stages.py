@@ -114,42 +114,60 @@ def stage_times(log: ProcessLog, config: Escalations) -> list[StageTime]:
     return out
 
 
-def _held(log: ProcessLog) -> np.ndarray:
-    """Intervals of escalated tickets that are process time (not opened by a done stage)."""
-    return np.flatnonzero(log.has_next & (log.held != DONE) & log.escalated[log.ticket] & (log.owner >= 0))
+def _held(log: ProcessLog, part: slice = slice(None)) -> np.ndarray:
+    """Intervals of escalated tickets that are process time (not opened by a done stage); of the events ``part``
+    (positions in the log) when given."""
+    start = part.start or 0
+    return start + np.flatnonzero(log.has_next[part] & (log.held[part] != DONE) & log.escalated[log.ticket[part]]
+                                  & (log.owner[part] >= 0))
 
 
 def role_times(log: ProcessLog, config: Escalations) -> list[RoleTime]:
-    i = _held(log)
     n_esc = int(log.escalated.sum())
     if n_esc == 0:
         return []
     n_roles = len(log.roles)
-    cell = log.owner[i].astype(np.int64) * 2 + (log.held[i] == WAIT)
-    hours = np.bincount(cell, weights=log.duration(i), minlength=n_roles * 2).reshape(n_roles, 2)
-    tickets = pd.Series(log.ticket[i]).groupby(log.owner[i]).nunique()
+    # hours per (role, waiting or not), summed in log order, and tickets per role: a slice of whole tickets at a
+    # time (np.add.at adds in the order bincount does, so each sum is the same; a ticket is in one slice)
+    hours = np.zeros(n_roles * 2)
+    tickets = np.zeros(n_roles, dtype=np.int64)
+    for part in ticket_slices(log.ticket):
+        i = _held(log, part)
+        cell = log.owner[i].astype(np.int64) * 2 + (log.held[i] == WAIT)
+        np.add.at(hours, cell, log.duration(i))
+        pairs = np.unique(log.ticket[i].astype(np.int64) * n_roles + log.owner[i])
+        tickets += np.bincount(pairs % n_roles, minlength=n_roles)
+    hours = hours.reshape(n_roles, 2)
     total = hours.sum()
     ordered = [r for r in (*config.customer_roles, *config.ladder) if r in log.roles]
     ordered += sorted(r for r in log.roles if r not in ordered)
     out = []
     for role in ordered:
         k = log.roles.index(role)
-        if role in config.ignore_roles or hours[k].sum() == 0 and k not in tickets.index:
+        if role in config.ignore_roles or hours[k].sum() == 0 and tickets[k] == 0:
             continue
         out.append(RoleTime(role, config.role_label(role), float(hours[k, 0] / n_esc), float(hours[k, 1] / n_esc),
                             float(hours[k, 0] / total) if total else None, float(hours[k, 1] / total) if total else None,
-                            int(tickets.get(k, 0))))
+                            int(tickets[k])))
     return out
 
 
 def ticket_times(log: ProcessLog, clocks: pd.DataFrame) -> TicketTimes:
     """Per-ticket process, waiting and worked hours of escalated tickets; KM time to resolution."""
-    i = _held(log)
     n = log.escalated.size
-    duration = log.duration(i)
-    wait = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WAIT, duration, 0.0), minlength=n)
-    work = np.bincount(log.ticket[i], weights=np.where(log.held[i] == WORK, duration, 0.0), minlength=n)
-    del duration
+    wait, work = np.zeros(n), np.zeros(n)
+    for part in ticket_slices(log.ticket):   # (a ticket's hours summed in log order, within one slice)
+        i = _held(log, part)
+        if not i.size:
+            continue
+        first = int(log.ticket[i[0]])
+        rows = log.ticket[i] - first
+        duration = log.duration(i)
+        size = int(rows[-1]) + 1
+        wait[first:first + size] = np.bincount(rows, weights=np.where(log.held[i] == WAIT, duration, 0.0),
+                                               minlength=size)
+        work[first:first + size] = np.bincount(rows, weights=np.where(log.held[i] == WORK, duration, 0.0),
+                                               minlength=size)
     esc = log.escalated
     process = wait + work
     solved_hours = clocks["resolution_minutes"].to_numpy(dtype=float) / 60

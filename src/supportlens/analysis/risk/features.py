@@ -56,6 +56,28 @@ DESCRIPTIONS = {
 }
 
 
+def _as_categories(values: pd.Series, rows: np.ndarray | None = None, index: pd.Index | None = None) -> pd.Series:
+    """``values.astype("string").fillna("unknown")`` held as a categorical of those texts: each distinct value
+    converted once, a code per ticket (ten million tickets of a few channels: ten megabytes, not a string per
+    ticket). With ``rows``, of ``values`` taken at ``rows`` (-1: missing), as a Series on ``index``. Columns that
+    are not text (numbers, categories of numbers, mixed objects: their text can depend on the other rows) are
+    converted row by row first, as before."""
+    text = isinstance(values.dtype, pd.StringDtype) or (isinstance(values.dtype, pd.CategoricalDtype)
+                                                         and pd.api.types.is_string_dtype(values.cat.categories))
+    if rows is not None and not text:
+        values = pd.Series(pd.api.extensions.take(values.array, rows, allow_fill=True), index=index)
+        rows = None
+    if not text:
+        values = values.astype("string").fillna("unknown")
+    codes, distinct = pd.factorize(values)   # (-1: missing)
+    if rows is not None:
+        codes = np.append(codes, -1)[rows]
+    texts = pd.Series(distinct).astype("string").fillna("unknown").tolist() + ["unknown"]
+    merged, levels = pd.factorize(pd.Series(texts, dtype=object))   # (two values of one text: one category)
+    return pd.Series(pd.Categorical.from_codes(merged[codes], categories=levels),
+                     index=values.index if index is None else index)
+
+
 def _ns(values: pd.Series) -> np.ndarray:
     """Timestamps as int64 nanoseconds; missing -> +inf-like (never happened)."""
     out = values.astype("datetime64[ns, UTC]").to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -72,13 +94,14 @@ def _done_before(created: np.ndarray, done: np.ndarray) -> np.ndarray:
 
 def creation_features(tickets: pd.DataFrame, accounts: pd.DataFrame | None = None,
                       agents_by_hour_of_week: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per ticket (same index) with the columns of ``feature_names`` that the data supports."""
+    """One row per ticket (same index) with the columns of ``feature_names`` that the data supports; the
+    categorical ones as categoricals of texts ("unknown" for a missing value)."""
     created_at = tickets["created_at"]
     created = _ns(created_at)
     out = pd.DataFrame(index=tickets.index)
     for column in ("priority", "channel", "category"):
         if column in tickets and tickets[column].notna().any():
-            out[column] = tickets[column].astype("string").fillna("unknown")
+            out[column] = _as_categories(tickets[column])
     if accounts is not None and "account_id" in tickets and "account_id" in accounts:
         table = accounts.drop_duplicates("account_id").set_index("account_id")
         # each ticket's account row, looked up once for every column (what Series.map does per column)
@@ -89,7 +112,7 @@ def creation_features(tickets: pd.DataFrame, accounts: pd.DataFrame | None = Non
 
         for column in ("account_tier", "industry", "country"):
             if column in table and table[column].notna().any():
-                out[column] = of_account(column).astype("string").fillna("unknown")
+                out[column] = _as_categories(table[column], row, tickets.index)
         if "customer_since" in table and table["customer_since"].notna().any():
             since = of_account("customer_since")
             out["account_tenure_days"] = ((created_at - since).dt.total_seconds() / 86_400).astype(float)
@@ -110,16 +133,24 @@ def creation_features(tickets: pd.DataFrame, accounts: pd.DataFrame | None = Non
 
 def _prior_same_account(account: pd.Series, created: np.ndarray) -> np.ndarray:
     """Tickets of the same account created in [t − 30 days, t)."""
-    codes = pd.factorize(account.astype("string").fillna("<none>"))[0].astype(np.int64)
+    codes = pd.factorize(account)[0].astype(np.int64)
+    codes[codes < 0] = codes.max() + 1   # (the tickets without an account: one more code, their counts NaN below)
     seconds = (created - created.min()) // 10**9
     # one sorted key per (account, second): a window never crosses into another account
-    key = codes * (int(seconds.max()) + 31 * 86_400 + 1) + seconds
+    key = codes * (int(seconds.max()) + 31 * 86_400 + 1)
+    del codes
+    key += seconds
+    del seconds
     order = np.argsort(key, kind="stable")
     ordered = key[order]
-    counts = np.empty(len(key))
-    # searched in key order (cheaper than in ticket order), written back to each ticket
-    counts[order] = (np.searchsorted(ordered, ordered, side="left")
-                     - np.searchsorted(ordered, ordered - 30 * 86_400, side="left"))
+    del key
+    counts = np.empty(len(ordered))
+    # searched in key order (cheaper than in ticket order), written back to each ticket; a block of keys at a time
+    for start in range(0, len(ordered), 1 << 20):
+        block = ordered[start:start + (1 << 20)]
+        found = np.searchsorted(ordered, block, side="left")
+        found -= np.searchsorted(ordered, block - 30 * 86_400, side="left")
+        counts[order[start:start + (1 << 20)]] = found
     counts[account.isna().to_numpy()] = np.nan
     return counts
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.stats import Resamples
 
 
 def _groups(score: np.ndarray) -> tuple[np.ndarray, int]:
@@ -40,11 +41,15 @@ def _resample_counts(draws: np.ndarray, n: int) -> np.ndarray:
 BLOCK_CELLS = 250_000
 
 
-def _blocks(draws: np.ndarray | None, n: int):
-    """Resamples in blocks of about ``BLOCK_CELLS`` cells, to bound memory on large test sets."""
+def _blocks(draws: np.ndarray | Resamples | None, n: int):
+    """Resamples in blocks of about ``BLOCK_CELLS`` cells, to bound memory on large test sets (drawn block by block
+    when they are ``Resamples``)."""
     if draws is None or not len(draws):
         return
     size = max(1, BLOCK_CELLS // max(1, n))
+    if isinstance(draws, Resamples):
+        yield from draws.blocks(size)
+        return
     for start in range(0, len(draws), size):
         yield draws[start:start + size]
 

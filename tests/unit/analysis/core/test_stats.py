@@ -167,3 +167,33 @@ def test_median_interval_order_statistics():
     assert (six.ci_low, six.ci_high) == (1.0, 6.0)
     assert median_interval(np.arange(1.0, 6.0)).ci_low is None
     assert median_interval(np.array([np.nan])).n == 0
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1000, 4099])
+def test_resamples_drawn_by_blocks_are_the_one_draw(n):
+    """Bootstrap row draws too large to hold are drawn again block by block whenever they are read: every pass, in
+    blocks of any size, reads exactly the numbers one call draws, and the generator is left where that call leaves
+    it (numbers drawn after it are the same too)."""
+    from supportlens.analysis.core import stats
+
+    whole_rng = np.random.default_rng(17)
+    whole = whole_rng.integers(0, n, size=(23, n), dtype=np.int32)
+    rng = np.random.default_rng(17)
+    lazy = stats.Resamples(rng, 23, n)
+    assert len(lazy) == 23
+    for size in (1, 2, 5, 23, 100):
+        np.testing.assert_array_equal(np.vstack(list(lazy.blocks(size))), whole)
+    np.testing.assert_array_equal(rng.integers(0, 10**9, 50), whole_rng.integers(0, 10**9, 50))
+
+
+def test_resample_rows_holds_small_draws_and_draws_large_ones_when_read(monkeypatch):
+    from supportlens.analysis.core import stats
+    from supportlens.analysis.risk.scores import _blocks
+
+    held = stats.resample_rows(np.random.default_rng(3), 10, 50)
+    assert isinstance(held, np.ndarray) and held.shape == (10, 50) and held.dtype == np.int32
+    monkeypatch.setattr(stats, "RESAMPLES_HELD_UP_TO", 100)
+    lazy = stats.resample_rows(np.random.default_rng(3), 10, 50)
+    assert isinstance(lazy, stats.Resamples)
+    # the score bootstrap reads them in the same blocks either way
+    assert all(np.array_equal(a, b) for a, b in zip(_blocks(held, 20_000), _blocks(lazy, 20_000), strict=True))

@@ -193,3 +193,31 @@ def test_logrank_pair_is_the_pooled_two_group_logrank():
                                                                   ~observed[keep & (segment == 1)]))
     assert logrank_pair(counts[0], counts[1])[2] == pytest.approx(reference.pvalue, rel=1e-9)
     assert logrank_pair(counts[0], rank_counts(ranks[:0], observed[:0])) == (None, 0, None)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mann_whitney_p_is_scipys_float(seed):
+    """mann_whitney_p works the normal approximation out itself (a third of scipy's memory): the very float scipy's
+    mannwhitneyu gives, on continuous values, heavy ties, zeros of both signs, missing values and small samples
+    (where scipy's exact method is used)."""
+    from scipy import stats as sstats
+
+    from supportlens.analysis.core.stats import mann_whitney_p
+
+    rng = np.random.default_rng(seed)
+    for trial in range(40):
+        n1, n2 = (int(rng.integers(2, 3000)) for _ in range(2))
+        kind = trial % 4
+        if kind == 0:
+            a, b = rng.normal(size=n1), rng.normal(0.05, size=n2)
+        elif kind == 1:
+            a, b = np.round(rng.exponential(3, n1), 1), np.round(rng.exponential(3, n2), 1)
+        elif kind == 2:
+            a, b = rng.integers(0, 4, n1).astype(float), rng.integers(0, 4, n2).astype(float)
+        else:
+            a = np.where(rng.random(n1) < 0.6, 0.0, rng.exponential(5, n1))
+            b = np.where(rng.random(n2) < 0.6, -0.0, rng.exponential(5, n2))
+        a[rng.random(n1) < 0.02] = np.nan
+        expected = float(sstats.mannwhitneyu(a[~np.isnan(a)], b, alternative="two-sided").pvalue)
+        assert mann_whitney_p(a, b) == expected
+    assert mann_whitney_p(np.array([np.nan]), np.array([1.0])) is None

@@ -38,7 +38,7 @@ from supportlens.analysis.escalations.process_log import read_log
 from supportlens.analysis.escalations.handoffs import analyse_handoffs, handoff_waits
 from supportlens.analysis.escalations.paths import ticket_paths
 from supportlens.analysis.escalations.proactive import estimate_policies
-from supportlens.analysis.escalations.stages import role_times, stage_times
+from supportlens.analysis.escalations.stages import role_times, stage_times, ticket_times
 from supportlens.config import Config
 
 BASE = pd.Timestamp("2026-01-05", tz="UTC")
@@ -337,15 +337,19 @@ def test_slices_hold_whole_tickets_and_every_event(log):
 
 @pytest.mark.parametrize("size", [1, 3, 12])
 def test_passes_a_slice_at_a_time_give_the_hand_worked_numbers(log, config, monkeypatch, size):
-    """Handoff waits, stage times and the directly-follows graph read the log a slice of whole tickets at a time
-    (memory at scale); cut into slices of any size, they give what the whole log gives in one slice."""
+    """Handoff waits, stage, role and ticket times and the directly-follows graph read the log a slice of whole
+    tickets at a time (memory at scale); cut into slices of any size, they give what the whole log gives in one
+    slice."""
     from supportlens.analysis.escalations import handoffs, process_log
 
+    clocks = ticket_clocks(tickets_frame(), config.sla, BASE + pd.Timedelta(days=10))
     whole = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
-             handoffs.directly_follows(log, config.escalations))
+             handoffs.directly_follows(log, config.escalations), role_times(log, config.escalations),
+             ticket_times(log, clocks))
     monkeypatch.setattr(process_log, "SLICE_EVENTS", size)
     sliced = (handoff_waits(log, config.escalations), stage_times(log, config.escalations),
-              handoffs.directly_follows(log, config.escalations))
+              handoffs.directly_follows(log, config.escalations), role_times(log, config.escalations),
+              ticket_times(log, clocks))
     pd.testing.assert_frame_equal(sliced[0], whole[0])
     assert sliced[1:] == whole[1:]
     # and they are the hand-worked ones
@@ -353,3 +357,98 @@ def test_passes_a_slice_at_a_time_give_the_hand_worked_numbers(log, config, monk
     assert stages["escalation"].median_hours == pytest.approx(8.5)
     assert stages["communication"].median_hours == pytest.approx(2.25)
     assert sorted(sliced[0]["wait_hours"].tolist()) == [0.0, 0.5, 1.0, 2.0, 2.0, 3.0, 12.0]
+
+
+def _varied_log(categorical: bool, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A random log with what real exports hold: events out of order, of unknown tickets, without a time, labels
+    and roles missing or padded with spaces, an activity column beside the event type."""
+    rng = np.random.default_rng(seed)
+    n_tickets, n = 40, 600
+    tid = [f"T{i}" for i in range(n_tickets)]
+    pick = lambda values: np.array(values, dtype=object)[rng.integers(0, len(values), n)]   # noqa: E731
+    events = pd.DataFrame({
+        "ticket_id": pick(tid + ["unknown"]),
+        "event_at": pd.Series(BASE + pd.to_timedelta(rng.integers(0, 500, n), unit="h")).where(rng.random(n) > 0.03),
+        "event_type": pick(["created", "public_reply", "escalated", "internal_note", "solved", None]),
+        "activity": pick(["Queued-Awaiting Assignment", "Accepted-In Progress", None, None]),
+        "actor_id": pick(["A1", "A2", "B1", "D1", None]),
+        "actor_role": pick(["customer", " tier1 ", "tier2", "tier3", "system", "", None]),
+        "tier": pick([1, 2, 3, None]),
+        "status": pick(["new", "open", "solved", None]),
+    })
+    if categorical:
+        for column in ("ticket_id", "event_type", "activity", "actor_id", "actor_role", "status"):
+            events[column] = events[column].astype("category")
+    return events, pd.DataFrame({"ticket_id": tid, "escalated": rng.random(n_tickets) < 0.2})
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_the_log_read_a_slice_at_a_time_is_the_log_read_whole(config, monkeypatch, categorical, size):
+    """read_log codes and flags the events a slice at a time (memory at scale): every array of the log, its
+    dtype and every name list are those of one slice holding the whole log, whatever the slices' size."""
+    from supportlens.analysis.escalations import process_log
+
+    events, tickets = _varied_log(categorical)
+    mapped = config.escalations.model_copy(update={"roles": config.escalations.roles.model_copy(
+        update={"values": {"tier1": "tier1"}, "actors": {"D1": "tier3", "A2": "vendor"}})})
+    whole = read_log(events, tickets, mapped)
+    monkeypatch.setattr(process_log, "SLICE_EVENTS", size)
+    sliced = read_log(events, tickets, mapped)
+    for name, value in vars(whole).items():
+        other = getattr(sliced, name)
+        if isinstance(value, np.ndarray):
+            assert other.dtype == value.dtype and np.array_equal(other, value, equal_nan=value.dtype.kind == "f"), name
+        else:
+            assert other == value, name
+    # and each event has its own label; the labels are named in order of appearance in the log as exported
+    assert whole.events_without_ticket == int(((events["ticket_id"] == "unknown") & events["event_at"].notna()).sum())
+    kept = events[(events["ticket_id"] != "unknown") & events["event_at"].notna()].copy()
+    kept["row"] = kept["ticket_id"].astype(str).str[1:].astype(int)
+    kept = kept.sort_values(["row", "event_at"], kind="stable")
+    label = lambda frame: [a if isinstance(a, str) else t if isinstance(t, str) else "unknown"   # noqa: E731
+                           for a, t in zip(frame["activity"].astype(object), frame["event_type"].astype(object))]
+    assert [whole.labels[k] for k in whole.label] == label(kept)
+    assert list(whole.labels) == list(dict.fromkeys(label(events)))   # (every event's, in the log's order)
+
+
+def test_handoff_matrix_is_the_grouping_by_both_roles(log, config):
+    """The matrix gathers each pair's waits through one sort (memory at scale): the same handoffs, counts, tickets,
+    medians, intervals and totals as pandas' grouping by (from role, to role), on many random waits."""
+    from supportlens.analysis.core.stats import median_interval
+    from supportlens.analysis.escalations.handoffs import handoff_matrix
+
+    rng = np.random.default_rng(8)
+    n = 5000
+    waits = pd.DataFrame({"ticket": rng.integers(0, 700, n).astype(np.int32),
+                          "from_role": rng.integers(0, len(log.roles), n).astype(np.int16),
+                          "to_role": rng.integers(0, len(log.roles), n).astype(np.int16),
+                          "wait_hours": np.round(rng.exponential(5, n), 1)})
+    matrix = handoff_matrix(waits, log, config.escalations)
+    by_pair = {(h.from_role, h.to_role): h for h in matrix}
+    groups = waits.groupby(["from_role", "to_role"], sort=True)
+    assert len(matrix) == groups.ngroups
+    for (a, b), group in groups:
+        h = by_pair[(log.roles[a], log.roles[b])]
+        values = group["wait_hours"].to_numpy()
+        med = median_interval(values)
+        assert (h.handoffs, h.tickets) == (len(group), group["ticket"].nunique())
+        assert (h.median_wait_hours, h.ci_low, h.ci_high) == (med.value, med.ci_low, med.ci_high)
+        assert h.p90_wait_hours == float(np.quantile(values, 0.9)) and h.total_wait_hours == float(values.sum())
+
+
+def test_transition_median_and_p90_are_pandas_grouped_statistics():
+    """The directly-follows graph reads each transition's median and 90th percentile off one partial sort: the very
+    floats pandas' grouped median and quantile(0.9) give, on ties, odd and even counts, one value, and with a NaN."""
+    from supportlens.analysis.escalations.handoffs import _median_and_p90
+
+    rng = np.random.default_rng(11)
+    for trial in range(600):
+        n = int(rng.integers(1, 400)) if trial % 5 else int(rng.integers(1, 6))
+        values = [rng.exponential(5, n), np.round(rng.exponential(5, n), 1), rng.integers(0, 3, n) * 0.1][trial % 3]
+        if trial % 50 == 0:
+            values[0] = np.nan
+        grouped = pd.Series(values).groupby(np.zeros(n, dtype=np.int64))
+        expected = (float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0]))
+        np.testing.assert_array_equal(_median_and_p90(values), expected)   # (bit for bit; NaN where pandas has it)
+    assert _median_and_p90(np.array([1.0, 2.0, 3.0, 4.0])) == (2.5, 3.7)   # 0.9 * 3 = 2.7: 3 + 0.7 * (4 - 3)
