@@ -154,8 +154,7 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
     for spec in specs:
         for level, i in blocks.get(spec.id, {}).items():
             est, se, p = _contrast(beta, cov, i, None)
-            ratios.append(OddsRatio(spec.id, level, references[spec.id], float(np.exp(est)),
-                                    float(np.exp(est - Z95 * se)), float(np.exp(est + Z95 * se)), p, None))
+            ratios.append(OddsRatio(spec.id, level, references[spec.id], *_odds(est, se), p, None))
     adjusted = benjamini_hochberg([r.p_value for r in ratios])
     ratios = [OddsRatio(**{**r.__dict__, "adjusted_p": q}) for r, q in zip(ratios, adjusted)]
 
@@ -176,11 +175,18 @@ def breach_model(arrays: TicketArrays, frame: pd.DataFrame, specs: list[Dimensio
         best = min(logits, key=lambda level: logits[level][0])
         est, se, _ = _contrast(beta, cov, logits[worst][1], logits[best][1])
         effects.append(DimensionEffect(spec.id, spec.label, references[spec.id], wald, len(idx), p, None, False,
-                                       worst, best, float(np.exp(est)), float(np.exp(est - Z95 * se)),
-                                       float(np.exp(est + Z95 * se))))
+                                       worst, best, *_odds(est, se)))
     adjusted = benjamini_hochberg([e.p_value for e in effects])
     effects = [DimensionEffect(**{**e.__dict__, "adjusted_p": q, "significant": q is not None and q < alpha})
                for e, q in zip(effects, adjusted)]
     ratios = [replace(r, significant=None if r.adjusted_p is None else bool(r.adjusted_p < alpha)) for r in ratios]
     return BreachModel("resolution SLA breached (completed SLAs)", int(len(y)), int(y.sum()), sampled, converged,
                        fit.mcfadden_r2, effects, ratios, left_out, shown_odds_ratios(effects, ratios))
+
+
+def _odds(log_odds: float, se: float) -> tuple[float, float, float]:
+    """An odds ratio and its 95% interval from a log-odds contrast and its standard error. A bound past the
+    largest float (a segment that (almost) always or never breaches: the fit's estimate runs off) is infinite,
+    which is what it is, without numpy's overflow warning."""
+    with np.errstate(over="ignore"):
+        return (float(np.exp(log_odds)), float(np.exp(log_odds - Z95 * se)), float(np.exp(log_odds + Z95 * se)))
