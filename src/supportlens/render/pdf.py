@@ -295,7 +295,7 @@ def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
-_LEAN_SVG = "3"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+_LEAN_SVG = "4"   # the version of printable_svg + lean_svg, part of a cached static chart's key
 
 # what no renderer draws differently: the browser's interaction hints and data, a default that nothing inherits
 _NOT_DRAWN = frozenset({"pointer-events", "cursor"})
@@ -324,7 +324,9 @@ def lean_svg(svg: bytes) -> bytes:
       inherited value is 1 too);
     - a group that sets only inherited properties (two thirds of Plotly's groups set nothing else) left out, its
       children given the properties they do not set themselves;
-    - ``rgb(r, g, b)`` colours written ``#rrggbb`` (the same colour, a third of the parsing).
+    - ``rgb(r, g, b)`` colours written ``#rrggbb`` (the same colour, a third of the parsing);
+    - a text moved by a ``translate`` (Plotly's tick labels) placed by its ``x`` and ``y`` instead (WeasyPrint
+      parses each transform and draws the text in a moved coordinate system: the same place).
 
     The root's style, which WeasyPrint does not apply, is kept as it is; an SVG this cannot read is returned
     unchanged. After WeasyPrint's cascade every element that is not a group holds the same attributes as before
@@ -384,9 +386,34 @@ def lean_svg(svg: bytes) -> bytes:
 
     if root.tag == f"{{{_SVG_NS}}}svg":
         flatten(root)
+    for text in root.iter(f"{{{_SVG_NS}}}text"):
+        _place_text(text)
     ET.register_namespace("", _SVG_NS)
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+_TRANSLATE = re.compile(r"\s*translate\(\s*(?P<x>[-+]?[\d.]+(?:e[-+]?\d+)?)(?:\s*,?\s*(?P<y>[-+]?[\d.]+(?:e[-+]?\d+)?))?\s*\)\s*")
+_NUMBER = re.compile(r"\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*")
+# what a text's coordinate system decides beside its position: left as it is
+_MOVED_WITH_TEXT = ("clip-path", "mask", "filter", "transform-origin", "rotate")
+
+
+def _place_text(text) -> None:
+    """A text element moved by a translation alone, with one number for each of ``x`` and ``y``, no element in
+    it and nothing else drawn in its coordinate system (clip, mask, filter, paint server), placed by ``x`` and
+    ``y`` instead of its ``transform``."""
+    attrib = text.attrib
+    moved = _TRANSLATE.fullmatch(attrib.get("transform", ""))
+    if moved is None or len(text) or any(name in attrib for name in _MOVED_WITH_TEXT) \
+            or any("url(" in attrib.get(name, "") for name in ("fill", "stroke")):
+        return
+    x, y = attrib.get("x", "0"), attrib.get("y", "0")
+    if not (_NUMBER.fullmatch(x) and _NUMBER.fullmatch(y)):
+        return
+    del attrib["transform"]
+    attrib["x"] = f"{float(x) + float(moved['x']):.10g}"
+    attrib["y"] = f"{float(y) + float(moved['y'] or 0):.10g}"
 
 
 def _hex_colour(match: re.Match) -> str:
@@ -558,8 +585,9 @@ _CLASS = re.compile(r'\bclass="(?P<names>[^"]*)"')
 _BETWEEN_CELLS = re.compile(r"(?P<tag></t[dhr]>|</thead>|</tbody>|<tr>|<thead>|<tbody>|<table\b[^>]*>)\s+"
                             r"(?=<(?:td|th|tr|/tr|thead|/thead|tbody|/tbody|/table)\b)")
 # a value kept on one line (formatting.py: ``<span class="nowrap">``) whose text has no break opportunity anyway:
-# digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h')
-_UNBREAKABLE = re.compile('<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
+# digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h'); only
+# where no text stands before it (after a tag: its text is not shaped with the words before it)
+_UNBREAKABLE = re.compile('(?<=>)<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
 
 
 def print_cells(html: str) -> str:

@@ -1,11 +1,16 @@
 """The static charts as WeasyPrint draws them, with less for it to do (render/pdf.py ``lean_svg``): each style
 attribute becomes the attributes WeasyPrint's cascade would set from it; what draws nothing (empty groups, the
 browser's hints, defaults) is left out; a group that only sets inherited properties is left out, its children
-given them; ``rgb()`` colours are written in hexadecimal. Checked against WeasyPrint's own cascade."""
+given them; ``rgb()`` colours are written in hexadecimal; a text moved by a translation is placed by its x and y.
+Checked against WeasyPrint's own cascade and its pixels."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from supportlens.render.pdf import _weasyprint, lean_svg
 
@@ -120,3 +125,35 @@ def test_classes_are_kept_for_a_style_sheet():
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a { fill: red; }</style>'
            b'<g class="a"><rect class="a" width="1" height="1"/></g></svg>')
     assert [attributes.get("class") for _, attributes in _elements(lean_svg(svg))] == [None, None, "a", "a"]
+
+
+TICKS = (b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+         b'<text text-anchor="middle" x="0" y="20.6" transform="translate(48.5,0)" font-size="13px">Critical</text>'
+         b'<text text-anchor="end" x="63" y="4.55" transform="translate(0, 40)" font-size="13px">0.25</text>'
+         b'<text x="1" transform="translate(100 30)" font-size="13px"><tspan x="0" dy="1em">two</tspan></text>'
+         b'<text x="5" y="5" transform="translate(150,10)" clip-path="url(#c)" font-size="13px">clipped</text>'
+         b'<text x="1 2" y="5" transform="translate(150,50)" font-size="13px">ab</text></svg>')
+
+
+def test_a_text_moved_by_a_translation_is_placed_by_its_x_and_y():
+    texts = [attributes for tag, attributes in _elements(lean_svg(TICKS)) if tag == "text"]
+    assert [(t.get("x"), t.get("y"), t.get("transform")) for t in texts] == [
+        ("48.5", "20.6", None), ("63", "44.55", None),
+        ("1", None, "translate(100 30)"),            # a tspan of its own places itself: left as it is
+        ("5", "5", "translate(150,10)"),             # clipped in its moved coordinates: left as it is
+        ("1 2", "5", "translate(150,50)")]           # a position per letter: left as it is
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_weasyprint_draws_the_same_pixels(tmp_path):
+    from supportlens.render.pdf import _render
+
+    def pixels(name: str, svg: bytes) -> bytes:
+        (tmp_path / f"{name}.svg").write_bytes(svg)
+        html = f'<style>@page {{ size: 120mm 80mm; margin: 0 }} img {{ width: 100% }}</style><img src="{name}.svg">'
+        (tmp_path / f"{name}.pdf").write_bytes(_render(html, tmp_path).write_pdf())
+        subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+        return next(tmp_path.glob(f"{name}-*.png")).read_bytes()
+
+    for n, svg in enumerate((PLOTLY_LIKE, TICKS)):
+        assert pixels(f"lean{n}", lean_svg(svg)) == pixels(f"plotly{n}", svg)
