@@ -144,6 +144,27 @@ def test_a_text_moved_by_a_translation_is_placed_by_its_x_and_y():
         ("1 2", "5", "translate(150,50)")]           # a position per letter: left as it is
 
 
+PATHS = (b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+         b'<path transform="translate(0,21.63)" d="M4,0h172" stroke="#444" stroke-width="1px"/>'
+         b'<path transform="translate(60,40)" d="M3,0A3,3 0 1,1 0,-3A3,3 0 0,1 3,0Z" fill="#0072b2"/>'
+         b'<path transform="translate(5, 50)" d="m1,2 3,4l5,-6H20V9C1 2 3 4 5 6z" stroke="red" fill="none"/>'
+         b'<path transform="translate(80,60)" d="M0,0a3,3 0 1110,10" stroke="red" fill="none"/>'
+         b'<path transform="translate(90,70)" d="M0,0H10V5Z" clip-path="url(#c)"/>'
+         b'<path transform="translate(100,10) scale(2)" d="M0,0H10V5Z"/></svg>')
+
+
+def test_a_path_moved_by_a_translation_has_its_absolute_coordinates_moved():
+    paths = [attributes for tag, attributes in _elements(lean_svg(PATHS)) if tag == "path"]
+    # worked out by hand
+    assert [(p["d"], p.get("transform")) for p in paths] == [
+        ("M 4,21.63 h 172", None),
+        ("M 63,40 A 3,3,0,1,1,60,37 A 3,3,0,0,1,63,40 Z", None),
+        ("m 6,52 3,4 l 5,-6 H 25 V 59 C 6,52,8,54,10,56 z", None),   # the first moveto is absolute, its next pair not
+        ("M0,0a3,3 0 1110,10", "translate(80,60)"),            # arc flags written together: left as it is
+        ("M0,0H10V5Z", "translate(90,70)"),                    # clipped in its moved coordinates
+        ("M0,0H10V5Z", "translate(100,10) scale(2)")]          # not a translation alone
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
 def test_weasyprint_draws_the_same_pixels(tmp_path):
     from supportlens.render.pdf import _render
@@ -155,5 +176,5 @@ def test_weasyprint_draws_the_same_pixels(tmp_path):
         subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
         return next(tmp_path.glob(f"{name}-*.png")).read_bytes()
 
-    for n, svg in enumerate((PLOTLY_LIKE, TICKS)):
+    for n, svg in enumerate((PLOTLY_LIKE, TICKS, PATHS)):
         assert pixels(f"lean{n}", lean_svg(svg)) == pixels(f"plotly{n}", svg)
