@@ -295,7 +295,7 @@ def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
-_LEAN_SVG = "5"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+_LEAN_SVG = "6"   # the version of printable_svg + lean_svg, part of a cached static chart's key
 
 # what no renderer draws differently: the browser's interaction hints and data, a default that nothing inherits
 _NOT_DRAWN = frozenset({"pointer-events", "cursor"})
@@ -319,7 +319,8 @@ def lean_svg(svg: bytes) -> bytes:
       with its CSS tokenizer, then sets the declarations as its attributes: so it is parsed once per distinct
       style here, with WeasyPrint's own parser, and the result is the same);
     - what draws nothing left out: groups that hold nothing, the browser's interaction hints (``pointer-events``,
-      ``cursor``) and data (``data-*``), ``class`` when the SVG has no style sheet, and attributes at their
+      ``cursor``) and data (``data-*``), a group's and the root's ``class`` when the SVG has no style sheet
+      (the drawn elements keep theirs: the print checks find a Sankey's links by it), and attributes at their
       default (``opacity="1"``, ``vector-effect="none"``; ``fill-opacity``/``stroke-opacity`` of 1 where the
       inherited value is 1 too);
     - a group that sets only inherited properties (two thirds of Plotly's groups set nothing else) left out, its
@@ -353,8 +354,9 @@ def lean_svg(svg: bytes) -> bytes:
 
     def tidy(element, opacities: dict[str, str]) -> None:
         attrib = element.attrib
+        unstyled_class = not styled and (element.tag == group or element is root)
         for name in [name for name in attrib if name in _NOT_DRAWN or name.startswith("data-")
-                     or (name == "class" and not styled) or _DEFAULTS.get(name) == attrib[name]]:
+                     or (name == "class" and unstyled_class) or _DEFAULTS.get(name) == attrib[name]]:
             del attrib[name]
         for name in _INHERITED_OPACITY:
             if attrib.get(name) == "1" and opacities.get(name, "1") == "1":

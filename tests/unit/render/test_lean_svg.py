@@ -45,7 +45,7 @@ def test_styles_become_the_attributes_weasyprint_would_set_and_empty_groups_go()
            b'<text style="font-family: Inter, \'Helvetica Neue\', sans-serif; font-size: 13px;">a &amp; b</text></svg>')
     assert _elements(lean_svg(svg)) == [
         ("svg", {"style": "fill: blue;", "width": "10", "height": "10"}),   # the root's style: WeasyPrint ignores it
-        ("g", {"opacity": "0.5"}),                                          # no style sheet: the class goes
+        ("g", {"opacity": "0.5"}),                                          # no style sheet: a group's class goes
         ("rect", {"fill": "#010203", "fill-opacity": "0.5"}),               # the style wins over the attribute
         # WeasyPrint's tokenizer writes strings in double quotes
         ("text", {"font-family": 'Inter, "Helvetica Neue", sans-serif', "font-size": "13px"}),
@@ -85,7 +85,9 @@ def test_groups_that_only_pass_on_inherited_properties_go_and_defaults_are_left_
         ("rect", {"width": "80", "height": "40"}),
         # the trace's group gives its children what they do not set; the path's fill-opacity of 1 is kept (it
         # overrides the group's 0.5), its stroke-opacity of 1 is the default and goes
-        ("path", {"d": "M0,0H10V10Z", "fill-opacity": "1", "stroke-miterlimit": "2", "fill": "#0072b2"}),
+        # a drawn element keeps its class (the print checks find a Sankey's links by theirs); a group's goes
+        ("path", {"class": "point", "d": "M0,0H10V10Z", "fill-opacity": "1", "stroke-miterlimit": "2",
+                  "fill": "#0072b2"}),
         ("rect", {"x": "1", "y": "2", "width": "3", "height": "4", "fill": "#ffffff", "stroke": "#444444",
                   "stroke-miterlimit": "2", "fill-opacity": "0.5"}),
         # a group that moves, clips or fades what it holds stays
