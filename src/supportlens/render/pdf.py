@@ -295,7 +295,7 @@ def _export_svgs(charts: dict[str, Chart], figures_dir: Path, timeout: float,
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
-_LEAN_SVG = "3"   # the version of printable_svg + lean_svg, part of a cached static chart's key
+_LEAN_SVG = "6"   # the version of printable_svg + lean_svg, part of a cached static chart's key
 
 # what no renderer draws differently: the browser's interaction hints and data, a default that nothing inherits
 _NOT_DRAWN = frozenset({"pointer-events", "cursor"})
@@ -319,12 +319,16 @@ def lean_svg(svg: bytes) -> bytes:
       with its CSS tokenizer, then sets the declarations as its attributes: so it is parsed once per distinct
       style here, with WeasyPrint's own parser, and the result is the same);
     - what draws nothing left out: groups that hold nothing, the browser's interaction hints (``pointer-events``,
-      ``cursor``) and data (``data-*``), ``class`` when the SVG has no style sheet, and attributes at their
+      ``cursor``) and data (``data-*``), a group's and the root's ``class`` when the SVG has no style sheet
+      (the drawn elements keep theirs: the print checks find a Sankey's links by it), and attributes at their
       default (``opacity="1"``, ``vector-effect="none"``; ``fill-opacity``/``stroke-opacity`` of 1 where the
       inherited value is 1 too);
     - a group that sets only inherited properties (two thirds of Plotly's groups set nothing else) left out, its
       children given the properties they do not set themselves;
-    - ``rgb(r, g, b)`` colours written ``#rrggbb`` (the same colour, a third of the parsing).
+    - ``rgb(r, g, b)`` colours written ``#rrggbb`` (the same colour, a third of the parsing);
+    - a text or a path moved by a ``translate`` (Plotly's tick labels, grid lines and markers) placed by its
+      ``x`` and ``y``, or the absolute coordinates of its ``d``, instead (WeasyPrint parses each transform and
+      draws the element in a moved coordinate system: the same place).
 
     The root's style, which WeasyPrint does not apply, is kept as it is; an SVG this cannot read is returned
     unchanged. After WeasyPrint's cascade every element that is not a group holds the same attributes as before
@@ -350,8 +354,9 @@ def lean_svg(svg: bytes) -> bytes:
 
     def tidy(element, opacities: dict[str, str]) -> None:
         attrib = element.attrib
+        unstyled_class = not styled and (element.tag == group or element is root)
         for name in [name for name in attrib if name in _NOT_DRAWN or name.startswith("data-")
-                     or (name == "class" and not styled) or _DEFAULTS.get(name) == attrib[name]]:
+                     or (name == "class" and unstyled_class) or _DEFAULTS.get(name) == attrib[name]]:
             del attrib[name]
         for name in _INHERITED_OPACITY:
             if attrib.get(name) == "1" and opacities.get(name, "1") == "1":
@@ -384,9 +389,89 @@ def lean_svg(svg: bytes) -> bytes:
 
     if root.tag == f"{{{_SVG_NS}}}svg":
         flatten(root)
+    for text in root.iter(f"{{{_SVG_NS}}}text"):
+        _place_text(text)
+    for path in root.iter(f"{{{_SVG_NS}}}path"):
+        _place_path(path)
     ET.register_namespace("", _SVG_NS)
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+_TRANSLATE = re.compile(r"\s*translate\(\s*(?P<x>[-+]?[\d.]+(?:e[-+]?\d+)?)(?:\s*,?\s*(?P<y>[-+]?[\d.]+(?:e[-+]?\d+)?))?\s*\)\s*")
+_NUMBER = re.compile(r"\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*")
+# what a text's coordinate system decides beside its position: left as it is
+_MOVED_WITH_TEXT = ("clip-path", "mask", "filter", "transform-origin", "rotate")
+
+
+def _place_text(text) -> None:
+    """A text element moved by a translation alone, with one number for each of ``x`` and ``y``, no element in
+    it and nothing else drawn in its coordinate system (clip, mask, filter, paint server), placed by ``x`` and
+    ``y`` instead of its ``transform``."""
+    attrib = text.attrib
+    moved = _TRANSLATE.fullmatch(attrib.get("transform", ""))
+    if moved is None or len(text) or any(name in attrib for name in _MOVED_WITH_TEXT) \
+            or any("url(" in attrib.get(name, "") for name in ("fill", "stroke")):
+        return
+    x, y = attrib.get("x", "0"), attrib.get("y", "0")
+    if not (_NUMBER.fullmatch(x) and _NUMBER.fullmatch(y)):
+        return
+    del attrib["transform"]
+    attrib["x"] = f"{float(x) + float(moved['x']):.10g}"
+    attrib["y"] = f"{float(y) + float(moved['y'] or 0):.10g}"
+
+
+_PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_ARGUMENTS = {"m": 2, "l": 2, "t": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "a": 7, "z": 0}
+
+
+def _place_path(path) -> None:
+    """A path moved by a translation alone, with nothing else drawn in its coordinate system (clip, mask, filter,
+    markers, paint server), drawn with its absolute coordinates moved instead (relative ones stay); a path data
+    this does not read (or an arc whose flags are not written apart) is left as it is."""
+    attrib = path.attrib
+    moved = _TRANSLATE.fullmatch(attrib.get("transform", ""))
+    if moved is None or len(path) or not attrib.get("d") \
+            or any(name in attrib for name in (*_MOVED_WITH_TEXT, "marker", "marker-start", "marker-mid", "marker-end")) \
+            or any("url(" in attrib.get(name, "") for name in ("fill", "stroke")):
+        return
+    data = _moved_path(attrib["d"], float(moved["x"]), float(moved["y"] or 0))
+    if data is not None:
+        del attrib["transform"]
+        attrib["d"] = data
+
+
+def _moved_path(data: str, dx: float, dy: float) -> str | None:
+    tokens = _PATH_TOKEN.findall(data)
+    if "".join(tokens) != re.sub(r"[\s,]", "", data) or not tokens or tokens[0] not in "Mm":
+        return None
+    out, command, n, first = [], "", 0, True
+    while n < len(tokens):
+        if tokens[n].isalpha():
+            command = tokens[n]
+            out.append(command)
+            n += 1
+            continue
+        size = _PATH_ARGUMENTS[command.lower()]
+        values = tokens[n:n + size]
+        if size == 0 or len(values) < size or any(v.isalpha() for v in values):
+            return None
+        kind = command.lower()
+        if kind == "a" and not (values[3] in ("0", "1") and values[4] in ("0", "1")):
+            return None
+        if command.isupper() or (first and command == "m"):   # absolute (a path's first moveto always is)
+            xs = {"h": (0,), "v": (), "a": (5,)}.get(kind, range(0, size, 2))
+            ys = {"h": (), "v": (0,), "a": (6,)}.get(kind, range(1, size, 2))
+            for at in xs:
+                values[at] = f"{float(values[at]) + dx:.10g}"
+            for at in ys:
+                values[at] = f"{float(values[at]) + dy:.10g}"
+        if kind == "m":   # further pairs of a moveto are linetos of the same kind
+            command = "L" if command == "M" else "l"
+        first = False
+        out.append(",".join(values))
+        n += size
+    return " ".join(out)
 
 
 def _hex_colour(match: re.Match) -> str:
@@ -558,8 +643,9 @@ _CLASS = re.compile(r'\bclass="(?P<names>[^"]*)"')
 _BETWEEN_CELLS = re.compile(r"(?P<tag></t[dhr]>|</thead>|</tbody>|<tr>|<thead>|<tbody>|<table\b[^>]*>)\s+"
                             r"(?=<(?:td|th|tr|/tr|thead|/thead|tbody|/tbody|/table)\b)")
 # a value kept on one line (formatting.py: ``<span class="nowrap">``) whose text has no break opportunity anyway:
-# digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h')
-_UNBREAKABLE = re.compile('<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
+# digits, letters, decimal and thousands marks, signs, per cent, times and no-break spaces ('16.8%', '6.4 h'); only
+# where no text stands before it (after a tag: its text is not shaped with the words before it)
+_UNBREAKABLE = re.compile('(?<=>)<span class="nowrap">(?P<text>[0-9A-Za-z.,%+\u2212\u00d7\u00a0]*)</span>')
 
 
 def print_cells(html: str) -> str:

@@ -1,11 +1,16 @@
 """The static charts as WeasyPrint draws them, with less for it to do (render/pdf.py ``lean_svg``): each style
 attribute becomes the attributes WeasyPrint's cascade would set from it; what draws nothing (empty groups, the
 browser's hints, defaults) is left out; a group that only sets inherited properties is left out, its children
-given them; ``rgb()`` colours are written in hexadecimal. Checked against WeasyPrint's own cascade."""
+given them; ``rgb()`` colours are written in hexadecimal; a text moved by a translation is placed by its x and y.
+Checked against WeasyPrint's own cascade and its pixels."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from supportlens.render.pdf import _weasyprint, lean_svg
 
@@ -40,7 +45,7 @@ def test_styles_become_the_attributes_weasyprint_would_set_and_empty_groups_go()
            b'<text style="font-family: Inter, \'Helvetica Neue\', sans-serif; font-size: 13px;">a &amp; b</text></svg>')
     assert _elements(lean_svg(svg)) == [
         ("svg", {"style": "fill: blue;", "width": "10", "height": "10"}),   # the root's style: WeasyPrint ignores it
-        ("g", {"opacity": "0.5"}),                                          # no style sheet: the class goes
+        ("g", {"opacity": "0.5"}),                                          # no style sheet: a group's class goes
         ("rect", {"fill": "#010203", "fill-opacity": "0.5"}),               # the style wins over the attribute
         # WeasyPrint's tokenizer writes strings in double quotes
         ("text", {"font-family": 'Inter, "Helvetica Neue", sans-serif', "font-size": "13px"}),
@@ -80,7 +85,9 @@ def test_groups_that_only_pass_on_inherited_properties_go_and_defaults_are_left_
         ("rect", {"width": "80", "height": "40"}),
         # the trace's group gives its children what they do not set; the path's fill-opacity of 1 is kept (it
         # overrides the group's 0.5), its stroke-opacity of 1 is the default and goes
-        ("path", {"d": "M0,0H10V10Z", "fill-opacity": "1", "stroke-miterlimit": "2", "fill": "#0072b2"}),
+        # a drawn element keeps its class (the print checks find a Sankey's links by theirs); a group's goes
+        ("path", {"class": "point", "d": "M0,0H10V10Z", "fill-opacity": "1", "stroke-miterlimit": "2",
+                  "fill": "#0072b2"}),
         ("rect", {"x": "1", "y": "2", "width": "3", "height": "4", "fill": "#ffffff", "stroke": "#444444",
                   "stroke-miterlimit": "2", "fill-opacity": "0.5"}),
         # a group that moves, clips or fades what it holds stays
@@ -120,3 +127,56 @@ def test_classes_are_kept_for_a_style_sheet():
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a { fill: red; }</style>'
            b'<g class="a"><rect class="a" width="1" height="1"/></g></svg>')
     assert [attributes.get("class") for _, attributes in _elements(lean_svg(svg))] == [None, None, "a", "a"]
+
+
+TICKS = (b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+         b'<text text-anchor="middle" x="0" y="20.6" transform="translate(48.5,0)" font-size="13px">Critical</text>'
+         b'<text text-anchor="end" x="63" y="4.55" transform="translate(0, 40)" font-size="13px">0.25</text>'
+         b'<text x="1" transform="translate(100 30)" font-size="13px"><tspan x="0" dy="1em">two</tspan></text>'
+         b'<text x="5" y="5" transform="translate(150,10)" clip-path="url(#c)" font-size="13px">clipped</text>'
+         b'<text x="1 2" y="5" transform="translate(150,50)" font-size="13px">ab</text></svg>')
+
+
+def test_a_text_moved_by_a_translation_is_placed_by_its_x_and_y():
+    texts = [attributes for tag, attributes in _elements(lean_svg(TICKS)) if tag == "text"]
+    assert [(t.get("x"), t.get("y"), t.get("transform")) for t in texts] == [
+        ("48.5", "20.6", None), ("63", "44.55", None),
+        ("1", None, "translate(100 30)"),            # a tspan of its own places itself: left as it is
+        ("5", "5", "translate(150,10)"),             # clipped in its moved coordinates: left as it is
+        ("1 2", "5", "translate(150,50)")]           # a position per letter: left as it is
+
+
+PATHS = (b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+         b'<path transform="translate(0,21.63)" d="M4,0h172" stroke="#444" stroke-width="1px"/>'
+         b'<path transform="translate(60,40)" d="M3,0A3,3 0 1,1 0,-3A3,3 0 0,1 3,0Z" fill="#0072b2"/>'
+         b'<path transform="translate(5, 50)" d="m1,2 3,4l5,-6H20V9C1 2 3 4 5 6z" stroke="red" fill="none"/>'
+         b'<path transform="translate(80,60)" d="M0,0a3,3 0 1110,10" stroke="red" fill="none"/>'
+         b'<path transform="translate(90,70)" d="M0,0H10V5Z" clip-path="url(#c)"/>'
+         b'<path transform="translate(100,10) scale(2)" d="M0,0H10V5Z"/></svg>')
+
+
+def test_a_path_moved_by_a_translation_has_its_absolute_coordinates_moved():
+    paths = [attributes for tag, attributes in _elements(lean_svg(PATHS)) if tag == "path"]
+    # worked out by hand
+    assert [(p["d"], p.get("transform")) for p in paths] == [
+        ("M 4,21.63 h 172", None),
+        ("M 63,40 A 3,3,0,1,1,60,37 A 3,3,0,0,1,63,40 Z", None),
+        ("m 6,52 3,4 l 5,-6 H 25 V 59 C 6,52,8,54,10,56 z", None),   # the first moveto is absolute, its next pair not
+        ("M0,0a3,3 0 1110,10", "translate(80,60)"),            # arc flags written together: left as it is
+        ("M0,0H10V5Z", "translate(90,70)"),                    # clipped in its moved coordinates
+        ("M0,0H10V5Z", "translate(100,10) scale(2)")]          # not a translation alone
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_weasyprint_draws_the_same_pixels(tmp_path):
+    from supportlens.render.pdf import _render
+
+    def pixels(name: str, svg: bytes) -> bytes:
+        (tmp_path / f"{name}.svg").write_bytes(svg)
+        html = f'<style>@page {{ size: 120mm 80mm; margin: 0 }} img {{ width: 100% }}</style><img src="{name}.svg">'
+        (tmp_path / f"{name}.pdf").write_bytes(_render(html, tmp_path).write_pdf())
+        subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+        return next(tmp_path.glob(f"{name}-*.png")).read_bytes()
+
+    for n, svg in enumerate((PLOTLY_LIKE, TICKS, PATHS)):
+        assert pixels(f"lean{n}", lean_svg(svg)) == pixels(f"plotly{n}", svg)

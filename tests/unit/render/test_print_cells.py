@@ -55,10 +55,12 @@ def _lines(html: str) -> list[str]:
 def test_a_value_that_cannot_break_loses_its_span_and_breaks_nowhere_else():
     cells = ('<td><span class="nowrap">16.8%</span> <span class="nowrap">(14.2–19.7%)</span></td>'
              '<td><span class="nowrap">6.4\u00a0h</span></td><td><span class="nowrap">−1,234.5 pp ×2</span></td>'
-             '<td><span class="nowrap">+0.31</span></td><td><span class="nowrap">a &amp; b</span></td>')
+             '<td><span class="nowrap">+0.31</span></td><td><span class="nowrap">a &amp; b</span></td>'
+             '<td>High vs Low: <span class="nowrap">19.21</span></td>')
     assert print_cells(cells) == (
         '<td>16.8% <span class="nowrap">(14.2–19.7%)</span></td><td>6.4\u00a0h</td>'
-        '<td><span class="nowrap">−1,234.5 pp ×2</span></td><td>+0.31</td><td><span class="nowrap">a &amp; b</span></td>')
+        '<td><span class="nowrap">−1,234.5 pp ×2</span></td><td>+0.31</td><td><span class="nowrap">a &amp; b</span></td>'
+        '<td>High vs Low: <span class="nowrap">19.21</span></td>')   # after words: shaped apart from them, as before
     # worked out by hand: the value and its interval on two lines, each whole; the rest on one line each
     assert _lines(print_cells(cells)) == _lines(cells) == [
-        "16.8%", "(14.2–19.7%)", "6.4\u00a0h", "−1,234.5 pp ×2", "+0.31", "a & b"]
+        "16.8%", "(14.2–19.7%)", "6.4\u00a0h", "−1,234.5 pp ×2", "+0.31", "a & b", "High", "vs", "Low:", "19.21"]
