@@ -218,28 +218,75 @@ def _median_and_p90(values: np.ndarray) -> tuple[float, float]:
     return float(median), float(p90)
 
 
-def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transition], list[Transition], list[dict]]:
-    """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
-    n_labels = len(log.labels)
-    # each pair's transition hours in log order and its count of transitions leaving a resolved stage, gathered a
-    # slice of whole tickets at a time (the hours once, never a frame of every transition)
+# transitions' hours held at once by the directly-follows graph (a pair of activities with more is held alone)
+TRANSITIONS_HELD = 1 << 24
+
+
+def _transition_hours(log: ProcessLog, n_labels: int, wanted: np.ndarray | None,
+                      done: np.ndarray | None = None) -> dict[int, list[np.ndarray]]:
+    """Each pair code's transition hours in log order (of the pair codes ``wanted`` marks, when given), gathered a
+    slice of whole tickets at a time; with ``done``, each pair's transitions leaving a resolved stage added to it."""
     hours: dict[int, list[np.ndarray]] = {}
-    done = np.zeros(n_labels * n_labels)
     for part in ticket_slices(log.ticket):
         i = part.start + np.flatnonzero(log.has_next[part])
         pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
-        done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
+        if done is not None:
+            done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
+        if wanted is not None:
+            keep = np.flatnonzero(wanted[pair])
+            i, pair = i[keep], pair[keep]
         order = np.argsort(pair, kind="stable")
         pair, values = pair[order], log.duration(i)[order]
         cuts = np.flatnonzero(np.diff(pair)) + 1
         for code, chunk in zip(pair[np.r_[0, cuts]] if pair.size else [], np.split(values, cuts)):
             hours.setdefault(int(code), []).append(chunk)
+    return hours
+
+
+def _batches(log: ProcessLog, n_labels: int, done: np.ndarray) -> list[list[int]]:
+    """The pair codes in order, in batches of at most TRANSITIONS_HELD transitions (a larger pair alone); each
+    pair's transitions leaving a resolved stage added to ``done``."""
+    counts = np.zeros(n_labels * n_labels, dtype=np.int64)
+    for part in ticket_slices(log.ticket):
+        i = part.start + np.flatnonzero(log.has_next[part])
+        pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
+        done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
+        counts += np.bincount(pair, minlength=n_labels * n_labels)
+    batches, batch, held = [], [], 0
+    for code in np.flatnonzero(counts).tolist():
+        if batch and held + counts[code] > TRANSITIONS_HELD:
+            batches.append(batch)
+            batch, held = [], 0
+        batch.append(code)
+        held += int(counts[code])
+    return batches + ([batch] if batch else [])
+
+
+def directly_follows(log: ProcessLog, config: Escalations) -> tuple[list[Transition], list[Transition], list[dict]]:
+    """DFG edges (most frequent first), the slowest process edges, and per-activity counts."""
+    n_labels = len(log.labels)
+    # each pair's transition hours in log order and its count of transitions leaving a resolved stage, gathered a
+    # slice of whole tickets at a time: in one pass when the log has at most TRANSITIONS_HELD transitions, else for
+    # a batch of pairs at a time (never every transition's hours at once)
+    done = np.zeros(n_labels * n_labels)
+    if np.count_nonzero(log.has_next) <= TRANSITIONS_HELD:
+        gathered = _transition_hours(log, n_labels, None, done)
+        batches = [sorted(gathered)]
+    else:
+        gathered, batches = None, _batches(log, n_labels, done)
     edges = []
-    for code in sorted(hours):
-        values = np.concatenate(hours.pop(code))
-        median, p90 = _median_and_p90(values)
-        edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(values.size),
-                                median, p90, bool(done[code] / values.size >= 0.5)))
+    for batch in batches:
+        if gathered is None:
+            wanted = np.zeros(n_labels * n_labels, dtype=bool)
+            wanted[batch] = True
+            hours = _transition_hours(log, n_labels, wanted)
+        else:
+            hours = gathered
+        for code in batch:
+            values = np.concatenate(hours.pop(code))
+            median, p90 = _median_and_p90(values)
+            edges.append(Transition(log.labels[code // n_labels], log.labels[code % n_labels], int(values.size),
+                                    median, p90, bool(done[code] / values.size >= 0.5)))
     frequent = sorted(edges, key=lambda e: (-e.count, e.source, e.target))[: config.dfg_max_edges * 4]
     slowest = sorted((e for e in edges if not e.from_done and e.count >= config.min_transitions),
                      key=lambda e: (-e.median_hours, e.source, e.target))[:8]

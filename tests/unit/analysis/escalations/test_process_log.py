@@ -452,3 +452,20 @@ def test_transition_median_and_p90_are_pandas_grouped_statistics():
         expected = (float(grouped.median().iloc[0]), float(grouped.quantile(0.9).iloc[0]))
         np.testing.assert_array_equal(_median_and_p90(values), expected)   # (bit for bit; NaN where pandas has it)
     assert _median_and_p90(np.array([1.0, 2.0, 3.0, 4.0])) == (2.5, 3.7)   # 0.9 * 3 = 2.7: 3 + 0.7 * (4 - 3)
+
+
+@pytest.mark.parametrize("held", [1, 2, 5, 1000])
+def test_directly_follows_in_batches_of_pairs_is_the_graph_in_one_pass(log, config, monkeypatch, held):
+    """Past TRANSITIONS_HELD transitions the graph gathers the hours of a batch of activity pairs at a time (memory at
+    scale): whatever the batches, the same edges, counts, medians and percentiles as one pass."""
+    from supportlens.analysis.escalations import handoffs
+
+    whole = handoffs.directly_follows(log, config.escalations)
+    monkeypatch.setattr(handoffs, "TRANSITIONS_HELD", held)
+    assert handoffs.directly_follows(log, config.escalations) == whole
+    events, tickets = _varied_log(categorical=True)
+    varied = read_log(events, tickets, config.escalations)
+    monkeypatch.setattr(handoffs, "TRANSITIONS_HELD", 10**9)
+    whole = handoffs.directly_follows(varied, config.escalations)
+    monkeypatch.setattr(handoffs, "TRANSITIONS_HELD", held)
+    assert handoffs.directly_follows(varied, config.escalations) == whole
