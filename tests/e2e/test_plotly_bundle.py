@@ -98,15 +98,26 @@ def _same_form(svg: bytes) -> str:
 
 
 def _svgs(figures: list[go.Figure], **kopts) -> list[bytes]:
-    """The figures as SVG from one Kaleido browser (its page reloaded between charts, as in a build)."""
+    """The figures as SVG from one Kaleido browser (its page reloaded between charts). A chart sent while the
+    reloaded page has not yet defined its scripts fails with "kaleido_scopes is not defined" and is sent again,
+    as the build's ChartBrowser.draw does (a race of Kaleido's, seen under load)."""
     import asyncio
 
     import kaleido
 
+    async def one(browser, figure) -> bytes:
+        for attempt in range(20):
+            try:
+                return await browser.calc_fig(figure, opts={"format": "svg", "width": 700, "height": 360})
+            except Exception as error:  # noqa: BLE001 -- only the page's loading race is retried
+                if "kaleido_scopes" not in str(error) or attempt == 19:
+                    raise
+                await asyncio.sleep(0.5)
+        raise AssertionError("unreachable")
+
     async def draw() -> list[bytes]:
         async with kaleido.Kaleido(**kopts) as browser:
-            return [await browser.calc_fig(figure, opts={"format": "svg", "width": 700, "height": 360})
-                    for figure in figures]
+            return [await one(browser, figure) for figure in figures]
 
     return [_same_form(svg) for svg in asyncio.run(draw())]
 
