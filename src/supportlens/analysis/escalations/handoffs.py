@@ -222,14 +222,20 @@ def _median_and_p90(values: np.ndarray) -> tuple[float, float]:
 TRANSITIONS_HELD = 1 << 24
 
 
+def _transitions(log: ProcessLog, n_labels: int):
+    """Per slice of whole tickets: the positions of its events that have a next one, and each such transition's
+    pair code (its activity's label times ``n_labels`` plus the next one's)."""
+    for part in ticket_slices(log.ticket):
+        i = part.start + np.flatnonzero(log.has_next[part])
+        yield i, log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
+
+
 def _transition_hours(log: ProcessLog, n_labels: int, wanted: np.ndarray | None,
                       done: np.ndarray | None = None) -> dict[int, list[np.ndarray]]:
     """Each pair code's transition hours in log order (of the pair codes ``wanted`` marks, when given), gathered a
     slice of whole tickets at a time; with ``done``, each pair's transitions leaving a resolved stage added to it."""
     hours: dict[int, list[np.ndarray]] = {}
-    for part in ticket_slices(log.ticket):
-        i = part.start + np.flatnonzero(log.has_next[part])
-        pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
+    for i, pair in _transitions(log, n_labels):
         if done is not None:
             done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
         if wanted is not None:
@@ -247,9 +253,7 @@ def _batches(log: ProcessLog, n_labels: int, done: np.ndarray) -> list[list[int]
     """The pair codes in order, in batches of at most TRANSITIONS_HELD transitions (a larger pair alone); each
     pair's transitions leaving a resolved stage added to ``done``."""
     counts = np.zeros(n_labels * n_labels, dtype=np.int64)
-    for part in ticket_slices(log.ticket):
-        i = part.start + np.flatnonzero(log.has_next[part])
-        pair = log.label[i].astype(np.int64) * n_labels + log.label[i + 1]
+    for i, pair in _transitions(log, n_labels):
         done += np.bincount(pair, weights=log.kind[i] == DONE, minlength=n_labels * n_labels)
         counts += np.bincount(pair, minlength=n_labels * n_labels)
     batches, batch, held = [], [], 0
