@@ -404,21 +404,29 @@ _NUMBER = re.compile(r"\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*")
 _MOVED_WITH_TEXT = ("clip-path", "mask", "filter", "transform-origin", "rotate")
 
 
-def _place_text(text) -> None:
-    """A text element moved by a translation alone, with one number for each of ``x`` and ``y``, no element in
-    it and nothing else drawn in its coordinate system (clip, mask, filter, paint server), placed by ``x`` and
-    ``y`` instead of its ``transform``."""
-    attrib = text.attrib
+def _translation(element, also_moved: tuple[str, ...] = ()) -> tuple[float, float] | None:
+    """How far ``element`` is moved when its ``transform`` is a translation alone and it holds no element and
+    nothing else is drawn in its coordinate system (clip, mask, filter, paint server, and ``also_moved``); else
+    None."""
+    attrib = element.attrib
     moved = _TRANSLATE.fullmatch(attrib.get("transform", ""))
-    if moved is None or len(text) or any(name in attrib for name in _MOVED_WITH_TEXT) \
+    if moved is None or len(element) or any(name in attrib for name in (*_MOVED_WITH_TEXT, *also_moved)) \
             or any("url(" in attrib.get(name, "") for name in ("fill", "stroke")):
-        return
+        return None
+    return float(moved["x"]), float(moved["y"] or 0)
+
+
+def _place_text(text) -> None:
+    """A text element moved by a translation alone (``_translation``), with one number for each of ``x`` and
+    ``y``, placed by ``x`` and ``y`` instead of its ``transform``."""
+    attrib = text.attrib
+    moved = _translation(text)
     x, y = attrib.get("x", "0"), attrib.get("y", "0")
-    if not (_NUMBER.fullmatch(x) and _NUMBER.fullmatch(y)):
+    if moved is None or not (_NUMBER.fullmatch(x) and _NUMBER.fullmatch(y)):
         return
     del attrib["transform"]
-    attrib["x"] = f"{float(x) + float(moved['x']):.10g}"
-    attrib["y"] = f"{float(y) + float(moved['y'] or 0):.10g}"
+    attrib["x"] = f"{float(x) + moved[0]:.10g}"
+    attrib["y"] = f"{float(y) + moved[1]:.10g}"
 
 
 _PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -426,16 +434,14 @@ _PATH_ARGUMENTS = {"m": 2, "l": 2, "t": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 
 
 
 def _place_path(path) -> None:
-    """A path moved by a translation alone, with nothing else drawn in its coordinate system (clip, mask, filter,
-    markers, paint server), drawn with its absolute coordinates moved instead (relative ones stay); a path data
-    this does not read (or an arc whose flags are not written apart) is left as it is."""
+    """A path moved by a translation alone (``_translation``; nor markers drawn in its coordinate system), drawn
+    with its absolute coordinates moved instead (relative ones stay); a path data this does not read (or an arc
+    whose flags are not written apart) is left as it is."""
     attrib = path.attrib
-    moved = _TRANSLATE.fullmatch(attrib.get("transform", ""))
-    if moved is None or len(path) or not attrib.get("d") \
-            or any(name in attrib for name in (*_MOVED_WITH_TEXT, "marker", "marker-start", "marker-mid", "marker-end")) \
-            or any("url(" in attrib.get(name, "") for name in ("fill", "stroke")):
+    moved = _translation(path, ("marker", "marker-start", "marker-mid", "marker-end"))
+    if moved is None or not attrib.get("d"):
         return
-    data = _moved_path(attrib["d"], float(moved["x"]), float(moved["y"] or 0))
+    data = _moved_path(attrib["d"], *moved)
     if data is not None:
         del attrib["transform"]
         attrib["d"] = data
