@@ -15,6 +15,7 @@ run keep their last figures) and are printed; BENCH_NO_PAGES=1 skips the page ti
 Sample data is kept in bench/data/ and builds in bench/out/ (both ignored by git).
 
 Usage: python bench/run.py [--sizes 50k,1m,10m] [--profiler-python PATH] [--no-profiler]
+       python bench/run.py --ratio-runs 5   (only rounds of the 50k build, its PDFs alone and ydata-profiling)
        python bench/run.py --pages [--site PATH]   (only the page timings in Chromium; see bench_pages)
 """
 
@@ -362,6 +363,32 @@ def bench_noop_make() -> dict:
     return {"wall_seconds": round(time.perf_counter() - started, 2), "output": result.stdout.strip()}
 
 
+def ratio_runs(rounds: int, python: Path) -> None:
+    """``rounds`` rounds, one after the other, of the 50k cold build, its PDFs alone and ydata-profiling's minimal
+    profile: how much the ratios move from run to run on this machine (each figure varies by about a tenth).
+    Only the ``ratio_runs`` entry of bench/results.json is updated: every round's figures and each one's median."""
+    import statistics
+
+    if not python.exists():
+        raise SystemExit(f"no ydata-profiling at {python}: `make bench` installs it (or name one: --profiler-python)")
+    runs = []
+    for done in range(rounds):
+        print(f"round {done + 1} of {rounds}", flush=True)
+        build = bench_build(50_000, rebuilds=False)["build"]["cpu_seconds"]
+        pdfs = bench_pdfs_from_context(50_000)["cpu_seconds"]
+        profiler = bench_profiler(50_000, python)["cpu_seconds"]
+        runs.append({"build_cpu_seconds": build, "pdfs_alone_cpu_seconds": pdfs, "profiler_cpu_seconds": profiler,
+                     "build_ratio": round(build / profiler, 2), "pdfs_alone_ratio": round(pdfs / profiler, 2)})
+    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    entry = {"tickets": 50_000, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+             "runs": runs, "median": medians}
+    path = BENCH / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results["ratio_runs"] = entry
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(entry, indent=2))
+
+
 def pages_only(site: Path | None) -> None:
     """Time the pages of ``site`` (default: the 50k bench build, built first when absent) and update only the
     ``pages`` entry of bench/results.json when the bench build was measured."""
@@ -386,12 +413,18 @@ def main() -> None:
     parser.add_argument("--no-profiler", action="store_true", help="skip the ydata-profiling yardstick")
     parser.add_argument("--make-noop", action="store_true",
                         help="also time `make report` with nothing changed in the repository (builds its sample first)")
+    parser.add_argument("--ratio-runs", type=int, metavar="N",
+                        help="only N rounds of the 50k cold build, its PDFs alone and ydata-profiling, one after the "
+                             "other (how much their ratio moves from run to run)")
     parser.add_argument("--pages", action="store_true",
                         help="only time the pages in the browser (of the 50k bench build, built when absent)")
     parser.add_argument("--site", type=Path, help="with --pages: time this built _site folder instead")
     args = parser.parse_args()
     if args.pages:
         pages_only(args.site)
+        return
+    if args.ratio_runs:
+        ratio_runs(args.ratio_runs, args.profiler_python)
         return
     sizes = sorted(parse_size(size) for size in args.sizes.split(",") if size.strip())
     path = BENCH / "results.json"
