@@ -2,16 +2,17 @@
 organisations of 50k, 1M and 10M tickets with their events, beside ydata-profiling's minimal profile of the
 same 50k tickets file (a generic profiler, as the yardstick).
 
-Every figure is a whole process measured by /usr/bin/time -v: CPU seconds (user + system, the stable figure
-on a shared machine), wall seconds and peak resident memory. Per size: writing the sample (`supportlens
-sample`), a cold build (no cache), and for the smallest size also rebuilds after a template-only change (a
-project template override, so ingest and analysis come from the build cache): to a page printed in the
-appendix (that PDF is written again) and to a page only the site shows (no PDF is written again); and a
-rebuild with nothing changed, and a cold build of the site alone (`--no-pdf`); and, for 50k, the PDFs' share of that cold build alone (its static charts and
-two PDFs from its finished context: what no faster ingest or analysis can take off it). A size whose sample or build peak, estimated from the smaller sizes measured (the line
-through the two largest), would pass 90% of the memory available when it starts is not attempted, and one that passes
-that limit while it runs is stopped (both said in "not_attempted"). The figures go to bench/results.json (merged: sizes not
-run keep their last figures) and are printed; BENCH_NO_PAGES=1 skips the page timings in Chromium.
+Every figure is a whole process measured by /usr/bin/time -v: CPU seconds (user + system, the stable figure on a
+shared machine), wall seconds and peak resident memory. Per size: writing the sample (`supportlens sample`), a
+cold build (no cache), and for the smallest size also rebuilds after a template-only change (a project template
+override, so ingest and analysis come from the build cache): to a page printed in the appendix (that PDF is
+written again) and to a page only the site shows (no PDF is written again); and a rebuild with nothing changed,
+and a cold build of the site alone (`--no-pdf`); and, for 50k, the PDFs' share of that cold build alone (its
+static charts and two PDFs from its finished context: what no faster ingest or analysis can take off it). A size
+whose sample or build peak, estimated from the smaller sizes measured (the line through the two largest), would
+pass 90% of the memory available when it starts is not attempted, and one that passes that limit while it runs
+is stopped (both said in "not_attempted"). The figures go to bench/results.json (merged: sizes not run keep
+their last figures) and are printed; BENCH_NO_PAGES=1 skips the page timings in Chromium.
 Sample data is kept in bench/data/ and builds in bench/out/ (both ignored by git).
 
 Usage: python bench/run.py [--sizes 50k,1m,10m] [--profiler-python PATH] [--no-profiler]
