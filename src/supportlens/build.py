@@ -12,7 +12,7 @@ import gc
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +83,14 @@ def cached_analysis(dataset: Dataset, config: Config, ingest_key: str, cache: Bu
         # million tickets the clocks are gigabytes, and pickling them was the build's peak)
         cache.store_analysis(key, replace(analysis, clocks=None))
     return analysis
+
+
+def _counted_from(progress: Callable[[int, int], None] | None, before: int,
+                  total: int) -> Callable[[int, int], None] | None:
+    """``progress(done, total)`` told of one batch of a longer count: ``before`` done before it, ``total`` in all."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(before + done, total)
 
 
 def build(config: Config, root: Path = Path("."), engine: str | None = None, pdf: bool | None = None,
@@ -167,7 +175,7 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
     from .context_file import write_context   # (context.py imports the analysis: only when it is built)
     from .pages import PRINTED
     from .render.pages import keep_compiled_in, render_pages, write_pages
-    from .render.pdf import DOCUMENTS, chart_browser, export_svgs, print_html, write_pdf
+    from .render.pdf import DOCUMENTS, chart_browser, charts_by_document, export_svgs, print_html, write_pdf
     from .render.site import (add_assets, check_quarto_root, choose_engine, keep_pdf, publish,
                               remove_old_quarto_project, render_builtin, render_quarto, staging_dir,
                               write_quarto_project)
@@ -180,9 +188,10 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
         report(message)
         started, cpu = time.perf_counter(), time.process_time()
         yield
-        timings[name] = round(time.perf_counter() - started, 3)
+        # (a step taken more than once, once per PDF, adds up)
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - started, 3)
         # the process's CPU seconds in the step (every thread's: the static charts' wait is the browser's share)
-        timings[f"{name}_cpu"] = round(time.process_time() - cpu, 3)
+        timings[f"{name}_cpu"] = round(timings.get(f"{name}_cpu", 0.0) + time.process_time() - cpu, 3)
 
     report_dir = root / config.render.report_dir
     site_dir = root / config.render.site_dir
@@ -227,15 +236,24 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
             charts = build_charts(context)
             if context_key:
                 cache.store_charts(context_key, charts)
-        svgs = None
+        documents: dict[str, str] = {}   # each PDF's HTML, by document id
+        svgs: dict[str, Future] = {}      # each PDF's static charts, drawn
         if with_pdf:
-            printed: set[str] = set()
-            print_pages = render_pages(context, charts, root, flavour="print", pages=PRINTED, used=printed)
-            report(f"Exporting the PDF's {len(printed)} static charts (SVG) while the site is built")
-            # the browser draws the SVGs while this thread renders the site
-            svgs = resources.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
-                export_svgs, {chart_id: charts[chart_id] for chart_id in sorted(printed)}, report_dir / "figures",
-                progress=chart_progress, cache=cache, browser=browser)
+            print_pages = render_pages(context, charts, root, flavour="print", pages=PRINTED)
+            documents = {document: print_html(context, print_pages, root, document) for document in DOCUMENTS}
+            batches = charts_by_document(documents, charts)
+            total = sum(len(batch) for batch in batches.values())
+            report(f"Exporting the PDFs' {total} static charts (SVG) while the site is built")
+            # the browser draws each PDF's charts in turn, the board pack's first, while this thread renders the site
+            # and then lays out each PDF as soon as its own charts are drawn (the board pack while the browser draws
+            # the appendix's): neither waits for the other's work
+            drawing, done = resources.enter_context(ThreadPoolExecutor(max_workers=1)), 0
+            # a build that stops does not wait for the browser to draw the charts of a PDF it will not write
+            resources.callback(lambda: [future.cancel() for future in svgs.values()])
+            for document, batch in batches.items():
+                svgs[document] = drawing.submit(export_svgs, batch, report_dir / "figures", cache=cache, browser=browser,
+                                                progress=_counted_from(chart_progress, done, total))
+                done += len(batch)
         with step("pages", "Rendering the pages and the Quarto project (_quarto.yml, *.qmd)"):
             # the project root is the report's Quarto website project: `quarto render` there builds the site
             write_pages(render_pages(context, charts, root, flavour="site"), root)
@@ -250,15 +268,13 @@ def _build(config: Config, root: Path, engine: str | None, pdf: bool | None, rep
                     render_builtin(context, stage, root)
                 add_assets(context, charts, stage, root)
                 (stage / ".nojekyll").write_text("")   # GitHub Pages serves the site as it is
-            if svgs is not None:
-                with step("charts", "Waiting for the static charts"):
-                    svgs.result()
-                with step("pdf", "Writing the board pack and its appendix (PDF)"), older_objects_left_alone():
-                    for document in DOCUMENTS.values():   # report.pdf, then appendix.pdf
-                        pdf_path = stage / document["file"]
-                        write_pdf(print_html(context, print_pages, root, document["id"]), report_dir, pdf_path,
-                                  cache=cache)
-                        keep_pdf(pdf_path, root)
+            for document, html in documents.items():   # report.pdf, then appendix.pdf
+                name = DOCUMENTS[document]["file"]
+                with step("charts", f"Waiting for the static charts of {name}"):
+                    svgs[document].result()
+                with step("pdf", f"Writing {name}"), older_objects_left_alone():
+                    write_pdf(html, report_dir, stage / name, cache=cache)
+                keep_pdf(stage / name, root)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

@@ -633,6 +633,22 @@ def print_html(context: dict, print_pages: dict[str, str], root: Path, document:
         summary=summary, sections=sections, css=css, document=DOCUMENTS[document])))
 
 
+_CHART_ID = re.compile(r'<figure\b[^>]*\bdata-chart-id="(?P<id>[^"]+)"')
+
+
+def charts_by_document(documents: dict[str, str], charts: dict[str, Chart]) -> dict[str, dict[str, Chart]]:
+    """The charts each PDF shows (``documents``: its HTML by document id, in the order they are written), in the
+    order it shows them, each under the first document that shows it: the static charts to draw before that
+    document can be laid out."""
+    drawn: set[str] = set()
+    batches = {}
+    for document, html in documents.items():
+        shown = [m["id"] for m in _CHART_ID.finditer(html) if m["id"] in charts and m["id"] not in drawn]
+        batches[document] = {chart_id: charts[chart_id] for chart_id in dict.fromkeys(shown)}
+        drawn.update(shown)
+    return batches
+
+
 # a Markdown column's alignment, which the cells of a printed table carry as a class (``print_cells``), where it
 # stood in their style attribute; before the print style sheet (a project's own keeps it unless it says otherwise)
 CELL_ALIGNMENT_CSS = ("th.align-left, td.align-left { text-align: left; }\n"
