@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 PROFILER_PYTHON = ROOT / ".venv" / "profiler" / "bin" / "python"   # `make bench` installs ydata-profiling there
+BUILD = [sys.executable, "-m", "supportlens.cli", "build", "--config", "supportlens.yml"]   # in a project folder
 TEMPLATE_CHANGE = "\n\nThis sentence was added by the benchmark's template-only change.\n"
 
 
@@ -158,7 +159,7 @@ def bench_build(tickets: int, rebuilds: bool, limit_mb: float | None = None) -> 
     folder = project(tickets, data)
     shutil.rmtree(folder / ".supportlens-cache", ignore_errors=True)
     shutil.rmtree(folder / "templates", ignore_errors=True)
-    build = [sys.executable, "-m", "supportlens.cli", "build", "--config", "supportlens.yml"]
+    build = BUILD
     print(f"building the report from {tickets:,} tickets (cold) …", flush=True)
     result = {"tickets": tickets, "events": _rows(data / "events.csv"),
               "input_megabytes": round(sum(p.stat().st_size for p in data.glob("*.csv")) / 2**20, 1),
@@ -166,12 +167,7 @@ def bench_build(tickets: int, rebuilds: bool, limit_mb: float | None = None) -> 
     if sampled:
         result["sample"] = sampled
     if rebuilds:
-        # the site alone, cold (`--no-pdf`: no browser, no WeasyPrint), in a folder of its own: an HTML report
-        # of the same data, as the generic profiler writes one
-        site_only = project(tickets, data, "-site")
-        shutil.rmtree(site_only / ".supportlens-cache", ignore_errors=True)
-        print(f"building the site alone from {tickets:,} tickets (cold, --no-pdf) …", flush=True)
-        result["build_site_only"] = timed(build + ["--no-pdf"], site_only)
+        result["build_site_only"] = bench_site_only(tickets, data)
         # a template-only change to a page printed in appendix.pdf (methodology: the site and that PDF are
         # written again, ingest, analysis, the static charts and report.pdf come from the build cache), then
         # one to a page only the site shows (downloads: no PDF is written again), then nothing changed
@@ -187,6 +183,15 @@ def bench_build(tickets: int, rebuilds: bool, limit_mb: float | None = None) -> 
         result["rebuild_nothing_changed"] = timed(build, folder)
         shutil.rmtree(folder / "templates", ignore_errors=True)
     return result
+
+
+def bench_site_only(tickets: int, data: Path) -> dict:
+    """A cold build of the site alone (`--no-pdf`: no browser, no WeasyPrint) in a folder of its own: an HTML
+    report of the same data, as the generic profiler writes one."""
+    folder = project(tickets, data, "-site")
+    shutil.rmtree(folder / ".supportlens-cache", ignore_errors=True)
+    print(f"building the site alone from {tickets:,} tickets (cold, --no-pdf) …", flush=True)
+    return timed(BUILD + ["--no-pdf"], folder)
 
 
 def targets(build: dict | None, profiler: dict | None, pdfs: dict | None = None) -> dict | None:
@@ -365,8 +370,8 @@ def bench_noop_make() -> dict:
 
 
 def ratio_runs(rounds: int, python: Path) -> None:
-    """``rounds`` rounds, one after the other, of the 50k cold build, its PDFs alone and ydata-profiling's minimal
-    profile: how much the ratios move from run to run on this machine (each figure varies by about a tenth).
+    """``rounds`` rounds, one after the other, of the 50k cold build, its PDFs alone, a cold build of the site alone
+    and ydata-profiling's minimal profile: how much the ratios move from run to run on this machine.
     Only the ``ratio_runs`` entry of bench/results.json is updated: every round's figures and each one's median."""
     import statistics
 
@@ -377,9 +382,11 @@ def ratio_runs(rounds: int, python: Path) -> None:
         print(f"round {done + 1} of {rounds}", flush=True)
         build = bench_build(50_000, rebuilds=False)["build"]["cpu_seconds"]
         pdfs = bench_pdfs_from_context(50_000)["cpu_seconds"]
+        site = bench_site_only(50_000, BENCH / "data" / "50000")["cpu_seconds"]
         profiler = bench_profiler(50_000, python)["cpu_seconds"]
-        runs.append({"build_cpu_seconds": build, "pdfs_alone_cpu_seconds": pdfs, "profiler_cpu_seconds": profiler,
-                     "build_ratio": round(build / profiler, 2), "pdfs_alone_ratio": round(pdfs / profiler, 2)})
+        runs.append({"build_cpu_seconds": build, "pdfs_alone_cpu_seconds": pdfs, "site_only_cpu_seconds": site,
+                     "profiler_cpu_seconds": profiler, "build_ratio": round(build / profiler, 2),
+                     "pdfs_alone_ratio": round(pdfs / profiler, 2), "site_only_ratio": round(site / profiler, 2)})
     medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     entry = {"tickets": 50_000, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
              "runs": runs, "median": medians}
