@@ -257,18 +257,19 @@ from supportlens.build import fewer_collections, older_objects_left_alone
 from supportlens.charts import build_charts
 from supportlens.pages import PRINTED
 from supportlens.render.pages import render_pages
-from supportlens.render.pdf import DOCUMENTS, chart_browser, export_svgs, print_html, write_pdf
+from supportlens.render.pdf import DOCUMENTS, chart_browser, charts_by_document, export_svgs, print_html, write_pdf
 context = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 root = Path.cwd()
 with fewer_collections():
     charts = build_charts(context)
-    printed = set()
-    pages = render_pages(context, charts, root, flavour="print", pages=PRINTED, used=printed)
+    pages = render_pages(context, charts, root, flavour="print", pages=PRINTED)
+    documents = {document: print_html(context, pages, root, document) for document in DOCUMENTS}
     with chart_browser() as browser:
-        export_svgs({chart: charts[chart] for chart in sorted(printed)}, root / "report" / "figures", browser=browser)
+        for batch in charts_by_document(documents, charts).values():
+            export_svgs(batch, root / "report" / "figures", browser=browser)
     with older_objects_left_alone():
-        for document in DOCUMENTS.values():
-            write_pdf(print_html(context, pages, root, document["id"]), root / "report", root / document["file"])
+        for document, html in documents.items():
+            write_pdf(html, root / "report", root / DOCUMENTS[document]["file"])
 """
 
 
