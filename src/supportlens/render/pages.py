@@ -221,15 +221,13 @@ def parenthesised(text: str) -> Markup:
 
 
 def render_pages(context: dict, charts: dict[str, Chart], root: Path, flavour: str,
-                 pages: tuple[Page, ...] = PAGES, used: set[str] | None = None) -> dict[str, str]:
-    """page id -> Quarto Markdown text; ``used`` collects the ids of the charts the pages show."""
+                 pages: tuple[Page, ...] = PAGES) -> dict[str, str]:
+    """page id -> Quarto Markdown text."""
     env = environment(root)
-    used = set() if used is None else used
 
     def chart(chart_id: str) -> Markup:
         if chart_id not in charts:
             return missing_chart(chart_id)
-        used.add(chart_id)
         return chart_block(charts[chart_id], flavour)
 
     env.globals["chart"] = chart
