@@ -108,9 +108,14 @@ def ladder_ranks(roles: tuple[str, ...] | list[str], ladder: tuple[str, ...]) ->
     return np.array([rung.get(r, -1) for r in roles] + [-1], dtype=np.int64)
 
 
+def _code_type(distinct: int) -> type:
+    """The integer type of codes (-1 and up) into ``distinct`` values: int16, or int32 past 32,767 values."""
+    return np.int16 if distinct < 2**15 else np.int32
+
+
 def _narrow(codes: np.ndarray, distinct: int) -> np.ndarray:
-    """Codes (-1 and up) into ``distinct`` values as int16, or int32 past 32,767 values: two bytes an event."""
-    return codes.astype(np.int16 if distinct < 2**15 else np.int32, copy=False)
+    """Codes (-1 and up) into ``distinct`` values as ``_code_type`` has them: two bytes an event."""
+    return codes.astype(_code_type(distinct), copy=False)
 
 
 def _matches(value: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -143,10 +148,9 @@ def _slice_reader(values: pd.Series):
 def _coded(columns: list[pd.Series], name_of, n: int) -> tuple[np.ndarray, list[str]]:
     """Integer code per row (-1 where ``name_of`` gives None) into the distinct names in order of appearance: a
     row's name is ``name_of`` of its values of ``columns`` (texts, None missing), worked out once per distinct
-    combination. Read a slice of rows at a time (the arrays are a slice's); the codes are int16 (int32 past
-    32,767 names), as ``_narrow`` has them."""
+    combination. Read a slice of rows at a time (the arrays are a slice's); the codes are of ``_code_type``."""
     names: dict[str, int] = {}
-    codes = np.empty(n, dtype=np.int16)
+    codes = np.empty(n, dtype=_code_type(0))
     readers = [_slice_reader(column) for column in columns]
     for part in _parts(n):
         read = [reader(part) for reader in readers]
@@ -167,8 +171,7 @@ def _coded(columns: list[pd.Series], name_of, n: int) -> tuple[np.ndarray, list[
         looked = [name_of(*combo) for combo in combos]
         lut = np.array([-1 if name is None else names.setdefault(name, len(names)) for name in looked],
                        dtype=np.int64)
-        if len(names) >= 2**15 and codes.dtype == np.int16:
-            codes = codes.astype(np.int32)
+        codes = _narrow(codes, len(names))   # (widened once past int16's names; else the same array)
         codes[part] = lut[inverse] if lut.size else -1
     return codes, list(names)
 
@@ -376,7 +379,7 @@ def _stages(label: np.ndarray, labels: list, role: np.ndarray, roles: list, stat
     kinds = np.array([KINDS.index(s.kind) for s in config.stages.values()], dtype=np.int8)
     n_roles, n_status = len(roles) + 1, len(statuses) + 1
     chosen: dict[int, int] = {}   # (label, role, status) code -> stage code
-    stage = np.empty(label.size, dtype=np.int16 if len(kinds) < 2**15 else np.int32)   # (as _narrow has it)
+    stage = np.empty(label.size, dtype=_code_type(len(kinds)))
     for part in _parts(label.size):   # (a slice's codes at a time)
         combo = (label[part].astype(np.int64) * n_roles + (role[part] + 1)) * n_status + (status[part] + 1)
         inverse, uniques = pd.factorize(combo)   # by hashing: no sort of every event
